@@ -1,0 +1,255 @@
+package org.aceforge.engine.graph;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import org.aceforge.engine.io.DType;
+import org.aceforge.engine.io.TensorData;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A small typed builder for ONNX graphs (opset 23, IR 11). Values are named edges; every method adds nodes and returns
+ * the new value. Checkpoint weights are declared as initializers with external data and handed to ONNX Runtime from
+ * the memory-mapped checkpoint when the session is created, so the protobuf never holds a copy of them.
+ */
+public final class OnnxGraph {
+    public static final int OPSET = 23;
+    public static final int IR_VERSION = 11;
+
+    /** A named value in the graph. */
+    public record V(String name) {}
+
+    private final GraphProto.Builder graph = GraphProto.newBuilder();
+    private final Map<String, TensorData> externalWeights = new LinkedHashMap<>();
+    private final Map<String, V> weightValues = new LinkedHashMap<>();
+    private int counter;
+
+    public OnnxGraph(String name) {
+        graph.setName(name);
+    }
+
+    private String fresh(String hint) {
+        return hint + "_" + (counter++);
+    }
+
+    // ---------- graph interface ----------
+
+    /** A graph input; dims are Long (fixed) or String (symbolic). */
+    public V input(String name, DType type, Object... dims) {
+        graph.addInput(valueInfo(name, type, dims));
+        return new V(name);
+    }
+
+    /** Marks a value as a graph output under the given name. */
+    public void output(V v, String name, DType type, Object... dims) {
+        V named = v.name().equals(name) ? v : op1("Identity", name, new Attr[0], v);
+        graph.addOutput(valueInfo(named.name(), type, dims));
+    }
+
+    private static ValueInfoProto valueInfo(String name, DType type, Object... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            if (d instanceof String s) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(s));
+            else shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
+        }
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(type.onnxCode).setShape(shape))).build();
+    }
+
+    /**
+     * A checkpoint tensor used as a float32 initializer. Non-f32 tensors are declared in their stored type and cast
+     * (ONNX Runtime folds the cast at load). The same tensor used twice is declared once.
+     */
+    public V weight(TensorData t) {
+        V cached = weightValues.get(t.name());
+        if (cached != null) return cached;
+        TensorProto.Builder tp = TensorProto.newBuilder().setName(t.name()).setDataType(t.dtype().onnxCode)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue("checkpoint.weights"))
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("offset").setValue("0"))
+                .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("length")
+                        .setValue(Long.toString(t.elementCount() * t.dtype().byteSize)));
+        for (long d : t.shape()) tp.addDims(d);
+        graph.addInitializer(tp);
+        externalWeights.put(t.name(), t);
+        V v = new V(t.name());
+        if (t.dtype() != DType.F32) v = cast(v, DType.F32);
+        weightValues.put(t.name(), v);
+        return v;
+    }
+
+    /** An inline float32 constant (small tensors computed by the builder). */
+    public V constant(float[] data, long... shape) {
+        ByteBuffer b = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data);
+        return inline(DType.F32, b.array(), shape);
+    }
+
+    public V scalar(double v) {
+        return constant(new float[]{(float) v});
+    }
+
+    public V constantLongs(long[] data, long... shape) {
+        ByteBuffer b = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(data);
+        return inline(DType.I64, b.array(), shape);
+    }
+
+    /** A 1-D int64 constant, the usual form of shapes, axes and indices. */
+    public V longs(long... v) {
+        return constantLongs(v, v.length);
+    }
+
+    public V longScalar(long v) {
+        return constantLongs(new long[]{v});
+    }
+
+    private V inline(DType type, byte[] raw, long... shape) {
+        String name = fresh("const");
+        TensorProto.Builder tp = TensorProto.newBuilder().setName(name).setDataType(type.onnxCode).setRawData(ByteString.copyFrom(raw));
+        for (long d : shape) tp.addDims(d);
+        graph.addInitializer(tp);
+        return new V(name);
+    }
+
+    // ---------- nodes ----------
+
+    public V op(String type, Attr[] attrs, V... inputs) {
+        return op1(type, fresh(type.toLowerCase()), attrs, inputs);
+    }
+
+    public V op(String type, V... inputs) {
+        return op(type, new Attr[0], inputs);
+    }
+
+    private V op1(String type, String out, Attr[] attrs, V... inputs) {
+        node("", type, new String[]{out}, attrs, inputs);
+        return new V(out);
+    }
+
+    /** A node with several outputs. */
+    public V[] opN(String type, int outputs, Attr[] attrs, V... inputs) {
+        String[] outs = new String[outputs];
+        for (int i = 0; i < outputs; i++) outs[i] = fresh(type.toLowerCase());
+        node("", type, outs, attrs, inputs);
+        V[] vs = new V[outputs];
+        for (int i = 0; i < outputs; i++) vs[i] = new V(outs[i]);
+        return vs;
+    }
+
+    private void node(String domain, String type, String[] outs, Attr[] attrs, V... inputs) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh("n_" + type)).setDomain(domain);
+        for (V in : inputs) n.addInput(in == null ? "" : in.name());
+        for (String o : outs) n.addOutput(o);
+        for (Attr a : attrs) n.addAttribute(a.proto());
+        graph.addNode(n);
+    }
+
+    // ---------- common operators ----------
+
+    public V add(V a, V b) { return op("Add", a, b); }
+    public V sub(V a, V b) { return op("Sub", a, b); }
+    public V mul(V a, V b) { return op("Mul", a, b); }
+    public V div(V a, V b) { return op("Div", a, b); }
+    public V matMul(V a, V b) { return op("MatMul", a, b); }
+    public V neg(V a) { return op("Neg", a); }
+    public V exp(V a) { return op("Exp", a); }
+    public V sin(V a) { return op("Sin", a); }
+    public V cos(V a) { return op("Cos", a); }
+    public V sigmoid(V a) { return op("Sigmoid", a); }
+    public V tanh(V a) { return op("Tanh", a); }
+
+    /** SiLU (x·sigmoid(x)). */
+    public V silu(V x) {
+        return mul(x, sigmoid(x));
+    }
+
+    public V cast(V x, DType to) {
+        return op("Cast", new Attr[]{Attr.i("to", to.onnxCode)}, x);
+    }
+
+    /** Reshape with ONNX semantics (0 copies the input dimension, −1 is inferred). */
+    public V reshape(V x, long... shape) {
+        return op("Reshape", x, longs(shape));
+    }
+
+    public V reshape(V x, V shape) {
+        return op("Reshape", x, shape);
+    }
+
+    public V transpose(V x, long... perm) {
+        return op("Transpose", new Attr[]{Attr.ints("perm", perm)}, x);
+    }
+
+    public V concat(long axis, V... parts) {
+        return op("Concat", new Attr[]{Attr.i("axis", axis)}, parts);
+    }
+
+    public V unsqueeze(V x, long... axes) {
+        return op("Unsqueeze", x, longs(axes));
+    }
+
+    public V squeeze(V x, long... axes) {
+        return op("Squeeze", x, longs(axes));
+    }
+
+    /** x[..., start:end] along one axis. */
+    public V slice(V x, long axis, long start, long end) {
+        return op("Slice", x, longs(start), longs(end), longs(axis));
+    }
+
+    public V slice(V x, long axis, V start, V end) {
+        return op("Slice", x, start, end, longs(axis));
+    }
+
+    public V gather(V data, V indices, long axis) {
+        return op("Gather", new Attr[]{Attr.i("axis", axis)}, data, indices);
+    }
+
+    /** Dimension i of x as a 1-element int64 tensor. */
+    public V dim(V x, long i) {
+        return op("Shape", new Attr[]{Attr.i("start", i), Attr.i("end", i + 1)}, x);
+    }
+
+    public V[] split(V x, long axis, long... sizes) {
+        return opN("Split", sizes.length, new Attr[]{Attr.i("axis", axis)}, x, longs(sizes));
+    }
+
+    /** RMSNorm over the last axis: x·rsqrt(mean(x²)+eps)·w (opset 23 RMSNormalization). */
+    public V rmsNorm(V x, V weight, double eps) {
+        return op("RMSNormalization", new Attr[]{Attr.i("axis", -1), Attr.f("epsilon", eps)}, x, weight);
+    }
+
+    /** y = x·Wᵀ (+ b) for a PyTorch Linear weight [out, in]. */
+    public V linear(V x, TensorData w, TensorData bias) {
+        V y = matMul(x, transpose(weight(w), 1, 0));
+        return bias == null ? y : add(y, weight(bias));
+    }
+
+    // ---------- serialisation ----------
+
+    public Map<String, TensorData> externalWeights() {
+        return Collections.unmodifiableMap(externalWeights);
+    }
+
+    public byte[] toModelBytes() {
+        OnnxMl.ModelProto m = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("aceforge")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(graph)
+                .build();
+        return m.toByteArray();
+    }
+}

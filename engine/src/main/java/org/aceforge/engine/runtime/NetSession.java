@@ -1,0 +1,122 @@
+package org.aceforge.engine.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import org.aceforge.engine.io.DType;
+import org.aceforge.engine.io.TensorData;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One ONNX Runtime session for a built network, with its checkpoint weights attached as external initializers that
+ * wrap the memory-mapped checkpoint (no copy on the Java side). Runs on the calling worker thread; a session may be
+ * used by one thread at a time.
+ */
+public final class NetSession implements AutoCloseable {
+    private final String name;
+    private final OrtEnvironment env = OrtRuntime.env();
+    private final OrtSession session;
+    private final List<OnnxTensor> weightTensors = new ArrayList<>();
+
+    public NetSession(String name, byte[] model, Map<String, TensorData> weights) throws OrtException {
+        this.name = name;
+        try (OrtSession.SessionOptions opts = OrtRuntime.sessionOptions()) {
+            Map<String, OnnxTensorLike> ext = new HashMap<>();
+            for (var e : weights.entrySet()) {
+                OnnxTensor t = wrap(env, e.getValue());
+                weightTensors.add(t);
+                ext.put(e.getKey(), t);
+            }
+            if (!ext.isEmpty()) opts.addExternalInitializers(ext);
+            this.session = env.createSession(model, opts);
+        } catch (OrtException | RuntimeException e) {
+            weightTensors.forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    public String name() { return name; }
+
+    private static OnnxTensor wrap(OrtEnvironment env, TensorData t) throws OrtException {
+        ByteBuffer b = t.bytes();
+        if (!b.isDirect()) {
+            ByteBuffer d = ByteBuffer.allocateDirect(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+            d.put(b.duplicate()).flip();
+            b = d;
+        }
+        b = b.duplicate().order(ByteOrder.nativeOrder());
+        OnnxJavaType type = switch (t.dtype()) {
+            case F32 -> OnnxJavaType.FLOAT;
+            case F16 -> OnnxJavaType.FLOAT16;
+            case BF16 -> OnnxJavaType.BFLOAT16;
+            case F64 -> OnnxJavaType.DOUBLE;
+            case I64 -> OnnxJavaType.INT64;
+            case I32 -> OnnxJavaType.INT32;
+            case I8 -> OnnxJavaType.INT8;
+            case U8 -> OnnxJavaType.UINT8;
+            case BOOL -> OnnxJavaType.BOOL;
+        };
+        return OnnxTensor.createTensor(env, b, t.shape(), type);
+    }
+
+    /** Runs the network on named inputs and returns every output, copied out of native memory. */
+    public Map<String, TensorData> run(Map<String, TensorData> inputs) throws OrtException {
+        Map<String, OnnxTensor> in = new LinkedHashMap<>();
+        try {
+            for (var e : inputs.entrySet()) in.put(e.getKey(), wrap(env, e.getValue()));
+            try (OrtSession.Result r = session.run(in)) {
+                Map<String, TensorData> out = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : r) {
+                    OnnxTensor t = (OnnxTensor) e.getValue();
+                    TensorInfo info = t.getInfo();
+                    ByteBuffer src = t.getByteBuffer();
+                    ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+                    copy.put(src.order(ByteOrder.LITTLE_ENDIAN)).flip();
+                    DType dt = switch (info.type) {
+                        case FLOAT -> DType.F32;
+                        case INT64 -> DType.I64;
+                        case INT32 -> DType.I32;
+                        case BOOL -> DType.BOOL;
+                        case DOUBLE -> DType.F64;
+                        default -> throw new IllegalStateException("unexpected output type " + info.type);
+                    };
+                    out.put(e.getKey(), new TensorData(e.getKey(), dt, info.getShape(), copy));
+                }
+                return out;
+            }
+        } finally {
+            in.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    public java.util.Set<String> inputNames() {
+        return session.getInputNames();
+    }
+
+    public java.util.Set<String> outputNames() {
+        return session.getOutputNames();
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            weightTensors.forEach(OnnxTensor::close);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.aceforge.engine.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumSet;
+
+/**
+ * The process-wide ONNX Runtime environment and the execution-provider ladder: CUDA first when the GPU build is on the
+ * class path and a device answers, otherwise CPU; every fallback is logged with its reason. The system property
+ * {@code aceforge.device} (auto, cuda, cpu) forces a choice.
+ */
+public final class OrtRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtRuntime.class);
+    private static volatile Device chosen;
+
+    /** Where sessions run. */
+    public enum Device { CPU, CUDA }
+
+    private OrtRuntime() {}
+
+    public static OrtEnvironment env() {
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "aceforge");
+    }
+
+    /** Session options for the chosen device; threads default to the machine's cores. */
+    public static OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        o.setIntraOpNumThreads(threads());
+        o.setInterOpNumThreads(1);
+        if (device() == Device.CUDA) {
+            try {
+                o.addCUDA(0);
+            } catch (OrtException e) {
+                LOG.warn("CUDA provider failed to attach ({}); this session runs on CPU", e.getMessage());
+            }
+        }
+        return o;
+    }
+
+    public static int threads() {
+        String p = System.getProperty("aceforge.threads");
+        if (p != null) return Integer.parseInt(p);
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Picks the device once per process: forced by property, else CUDA if available, else CPU (reason logged). */
+    public static Device device() {
+        Device d = chosen;
+        if (d != null) return d;
+        synchronized (OrtRuntime.class) {
+            if (chosen != null) return chosen;
+            String want = System.getProperty("aceforge.device", "auto").toLowerCase();
+            EnumSet<OrtProvider> providers = env().getAvailableProviders();
+            if (want.equals("cpu")) {
+                chosen = Device.CPU;
+                LOG.info("device: CPU (forced by aceforge.device=cpu)");
+            } else if (!providers.contains(OrtProvider.CUDA)) {
+                chosen = Device.CPU;
+                String why = "this ONNX Runtime build has no CUDA provider (build with -Pgpu for onnxruntime_gpu)";
+                if (want.equals("cuda")) LOG.warn("device: CUDA requested but {}; using CPU", why);
+                else LOG.info("device: CPU ({})", why);
+            } else {
+                try (OrtSession.SessionOptions probe = new OrtSession.SessionOptions()) {
+                    probe.addCUDA(0);
+                    chosen = Device.CUDA;
+                    LOG.info("device: CUDA (device 0)");
+                } catch (OrtException | RuntimeException e) {
+                    chosen = Device.CPU;
+                    LOG.warn("device: CPU (CUDA provider present but unusable: {})", e.getMessage());
+                }
+            }
+            return chosen;
+        }
+    }
+}
