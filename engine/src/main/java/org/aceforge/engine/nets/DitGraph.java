@@ -1,0 +1,94 @@
+package org.aceforge.engine.nets;
+
+import org.aceforge.engine.graph.Attr;
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.graph.OnnxGraph.V;
+import org.aceforge.engine.io.DType;
+import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.model.AceStepConfig;
+import org.aceforge.engine.model.AttentionShape;
+
+/**
+ * The flow-matching DiT ({@code decoder.*}): one velocity prediction per call.
+ * Inputs: {@code hidden_states} [B, T, C] (x_t), {@code context_latents} [B, T, 2C] (src ‖ mask),
+ * {@code encoder_hidden_states} [B, L, H] (packed condition, before condition_embedder), {@code timestep} [B].
+ * Output: {@code velocity} [B, T, C].
+ */
+public final class DitGraph {
+    public static final String NAME = "dit";
+
+    private DitGraph() {}
+
+    public static OnnxGraph build(AceStepConfig c, WeightSource all) {
+        WeightSource w = all.sub("decoder.");
+        OnnxGraph g = new OnnxGraph(NAME);
+        int C = c.latentChannels(), H = c.hiddenSize(), P = c.patchSize();
+        V xt = g.input("hidden_states", DType.F32, "batch", "frames", (long) C);
+        V ctx = g.input("context_latents", DType.F32, "batch", "frames", (long) (c.inChannels() - C));
+        V enc = g.input("encoder_hidden_states", DType.F32, "batch", "cond_len", (long) H);
+        V t = g.input("timestep", DType.F32, "batch");
+
+        // Both time embeddings; at inference r = t so time_embed_r sees t − r = 0, but it must still be added.
+        TimestepEmbedding.Out et = TimestepEmbedding.build(g, w.sub("time_embed."), t);
+        TimestepEmbedding.Out er = TimestepEmbedding.build(g, w.sub("time_embed_r."), g.sub(t, t));
+        V temb = g.add(et.temb(), er.temb());                                          // [B, H]
+        V proj = g.reshape(g.add(et.proj(), er.proj()), 0, 6, H);                       // [B, 6, H]
+
+        // Context first, then x_t; pad one zero frame when T is not a multiple of the patch.
+        V x = g.concat(-1, ctx, xt);                                                     // [B, T, Cin]
+        V frames = g.dim(x, 1);
+        V pad = g.op("Mod", g.sub(g.longs(P), g.op("Mod", frames, g.longs(P))), g.longs(P));
+        V pads = g.concat(0, g.longs(0, 0, 0, 0), pad, g.longs(0));
+        x = g.op("Pad", x, pads);
+        // Conv1d(k = stride = P) as a matmul over patches: weight [H, Cin, P] → [P·Cin, H].
+        TensorData inW = w.get("proj_in.1.weight");
+        V wIn = g.reshape(g.transpose(g.weight(inW), 2, 1, 0), (long) P * c.inChannels(), H);
+        x = g.add(g.matMul(g.reshape(x, 0, -1, (long) P * c.inChannels()), wIn), g.weight(w.get("proj_in.1.bias")));
+
+        V cond = g.linear(enc, w.get("condition_embedder.weight"), w.get("condition_embedder.bias"));
+
+        AttentionShape a = c.attention();
+        Transformer.Rope rope = Transformer.rope(g, x, a);
+        V window = null;
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            V mask = null;
+            if (c.sliding(i)) {
+                if (window == null) window = Transformer.slidingMask(g, x, c.slidingWindow());
+                mask = window;
+            }
+            x = ditLayer(g, w.sub("layers." + i + "."), x, cond, proj, a, rope, mask);
+        }
+
+        // Final AdaLN: (table + temb) split into shift, scale.
+        V table = g.add(g.weight(w.get("scale_shift_table")), g.unsqueeze(temb, 1));    // [B, 2, H]
+        V[] ss = g.split(table, 1, 1, 1);
+        V normed = Transformer.rmsNorm(g, w, "norm_out", x, a.eps());
+        x = g.add(g.mul(normed, g.add(g.scalar(1), ss[1])), ss[0]);
+
+        // ConvTranspose1d(k = stride = P): weight [H, C, P] → [H, P·C], each token becomes P frames.
+        TensorData outW = w.get("proj_out.1.weight");
+        V wOut = g.reshape(g.transpose(g.weight(outW), 0, 2, 1), H, (long) P * C);
+        V bOut = g.op("Tile", g.weight(w.get("proj_out.1.bias")), g.longs(P));
+        V y = g.reshape(g.add(g.matMul(x, wOut), bOut), 0, -1, C);
+        y = g.slice(y, 1, g.longs(0), frames);
+        g.output(y, "velocity", DType.F32, "batch", "frames", (long) C);
+        return g;
+    }
+
+    private static V ditLayer(OnnxGraph g, WeightSource w, V x, V cond, V proj, AttentionShape a, Transformer.Rope rope, V mask) {
+        V mod = g.add(g.weight(w.get("scale_shift_table")), proj);                      // [B, 6, H]
+        V[] m = g.split(mod, 1, 1, 1, 1, 1, 1, 1);
+        // m: shift_msa, scale_msa, gate_msa, c_shift, c_scale, c_gate, each [B, 1, H]
+        V one = g.scalar(1);
+        V n = Transformer.rmsNorm(g, w, "self_attn_norm", x, a.eps());
+        n = g.add(g.mul(n, g.add(one, m[1])), m[0]);
+        V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, false)));
+        V cn = Transformer.rmsNorm(g, w, "cross_attn_norm", h, a.eps());
+        h = g.add(h, Transformer.attention(g, w.sub("cross_attn."), cn, cond, a, null, null, false));
+        V mn = Transformer.rmsNorm(g, w, "mlp_norm", h, a.eps());
+        mn = g.add(g.mul(mn, g.add(one, m[4])), m[3]);
+        return g.add(h, g.mul(m[5], Transformer.mlp(g, w.sub("mlp."), mn)));
+    }
+
+}

@@ -1,0 +1,87 @@
+package org.aceforge.engine.nets;
+
+import org.aceforge.engine.graph.Attr;
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.graph.OnnxGraph.V;
+import org.aceforge.engine.io.DType;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.model.AttentionShape;
+
+/**
+ * Qwen3-style transformer pieces shared by every ACE-Step network: RMSNorm, GQA attention with per-head q/k norm and
+ * rotate-half RoPE, SwiGLU MLP, the pre-norm encoder layer, and the masks (sliding window |i−j| ≤ w, causal).
+ */
+public final class Transformer {
+    private Transformer() {}
+
+    /** RoPE tables for one sequence length, shaped [S, 1, D] to broadcast over [B, S, H, D]. */
+    public record Rope(V cos, V sin) {}
+
+    /** Builds cos/sin for positions 0..S−1 of x (sequence on axis 1); angles are position × inv_freq in float32. */
+    public static Rope rope(OnnxGraph g, V x, AttentionShape a) {
+        int half = a.headDim() / 2;
+        float[] invFreq = new float[half];
+        for (int k = 0; k < half; k++) invFreq[k] = (float) (1.0 / Math.pow(a.ropeTheta(), (2.0 * k) / a.headDim()));
+        V positions = g.cast(g.op("Range", g.longScalar(0), g.squeeze(g.dim(x, 1), 0), g.longScalar(1)), DType.F32);
+        V freqs = g.matMul(g.unsqueeze(positions, 1), g.constant(invFreq, 1, half));   // [S, D/2]
+        V emb = g.concat(-1, freqs, freqs);                                             // [S, D]
+        return new Rope(g.unsqueeze(g.cos(emb), 1), g.unsqueeze(g.sin(emb), 1));
+    }
+
+    /** x·cos + rotate_half(x)·sin on [B, S, H, D]. */
+    public static V applyRope(OnnxGraph g, V x, Rope r, int headDim) {
+        int half = headDim / 2;
+        V x1 = g.slice(x, -1, 0, half);
+        V x2 = g.slice(x, -1, half, headDim);
+        V rotated = g.concat(-1, g.neg(x2), x1);
+        return g.add(g.mul(x, r.cos()), g.mul(rotated, r.sin()));
+    }
+
+    /** Bool [S, S] mask, true where |i − j| ≤ window (bidirectional sliding window). */
+    public static V slidingMask(OnnxGraph g, V x, int window) {
+        V idx = g.op("Range", g.longScalar(0), g.squeeze(g.dim(x, 1), 0), g.longScalar(1));
+        V diff = g.op("Abs", g.sub(g.unsqueeze(idx, 1), g.unsqueeze(idx, 0)));
+        return g.op("LessOrEqual", diff, g.longScalar(window));
+    }
+
+    /**
+     * Attention with q from x and k/v from kv (self-attention when kv == x): projections, per-head q/k RMSNorm,
+     * optional RoPE (self-attention only), scaled-dot-product attention (opset-23 Attention, native GQA), o_proj.
+     */
+    public static V attention(OnnxGraph g, WeightSource w, V x, V kv, AttentionShape a, Rope rope, V mask, boolean causal) {
+        V q = g.linear(x, w.get("q_proj.weight"), null);
+        V k = g.linear(kv, w.get("k_proj.weight"), null);
+        V v = g.linear(kv, w.get("v_proj.weight"), null);
+        q = g.rmsNorm(g.reshape(q, 0, 0, a.heads(), a.headDim()), g.weight(w.get("q_norm.weight")), a.eps());
+        k = g.rmsNorm(g.reshape(k, 0, 0, a.kvHeads(), a.headDim()), g.weight(w.get("k_norm.weight")), a.eps());
+        if (rope != null) {
+            q = applyRope(g, q, rope, a.headDim());
+            k = applyRope(g, k, rope, a.headDim());
+        }
+        q = g.reshape(q, 0, 0, a.qWidth());
+        k = g.reshape(k, 0, 0, a.kvWidth());
+        Attr[] attrs = {Attr.i("q_num_heads", a.heads()), Attr.i("kv_num_heads", a.kvHeads()),
+                Attr.f("scale", 1.0 / Math.sqrt(a.headDim())), Attr.i("is_causal", causal ? 1 : 0)};
+        V out = mask == null ? g.op("Attention", attrs, q, k, v) : g.op("Attention", attrs, q, k, v, mask);
+        return g.linear(out, w.get("o_proj.weight"), null);
+    }
+
+    /** down(silu(gate(x))·up(x)). */
+    public static V mlp(OnnxGraph g, WeightSource w, V x) {
+        V gate = g.silu(g.linear(x, w.get("gate_proj.weight"), null));
+        V up = g.linear(x, w.get("up_proj.weight"), null);
+        return g.linear(g.mul(gate, up), w.get("down_proj.weight"), null);
+    }
+
+    public static V rmsNorm(OnnxGraph g, WeightSource w, String name, V x, double eps) {
+        return g.rmsNorm(x, g.weight(w.get(name + ".weight")), eps);
+    }
+
+    /** Pre-norm layer: h = x + attn(norm(x)); out = h + mlp(norm(h)). */
+    public static V encoderLayer(OnnxGraph g, WeightSource w, V x, AttentionShape a, Rope rope, V mask, boolean causal) {
+        V n = rmsNorm(g, w, "input_layernorm", x, a.eps());
+        V h = g.add(x, attention(g, w.sub("self_attn."), n, n, a, rope, mask, causal));
+        V n2 = rmsNorm(g, w, "post_attention_layernorm", h, a.eps());
+        return g.add(h, mlp(g, w.sub("mlp."), n2));
+    }
+}
