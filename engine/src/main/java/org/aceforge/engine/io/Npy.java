@@ -32,7 +32,7 @@ public final class Npy {
         String header = new String(all, headerStart, headerLen, StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header), f = FORTRAN.matcher(header), s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) throw new IOException(path + ": unreadable .npy header");
-        if (f.group(1).equals("True")) throw new IOException(path + ": Fortran-order arrays are not supported");
+        boolean fortran = f.group(1).equals("True");
         String descr = d.group(1);
         DType dt = switch (descr) {
             case "<f4" -> DType.F32;
@@ -53,8 +53,30 @@ public final class Npy {
         if (all.length - dataStart < count * dt.byteSize) throw new IOException(path + ": truncated .npy data");
         ByteBuffer data = ByteBuffer.allocateDirect((int) (count * dt.byteSize)).order(ByteOrder.LITTLE_ENDIAN);
         data.put(all, dataStart, (int) (count * dt.byteSize)).flip();
+        if (fortran && shape.length > 1) data = toCOrder(data, shape, dt.byteSize);
         String tensorName = name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name;
         return new TensorData(tensorName, dt, shape, data);
+    }
+
+    /** Re-lays a column-major array in row-major order. */
+    private static ByteBuffer toCOrder(ByteBuffer src, long[] shape, int elem) {
+        int n = shape.length;
+        long count = 1;
+        for (long d : shape) count *= d;
+        long[] fStride = new long[n];
+        long acc = 1;
+        for (int k = 0; k < n; k++) { fStride[k] = acc; acc *= shape[k]; }
+        ByteBuffer dst = ByteBuffer.allocateDirect(src.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        long[] idx = new long[n];
+        byte[] tmp = new byte[elem];
+        for (long c = 0; c < count; c++) {
+            long f = 0;
+            for (int k = 0; k < n; k++) f += idx[k] * fStride[k];
+            src.get((int) (f * elem), tmp);
+            dst.put((int) (c * elem), tmp);
+            for (int k = n - 1; k >= 0; k--) { if (++idx[k] < shape[k]) break; idx[k] = 0; }
+        }
+        return dst;
     }
 
     public static void writeFloats(Path path, float[] data, long... shape) throws IOException {

@@ -1,0 +1,61 @@
+package org.aceforge.engine.nets;
+
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.graph.OnnxGraph.V;
+import org.aceforge.engine.io.DType;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.model.AceStepConfig;
+import org.aceforge.engine.model.AttentionShape;
+
+/**
+ * The condition encoder ({@code encoder.*}): text projector, lyric encoder, timbre encoder and the packing of the
+ * cross-attention sequence. Inputs {@code text_hidden_states} [B, Lt, Dtext], {@code lyric_hidden_states}
+ * [B, Ll, Dtext], {@code refer_latents} [B·R, Tr, C] (R references per item, in order). Output
+ * {@code encoder_hidden_states} [B, Ll + R + Lt, H] = lyrics ‖ timbre ‖ caption (all rows valid: every item of a batch
+ * shares one caption and one lyric text, so there is no padding to sort).
+ */
+public final class ConditionEncoderGraph {
+    public static final String NAME = "condition-encoder";
+
+    private ConditionEncoderGraph() {}
+
+    public static OnnxGraph build(AceStepConfig c, WeightSource all) {
+        WeightSource w = all.sub("encoder.");
+        OnnxGraph g = new OnnxGraph(NAME);
+        V text = g.input("text_hidden_states", DType.F32, "batch", "text_len", (long) c.textHiddenDim());
+        V lyrics = g.input("lyric_hidden_states", DType.F32, "batch", "lyric_len", (long) c.textHiddenDim());
+        V refs = g.input("refer_latents", DType.F32, "refs", "ref_frames", (long) c.timbreHiddenDim());
+        AttentionShape a = c.attention();
+
+        V textProj = g.linear(text, w.get("text_projector.weight"), null);
+        V lyricOut = stack(g, w.sub("lyric_encoder."), lyrics, c, Math.min(c.numLyricEncoderLayers(), c.numHiddenLayers()), a);
+        V timbreAll = stack(g, w.sub("timbre_encoder."), refs, c, Math.min(c.numTimbreEncoderLayers(), c.numHiddenLayers()), a);
+        V timbre = g.slice(timbreAll, 1, 0, 1);                                     // frame 0 of each reference
+        V batch = g.dim(text, 0);
+        timbre = g.reshape(timbre, g.concat(0, batch, g.longs(-1, c.hiddenSize())));
+        V out = g.concat(1, lyricOut, timbre, textProj);
+        g.output(out, "encoder_hidden_states", DType.F32, "batch", "cond_len", (long) c.hiddenSize());
+        return g;
+    }
+
+    /** embed_tokens (with bias) → layers (sliding/full by layer number) → norm. */
+    static V stack(OnnxGraph g, WeightSource w, V x, AceStepConfig c, int layers, AttentionShape a) {
+        V h = g.linear(x, w.get("embed_tokens.weight"), w.get("embed_tokens.bias"));
+        return layers(g, w, h, c, layers, a);
+    }
+
+    /** Encoder layers then the final norm, on already-embedded h. */
+    static V layers(OnnxGraph g, WeightSource w, V h, AceStepConfig c, int layers, AttentionShape a) {
+        Transformer.Rope rope = Transformer.rope(g, h, a);
+        V window = null;
+        for (int i = 0; i < layers; i++) {
+            V mask = null;
+            if (c.sliding(i)) {
+                if (window == null) window = Transformer.slidingMask(g, h, c.slidingWindow());
+                mask = window;
+            }
+            h = Transformer.encoderLayer(g, w.sub("layers." + i + "."), h, a, rope, mask, false);
+        }
+        return Transformer.rmsNorm(g, w, "norm", h, a.eps());
+    }
+}

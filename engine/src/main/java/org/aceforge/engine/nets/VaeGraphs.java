@@ -1,0 +1,101 @@
+package org.aceforge.engine.nets;
+
+import org.aceforge.engine.graph.Attr;
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.graph.OnnxGraph.V;
+import org.aceforge.engine.io.DType;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.model.VaeConfig;
+
+/**
+ * The Oobleck VAE (diffusers AutoencoderOobleck) as two graphs. Weight norm is fused in the graph (w = g·v/‖v‖ over
+ * all dims but 0; ONNX Runtime folds it at load). Snake: x + sin²(exp(α)·x)/(exp(β) + 1e-9).
+ * Decoder: {@code latents} [B, T, C] → {@code audio} [B, T·hop, 2]. Encoder: {@code audio} [B, N, 2] →
+ * {@code moments} [B, ⌊N/hop⌋, 2C] (mean ‖ scale) and {@code mean} [B, ⌊N/hop⌋, C].
+ */
+public final class VaeGraphs {
+    public static final String DECODER = "vae-decode";
+    public static final String ENCODER = "vae-encode";
+    private static final int[] DILATIONS = {1, 3, 9};
+
+    private VaeGraphs() {}
+
+    public static OnnxGraph decoder(VaeConfig c, WeightSource all) {
+        WeightSource w = all.sub("decoder.");
+        OnnxGraph g = new OnnxGraph(DECODER);
+        V lat = g.input("latents", DType.F32, "batch", "frames", (long) c.latentChannels());
+        V x = g.transpose(lat, 0, 2, 1);
+        x = conv(g, w, "conv1", x, 1, 3, 1, false);
+        int[] r = c.downsamplingRatios();
+        for (int i = 0; i < r.length; i++) {
+            WeightSource b = w.sub("block." + i + ".");
+            int s = r[r.length - 1 - i];
+            x = snake(g, b, "snake1", x);
+            x = convTranspose(g, b, "conv_t1", x, s);
+            for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u]);
+        }
+        x = snake(g, w, "snake1", x);
+        x = conv(g, w, "conv2", x, 1, 3, 1, !w.has("conv2.bias"));
+        g.output(g.transpose(x, 0, 2, 1), "audio", DType.F32, "batch", "samples", (long) c.audioChannels());
+        return g;
+    }
+
+    public static OnnxGraph encoder(VaeConfig c, WeightSource all) {
+        WeightSource w = all.sub("encoder.");
+        OnnxGraph g = new OnnxGraph(ENCODER);
+        V audio = g.input("audio", DType.F32, "batch", "samples", (long) c.audioChannels());
+        V x = g.transpose(audio, 0, 2, 1);
+        x = conv(g, w, "conv1", x, 1, 3, 1, false);
+        int[] r = c.downsamplingRatios();
+        for (int i = 0; i < r.length; i++) {
+            WeightSource b = w.sub("block." + i + ".");
+            for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u]);
+            x = snake(g, b, "snake1", x);
+            x = conv(g, b, "conv1", x, r[i], (r[i] + 1) / 2, 1, false);
+        }
+        x = snake(g, w, "snake1", x);
+        x = conv(g, w, "conv2", x, 1, 1, 1, false);
+        V moments = g.transpose(x, 0, 2, 1);
+        g.output(moments, "moments", DType.F32, "batch", "frames", (long) c.encoderHiddenSize());
+        g.output(g.slice(moments, 2, 0, c.latentChannels()), "mean", DType.F32, "batch", "frames", (long) c.latentChannels());
+        return g;
+    }
+
+    private static V residualUnit(OnnxGraph g, WeightSource w, V x, int dilation) {
+        V y = snake(g, w, "snake1", x);
+        y = conv(g, w, "conv1", y, 1, 3 * dilation, dilation, false);
+        y = snake(g, w, "snake2", y);
+        y = conv(g, w, "conv2", y, 1, 0, 1, false);
+        return g.add(x, y);
+    }
+
+    static V snake(OnnxGraph g, WeightSource w, String name, V x) {
+        V alpha = g.exp(g.weight(w.get(name + ".alpha")));
+        V invBeta = g.div(g.scalar(1), g.add(g.exp(g.weight(w.get(name + ".beta"))), g.scalar(1e-9)));
+        V s = g.sin(g.mul(alpha, x));
+        return g.add(x, g.mul(invBeta, g.mul(s, s)));
+    }
+
+    /** g·v/‖v‖ with the norm over every dim but 0 (for ConvTranspose dim 0 is the input channel). */
+    static V weightNorm(OnnxGraph g, WeightSource w, String name) {
+        V v = g.weight(w.get(name + ".weight_v"));
+        V norm = g.op("ReduceL2", new Attr[]{Attr.i("keepdims", 1)}, v, g.longs(1, 2));
+        return g.mul(g.weight(w.get(name + ".weight_g")), g.div(v, norm));
+    }
+
+    private static V conv(OnnxGraph g, WeightSource w, String name, V x, int stride, int pad, int dilation, boolean noBias) {
+        V weight = weightNorm(g, w, name);
+        long k = w.get(name + ".weight_v").shape()[2];
+        Attr[] attrs = {Attr.ints("kernel_shape", k), Attr.ints("strides", stride), Attr.ints("pads", pad, pad),
+                Attr.ints("dilations", dilation)};
+        return noBias || !w.has(name + ".bias") ? g.op("Conv", attrs, x, weight)
+                : g.op("Conv", attrs, x, weight, g.weight(w.get(name + ".bias")));
+    }
+
+    private static V convTranspose(OnnxGraph g, WeightSource w, String name, V x, int stride) {
+        V weight = weightNorm(g, w, name);
+        int pad = (stride + 1) / 2;
+        Attr[] attrs = {Attr.ints("kernel_shape", 2L * stride), Attr.ints("strides", stride), Attr.ints("pads", pad, pad)};
+        return g.op("ConvTranspose", attrs, x, weight, g.weight(w.get(name + ".bias")));
+    }
+}
