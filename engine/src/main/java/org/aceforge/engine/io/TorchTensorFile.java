@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -32,12 +32,13 @@ public final class TorchTensorFile {
     public static TensorData read(Path path) throws IOException {
         byte[] pickle = null;
         Map<String, byte[]> storages = new HashMap<>();
-        try (ZipInputStream zin = new ZipInputStream(Files.newInputStream(path))) {
-            ZipEntry e;
-            while ((e = zin.getNextEntry()) != null) {
+        // ZipFile reads the central directory: torch writes stored entries with data descriptors, which the
+        // streaming reader rejects.
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
                 String n = e.getName();
-                if (n.endsWith("/data.pkl")) pickle = zin.readAllBytes();
-                else if (n.matches(".*/data/[^/]+")) storages.put(n.substring(n.lastIndexOf('/') + 1), zin.readAllBytes());
+                if (n.endsWith("/data.pkl")) pickle = zip.getInputStream(e).readAllBytes();
+                else if (n.matches(".*/data/[^/]+")) storages.put(n.substring(n.lastIndexOf('/') + 1), zip.getInputStream(e).readAllBytes());
             }
         } catch (java.util.zip.ZipException z) {
             throw new IOException(path + ": not a PyTorch zip archive (" + z.getMessage() + ")");

@@ -1,0 +1,88 @@
+package org.aceforge.engine.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A checkpoints folder in the original Hugging Face layout: DiT folders ({@code acestep-v15-turbo}, {@code -sft},
+ * {@code -base}, …), {@code vae/} and {@code Qwen3-Embedding-0.6B/}. Resolves a variant to its DiT folder.
+ */
+public record ModelPack(Path root) {
+    public static final String VAE = "vae";
+    public static final String TEXT_ENCODER = "Qwen3-Embedding-0.6B";
+    public static final String DEMO_MARKER = "AceForge-demo-pack.txt";
+
+    /** DiT variants a user can ask for. */
+    public enum Variant {
+        TURBO("acestep-v15-turbo", "acestep-v15-turbo-shift3", "acestep-v15-turbo-shift1", "acestep-v15-turbo-continuous", "acestep-v15-turbo-rl"),
+        SFT("acestep-v15-sft", "acestep-v15-base-sft-fix-inst"),
+        BASE("acestep-v15-base");
+
+        final String[] folders;
+
+        Variant(String... folders) {
+            this.folders = folders;
+        }
+
+        public static Variant parse(String s) {
+            try {
+                return valueOf(s.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown variant '" + s + "' (use turbo, sft or base)");
+            }
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The DiT folder of a variant; a clear error when it is not installed. */
+    public Path dit(Variant v) {
+        for (String f : v.folders) {
+            Path p = root.resolve(f);
+            if (Files.isRegularFile(p.resolve("config.json"))) return p;
+        }
+        throw new ModelFolderException(root + ": no " + v.id() + " DiT (expected a folder " + v.folders[0]
+                + " with config.json and model.safetensors)");
+    }
+
+    public List<Variant> installedVariants() {
+        List<Variant> out = new ArrayList<>();
+        for (Variant v : Variant.values())
+            for (String f : v.folders)
+                if (Files.isRegularFile(root.resolve(f).resolve("config.json"))) { out.add(v); break; }
+        return out;
+    }
+
+    public Path vae() {
+        return require(root.resolve(VAE), "the VAE");
+    }
+
+    public Path textEncoder() {
+        return require(root.resolve(TEXT_ENCODER), "the Qwen3-Embedding-0.6B text encoder");
+    }
+
+    public boolean isDemo() {
+        return Files.isRegularFile(root.resolve(DEMO_MARKER));
+    }
+
+    private Path require(Path p, String what) {
+        if (!Files.isRegularFile(p.resolve("config.json")))
+            throw new ModelFolderException(root + ": missing " + what + " (expected " + p + "/config.json)");
+        return p;
+    }
+
+    /** Checks the folder has a DiT, the VAE and the text encoder; throws with what is missing. */
+    public void validate(Variant v) {
+        if (!Files.isDirectory(root)) throw new ModelFolderException("model folder " + root + " does not exist");
+        dit(v);
+        vae();
+        textEncoder();
+        if (!Files.isRegularFile(textEncoder().resolve("tokenizer.json")))
+            throw new ModelFolderException(textEncoder() + ": missing tokenizer.json");
+    }
+}

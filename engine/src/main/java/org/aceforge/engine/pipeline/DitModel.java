@@ -1,0 +1,150 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.io.TorchTensorFile;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.model.AceStepConfig;
+import org.aceforge.engine.model.Checkpoint;
+import org.aceforge.engine.model.ModelFolderException;
+import org.aceforge.engine.nets.AudioDetokenizerGraph;
+import org.aceforge.engine.nets.AudioTokenizerGraph;
+import org.aceforge.engine.nets.ConditionEncoderGraph;
+import org.aceforge.engine.nets.DitGraph;
+import org.aceforge.engine.runtime.GraphCache;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A DiT checkpoint folder ({@code acestep-v15-*}) with its networks: condition encoder, DiT, audio tokenizer and
+ * detokenizer, plus the silence latent and the null-condition embedding. Sessions open on first use.
+ * Worker threads only; one render at a time per instance.
+ */
+public final class DitModel implements AutoCloseable {
+    private final Path folder;
+    private final AceStepConfig config;
+    private final WeightSource weights;
+    private final Tensor3 silence;
+    private final float[] nullEmbedding;
+    private final LazySession dit, encoder, tokenizer, detokenizer;
+
+    public DitModel(Path folder, GraphCache cache) {
+        this.folder = folder;
+        try {
+            this.config = AceStepConfig.read(folder.resolve("config.json"));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelFolderException(folder + ": " + e.getMessage(), e);
+        }
+        this.weights = Checkpoint.open(folder, "model");
+        this.silence = readSilence(folder, config.latentChannels());
+        this.nullEmbedding = weights.has("null_condition_emb") ? weights.floats("null_condition_emb") : null;
+        String cfg = Checkpoint.configText(folder);
+        dit = new LazySession(DitGraph.NAME, cfg, weights, cache, () -> DitGraph.build(config, weights));
+        encoder = new LazySession(ConditionEncoderGraph.NAME, cfg, weights, cache, () -> ConditionEncoderGraph.build(config, weights));
+        tokenizer = new LazySession(AudioTokenizerGraph.NAME, cfg, weights, cache, () -> AudioTokenizerGraph.build(config, weights));
+        detokenizer = new LazySession(AudioDetokenizerGraph.NAME, cfg, weights, cache, () -> AudioDetokenizerGraph.build(config, weights));
+    }
+
+    /** silence_latent.pt is stored [1, C, T] (channels first); the engine uses [1, T, C]. */
+    static Tensor3 readSilence(Path folder, int channels) {
+        Path p = folder.resolve("silence_latent.pt");
+        try {
+            TensorData t = TorchTensorFile.read(p);
+            long[] s = t.shape();
+            float[] d = t.toFloats();
+            int c = (int) s[s.length - 2], frames = (int) s[s.length - 1];
+            if (c != channels) throw new ModelFolderException(p + ": expected " + channels + " channels, found shape " + t.shapeString());
+            float[] out = new float[frames * c];
+            for (int ch = 0; ch < c; ch++) for (int f = 0; f < frames; f++) out[f * c + ch] = d[ch * frames + f];
+            return new Tensor3(out, 1, frames, c);
+        } catch (IOException e) {
+            throw new ModelFolderException(folder + ": missing or unreadable silence_latent.pt (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public AceStepConfig config() { return config; }
+    public Path folder() { return folder; }
+    public WeightSource weights() { return weights; }
+    public float[] nullEmbedding() { return nullEmbedding; }
+
+    public boolean isTurbo() {
+        return config.isTurbo();
+    }
+
+    /** The first n frames of the silence latent [1, n, C] (repeated cyclically past its end). */
+    public Tensor3 silence(int n) {
+        int C = silence.channels(), have = silence.frames();
+        float[] out = new float[n * C];
+        for (int f = 0; f < n; f++) System.arraycopy(silence.data(), (f % have) * C, out, f * C, C);
+        return new Tensor3(out, 1, n, C);
+    }
+
+    /** Packed condition: text [B, Lt, Dt], lyrics [B, Ll, Dt], references [B·R, Tr, C] → [B, L, H]. */
+    public Tensor3 encodeCondition(Tensor3 text, Tensor3 lyrics, Tensor3 refs) throws Exception {
+        Map<String, TensorData> in = new LinkedHashMap<>();
+        in.put("text_hidden_states", text.toTensorData("text"));
+        in.put("lyric_hidden_states", lyrics.toTensorData("lyrics"));
+        in.put("refer_latents", refs.toTensorData("refs"));
+        return Tensor3.of(encoder.get().run(in).get("encoder_hidden_states"));
+    }
+
+    public VelocityModel velocityModel() {
+        return (xt, t, cond) -> {
+            float[] ts = new float[xt.batch()];
+            Arrays.fill(ts, (float) t);
+            Map<String, TensorData> in = new LinkedHashMap<>();
+            in.put("hidden_states", xt.toTensorData("x"));
+            in.put("context_latents", cond.contextLatents().toTensorData("ctx"));
+            in.put("encoder_hidden_states", cond.encoderStates().toTensorData("enc"));
+            in.put("timestep", TensorData.ofFloats("t", ts, ts.length));
+            return Tensor3.of(dit.get().run(in).get("velocity"));
+        };
+    }
+
+    /** 25 Hz latents [B, T, C] → 5 Hz codes [B][ceil(T/5)] (padded with silence frames as the reference does). */
+    public long[][] tokenize(Tensor3 latents) throws Exception {
+        int pool = config.poolWindowSize();
+        int T = latents.frames(), padded = (T + pool - 1) / pool * pool;
+        Tensor3 x = latents;
+        if (padded != T) {
+            Tensor3 pad = silence(padded - T).repeatBatch(latents.batch());
+            float[] out = new float[latents.batch() * padded * latents.channels()];
+            int C = latents.channels();
+            for (int b = 0; b < latents.batch(); b++) {
+                System.arraycopy(latents.data(), b * T * C, out, b * padded * C, T * C);
+                System.arraycopy(pad.data(), b * (padded - T) * C, out, (b * padded + T) * C, (padded - T) * C);
+            }
+            x = new Tensor3(out, latents.batch(), padded, C);
+        }
+        TensorData idx = tokenizer.get().run(Map.of("latents", x.toTensorData("latents"))).get("indices");
+        long[] flat = idx.toLongs();
+        int n = padded / pool;
+        long[][] codes = new long[latents.batch()][n];
+        for (int b = 0; b < codes.length; b++) System.arraycopy(flat, b * n, codes[b], 0, n);
+        return codes;
+    }
+
+    /** Codes [B][n] → 25 Hz hints [B, 5n, C]. */
+    public Tensor3 detokenize(long[][] codes) throws Exception {
+        int n = codes[0].length;
+        long[] flat = new long[codes.length * n];
+        for (int b = 0; b < codes.length; b++) System.arraycopy(codes[b], 0, flat, b * n, n);
+        return Tensor3.of(detokenizer.get().run(Map.of("indices", TensorData.ofLongs("indices", flat, codes.length, n))).get("hints"));
+    }
+
+    /** The cover context: FSQ round trip of the source latents, cropped back to T. */
+    public Tensor3 fsqRoundTrip(Tensor3 src) throws Exception {
+        return detokenize(tokenize(src)).frames(0, src.frames());
+    }
+
+    @Override
+    public void close() {
+        dit.close();
+        encoder.close();
+        tokenizer.close();
+        detokenizer.close();
+    }
+}

@@ -1,0 +1,40 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.runtime.NetSession;
+
+import java.util.function.Supplier;
+
+/** A network session created on first use (graph from the cache or freshly built) and closed with its owner. */
+final class LazySession implements AutoCloseable {
+    private final String name;
+    private final String configText;
+    private final WeightSource weights;
+    private final Supplier<OnnxGraph> builder;
+    private final GraphCache cache;
+    private NetSession session;
+
+    LazySession(String name, String configText, WeightSource weights, GraphCache cache, Supplier<OnnxGraph> builder) {
+        this.name = name;
+        this.configText = configText;
+        this.weights = weights;
+        this.cache = cache;
+        this.builder = builder;
+    }
+
+    synchronized NetSession get() throws ai.onnxruntime.OrtException {
+        if (session == null) {
+            GraphCache.Built b = cache.get(name, configText, weights, builder);
+            session = new NetSession(name, b.model(), b.weights());
+        }
+        return session;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (session != null) session.close();
+        session = null;
+    }
+}

@@ -1,0 +1,7 @@
+package org.aceforge.engine.pipeline;
+
+/** One DiT evaluation: x_t [B, T, C] at timestep t (same for every item) → velocity [B, T, C]. */
+@FunctionalInterface
+public interface VelocityModel {
+    Tensor3 velocity(Tensor3 xt, double t, Condition condition) throws Exception;
+}
