@@ -31,7 +31,7 @@ public final class AudioDetokenizerGraph {
         h = ConditionEncoderGraph.layers(g, w, h, c, c.numAttentionPoolerLayers(), c.attention());
         V out = g.linear(h, w.get("proj_out.weight"), w.get("proj_out.bias"));
         out = g.reshape(out, g.concat(0, batch, g.longs(-1, c.latentChannels())));
-        g.output(out, "hints", DType.F32, "batch", "frames", (long) c.latentChannels());
+        g.output(out, "detokenized", DType.F32, "batch", "frames", (long) c.latentChannels());
         return g;
     }
 }

@@ -38,6 +38,15 @@ public final class ConditionEncoderGraph {
         return g;
     }
 
+    /** The lyric encoder alone ({@code lyric_hidden_states} → {@code lyric_out}), for probing. */
+    public static OnnxGraph lyricEncoder(AceStepConfig c, WeightSource all) {
+        OnnxGraph g = new OnnxGraph("lyric-encoder");
+        V lyrics = g.input("lyric_hidden_states", DType.F32, "batch", "lyric_len", (long) c.textHiddenDim());
+        V out = stack(g, all.sub("encoder.lyric_encoder."), lyrics, c, Math.min(c.numLyricEncoderLayers(), c.numHiddenLayers()), c.attention());
+        g.output(out, "lyric_out", DType.F32, "batch", "lyric_len", (long) c.hiddenSize());
+        return g;
+    }
+
     /** embed_tokens (with bias) → layers (sliding/full by layer number) → norm. */
     static V stack(OnnxGraph g, WeightSource w, V x, AceStepConfig c, int layers, AttentionShape a) {
         V h = g.linear(x, w.get("embed_tokens.weight"), w.get("embed_tokens.bias"));

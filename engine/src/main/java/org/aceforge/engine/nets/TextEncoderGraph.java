@@ -10,7 +10,7 @@ import org.aceforge.engine.model.Qwen3Config;
 /**
  * The Qwen3 text encoder (Qwen3-Embedding-0.6B) for the caption: {@code input_ids} [B, L] → {@code last_hidden_state}
  * [B, L, hidden] after the final norm; causal attention, no attention mask, no pooling. Lyrics use only the embedding
- * table ({@link org.aceforge.engine.pipeline.TextConditioner}), never this graph.
+ * table (output {@code embeddings}, also looked up directly by TextEncoderModel).
  */
 public final class TextEncoderGraph {
     public static final String NAME = "text-encoder";
@@ -23,6 +23,8 @@ public final class TextEncoderGraph {
         OnnxGraph g = new OnnxGraph(NAME);
         V ids = g.input("input_ids", DType.I64, "batch", "tokens");
         V h = g.gather(g.weight(w.get("embed_tokens.weight")), ids, 0);
+        // The lyrics path: rows of the embedding table only (no transformer).
+        g.output(h, "embeddings", DType.F32, "batch", "tokens", (long) c.hiddenSize());
         AttentionShape a = c.attention();
         Transformer.Rope rope = Transformer.rope(g, h, a);
         for (int i = 0; i < c.numHiddenLayers(); i++)

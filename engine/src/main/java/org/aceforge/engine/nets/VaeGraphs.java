@@ -36,7 +36,7 @@ public final class VaeGraphs {
         }
         x = snake(g, w, "snake1", x);
         x = conv(g, w, "conv2", x, 1, 3, 1, !w.has("conv2.bias"));
-        g.output(g.transpose(x, 0, 2, 1), "audio", DType.F32, "batch", "samples", (long) c.audioChannels());
+        g.output(g.transpose(x, 0, 2, 1), "decoded", DType.F32, "batch", "samples", (long) c.audioChannels());
         return g;
     }
 
@@ -57,7 +57,7 @@ public final class VaeGraphs {
         x = conv(g, w, "conv2", x, 1, 1, 1, false);
         V moments = g.transpose(x, 0, 2, 1);
         g.output(moments, "moments", DType.F32, "batch", "frames", (long) c.encoderHiddenSize());
-        g.output(g.slice(moments, 2, 0, c.latentChannels()), "mean", DType.F32, "batch", "frames", (long) c.latentChannels());
+        g.output(g.slice(moments, 2, 0, c.latentChannels()), "latent_mean", DType.F32, "batch", "frames", (long) c.latentChannels());
         return g;
     }
 

@@ -132,7 +132,7 @@ public final class DitModel implements AutoCloseable {
         int n = codes[0].length;
         long[] flat = new long[codes.length * n];
         for (int b = 0; b < codes.length; b++) System.arraycopy(codes[b], 0, flat, b * n, n);
-        return Tensor3.of(detokenizer.get().run(Map.of("indices", TensorData.ofLongs("indices", flat, codes.length, n))).get("hints"));
+        return Tensor3.of(detokenizer.get().run(Map.of("indices", TensorData.ofLongs("indices", flat, codes.length, n))).get("detokenized"));
     }
 
     /** The cover context: FSQ round trip of the source latents, cropped back to T. */

@@ -1,0 +1,73 @@
+package org.aceforge.engine.cli;
+
+import org.aceforge.engine.jobs.BadRequestException;
+import org.aceforge.engine.model.ModelFolderException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.nio.file.Path;
+
+/**
+ * The {@code aceforge} command line. Exit codes: 0 success; 2 bad input (one line naming it: unknown option, value
+ * out of range, unwritable output, unknown format, broken model folder); 1 internal error (one line with the log
+ * path); 130 cancelled with Ctrl-C. Never a bare stack trace.
+ */
+@Command(name = "aceforge", mixinStandardHelpOptions = true, version = "AceForge 0.1.0",
+        description = "ACE-Step 1.5 music generation on ONNX Runtime, locally.",
+        subcommands = {RenderCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class})
+public final class Main implements Runnable {
+    public static final int OK = 0, INTERNAL = 1, BAD_INPUT = 2, CANCELLED = 130;
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this directly). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("aceforge: " + ex.getMessage());
+            return BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex));
+        return cl.execute(args);
+    }
+
+    static int handle(Throwable ex) {
+        Throwable e = unwrap(ex);
+        if (e instanceof BadRequestException || e instanceof ModelFolderException || e instanceof IllegalArgumentException) {
+            System.err.println("aceforge: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (e instanceof org.aceforge.engine.jobs.CancelledException) {
+            System.err.println("aceforge: cancelled");
+            return CANCELLED;
+        }
+        LOG.error("internal error", e);
+        System.err.println("aceforge: internal error: " + e + " (details in " + logFile() + ")");
+        return INTERNAL;
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while ((e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.CompletionException)
+                && e.getCause() != null) e = e.getCause();
+        return e;
+    }
+
+    static Path logFile() {
+        String d = System.getProperty("aceforge.logdir");
+        Path dir = d != null ? Path.of(d) : Path.of(System.getProperty("user.home"), ".cache", "aceforge", "logs");
+        return dir.resolve("aceforge.log");
+    }
+}

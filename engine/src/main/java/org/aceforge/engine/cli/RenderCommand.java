@@ -1,0 +1,159 @@
+package org.aceforge.engine.cli;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.aceforge.engine.jobs.BadRequestException;
+import org.aceforge.engine.jobs.Progress;
+import org.aceforge.engine.jobs.RenderJob;
+import org.aceforge.engine.jobs.RenderRequest;
+import org.aceforge.engine.jobs.RenderResult;
+import org.aceforge.engine.jobs.RenderService;
+import org.aceforge.engine.runtime.GraphCache;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** {@code aceforge render}: one render request from the command line, with a progress bar and clean Ctrl-C. */
+@Command(name = "render", description = "Render music (text2music) to an audio file plus a JSON sidecar.", sortOptions = false)
+public final class RenderCommand implements Callable<Integer> {
+    @Option(names = "--task", defaultValue = "text2music", description = "text2music (region tasks come with source audio)")
+    String task;
+    @Option(names = "--caption", required = true, description = "What the music should sound like.")
+    String caption;
+    @Option(names = "--lyrics", description = "Lyrics with [Verse]/[Chorus] tags.")
+    String lyrics;
+    @Option(names = "--lyrics-file", description = "Read lyrics from a UTF-8 file.")
+    Path lyricsFile;
+    @Option(names = "--instrumental", description = "No vocals.")
+    boolean instrumental;
+    @Option(names = "--language", description = "Vocal language code (en, zh, ja, …; unknown = auto).")
+    String language;
+    @Option(names = "--bpm", description = "Tempo, 30–300.")
+    Integer bpm;
+    @Option(names = "--key", description = "Key, e.g. \"C major\", \"F# minor\".")
+    String key;
+    @Option(names = "--timesig", description = "Beats per bar: 2, 3, 4 or 6.")
+    String timesig;
+    @Option(names = "--duration", required = true, description = "Seconds, 10–600, or -1 for auto.")
+    double duration;
+    @Option(names = "--batch", defaultValue = "1", description = "Variants to render, 1–8.")
+    int batch;
+    @Option(names = "--seed", split = ",", description = "Seed per variant (comma list); -1 = random.")
+    List<Long> seeds = new ArrayList<>();
+    @Option(names = "--steps", description = "Diffusion steps (base/SFT; turbo uses its 8-step table).")
+    Integer steps;
+    @Option(names = "--shift", description = "Timestep shift 1.0–5.0 (turbo: snapped to 1, 2 or 3; default 3).")
+    Double shift;
+    @Option(names = "--method", description = "ode (default) or sde.")
+    String method;
+    @Option(names = "--timesteps", description = "Custom schedule, comma list of t values in (0, 1] (turbo: snapped).")
+    String timesteps;
+    @Option(names = "--guidance", description = "CFG scale for base/SFT (default 7.0).")
+    Double guidance;
+    @Option(names = "--adg", description = "Angle-based dynamic guidance instead of APG (base/SFT).")
+    boolean adg;
+    @Option(names = "--cfg-interval", description = "A,B: apply CFG only while A <= t <= B (base/SFT).")
+    String cfgInterval;
+    @Option(names = "--model", description = "Checkpoints folder (default: $ACEFORGE_MODELS, ~/.aceforge/models, else the demo pack).")
+    Path model;
+    @Option(names = "--variant", description = "DiT variant: turbo (default), sft or base.")
+    String variant;
+    @Option(names = "--out", required = true, description = "Output file: .wav, .flac or .mp3.")
+    Path out;
+    @Option(names = "--dump", description = "Write intermediate tensors (.npy) to this folder.")
+    Path dump;
+
+    @Override
+    public Integer call() throws Exception {
+        if (lyrics != null && lyricsFile != null) throw new BadRequestException("give either --lyrics or --lyrics-file, not both");
+        String lyricText = lyrics;
+        if (lyricsFile != null) {
+            try {
+                lyricText = Files.readString(lyricsFile, StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new BadRequestException("--lyrics-file " + lyricsFile + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        RenderRequest.Builder b = RenderRequest.builder().task(task).caption(caption).lyrics(lyricText)
+                .instrumental(instrumental).language(language).bpm(bpm).key(key).timeSignature(timesig)
+                .duration(duration).batch(batch).seeds(seeds).steps(steps).shift(shift).method(method)
+                .guidance(guidance).adg(adg).modelDir(model).variant(variant).output(out);
+        if (timesteps != null) b.timesteps(parseList("--timesteps", timesteps));
+        if (cfgInterval != null) {
+            double[] ab = parseList("--cfg-interval", cfgInterval);
+            if (ab.length != 2) throw new BadRequestException("--cfg-interval needs two values A,B");
+            b.cfgInterval(ab[0], ab[1]);
+        }
+        RenderRequest request = b.build();
+        if (model != null && !Files.isDirectory(model)) throw new BadRequestException("--model " + model + " is not a folder");
+
+        boolean tty = System.console() != null;
+        try (RenderService service = new RenderService(1, GraphCache.defaultCache());
+             ProgressBar bar = tty ? new ProgressBarBuilder().setTaskName("render").setInitialMax(1000)
+                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build() : null) {
+            Progress.Stage[] last = {null};
+            RenderJob job = service.submit(request, p -> {
+                if (bar != null) {
+                    bar.stepTo(Math.round(p.overall() * 1000));
+                    bar.setExtraMessage(p.message());
+                } else if (p.stage() != last[0]) {
+                    last[0] = p.stage();
+                    System.err.println("[" + p.stage().name().toLowerCase() + "] " + p.message());
+                }
+            }, dump);
+            Thread hook = new Thread(() -> {
+                job.cancel();
+                try {
+                    job.result().get(60, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // The worker has stopped (or gave up); nothing partial was written.
+                }
+            }, "aceforge-ctrl-c");
+            Runtime.getRuntime().addShutdownHook(hook);
+            RenderResult result;
+            try {
+                result = job.result().get();
+            } catch (ExecutionException e) {
+                throw unwrapToException(e);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // already shutting down
+                }
+            }
+            if (bar != null) bar.stepTo(1000);
+            if (bar != null) bar.close();
+            for (RenderResult.Item it : result.items())
+                System.out.println(it.audio() + "  seed " + it.seed() + "  " + it.durationSeconds() + " s  (" + it.sidecar().getFileName() + ")");
+            System.out.printf("rendered %d file(s) in %.1f s%n", result.items().size(), result.seconds());
+            if (result.demoModels())
+                System.err.println("note: rendered with the demo pack (tiny random weights): the audio is noise-like by design. "
+                        + "Install the real ACE-Step 1.5 checkpoints and pass --model DIR (see docs/models.md).");
+            return Main.OK;
+        }
+    }
+
+    static Exception unwrapToException(ExecutionException e) {
+        Throwable c = Main.unwrap(e);
+        return c instanceof Exception ex ? ex : new RuntimeException(c);
+    }
+
+    static double[] parseList(String option, String text) {
+        try {
+            return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToDouble(Double::parseDouble).toArray();
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(option + " '" + text + "' is not a comma-separated list of numbers");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.aceforge.engine.jobs;
+
+import java.util.concurrent.CompletableFuture;
+
+/** A submitted render: its result (completes exceptionally on failure or cancel), cancel token and last progress. */
+public final class RenderJob {
+    private final RenderRequest request;
+    private final CancelToken cancel = new CancelToken();
+    private final CompletableFuture<RenderResult> result = new CompletableFuture<>();
+    private volatile Progress progress = new Progress(Progress.Stage.QUEUED, 0, "queued");
+
+    RenderJob(RenderRequest request) {
+        this.request = request;
+    }
+
+    public RenderRequest request() { return request; }
+
+    /** Any thread. */
+    public CompletableFuture<RenderResult> result() { return result; }
+
+    /** Any thread: asks the worker to stop at the next sampler step or stage boundary. */
+    public void cancel() { cancel.cancel(); }
+
+    /** Any thread. */
+    public Progress progress() { return progress; }
+
+    CancelToken token() { return cancel; }
+
+    void progress(Progress p) { progress = p; }
+}

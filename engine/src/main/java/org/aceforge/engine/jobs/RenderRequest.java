@@ -1,0 +1,129 @@
+package org.aceforge.engine.jobs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Everything needed to reproduce a render. Null means "the default for the model" (turbo or base/SFT); the resolved
+ * values and the seeds actually used are written to each result's JSON sidecar.
+ *
+ * @param seeds one per batch item or fewer; −1 draws a random seed; missing items continue from the last seed + 1
+ */
+public record RenderRequest(
+        String task, String caption, String lyrics, boolean instrumental, String language,
+        Integer bpm, String key, String timeSignature, double duration,
+        int batch, List<Long> seeds,
+        Integer steps, Double shift, String method, double[] timesteps,
+        Double guidance, boolean adg, double cfgStart, double cfgEnd,
+        Path modelDir, String variant, Path output) {
+
+    public static final double MIN_DURATION = 10, MAX_DURATION = 600;
+    public static final int MAX_BATCH = 8;
+    public static final Set<String> LANGUAGES = Set.of("unknown", "en", "zh", "ja", "ko", "es", "fr", "de", "it",
+            "pt", "ru", "ar", "hi", "bn", "id", "ms", "th", "vi", "tr", "pl", "nl", "sv", "no", "da", "fi", "cs", "sk",
+            "hu", "ro", "bg", "uk", "el", "he", "fa", "ur", "ta", "te", "mr", "gu", "kn", "ml", "pa", "ne", "si", "my",
+            "km", "lo", "tl", "sw", "yue", "la", "az");
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Checks every user-facing value; throws {@link BadRequestException} naming the first bad one. */
+    public RenderRequest validate() {
+        if (!task.equals("text2music"))
+            throw new BadRequestException("--task " + task + " is not available yet (text2music is)");
+        if (caption == null || caption.isBlank()) throw new BadRequestException("--caption must not be empty");
+        if (!(duration == -1 || (duration >= MIN_DURATION && duration <= MAX_DURATION)))
+            throw new BadRequestException("--duration " + fmt(duration) + " is out of range: use 10 to 600 seconds, or -1 for auto");
+        if (batch < 1 || batch > MAX_BATCH) throw new BadRequestException("--batch " + batch + " is out of range: use 1 to 8");
+        for (long s : seeds)
+            if (s != -1 && (s < 0 || s > 0xFFFFFFFFL)) throw new BadRequestException("--seed " + s + " is out of range: use 0 to 4294967295, or -1 for random");
+        if (seeds.size() > batch) throw new BadRequestException("--seed lists " + seeds.size() + " seeds for a batch of " + batch);
+        if (bpm != null && (bpm < 30 || bpm > 300)) throw new BadRequestException("--bpm " + bpm + " is out of range: use 30 to 300");
+        if (timeSignature != null && !Set.of("2", "3", "4", "6").contains(timeSignature))
+            throw new BadRequestException("--timesig " + timeSignature + " is not supported: use 2, 3, 4 or 6");
+        if (key != null && !KeyNames.isValid(key))
+            throw new BadRequestException("--key '" + key + "' is not a key: use e.g. \"C major\", \"F# minor\", \"Bb major\"");
+        if (language != null && !LANGUAGES.contains(language.toLowerCase(Locale.ROOT)))
+            throw new BadRequestException("--language " + language + " is not a known code (e.g. en, zh, ja, es, unknown)");
+        if (steps != null && (steps < 1 || steps > 200)) throw new BadRequestException("--steps " + steps + " is out of range: use 1 to 200");
+        if (shift != null && !(shift >= 1.0 && shift <= 5.0)) throw new BadRequestException("--shift " + shift + " is out of range: use 1.0 to 5.0");
+        if (method != null && !method.equals("ode") && !method.equals("sde")) throw new BadRequestException("--method " + method + " is unknown: use ode or sde");
+        if (guidance != null && !(guidance >= 1.0 && guidance <= 30.0)) throw new BadRequestException("--guidance " + guidance + " is out of range: use 1.0 to 30.0");
+        if (!(cfgStart >= 0 && cfgEnd <= 1 && cfgStart <= cfgEnd))
+            throw new BadRequestException("--cfg-interval " + fmt(cfgStart) + "," + fmt(cfgEnd) + " is invalid: use A,B with 0 <= A <= B <= 1");
+        if (timesteps != null) {
+            if (timesteps.length == 0 || timesteps.length > 20) throw new BadRequestException("--timesteps needs 1 to 20 values");
+            for (double t : timesteps)
+                if (!(t >= 0 && t <= 1)) throw new BadRequestException("--timesteps value " + t + " is outside [0, 1]");
+        }
+        if (variant != null && !Set.of("turbo", "sft", "base").contains(variant))
+            throw new BadRequestException("--variant " + variant + " is unknown: use turbo, sft or base");
+        if (output == null) throw new BadRequestException("--out is required");
+        return this;
+    }
+
+    static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** Output files of item i (1-based) of a batch of n: NAME-i.EXT, or NAME.EXT alone. */
+    public Path audioPath(int i) {
+        if (batch == 1) return output;
+        String name = output.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot < 0 ? name : name.substring(0, dot), ext = dot < 0 ? "" : name.substring(dot);
+        return output.resolveSibling(stem + "-" + i + ext);
+    }
+
+    public Path sidecarPath(int i) {
+        String name = audioPath(i).getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return output.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".json");
+    }
+
+    /** Mutable assembly of a request (CLI, UI). */
+    public static final class Builder {
+        private String task = "text2music", caption, lyrics, language, key, timeSignature, method, variant;
+        private boolean instrumental, adg;
+        private Integer bpm, steps;
+        private double duration = -1, cfgStart = 0, cfgEnd = 1;
+        private int batch = 1;
+        private List<Long> seeds = new ArrayList<>();
+        private Double shift, guidance;
+        private double[] timesteps;
+        private Path modelDir, output;
+
+        public Builder task(String v) { task = v; return this; }
+        public Builder caption(String v) { caption = v; return this; }
+        public Builder lyrics(String v) { lyrics = v; return this; }
+        public Builder instrumental(boolean v) { instrumental = v; return this; }
+        public Builder language(String v) { language = v; return this; }
+        public Builder bpm(Integer v) { bpm = v; return this; }
+        public Builder key(String v) { key = v; return this; }
+        public Builder timeSignature(String v) { timeSignature = v; return this; }
+        public Builder duration(double v) { duration = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder seeds(List<Long> v) { seeds = new ArrayList<>(v); return this; }
+        public Builder seed(long v) { seeds = new ArrayList<>(List.of(v)); return this; }
+        public Builder steps(Integer v) { steps = v; return this; }
+        public Builder shift(Double v) { shift = v; return this; }
+        public Builder method(String v) { method = v; return this; }
+        public Builder timesteps(double[] v) { timesteps = v; return this; }
+        public Builder guidance(Double v) { guidance = v; return this; }
+        public Builder adg(boolean v) { adg = v; return this; }
+        public Builder cfgInterval(double a, double b) { cfgStart = a; cfgEnd = b; return this; }
+        public Builder modelDir(Path v) { modelDir = v; return this; }
+        public Builder variant(String v) { variant = v; return this; }
+        public Builder output(Path v) { output = v; return this; }
+
+        public RenderRequest build() {
+            return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
+                    batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
+                    modelDir, variant, output);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package org.aceforge.engine.jobs;
+
+import org.aceforge.engine.audio.AudioFileWriter;
+import org.aceforge.engine.audio.OutputFormat;
+import org.aceforge.engine.model.ModelFolderException;
+import org.aceforge.engine.model.ModelPack;
+import org.aceforge.engine.pipeline.ModelSet;
+import org.aceforge.engine.pipeline.SamplerSettings;
+import org.aceforge.engine.pipeline.StepListener;
+import org.aceforge.engine.pipeline.TensorDump;
+import org.aceforge.engine.pipeline.Text2Music;
+import org.aceforge.engine.pipeline.VaeModel;
+import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.text.Prompts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs renders on worker threads: a queue, progress (stage, fraction, message), cooperative cancel between sampler
+ * steps, and results written atomically (audio + JSON sidecar per batch item). Used by the CLI, and later by the UI
+ * and the plugin. Loaded models stay open between jobs for the same folder and variant.
+ */
+public final class RenderService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RenderService.class);
+    private final ExecutorService workers;
+    private final GraphCache cache;
+    private ModelSet loaded;
+    private String loadedKey;
+
+    public RenderService(int workerThreads, GraphCache cache) {
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
+            Thread t = new Thread(r, "aceforge-render-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.cache = cache;
+    }
+
+    /** Any thread. Validation errors throw here, before anything is queued. */
+    public RenderJob submit(RenderRequest request, ProgressListener listener, Path dumpDir) {
+        request.validate();
+        checkWritable(request);
+        RenderJob job = new RenderJob(request);
+        workers.submit(() -> {
+            long t0 = System.nanoTime();
+            try {
+                RenderResult r = run(job, p -> { job.progress(p); listener.onProgress(p); }, dumpDir, t0);
+                job.result().complete(r);
+            } catch (Throwable e) {
+                job.result().completeExceptionally(e);
+            }
+        });
+        return job;
+    }
+
+    /** Checks up front that the output folder exists (or can be made) and accepts files. */
+    static void checkWritable(RenderRequest r) {
+        OutputFormat.of(r.output());
+        Path dir = r.output().toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".aceforge-write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new BadRequestException("--out " + r.output() + " is not writable (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+
+    private RenderResult run(RenderJob job, ProgressListener progress, Path dumpDir, long t0) throws Exception {
+        RenderRequest r = job.request();
+        CancelToken cancel = job.token();
+        progress.onProgress(new Progress(Progress.Stage.LOADING, 0, "opening models"));
+        ModelPack pack = r.modelDir() != null ? new ModelPack(r.modelDir()) : ModelLocator.defaultPack();
+        ModelPack.Variant variant = ModelPack.Variant.parse(r.variant() == null ? "turbo" : r.variant());
+        ModelSet models = models(pack, variant);
+        cancel.check();
+        Text2Music.Plan plan = plan(r, models);
+        LOG.info("render: {} s, {} frames, seeds {}, sampler {}", plan.durationSeconds(), plan.frames(),
+                java.util.Arrays.toString(plan.seeds()), plan.sampler().turbo() ? "turbo" : "base");
+        progress.onProgress(new Progress(Progress.Stage.ENCODING, 0, "encoding caption and lyrics"));
+        TensorDump dump = dumpDir == null ? null : new TensorDump(dumpDir);
+        List<float[]> audio = Text2Music.run(models, plan, new Text2Music.Stages() {
+            public void encoding(double f) {
+                cancel.check();
+                progress.onProgress(new Progress(Progress.Stage.ENCODING, f, "encoding caption and lyrics"));
+            }
+
+            public StepListener diffusion() {
+                return (step, total, x) -> {
+                    progress.onProgress(new Progress(Progress.Stage.DIFFUSION, (double) step / total, "diffusion step " + step + "/" + total));
+                    cancel.check();
+                };
+            }
+
+            public VaeModel.ProgressSink decoding(int item, int items) {
+                return (f, msg) -> {
+                    cancel.check();
+                    progress.onProgress(new Progress(Progress.Stage.DECODING, (item + f) / items, "decoding variant " + (item + 1) + "/" + items));
+                };
+            }
+        }, dump);
+        cancel.check();
+        progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "writing files"));
+        List<RenderResult.Item> items = new ArrayList<>();
+        List<Path> written = new ArrayList<>();
+        try {
+            for (int i = 0; i < audio.size(); i++) {
+                Path a = r.audioPath(i + 1), s = r.sidecarPath(i + 1);
+                AudioFileWriter.write(a, audio.get(i), 2, 48000);
+                written.add(a);
+                Sidecar.write(s, Sidecar.build(r, plan, i, pack.root().toString(), models.dit().folder().getFileName().toString(),
+                        pack.isDemo(), a.getFileName().toString()));
+                written.add(s);
+                items.add(new RenderResult.Item(a, s, plan.seeds()[i], plan.durationSeconds()));
+                progress.onProgress(new Progress(Progress.Stage.WRITING, (i + 1.0) / audio.size(), "wrote " + a.getFileName()));
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Path p : written) Files.deleteIfExists(p);
+            throw e;
+        }
+        progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));
+        return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private synchronized ModelSet models(ModelPack pack, ModelPack.Variant v) {
+        String key = pack.root().toAbsolutePath() + "#" + v;
+        if (!key.equals(loadedKey)) {
+            if (loaded != null) loaded.close();
+            loaded = null;
+            loadedKey = null;
+            loaded = new ModelSet(pack, v, cache);
+            loadedKey = key;
+        }
+        return loaded;
+    }
+
+    /** Resolves defaults, the duration and the seeds of a request against the loaded model. */
+    static Text2Music.Plan plan(RenderRequest r, ModelSet m) {
+        long[] seeds = seeds(r.seeds(), r.batch());
+        double duration = r.duration() == -1 ? Math.round((10 + new Random(seeds[0]).nextDouble() * 110) * 10) / 10.0 : r.duration();
+        int frames = Math.max(Text2Music.frames(duration, 48000, m.vae().hop()), 1);
+        boolean turbo = m.dit().isTurbo();
+        if (!turbo && m.dit().nullEmbedding() == null)
+            throw new ModelFolderException(m.dit().folder() + ": base/SFT checkpoint without null_condition_emb");
+        SamplerSettings s;
+        if (turbo) {
+            if (r.steps() != null && r.steps() != 8 && r.timesteps() == null)
+                LOG.warn("turbo uses its fixed 8-step table; --steps {} is ignored (use --timesteps for another schedule)", r.steps());
+            s = SamplerSettings.turbo(r.shift() == null ? 3.0 : r.shift());
+            if (r.timesteps() != null) s = s.withTimesteps(r.timesteps());
+        } else {
+            s = SamplerSettings.base(r.steps() == null ? 32 : r.steps(), r.shift() == null ? 3.0 : r.shift(),
+                    r.guidance() == null ? 7.0 : r.guidance()).withCfg(r.guidance() == null ? 7.0 : r.guidance(), r.adg(), r.cfgStart(), r.cfgEnd());
+        }
+        s = s.withSde("sde".equals(r.method()));
+        if (turbo) s.schedule(); // validates custom timesteps early
+        String caption = Text2Music.captionPrompt(r.caption(), r.bpm(), r.timeSignature(), normalizeKey(r.key()), duration);
+        String lyrics = Prompts.lyrics(r.language() == null ? "unknown" : r.language(), r.lyrics(), r.instrumental());
+        return new Text2Music.Plan(caption, lyrics, duration, frames, seeds, s);
+    }
+
+    static String normalizeKey(String key) {
+        return key == null ? null : key.strip();
+    }
+
+    /** One seed per item: given ones in order, −1 drawn at random, missing ones continue from the previous + 1. */
+    static long[] seeds(List<Long> given, int batch) {
+        long[] out = new long[batch];
+        SecureRandom rnd = new SecureRandom();
+        for (int i = 0; i < batch; i++) {
+            long s;
+            if (i < given.size()) s = given.get(i);
+            else if (i > 0 && out[i - 1] >= 0 && !given.isEmpty() && given.get(given.size() - 1) != -1) s = (out[i - 1] + 1) & 0xFFFFFFFFL;
+            else s = -1;
+            out[i] = s == -1 ? rnd.nextLong() & 0xFFFFFFFFL : s;
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        synchronized (this) {
+            if (loaded != null) loaded.close();
+            loaded = null;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.aceforge.engine.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.aceforge.engine.pipeline.SamplerSettings;
+import org.aceforge.engine.pipeline.Text2Music;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** The JSON written beside each result: the request, the resolved parameters and the seed, enough to reproduce it. */
+public final class Sidecar {
+    public static final int FORMAT_VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Sidecar() {}
+
+    public static ObjectNode build(RenderRequest r, Text2Music.Plan plan, int item, String modelRoot, String ditFolder,
+                                   boolean demo, String audioFile) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("aceforge_sidecar", FORMAT_VERSION);
+        n.put("audio", audioFile);
+        n.put("task", r.task());
+        n.put("caption", r.caption());
+        n.put("lyrics", r.lyrics());
+        n.put("instrumental", r.instrumental());
+        n.put("language", r.language() == null ? "unknown" : r.language());
+        if (r.bpm() != null) n.put("bpm", r.bpm()); else n.putNull("bpm");
+        n.put("key", r.key());
+        n.put("timesig", r.timeSignature());
+        n.put("duration_requested", r.duration());
+        n.put("duration", plan.durationSeconds());
+        n.put("latent_frames", plan.frames());
+        n.put("batch", r.batch());
+        n.put("batch_index", item + 1);
+        n.put("seed", plan.seeds()[item]);
+        ArrayNode seeds = n.putArray("batch_seeds");
+        for (long s : plan.seeds()) seeds.add(s);
+        SamplerSettings s = plan.sampler();
+        ObjectNode dit = n.putObject("dit");
+        dit.put("sampler", s.turbo() ? "turbo" : "base");
+        dit.put("steps", s.turbo() ? s.schedule().length : s.steps());
+        dit.put("shift", s.shift());
+        dit.put("method", s.sde() ? "sde" : "ode");
+        ArrayNode ts = dit.putArray("timesteps");
+        for (double t : s.schedule()) ts.add(t);
+        dit.put("custom_timesteps", s.customTimesteps() != null);
+        dit.put("guidance", s.guidance());
+        dit.put("adg", s.adg());
+        dit.putArray("cfg_interval").add(s.cfgStart()).add(s.cfgEnd());
+        dit.put("chunk_mask", "auto");
+        ObjectNode model = n.putObject("model");
+        model.put("root", modelRoot);
+        model.put("dit", ditFolder);
+        model.put("variant", r.variant() == null ? "turbo" : r.variant());
+        model.put("demo_pack", demo);
+        n.put("caption_prompt", plan.captionPrompt());
+        n.put("lyric_prompt", plan.lyricPrompt());
+        n.put("sample_rate", 48000);
+        n.put("normalization_db", Text2Music.NORMALIZE_DB);
+        return n;
+    }
+
+    public static void write(Path file, ObjectNode n) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
+        try {
+            JSON.writeValue(tmp.toFile(), n);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

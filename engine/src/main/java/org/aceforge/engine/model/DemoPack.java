@@ -1,0 +1,348 @@
+package org.aceforge.engine.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.aceforge.engine.io.SafeTensorsWriter;
+import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.io.TorchTensorFile;
+import org.aceforge.engine.pipeline.Tensor3;
+import org.aceforge.engine.pipeline.VaeModel;
+import org.aceforge.engine.runtime.GraphCache;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Writes the demo pack: a deterministic tiny checkpoint set in the real Hugging Face layout (same file formats and
+ * tensor names, tiny widths and depths, random weights scaled to keep activations sane) with the real rates and latent
+ * geometry: 48 kHz stereo, hop 1920, 25 Hz × 64 latents, patch 2, 5 Hz codes. It holds a turbo and a base DiT, the
+ * VAE, and a Qwen3 text encoder with a byte-level BPE tokenizer. Its audio is noise-like by construction.
+ */
+public final class DemoPack {
+    static final int LATENT = 64, HIDDEN = 128, MLP = 256, HEADS = 4, KV_HEADS = 2, HEAD_DIM = 32;
+    static final int TEXT_HIDDEN = 64, TEXT_VOCAB = 320;
+    static final int END_OF_TEXT_ID = 256;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private DemoPack() {}
+
+    public static void make(Path root) throws IOException {
+        Files.createDirectories(root);
+        writeTextEncoder(root.resolve(ModelPack.TEXT_ENCODER));
+        Path vae = root.resolve(ModelPack.VAE);
+        writeVae(vae);
+        float[] silenceFrame = silenceFrame(vae, root);
+        writeDit(root.resolve("acestep-v15-turbo"), "turbo", 11, silenceFrame);
+        writeDit(root.resolve("acestep-v15-base"), "base", 23, silenceFrame);
+        Files.writeString(root.resolve(ModelPack.DEMO_MARKER),
+                "AceForge demo pack: tiny random weights in the real ACE-Step 1.5 layout.\n"
+                        + "It exercises every stage of the engine, but its audio is noise-like by construction.\n"
+                        + "For music, point AceForge at the real checkpoints (see docs/models.md).\n", StandardCharsets.UTF_8);
+    }
+
+    // ---------------- weights ----------------
+
+    /** Deterministic tensors: each one's values come from a generator seeded by its name. */
+    private static final class Tensors {
+        final long packSeed;
+        final List<TensorData> list = new ArrayList<>();
+
+        Tensors(long packSeed) { this.packSeed = packSeed; }
+
+        void gaussian(String name, double scale, long... shape) {
+            Random r = new Random(packSeed * 1_000_003L + name.hashCode());
+            int n = 1;
+            for (long d : shape) n *= (int) d;
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * scale);
+            list.add(TensorData.ofFloats(name, v, shape));
+        }
+
+        void constant(String name, float value, long... shape) {
+            int n = 1;
+            for (long d : shape) n *= (int) d;
+            float[] v = new float[n];
+            java.util.Arrays.fill(v, value);
+            list.add(TensorData.ofFloats(name, v, shape));
+        }
+
+        void linear(String name, int out, int in, boolean bias) {
+            gaussian(name + ".weight", 1 / Math.sqrt(in), out, in);
+            if (bias) gaussian(name + ".bias", 0.02, out);
+        }
+
+        void norm(String name, int width) {
+            constant(name + ".weight", 1f, width);
+        }
+
+        void attention(String p, int hidden, int kvIn) {
+            linear(p + "q_proj", HEADS * HEAD_DIM, hidden, false);
+            linear(p + "k_proj", KV_HEADS * HEAD_DIM, kvIn, false);
+            linear(p + "v_proj", KV_HEADS * HEAD_DIM, kvIn, false);
+            linear(p + "o_proj", hidden, HEADS * HEAD_DIM, false);
+            norm(p + "q_norm", HEAD_DIM);
+            norm(p + "k_norm", HEAD_DIM);
+        }
+
+        void mlp(String p, int hidden, int inner) {
+            linear(p + "gate_proj", inner, hidden, false);
+            linear(p + "up_proj", inner, hidden, false);
+            linear(p + "down_proj", hidden, inner, false);
+        }
+
+        void encoderLayer(String p, int hidden, int inner) {
+            norm(p + "input_layernorm", hidden);
+            norm(p + "post_attention_layernorm", hidden);
+            attention(p + "self_attn.", hidden, hidden);
+            mlp(p + "mlp.", hidden, inner);
+        }
+    }
+
+    static final int DIT_LAYERS = 2, LYRIC_LAYERS = 2, TIMBRE_LAYERS = 1, POOLER_LAYERS = 1;
+
+    private static void writeDit(Path dir, String version, long seed, float[] silenceFrame) throws IOException {
+        Files.createDirectories(dir);
+        Tensors t = new Tensors(seed);
+        String d = "decoder.";
+        int cin = 3 * LATENT;
+        t.gaussian(d + "proj_in.1.weight", 1 / Math.sqrt(cin * 2.0), HIDDEN, cin, 2);
+        t.gaussian(d + "proj_in.1.bias", 0.02, HIDDEN);
+        for (String te : new String[]{"time_embed.", "time_embed_r."}) {
+            t.linear(d + te + "linear_1", HIDDEN, 256, true);
+            t.linear(d + te + "linear_2", HIDDEN, HIDDEN, true);
+            t.gaussian(d + te + "time_proj.weight", 0.1 / Math.sqrt(HIDDEN), 6 * HIDDEN, HIDDEN);
+            t.gaussian(d + te + "time_proj.bias", 0.02, 6 * HIDDEN);
+        }
+        t.linear(d + "condition_embedder", HIDDEN, HIDDEN, true);
+        for (int i = 0; i < DIT_LAYERS; i++) {
+            String p = d + "layers." + i + ".";
+            t.norm(p + "self_attn_norm", HIDDEN);
+            t.attention(p + "self_attn.", HIDDEN, HIDDEN);
+            t.norm(p + "cross_attn_norm", HIDDEN);
+            t.attention(p + "cross_attn.", HIDDEN, HIDDEN);
+            t.norm(p + "mlp_norm", HIDDEN);
+            t.mlp(p + "mlp.", HIDDEN, MLP);
+            t.gaussian(p + "scale_shift_table", 0.02, 1, 6, HIDDEN);
+        }
+        t.norm(d + "norm_out", HIDDEN);
+        t.gaussian(d + "proj_out.1.weight", 1 / Math.sqrt(HIDDEN), HIDDEN, LATENT, 2);
+        t.gaussian(d + "proj_out.1.bias", 0.02, LATENT);
+        t.gaussian(d + "scale_shift_table", 0.02, 1, 2, HIDDEN);
+
+        String e = "encoder.";
+        t.linear(e + "text_projector", HIDDEN, TEXT_HIDDEN, false);
+        t.linear(e + "lyric_encoder.embed_tokens", HIDDEN, TEXT_HIDDEN, true);
+        for (int i = 0; i < LYRIC_LAYERS; i++) t.encoderLayer(e + "lyric_encoder.layers." + i + ".", HIDDEN, MLP);
+        t.norm(e + "lyric_encoder.norm", HIDDEN);
+        t.linear(e + "timbre_encoder.embed_tokens", HIDDEN, LATENT, true);
+        for (int i = 0; i < TIMBRE_LAYERS; i++) t.encoderLayer(e + "timbre_encoder.layers." + i + ".", HIDDEN, MLP);
+        t.norm(e + "timbre_encoder.norm", HIDDEN);
+        t.gaussian(e + "timbre_encoder.special_token", 0.5, 1, 1, HIDDEN);
+
+        String k = "tokenizer.";
+        t.linear(k + "audio_acoustic_proj", HIDDEN, LATENT, true);
+        t.linear(k + "attention_pooler.embed_tokens", HIDDEN, HIDDEN, true);
+        t.gaussian(k + "attention_pooler.special_token", 0.5, 1, 1, HIDDEN);
+        for (int i = 0; i < POOLER_LAYERS; i++) t.encoderLayer(k + "attention_pooler.layers." + i + ".", HIDDEN, MLP);
+        t.norm(k + "attention_pooler.norm", HIDDEN);
+        t.gaussian(k + "quantizer.project_in.weight", 2 / Math.sqrt(HIDDEN), 6, HIDDEN);
+        t.gaussian(k + "quantizer.project_in.bias", 0.02, 6);
+        t.linear(k + "quantizer.project_out", HIDDEN, 6, true);
+
+        String dt = "detokenizer.";
+        t.linear(dt + "embed_tokens", HIDDEN, HIDDEN, true);
+        t.gaussian(dt + "special_tokens", 0.5, 1, 5, HIDDEN);
+        for (int i = 0; i < POOLER_LAYERS; i++) t.encoderLayer(dt + "layers." + i + ".", HIDDEN, MLP);
+        t.norm(dt + "norm", HIDDEN);
+        t.linear(dt + "proj_out", LATENT, HIDDEN, true);
+        t.gaussian("null_condition_emb", 0.5, 1, 1, HIDDEN);
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), t.list);
+
+        ObjectNode c = JSON.createObjectNode();
+        c.putArray("architectures").add("AceStepConditionGenerationModel");
+        c.put("model_type", "acestep").put("model_version", version).put("is_turbo", version.equals("turbo"))
+                .put("torch_dtype", "float32").put("hidden_size", HIDDEN).put("intermediate_size", MLP)
+                .put("num_hidden_layers", DIT_LAYERS).put("num_attention_heads", HEADS).put("num_key_value_heads", KV_HEADS)
+                .put("head_dim", HEAD_DIM).put("hidden_act", "silu").put("rms_norm_eps", 1e-6).put("rope_theta", 1_000_000)
+                .put("max_position_embeddings", 32768).put("attention_bias", false).put("use_sliding_window", true)
+                .put("sliding_window", 16).put("num_lyric_encoder_hidden_layers", LYRIC_LAYERS)
+                .put("num_timbre_encoder_hidden_layers", TIMBRE_LAYERS).put("num_attention_pooler_hidden_layers", POOLER_LAYERS)
+                .put("num_audio_decoder_hidden_layers", DIT_LAYERS).put("text_hidden_dim", TEXT_HIDDEN)
+                .put("timbre_hidden_dim", LATENT).put("audio_acoustic_hidden_dim", LATENT).put("in_channels", cin)
+                .put("patch_size", 2).put("pool_window_size", 5).put("fsq_dim", HIDDEN).put("fsq_input_num_quantizers", 1)
+                .put("timbre_fix_frame", 750).put("vocab_size", 64003);
+        ArrayNode levels = c.putArray("fsq_input_levels");
+        for (int l : new int[]{8, 8, 8, 5, 5, 5}) levels.add(l);
+        ArrayNode types = c.putArray("layer_types");
+        for (int i = 0; i < DIT_LAYERS; i++) types.add(i % 2 == 0 ? "sliding_attention" : "full_attention");
+        JSON.writeValue(dir.resolve("config.json").toFile(), c);
+
+        // 600 s of the VAE latent of silence, channels first [1, C, T] like the real file.
+        int frames = 15000;
+        float[] s = new float[LATENT * frames];
+        for (int ch = 0; ch < LATENT; ch++) java.util.Arrays.fill(s, ch * frames, (ch + 1) * frames, silenceFrame[ch]);
+        TorchTensorFile.write(dir.resolve("silence_latent.pt"), s, 1, LATENT, frames);
+    }
+
+    private static final int VAE_E = 2 * LATENT, VAE_D = 16;
+    private static final int[] VAE_MULT = {1, 1, 1, 1, 1}, VAE_RATIOS = {2, 4, 4, 6, 10};
+
+    private static void writeVae(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Tensors t = new Tensors(5);
+        int[] cm = {1, 1, 1, 1, 1, 1};
+        for (int i = 0; i < VAE_MULT.length; i++) cm[i + 1] = VAE_MULT[i];
+        int n = VAE_RATIOS.length;
+        conv(t, "encoder.conv1", VAE_E * cm[0], 2, 7, 1f, true);
+        for (int i = 0; i < n; i++) {
+            String p = "encoder.block." + i + ".";
+            int in = VAE_E * cm[i], out = VAE_E * cm[i + 1];
+            for (int u = 1; u <= 3; u++) residual(t, p + "res_unit" + u + ".", in);
+            snake(t, p + "snake1", in);
+            conv(t, p + "conv1", out, in, 2 * VAE_RATIOS[i], 1f, true);
+        }
+        snake(t, "encoder.snake1", VAE_E * cm[n]);
+        conv(t, "encoder.conv2", VAE_E, VAE_E * cm[n], 3, 1f, true);
+
+        conv(t, "decoder.conv1", VAE_D * cm[n], LATENT, 7, 1f, true);
+        for (int i = 0; i < n; i++) {
+            String p = "decoder.block." + i + ".";
+            int in = VAE_D * cm[n - i], out = VAE_D * cm[n - i - 1];
+            int s = VAE_RATIOS[n - 1 - i];
+            snake(t, p + "snake1", in);
+            // ConvTranspose weight is [in, out, k]; weight norm per input channel.
+            t.gaussian(p + "conv_t1.weight_v", 1, in, out, 2 * s);
+            t.constant(p + "conv_t1.weight_g", (float) Math.sqrt((double) out * s / in), in, 1, 1);
+            t.gaussian(p + "conv_t1.bias", 0.02, out);
+            for (int u = 1; u <= 3; u++) residual(t, p + "res_unit" + u + ".", out);
+        }
+        snake(t, "decoder.snake1", VAE_D);
+        conv(t, "decoder.conv2", 2, VAE_D, 7, 1f, false);
+        SafeTensorsWriter.write(dir.resolve("diffusion_pytorch_model.safetensors"), t.list);
+
+        ObjectNode c = JSON.createObjectNode();
+        c.put("_class_name", "AutoencoderOobleck").put("audio_channels", 2).put("decoder_channels", VAE_D)
+                .put("decoder_input_channels", LATENT).put("encoder_hidden_size", VAE_E).put("sampling_rate", 48000);
+        ArrayNode m = c.putArray("channel_multiples");
+        for (int x : VAE_MULT) m.add(x);
+        ArrayNode r = c.putArray("downsampling_ratios");
+        for (int x : VAE_RATIOS) r.add(x);
+        JSON.writeValue(dir.resolve("config.json").toFile(), c);
+    }
+
+    private static void conv(Tensors t, String name, int out, int in, int k, float gain, boolean bias) {
+        t.gaussian(name + ".weight_v", 1, out, in, k);
+        t.constant(name + ".weight_g", gain, out, 1, 1);
+        if (bias) t.gaussian(name + ".bias", 0.02, out);
+    }
+
+    private static void residual(Tensors t, String p, int ch) {
+        snake(t, p + "snake1", ch);
+        conv(t, p + "conv1", ch, ch, 7, 1f, true);
+        snake(t, p + "snake2", ch);
+        conv(t, p + "conv2", ch, ch, 1, 0.5f, true);
+    }
+
+    private static void snake(Tensors t, String name, int ch) {
+        t.constant(name + ".alpha", 0f, 1, ch, 1);
+        t.constant(name + ".beta", 0f, 1, ch, 1);
+    }
+
+    /** The VAE latent of silence: the interior frame of an encoded stretch of zeros (constant away from the edges). */
+    private static float[] silenceFrame(Path vaeDir, Path root) throws IOException {
+        Path cache = Files.createTempDirectory("aceforge-demo-graphs");
+        try (VaeModel vae = new VaeModel(vaeDir, new GraphCache(cache))) {
+            int frames = 40;
+            Tensor3 zeros = Tensor3.zeros(1, frames * vae.hop(), 2);
+            Tensor3 lat = vae.encode(zeros, null);
+            return java.util.Arrays.copyOfRange(lat.data(), frames / 2 * LATENT, (frames / 2 + 1) * LATENT);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("could not encode the demo silence latent: " + e.getMessage(), e);
+        } finally {
+            try (var s = Files.walk(cache)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void writeTextEncoder(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Tensors t = new Tensors(3);
+        t.gaussian("embed_tokens.weight", 0.5, TEXT_VOCAB, TEXT_HIDDEN);
+        int layers = 2;
+        for (int i = 0; i < layers; i++) {
+            String p = "layers." + i + ".";
+            t.norm(p + "input_layernorm", TEXT_HIDDEN);
+            t.norm(p + "post_attention_layernorm", TEXT_HIDDEN);
+            t.linear(p + "self_attn.q_proj", 4 * 16, TEXT_HIDDEN, false);
+            t.linear(p + "self_attn.k_proj", 2 * 16, TEXT_HIDDEN, false);
+            t.linear(p + "self_attn.v_proj", 2 * 16, TEXT_HIDDEN, false);
+            t.linear(p + "self_attn.o_proj", TEXT_HIDDEN, 4 * 16, false);
+            t.norm(p + "self_attn.q_norm", 16);
+            t.norm(p + "self_attn.k_norm", 16);
+            t.mlp(p + "mlp.", TEXT_HIDDEN, 128);
+        }
+        t.norm("norm", TEXT_HIDDEN);
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), t.list);
+        ObjectNode c = JSON.createObjectNode();
+        c.putArray("architectures").add("Qwen3Model");
+        c.put("model_type", "qwen3").put("vocab_size", TEXT_VOCAB).put("hidden_size", TEXT_HIDDEN)
+                .put("intermediate_size", 128).put("num_hidden_layers", layers).put("num_attention_heads", 4)
+                .put("num_key_value_heads", 2).put("head_dim", 16).put("hidden_act", "silu").put("rms_norm_eps", 1e-6)
+                .put("rope_theta", 1_000_000).put("max_position_embeddings", 32768).put("tie_word_embeddings", true)
+                .put("use_sliding_window", false).put("pad_token_id", END_OF_TEXT_ID).put("eos_token_id", END_OF_TEXT_ID);
+        JSON.writeValue(dir.resolve("config.json").toFile(), c);
+        Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer(), StandardCharsets.UTF_8);
+    }
+
+    /** A byte-level BPE tokenizer (one token per byte, as GPT-2/Qwen map bytes to characters) plus <|endoftext|>. */
+    static String byteLevelTokenizer() throws IOException {
+        Map<String, Integer> vocab = new LinkedHashMap<>();
+        int[] byteToChar = byteToUnicode();
+        for (int b = 0; b < 256; b++) vocab.put(new String(Character.toChars(byteToChar[b])), b);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ObjectNode eot = root.putArray("added_tokens").addObject();
+        eot.put("id", END_OF_TEXT_ID).put("content", "<|endoftext|>").put("single_word", false).put("lstrip", false)
+                .put("rstrip", false).put("normalized", false).put("special", true);
+        root.putNull("normalizer");
+        root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true).put("use_regex", true);
+        root.putNull("post_processor");
+        root.putObject("decoder").put("type", "ByteLevel").put("add_prefix_space", true).put("trim_offsets", true).put("use_regex", true);
+        ObjectNode model = root.putObject("model");
+        model.put("type", "BPE").putNull("dropout");
+        model.putNull("unk_token");
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", false).put("byte_fallback", false);
+        ObjectNode v = model.putObject("vocab");
+        vocab.forEach(v::put);
+        model.putArray("merges");
+        return JSON.writeValueAsString(root);
+    }
+
+    /** The GPT-2 byte → printable character table. */
+    static int[] byteToUnicode() {
+        int[] map = new int[256];
+        boolean[] direct = new boolean[256];
+        for (int b = '!'; b <= '~'; b++) direct[b] = true;
+        for (int b = 0xA1; b <= 0xAC; b++) direct[b] = true;
+        for (int b = 0xAE; b <= 0xFF; b++) direct[b] = true;
+        int next = 0;
+        for (int b = 0; b < 256; b++) map[b] = direct[b] ? b : 256 + next++;
+        return map;
+    }
+}

@@ -1,0 +1,45 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.model.ModelPack;
+import org.aceforge.engine.runtime.GraphCache;
+
+/** The three model folders a render needs, opened together from a checkpoints folder. Worker threads only. */
+public final class ModelSet implements AutoCloseable {
+    private final ModelPack pack;
+    private final ModelPack.Variant variant;
+    private final DitModel dit;
+    private final VaeModel vae;
+    private final TextEncoderModel text;
+
+    public ModelSet(ModelPack pack, ModelPack.Variant variant, GraphCache cache) {
+        pack.validate(variant);
+        this.pack = pack;
+        this.variant = variant;
+        DitModel d = null;
+        VaeModel v = null;
+        try {
+            d = new DitModel(pack.dit(variant), cache);
+            v = new VaeModel(pack.vae(), cache);
+            this.text = new TextEncoderModel(pack.textEncoder(), cache);
+        } catch (RuntimeException e) {
+            if (d != null) d.close();
+            if (v != null) v.close();
+            throw e;
+        }
+        this.dit = d;
+        this.vae = v;
+    }
+
+    public ModelPack pack() { return pack; }
+    public ModelPack.Variant variant() { return variant; }
+    public DitModel dit() { return dit; }
+    public VaeModel vae() { return vae; }
+    public TextEncoderModel text() { return text; }
+
+    @Override
+    public void close() {
+        dit.close();
+        vae.close();
+        text.close();
+    }
+}

@@ -1,0 +1,20 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.io.Npy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes a render's intermediate tensors as .npy for debugging and comparison with other implementations. */
+public final class TensorDump {
+    private final Path dir;
+
+    public TensorDump(Path dir) throws IOException {
+        this.dir = Files.createDirectories(dir);
+    }
+
+    public void write(String name, Tensor3 t) throws IOException {
+        Npy.write(dir.resolve(name + ".npy"), t.toTensorData(name));
+    }
+}

@@ -1,0 +1,84 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.model.Checkpoint;
+import org.aceforge.engine.model.ModelFolderException;
+import org.aceforge.engine.model.Qwen3Config;
+import org.aceforge.engine.nets.TextEncoderGraph;
+import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.text.TextTokenizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The Qwen3 text encoder folder: the caption runs the whole transformer; lyrics use only rows of the embedding table.
+ * Worker threads only.
+ */
+public final class TextEncoderModel implements AutoCloseable {
+    public static final int CAPTION_MAX_TOKENS = 256;
+    public static final int LYRICS_MAX_TOKENS = 2048;
+    private final Qwen3Config config;
+    private final WeightSource weights;
+    private final TextTokenizer tokenizer;
+    private final LazySession session;
+
+    public TextEncoderModel(Path folder, GraphCache cache) {
+        try {
+            config = Qwen3Config.read(folder.resolve("config.json"));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelFolderException(folder + ": " + e.getMessage(), e);
+        }
+        weights = TextEncoderGraph.prefixless(Checkpoint.open(folder, "model"));
+        tokenizer = new TextTokenizer(folder.resolve("tokenizer.json"));
+        session = new LazySession(TextEncoderGraph.NAME, Checkpoint.configText(folder), weights, cache,
+                () -> TextEncoderGraph.build(config, weights));
+    }
+
+    public Qwen3Config config() { return config; }
+
+    public long[] tokenizeCaption(String prompt) {
+        return tokenizer.encode(prompt, CAPTION_MAX_TOKENS);
+    }
+
+    public long[] tokenizeLyrics(String prompt) {
+        return tokenizer.encode(prompt, LYRICS_MAX_TOKENS);
+    }
+
+    /** Caption prompt → last hidden state [1, L, hidden]. */
+    public Tensor3 encodeCaption(String prompt) throws Exception {
+        return encodeIds(tokenizeCaption(prompt));
+    }
+
+    public Tensor3 encodeIds(long[] ids) throws Exception {
+        TensorData in = TensorData.ofLongs("input_ids", ids, 1, ids.length);
+        return Tensor3.of(session.get().run(Map.of("input_ids", in)).get("last_hidden_state"));
+    }
+
+    /** Lyric prompt → token embeddings [1, L, hidden] (no transformer pass). */
+    public Tensor3 embedLyrics(String prompt) {
+        return embed(tokenizeLyrics(prompt));
+    }
+
+    public Tensor3 embed(long[] ids) {
+        TensorData table = weights.get("embed_tokens.weight");
+        int H = config.hiddenSize();
+        long vocab = table.shape()[0];
+        float[] out = new float[ids.length * H];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) throw new IllegalStateException("token id " + ids[i] + " outside the embedding table");
+            TensorData row = new TensorData("row", table.dtype(), new long[]{H},
+                    table.bytes().duplicate().position((int) (ids[i] * H * table.dtype().byteSize)).limit((int) ((ids[i] + 1) * H * table.dtype().byteSize)).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN));
+            System.arraycopy(row.toFloats(), 0, out, i * H, H);
+        }
+        return new Tensor3(out, 1, ids.length, H);
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        tokenizer.close();
+    }
+}

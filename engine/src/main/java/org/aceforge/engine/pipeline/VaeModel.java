@@ -1,0 +1,105 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.model.Checkpoint;
+import org.aceforge.engine.model.ModelFolderException;
+import org.aceforge.engine.model.VaeConfig;
+import org.aceforge.engine.nets.VaeGraphs;
+import org.aceforge.engine.runtime.GraphCache;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The Oobleck VAE folder with tiled decode and encode (overlap-discard), so any duration runs in bounded memory.
+ * Decode: tiles of {@code chunk} latent frames with {@code overlap} frames of context each side, whose audio is
+ * trimmed. Encode: 30 s windows with 2 s of context each side. Worker threads only.
+ */
+public final class VaeModel implements AutoCloseable {
+    public static final int DECODE_CHUNK = Integer.getInteger("aceforge.vae.chunk", 256);
+    public static final int DECODE_OVERLAP = 64;
+    private final VaeConfig config;
+    private final LazySession decoder, encoder;
+
+    public VaeModel(Path folder, GraphCache cache) {
+        try {
+            config = VaeConfig.read(folder.resolve("config.json"));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelFolderException(folder + ": " + e.getMessage(), e);
+        }
+        WeightSource w = Checkpoint.open(folder, "diffusion_pytorch_model");
+        String cfg = Checkpoint.configText(folder);
+        decoder = new LazySession(VaeGraphs.DECODER, cfg, w, cache, () -> VaeGraphs.decoder(config, w));
+        encoder = new LazySession(VaeGraphs.ENCODER, cfg, w, cache, () -> VaeGraphs.encoder(config, w));
+    }
+
+    public VaeConfig config() { return config; }
+
+    public int hop() { return config.hopLength(); }
+
+    /** One item's latents [1, T, C] → interleaved audio [T·hop, channels] as a Tensor3 [1, T·hop, channels]. */
+    public Tensor3 decodeTile(Tensor3 latents) throws Exception {
+        return Tensor3.of(decoder.get().run(Map.of("latents", latents.toTensorData("latents"))).get("decoded"));
+    }
+
+    /**
+     * Decodes one item [1, T, C] tile by tile. Each tile carries up to {@code overlap} frames of context on each side
+     * whose samples are discarded, so the joins match a whole decode up to the receptive field beyond the overlap.
+     */
+    public Tensor3 decode(Tensor3 latents, int chunk, int overlap, ProgressSink progress) throws Exception {
+        int T = latents.frames();
+        while (overlap > 0 && chunk <= 2 * overlap) overlap /= 2;
+        if (T <= chunk) return decodeTile(latents);
+        int hop = hop(), ch = config.audioChannels();
+        float[] out = new float[T * hop * ch];
+        int core = chunk - 2 * overlap;
+        int tiles = (T + core - 1) / core;
+        for (int i = 0, start = 0; start < T; i++, start += core) {
+            int end = Math.min(T, start + core);
+            int from = Math.max(0, start - overlap), to = Math.min(T, end + overlap);
+            Tensor3 audio = decodeTile(latents.frames(from, to));
+            int skip = (start - from) * hop;
+            System.arraycopy(audio.data(), skip * ch, out, start * hop * ch, (end - start) * hop * ch);
+            if (progress != null) progress.report((double) (i + 1) / tiles, "decoding tile " + (i + 1) + "/" + tiles);
+        }
+        return new Tensor3(out, 1, T * hop, ch);
+    }
+
+    /** audio [1, N, channels] → mean latents [1, ⌊N/hop⌋, C], in windows of 30 s with 2 s of context each side. */
+    public Tensor3 encode(Tensor3 audio, ProgressSink progress) throws Exception {
+        int hop = hop(), ch = config.audioChannels();
+        int window = 30 * config.samplingRate() / hop, overlap = Math.round(2f * config.samplingRate() / hop);
+        int T = audio.frames() / hop;
+        int C = config.latentChannels();
+        if (T <= window + 2 * overlap) return encodeTile(audio.frames(0, T * hop));
+        float[] out = new float[T * C];
+        int tiles = (T + window - 1) / window;
+        for (int i = 0, start = 0; start < T; i++, start += window) {
+            int end = Math.min(T, start + window);
+            int from = Math.max(0, start - overlap), to = Math.min(T, end + overlap);
+            Tensor3 lat = encodeTile(audio.frames(from * hop, to * hop));
+            System.arraycopy(lat.data(), (start - from) * C, out, start * C, (end - start) * C);
+            if (progress != null) progress.report((double) (i + 1) / tiles, "encoding " + (i + 1) + "/" + tiles);
+        }
+        return new Tensor3(out, 1, T, C);
+    }
+
+    Tensor3 encodeTile(Tensor3 audio) throws Exception {
+        TensorData mean = encoder.get().run(Map.of("audio", audio.toTensorData("audio"))).get("latent_mean");
+        return Tensor3.of(mean);
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
+        encoder.close();
+    }
+
+    /** Reports a fraction in [0, 1] of one stage with a message. */
+    @FunctionalInterface
+    public interface ProgressSink {
+        void report(double fraction, String message) throws Exception;
+    }
+}
