@@ -36,9 +36,19 @@ public final class AudioFileWriter {
                 case FLAC -> writeFlac(tmp, interleaved, channels, sampleRate);
                 case MP3 -> writeMp3(tmp, interleaved, channels, sampleRate);
             }
+            readableByAll(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temporary files are created owner-only; a finished result gets the usual rw-r--r--. */
+    public static void readableByAll(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep the defaults
         }
     }
 

@@ -101,14 +101,10 @@ public final class RenderCommand implements Callable<Integer> {
         try (RenderService service = new RenderService(1, GraphCache.defaultCache());
              ProgressBar bar = tty ? new ProgressBarBuilder().setTaskName("render").setInitialMax(1000)
                      .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build() : null) {
-            Progress.Stage[] last = {null};
             RenderJob job = service.submit(request, p -> {
                 if (bar != null) {
                     bar.stepTo(Math.round(p.overall() * 1000));
                     bar.setExtraMessage(p.message());
-                } else if (p.stage() != last[0]) {
-                    last[0] = p.stage();
-                    System.err.println("[" + p.stage().name().toLowerCase() + "] " + p.message());
                 }
             }, dump);
             Thread hook = new Thread(() -> {

@@ -52,6 +52,9 @@ public final class RenderService implements AutoCloseable {
     public RenderJob submit(RenderRequest request, ProgressListener listener, Path dumpDir) {
         request.validate();
         checkWritable(request);
+        if (request.modelDir() != null) {
+            new ModelPack(request.modelDir()).validate(ModelPack.Variant.parse(request.variant() == null ? "turbo" : request.variant()));
+        }
         RenderJob job = new RenderJob(request);
         workers.submit(() -> {
             long t0 = System.nanoTime();

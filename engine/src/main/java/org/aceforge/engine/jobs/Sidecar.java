@@ -69,6 +69,7 @@ public final class Sidecar {
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
         try {
             JSON.writeValue(tmp.toFile(), n);
+            org.aceforge.engine.audio.AudioFileWriter.readableByAll(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
