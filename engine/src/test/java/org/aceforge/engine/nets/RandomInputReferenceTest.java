@@ -1,0 +1,131 @@
+package org.aceforge.engine.nets;
+
+import org.aceforge.engine.DemoPackFixture;
+import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.model.AceStepConfig;
+import org.aceforge.engine.model.Checkpoint;
+import org.aceforge.engine.model.ModelPack;
+import org.aceforge.engine.model.Qwen3Config;
+import org.aceforge.engine.model.VaeConfig;
+import org.aceforge.engine.reference.Ref;
+import org.aceforge.engine.reference.RefDit;
+import org.aceforge.engine.reference.RefEncoders;
+import org.aceforge.engine.reference.RefVae;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every network graph against the plain-Java double reference on random inputs, with the demo pack's weights (real
+ * layout, 64 latent channels, odd lengths so padding and windows are exercised). Float32 must agree within 1e-4.
+ */
+class RandomInputReferenceTest {
+    static ModelPack pack;
+    static AceStepConfig cfg;
+    static WeightSource dit;
+    static final Random RNG = new Random(2024);
+
+    @BeforeAll
+    static void load() throws Exception {
+        pack = DemoPackFixture.pack();
+        Path d = pack.dit(ModelPack.Variant.TURBO);
+        cfg = AceStepConfig.read(d.resolve("config.json"));
+        dit = Checkpoint.open(d, "model");
+    }
+
+    static double[][] random(int rows, int cols, double scale) {
+        double[][] m = new double[rows][cols];
+        for (double[] r : m) for (int i = 0; i < cols; i++) r[i] = RNG.nextGaussian() * scale;
+        return m;
+    }
+
+    static TensorData tensor(String name, double[][] m) {
+        float[] f = new float[m.length * m[0].length];
+        for (int r = 0; r < m.length; r++) for (int c = 0; c < m[0].length; c++) f[r * m[0].length + c] = (float) m[r][c];
+        return TensorData.ofFloats(name, f, 1, m.length, m[0].length);
+    }
+
+    /** The reference sees exactly the float32 values the graph sees. */
+    static double[][] rounded(double[][] m) {
+        double[][] o = new double[m.length][];
+        for (int r = 0; r < m.length; r++) {
+            o[r] = new double[m[r].length];
+            for (int c = 0; c < m[r].length; c++) o[r][c] = (float) m[r][c];
+        }
+        return o;
+    }
+
+    static void agree(String what, float[] graph, double[][] ref) {
+        double err = Ref.relErr(graph, Ref.flat(ref));
+        assertTrue(err < 1e-4, what + ": relative error " + err);
+    }
+
+    @Test
+    void dit() throws Exception {
+        int T = 37, L = 23;   // odd T: one zero frame of padding; 19 tokens > window 16
+        double[][] x = rounded(random(T, 64, 1)), ctx = rounded(random(T, 128, 1)), enc = rounded(random(L, 128, 1));
+        double t = 0.61;
+        double[][] ref = RefDit.forward(cfg, dit, x, ctx, enc, (float) t);
+        var out = GraphRunner.run(DitGraph.build(cfg, dit), Map.of("hidden_states", tensor("x", x),
+                "context_latents", tensor("c", ctx), "encoder_hidden_states", tensor("e", enc),
+                "timestep", TensorData.ofFloats("t", new float[]{(float) t}, 1)));
+        agree("DiT", out.get("velocity").toFloats(), ref);
+    }
+
+    @Test
+    void conditionEncoder() throws Exception {
+        double[][] text = rounded(random(9, 64, 1)), lyr = rounded(random(29, 64, 1)), refs = rounded(random(31, 64, 1));
+        double[][] ref = RefEncoders.conditionEncoder(cfg, dit, text, lyr, List.<double[][]>of(refs));
+        var out = GraphRunner.run(ConditionEncoderGraph.build(cfg, dit), Map.of("text_hidden_states", tensor("t", text),
+                "lyric_hidden_states", tensor("l", lyr), "refer_latents", tensor("r", refs)));
+        agree("condition encoder", out.get("encoder_hidden_states").toFloats(), ref);
+    }
+
+    @Test
+    void tokenizerAndDetokenizer() throws Exception {
+        double[][] lat = rounded(random(40, 64, 1));
+        List<double[]> q = new ArrayList<>();
+        long[] refCodes = RefEncoders.tokenizeIndices(cfg, dit, lat, q);
+        var out = GraphRunner.run(AudioTokenizerGraph.build(cfg, dit), Map.of("latents", tensor("l", lat)));
+        long[] codes = out.get("indices").toLongs();
+        int same = 0;
+        for (int i = 0; i < codes.length; i++) if (codes[i] == refCodes[i]) same++;
+        // A float32 z within rounding noise of a level boundary may flip one code; none did in practice.
+        assertTrue(same >= codes.length - 1, "codes " + java.util.Arrays.toString(codes) + " vs " + java.util.Arrays.toString(refCodes));
+        var det = GraphRunner.run(AudioDetokenizerGraph.build(cfg, dit),
+                Map.of("indices", TensorData.ofLongs("i", refCodes, 1, refCodes.length)));
+        agree("detokenizer", det.get("detokenized").toFloats(), RefEncoders.detokenize(cfg, dit, refCodes));
+    }
+
+    @Test
+    void vaeDecodeAndEncode() throws Exception {
+        Path v = pack.vae();
+        VaeConfig c = VaeConfig.read(v.resolve("config.json"));
+        WeightSource w = Checkpoint.open(v, "diffusion_pytorch_model");
+        double[][] lat = rounded(random(3, 64, 1));
+        var dec = GraphRunner.run(VaeGraphs.decoder(c, w), Map.of("latents", tensor("l", lat)));
+        agree("VAE decode", dec.get("decoded").toFloats(), RefVae.decode(c, w, lat));
+        double[][] audio = rounded(random(2 * 1920, 2, 0.3));
+        var enc = GraphRunner.run(VaeGraphs.encoder(c, w), Map.of("audio", tensor("a", audio)));
+        agree("VAE encode", enc.get("moments").toFloats(), RefVae.encode(c, w, audio));
+    }
+
+    @Test
+    void textEncoder() throws Exception {
+        Path d = pack.textEncoder();
+        Qwen3Config c = Qwen3Config.read(d.resolve("config.json"));
+        WeightSource w = Checkpoint.open(d, "model");
+        long[] ids = new long[21];
+        for (int i = 0; i < ids.length; i++) ids[i] = RNG.nextInt(257);
+        var out = GraphRunner.run(TextEncoderGraph.build(c, w), Map.of("input_ids", TensorData.ofLongs("ids", ids, 1, ids.length)));
+        agree("text encoder", out.get("last_hidden_state").toFloats(), RefEncoders.qwen3(c, w, ids));
+    }
+}
