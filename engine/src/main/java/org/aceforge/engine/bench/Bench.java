@@ -64,7 +64,7 @@ public final class Bench {
 
     public void run() throws Exception {
         out.printf("AceForge bench — %d cores, ONNX Runtime %s, device %s, %d intra-op threads%n",
-                Runtime.getRuntime().availableProcessors(), ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
+                Runtime.getRuntime().availableProcessors(), OrtRuntime.env().getVersion(),
                 OrtRuntime.device(), OrtRuntime.threads());
         double peak = matmulPeak();
         Path cache = Files.createTempDirectory("aceforge-bench");

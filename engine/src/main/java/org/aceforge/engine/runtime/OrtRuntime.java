@@ -18,14 +18,17 @@ import java.util.EnumSet;
 public final class OrtRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(OrtRuntime.class);
     private static volatile Device chosen;
+    private static OrtEnvironment environment;
 
     /** Where sessions run. */
     public enum Device { CPU, CUDA }
 
     private OrtRuntime() {}
 
-    public static OrtEnvironment env() {
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "aceforge");
+    /** The one environment of the process (created on first use with AceForge's name and log level). */
+    public static synchronized OrtEnvironment env() {
+        if (environment == null) environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "aceforge");
+        return environment;
     }
 
     /** Session options for the chosen device; threads default to the machine's cores. */
