@@ -85,24 +85,47 @@ public final class Bench {
         }
     }
 
-    /** fp32 MatMul [750×2048]·[2048×6144], the shape of a DiT MLP at 30 s. */
+    /** Fastest of {@code PEAK_RUNS} runs, after one warm-up: a peak is a best case, and this machine's speed varies. */
+    double best(Run r, int runs) throws Exception {
+        r.run();
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
+    }
+
+    static final int PEAK_RUNS = 10;
+
+    /**
+     * fp32 MatMul [M×2048]·[2048×6144] (the DiT MLP's shape) followed by a ReduceSum, so that copying the 6–18 MB
+     * product back to Java is not timed; the best of several runs at M = 375 and 750.
+     */
     double matmulPeak() throws Exception {
-        int m = 750, k = 2048, n = 6144;
+        int k = 2048, n = 6144;
         RandomWeights w = new RandomWeights();
         w.add("w", 0.02, k, n);
-        OnnxGraph g = new OnnxGraph("matmul");
-        var x = g.input("x", DType.F32, (long) m, (long) k);
-        g.output(g.matMul(x, g.weight(w.source().get("w"))), "y", DType.F32, (long) m, (long) n);
-        float[] xs = new float[m * k];
-        Random r = new Random(1);
-        for (int i = 0; i < xs.length; i++) xs[i] = (float) r.nextGaussian();
-        TensorData in = TensorData.ofFloats("x", xs, m, k);
-        try (NetSession s = new NetSession("matmul", g.toModelBytes(), g.externalWeights())) {
-            double t = median(() -> s.run(Map.of("x", in)));
-            double gflops = 2.0 * m * k * n / t / 1e9;
-            out.printf("matmul peak      [%d×%d]·[%d×%d] fp32: %.1f ms  %.0f GFLOP/s%n", m, k, k, n, t * 1e3, gflops);
-            return gflops;
+        double peak = 0;
+        for (int m : new int[]{375, 750}) {
+            OnnxGraph g = new OnnxGraph("matmul");
+            var x = g.input("x", DType.F32, (long) m, (long) k);
+            var y = g.matMul(x, g.weight(w.source().get("w")));
+            g.output(g.op("ReduceSum", new org.aceforge.engine.graph.Attr[]{org.aceforge.engine.graph.Attr.i("keepdims", 0)}, y),
+                    "s", DType.F32);
+            float[] xs = new float[m * k];
+            Random r = new Random(1);
+            for (int i = 0; i < xs.length; i++) xs[i] = (float) r.nextGaussian();
+            TensorData in = TensorData.ofFloats("x", xs, m, k);
+            try (NetSession s = new NetSession("matmul", g.toModelBytes(), g.externalWeights())) {
+                double t = best(() -> s.run(Map.of("x", in)), PEAK_RUNS);
+                double gflops = 2.0 * m * k * n / t / 1e9;
+                out.printf("matmul peak      [%d×%d]·[%d×%d] fp32, best of %d: %.1f ms  %.0f GFLOP/s%n", m, k, k, n, PEAK_RUNS, t * 1e3, gflops);
+                peak = Math.max(peak, gflops);
+            }
         }
+        return peak;
     }
 
     interface Velocity {
@@ -117,10 +140,20 @@ public final class Bench {
         float[] e = new float[condLen * c.hiddenSize()];
         for (int i = 0; i < e.length; i++) e[i] = (float) r.nextGaussian();
         Condition cond = new Condition(new Tensor3(e, 1, condLen, c.hiddenSize()), ctx);
-        double t = median(() -> v.velocity(x, 0.5, cond));
+        double[] times = new double[repeats];
+        v.velocity(x, 0.5, cond);
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            v.velocity(x, 0.5, cond);
+            times[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(times);
+        double t = times[repeats / 2], fastest = times[0];
         double gflop = DitFlops.perStep(c, frames, condLen) / 1e9;
-        out.printf("%-16s %d layers, hidden %d, %.0f s audio (%d tokens): %.1f ms/step  %.1f GFLOP  %.0f GFLOP/s (%.0f%% of peak)%n",
-                label, c.numHiddenLayers(), c.hiddenSize(), seconds, (frames + 1) / 2, t * 1e3, gflop, gflop / t, 100 * gflop / t / peak);
+        out.printf("%-16s %d layers, hidden %d, %.0f s audio (%d tokens): median %.1f ms/step (best %.1f)  %.1f GFLOP"
+                        + "  %.0f GFLOP/s median, %.0f best (%.0f%% of matmul peak)%n",
+                label, c.numHiddenLayers(), c.hiddenSize(), seconds, (frames + 1) / 2, t * 1e3, fastest * 1e3, gflop,
+                gflop / t, gflop / fastest, 100 * gflop / fastest / peak);
     }
 
     void vaeRtf(String label, VaeConfig c, VaeModel vae) throws Exception {
