@@ -42,6 +42,11 @@ public final class ModelLocator {
         Path tmp = Files.createTempDirectory(dir.getParent(), "demo-pack-");
         DemoPack.make(tmp);
         try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException ignored) {
+            // not POSIX
+        }
+        try {
             Files.move(tmp, dir);
         } catch (IOException e) {
             if (!Files.isRegularFile(dir.resolve(ModelPack.DEMO_MARKER))) throw e;
