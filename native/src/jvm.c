@@ -69,9 +69,28 @@ static void read_config(jvm_config *c) {
     }
 }
 
+/* The JDK that `java` on PATH belongs to (…/bin/java → …). */
+static int java_on_path(char *home, size_t size) {
+    const char *path = getenv("PATH");
+    if (!path) return 0;
+    char *copy = strdup(path), *save = NULL;
+    int found = 0;
+    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+        char exe[PATH_MAX], real[PATH_MAX];
+        snprintf(exe, sizeof exe, "%s/java", d);
+        if (access(exe, X_OK) == 0 && realpath(exe, real)) {
+            char *s = strrchr(real, '/');
+            if (s) { *s = 0; s = strrchr(real, '/'); }
+            if (s) { *s = 0; snprintf(home, size, "%s", real); found = 1; }
+        }
+    }
+    free(copy);
+    return found;
+}
+
 static void *open_libjvm(const jvm_config *c) {
-    const char *candidates[6];
-    char buf[6][PATH_MAX];
+    const char *candidates[8];
+    char buf[8][PATH_MAX];
     int n = 0;
     snprintf(buf[n], PATH_MAX, "%s/Contents/Resources/jre/lib/server/libjvm.so", af_bundle_dir()); candidates[n] = buf[n]; n++;
     if (c->javaHome[0]) { snprintf(buf[n], PATH_MAX, "%s/lib/server/libjvm.so", c->javaHome); candidates[n] = buf[n]; n++; }
@@ -81,6 +100,8 @@ static void *open_libjvm(const jvm_config *c) {
         if (h && *h) { snprintf(buf[n], PATH_MAX, "%s/lib/server/libjvm.so", h); candidates[n] = buf[n]; n++; }
     }
     snprintf(buf[n], PATH_MAX, "/usr/lib/jvm/default-java/lib/server/libjvm.so"); candidates[n] = buf[n]; n++;
+    char home[PATH_MAX];
+    if (java_on_path(home, sizeof home)) { snprintf(buf[n], PATH_MAX, "%s/lib/server/libjvm.so", home); candidates[n] = buf[n]; n++; }
     for (int i = 0; i < n; i++) {
         if (!file_exists(candidates[i])) continue;
         void *h = dlopen(candidates[i], RTLD_NOW | RTLD_GLOBAL);
@@ -115,7 +136,7 @@ static void start(void) {
     void *lib = dlopen("libjvm.so", RTLD_NOW | RTLD_NOLOAD);
     if (!lib) lib = open_libjvm(&cfg);
     if (!lib) {
-        snprintf(error, sizeof error, "no Java runtime found (looked in the bundle, ACEFORGE_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/default-java)");
+        snprintf(error, sizeof error, "no Java runtime found (looked in the bundle, ACEFORGE_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/default-java and java on PATH)");
         goto done;
     }
     GetCreatedVMs getCreated = (GetCreatedVMs)dlsym(lib, "JNI_GetCreatedJavaVMs");

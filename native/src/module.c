@@ -40,10 +40,8 @@ void af_log(const char *fmt, ...) {
     char dir[PATH_MAX], path[PATH_MAX];
     if (state && *state) snprintf(dir, sizeof dir, "%s/aceforge", state);
     else snprintf(dir, sizeof dir, "%s/.local/state/aceforge", home ? home : "/tmp");
-    char parent[PATH_MAX];
-    snprintf(parent, sizeof parent, "%s", dir);
-    char *slash = strrchr(parent, '/');
-    if (slash) { *slash = 0; mkdir(parent, 0755); }
+    for (char *p = dir + 1; *p; p++)   /* mkdir -p */
+        if (*p == '/') { *p = 0; mkdir(dir, 0755); *p = '/'; }
     mkdir(dir, 0755);
     snprintf(path, sizeof path, "%s/plugin.log", dir);
     FILE *f = fopen(path, "a");

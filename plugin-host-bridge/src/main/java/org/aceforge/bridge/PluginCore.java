@@ -1,0 +1,214 @@
+package org.aceforge.bridge;
+
+import org.aceforge.engine.jobs.RenderService;
+import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.ui.plugin.PluginContext;
+import org.aceforge.ui.plugin.PluginEditor;
+import org.aceforge.ui.plugin.PluginSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.swing.SwingUtilities;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The format-neutral plugin: settings, region, kept variants, capture access, clip placement, state and the
+ * editor. One per plugin instance. Host non-audio threads call {@link #saveState}, {@link #restoreState},
+ * {@link #openEditor}, {@link #closeEditor}; the editor calls the {@link PluginContext} methods on the EDT.
+ */
+public final class PluginCore implements PluginContext {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginCore.class);
+    private static RenderService sharedRenders;
+    private final HostPort port;
+    private volatile PluginSettings settings = new PluginSettings();
+    private final List<Variant> variants = new CopyOnWriteArrayList<>();
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private PluginEditor editor;
+    /** Swing is touched only once an editor was asked for (a host may run us without a display). */
+    private volatile boolean editorCreated;
+
+    public PluginCore(HostPort port) {
+        this.port = port;
+    }
+
+    /** One render service per JVM, shared by every instance (the CPU has no room for two renders at once). */
+    static synchronized RenderService sharedRenders() {
+        if (sharedRenders == null) sharedRenders = new RenderService(1, GraphCache.defaultCache());
+        return sharedRenders;
+    }
+
+    @Override
+    public Capture capture() {
+        double[] t = port.transport();
+        double rate = t[0] > 0 ? t[0] : 48000;
+        long seq = port.blockSequence();
+        int max = (int) Math.min(seq, 65536);
+        long[] blocks = new long[4 * max];
+        int n = port.captureBlocks(seq - max, blocks, max);
+        // The most recent contiguous stretch of blocks captured while the transport played.
+        int end = n - 1;
+        while (end >= 0 && blocks[4 * end + 3] == 0) end--;
+        if (end < 0) return new Capture(new float[0], 0, rate);
+        int start = end;
+        while (start > 0 && blocks[4 * (start - 1) + 3] != 0
+                && blocks[4 * (start - 1) + 1] + blocks[4 * (start - 1) + 2] == blocks[4 * start + 1]
+                && blocks[4 * (start - 1)] + blocks[4 * (start - 1) + 2] == blocks[4 * start]) start--;
+        long ringFrom = blocks[4 * start], ringTo = blocks[4 * end] + blocks[4 * end + 2];
+        long oldest = Math.max(0, port.captureTotal() - port.captureCapacity());
+        long skip = Math.max(0, oldest - ringFrom);
+        ringFrom += skip;
+        int frames = (int) Math.max(0, ringTo - ringFrom);
+        float[] audio = new float[frames * 2];
+        int got = port.captureRead(ringFrom, audio, frames);
+        if (got < frames) audio = java.util.Arrays.copyOf(audio, got * 2);
+        return new Capture(audio, blocks[4 * start + 1] + skip, rate);
+    }
+
+    @Override
+    public Transport transport() {
+        double[] t = port.transport();
+        return new Transport(t[0], t[1], (int) t[2], (int) t[3], t[4] != 0, (long) t[5], (long) t[6]);
+    }
+
+    @Override
+    public synchronized int place(Path file, long timelineStart) throws Exception {
+        double rate = transport().sampleRate() > 0 ? transport().sampleRate() : 48000;
+        float[] audio = AudioClips.readStereo(file, rate);
+        int slot = freeSlot();
+        if (port.clipSet(slot, audio, audio.length / 2, timelineStart, 1f) != 0) throw new IOException("the audio engine refused the clip");
+        variants.removeIf(v -> v.slot() == slot);
+        variants.add(new Variant(file, AudioClips.sha256(file), slot, timelineStart, true));
+        return slot;
+    }
+
+    private int freeSlot() {
+        for (int s = 0; s < HostPort.CLIP_SLOTS; s++) {
+            final int k = s;
+            if (variants.stream().noneMatch(v -> v.placed() && v.slot() == k)) return s;
+        }
+        throw new IllegalStateException("all " + HostPort.CLIP_SLOTS + " clip slots are in use: remove a placed variant first");
+    }
+
+    @Override
+    public synchronized void unplace(int slot) {
+        port.clipClear(slot);
+        variants.replaceAll(v -> v.slot() == slot ? new Variant(v.file(), v.sha256(), -1, v.timelineStart(), false) : v);
+    }
+
+    @Override
+    public List<Variant> variants() {
+        return List.copyOf(variants);
+    }
+
+    @Override
+    public double parameter(int id) {
+        return port.parameter(id);
+    }
+
+    @Override
+    public void editParameter(int id, double normalized) {
+        port.editParameter(id, normalized);
+    }
+
+    @Override
+    public RenderService renders() {
+        return sharedRenders();
+    }
+
+    @Override
+    public Path renderFolder() {
+        Path p = Path.of(System.getProperty("user.home"), "AceForge", "renders");
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            LOG.warn("cannot create {}: {}", p, e.getMessage());
+        }
+        return p;
+    }
+
+    @Override
+    public List<String> messages() {
+        return messages;
+    }
+
+    @Override
+    public PluginSettings settings() {
+        return settings;
+    }
+
+    /** Host thread: the state to store in the project. */
+    public byte[] saveState() {
+        return PluginState.write(settings, variants);
+    }
+
+    /** Host thread: restores settings and re-places variants; missing or changed files become messages. */
+    public void restoreState(byte[] data) {
+        try {
+            PluginState.Restored r = PluginState.read(data);
+            settings = r.settings();
+            for (int s = 0; s < HostPort.CLIP_SLOTS; s++) port.clipClear(s);
+            variants.clear();
+            List<Variant> kept = new ArrayList<>();
+            for (Variant v : r.variants()) {
+                if (!Files.isRegularFile(v.file())) {
+                    messages.add("A rendered variant of this project is missing: " + v.file() + " (it was not placed).");
+                    kept.add(new Variant(v.file(), v.sha256(), -1, v.timelineStart(), false));
+                    continue;
+                }
+                String hash = AudioClips.sha256(v.file());
+                if (!hash.equals(v.sha256())) messages.add("The file " + v.file() + " changed since the project was saved; placing it anyway.");
+                if (v.placed()) {
+                    double rate = transport().sampleRate() > 0 ? transport().sampleRate() : 48000;
+                    float[] audio = AudioClips.readStereo(v.file(), rate);
+                    int slot = v.slot() >= 0 && v.slot() < HostPort.CLIP_SLOTS ? v.slot() : 0;
+                    port.clipSet(slot, audio, audio.length / 2, v.timelineStart(), 1f);
+                    kept.add(new Variant(v.file(), hash, slot, v.timelineStart(), true));
+                } else {
+                    kept.add(new Variant(v.file(), hash, -1, v.timelineStart(), false));
+                }
+            }
+            variants.addAll(kept);
+        } catch (IOException | RuntimeException e) {
+            messages.add("Could not restore the saved AceForge state: " + e.getMessage());
+            LOG.warn("state restore failed", e);
+        }
+    }
+
+    /** Host UI thread: shows the editor window (created on the EDT; the host never waits for it). */
+    public void openEditor() {
+        editorCreated = true;
+        SwingUtilities.invokeLater(() -> {
+            try {
+                if (editor == null) {
+                    PluginEditor.installLookAndFeel();
+                    editor = new PluginEditor(this);
+                }
+                editor.setVisible(true);
+                editor.toFront();
+            } catch (Throwable e) {
+                LOG.error("editor failed to open", e);
+                messages.add("The editor failed to open: " + e.getMessage());
+            }
+        });
+    }
+
+    public void closeEditor() {
+        if (!editorCreated) return;
+        SwingUtilities.invokeLater(() -> {
+            if (editor != null) editor.setVisible(false);
+        });
+    }
+
+    public void dispose() {
+        if (!editorCreated) return;
+        SwingUtilities.invokeLater(() -> {
+            if (editor != null) editor.dispose();
+            editor = null;
+        });
+    }
+}
