@@ -248,6 +248,15 @@ static tresult x_notify(void *s, FUnknown *m) {
         av->setInt(attrs, "started", r);
         return kResultOk;
     }
+    if (!strcmp(id, "AceForge.debug.clip")) {
+        int64_t value = 0;
+        av->getInt(attrs, "value", &value);
+        if (p->in->javaId <= 0 || !af_java()) return kResultFalse;
+        int64_t r;
+        JAVA_CALL(p->in, r = af_java()->debug(p->in->javaId, 3, value));
+        av->setInt(attrs, "placed", r);
+        return kResultOk;
+    }
     if (!strcmp(id, "AceForge.debug.stats")) {
         av->setInt(attrs, "audioThreadJavaCalls", atomic_load(&p->in->javaCallsOnAudioThread));
         av->setInt(attrs, "blocks", atomic_load(&p->in->blocksProcessed));

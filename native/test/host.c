@@ -334,6 +334,47 @@ int main(int argc, char **argv) {
     CHECK(notify(pcp, "AceForge.debug.stats", NULL, 0, "audioThreadJavaCalls") == 0, "the audio thread never entered Java");
     teardown(&pl);
 
+    /* A clip placed from Java plays in sync with the transport (gain −6 dB, mix 1), and from a note while stopped. */
+    if (javaId > 0) {
+        CHECK(notify(pcp, "AceForge.debug.clip", "value", 250, "placed") == 1, "Java placed a test clip");
+        setup(&pl, 48000, 512);
+        float g = (float)pow(10, -6 / 20.0);
+        int clipOk = 1;
+        float *l = malloc(sizeof(float) * 512), *r = malloc(sizeof(float) * 512), *ol = malloc(sizeof(float) * 512), *orr = malloc(sizeof(float) * 512);
+        float *ins[2] = {l, r}, *outs[2] = {ol, orr};
+        AudioBusBuffers in = {2, 0, {.channelBuffers32 = ins}}, out = {2, 0, {.channelBuffers32 = outs}};
+        ProcessContext ctx = {0};
+        ctx.sampleRate = 48000;
+        ProcessData d = {0, kSample32, 512, 1, 1, &in, &out, NULL, NULL, NULL, NULL, &ctx};
+        for (int i = 0; i < 512; i++) { l[i] = 0.1f; r[i] = -0.1f; }
+        /* playing from timeline 0: the clip (1 s) covers the first 93 blocks, then the input returns */
+        ctx.state = kPlaying;
+        for (int b = 0; b < 100; b++) {
+            ctx.projectTimeSamples = (int64_t)b * 512;
+            pl.p->process(pl.proc, &d);
+            for (int i = 0; i < 512; i++) {
+                int64_t t = (int64_t)b * 512 + i;
+                float want = t < 48000 ? 0.25f * g : 0.1f * g;
+                if (fabsf(ol[i] - want) > 1e-5f) clipOk = 0;
+            }
+        }
+        CHECK(clipOk, "the clip plays at its timeline position and the input returns after it");
+        /* stopped: input passes; a note 60 starts clip 0 at its sample offset */
+        ctx.state = 0;
+        Event on = {0};
+        on.type = kNoteOnEvent; on.noteOn.pitch = 60; on.sampleOffset = 100;
+        elist notes = {&elVtbl, &on, 1};
+        d.inputEvents = (struct IEventList *)&notes;
+        pl.p->process(pl.proc, &d);
+        int noteOk = fabsf(ol[99] - 0.1f * g) < 1e-5f && fabsf(ol[100] - 0.25f * g) < 1e-5f;
+        d.inputEvents = NULL;
+        pl.p->process(pl.proc, &d);
+        noteOk &= fabsf(ol[0] - 0.25f * g) < 1e-5f;
+        CHECK(noteOk, "a note plays the clip from its start while the transport is stopped");
+        free(l); free(r); free(ol); free(orr);
+        teardown(&pl);
+    }
+
     editor_test(ctrl);
 
     /* Release as hosts do, then unload. */

@@ -86,6 +86,13 @@ public final class PluginCore implements PluginContext {
         return slot;
     }
 
+    /** Test hook: a constant clip in slot 0, placed with the same call as a rendered variant. */
+    public int placeTestClip(float value, int frames, long start) {
+        float[] data = new float[2 * frames];
+        java.util.Arrays.fill(data, value);
+        return port.clipSet(0, data, frames, start, 1f) == 0 ? 1 : -1;
+    }
+
     private int freeSlot() {
         for (int s = 0; s < HostPort.CLIP_SLOTS; s++) {
             final int k = s;

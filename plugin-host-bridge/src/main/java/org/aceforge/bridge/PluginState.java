@@ -56,7 +56,7 @@ public final class PluginState {
         try {
             n = JSON.readTree(new String(data, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new IOException("the saved AceForge state is not valid JSON (" + e.getMessage() + ")");
+            throw new IOException("the saved AceForge state is damaged (not JSON); starting with defaults", e);
         }
         if (n == null || !FORMAT.equals(n.path("format").asText())) throw new IOException("the saved state is not an AceForge state");
         int version = n.path("version").asInt();

@@ -31,6 +31,7 @@ public final class Vst3Bridge {
     /** Called once by the shim (JNI), on a host thread. Returns the address of the Java function table. */
     public static synchronized long bootstrap(long shimTable) {
         if (api != null) return Pointer.nativeValue(api.getPointer());
+        Thread.currentThread().setContextClassLoader(Vst3Bridge.class.getClassLoader());
         quietConsole();
         shim = new ShimApi(new Pointer(shimTable));
         JavaApi a = new JavaApi();
@@ -129,7 +130,10 @@ public final class Vst3Bridge {
 
     private static volatile long gcBaseline;
 
-    /** Test hooks: 1 = allocate and collect for {@code arg} ms on a Java thread; 2 = collections since then. */
+    /**
+     * Test hooks: 1 = allocate and collect for {@code arg} ms on a Java thread; 2 = collections since then;
+     * 3 = place a constant test clip of value arg/1000 (checks the Java → real-time clip path).
+     */
     private static long debug(long id, int what, long arg) {
         try {
             if (what == 1) {
@@ -148,6 +152,11 @@ public final class Vst3Bridge {
                 return 1;
             }
             if (what == 2) return collections() - gcBaseline;
+            if (what == 3) {
+                // A 1 s clip of constant value arg/1000 at timeline 0 in slot 0, placed through the normal path.
+                PluginCore c = INSTANCES.get(id);
+                return c == null ? -1 : c.placeTestClip(arg / 1000f, 48000, 0);
+            }
             return -1;
         } catch (Throwable t) {
             return -1;

@@ -92,6 +92,7 @@ public final class PluginEditor extends JFrame {
 
         messages.setEditable(false);
         messages.setLineWrap(true);
+        messages.setWrapStyleWord(true);
         root.add(new JScrollPane(messages), BorderLayout.SOUTH);
         setContentPane(root);
         loadSettings();
@@ -103,7 +104,13 @@ public final class PluginEditor extends JFrame {
 
     /** Installs FlatLaf once for editors created inside a host. */
     public static void installLookAndFeel() {
+        // Inside a host the EDT may start from a JNI-attached thread without a context class loader; Swing then
+        // cannot find FlatLaf's UI delegates unless told which loader to use.
+        ClassLoader ours = PluginEditor.class.getClassLoader();
+        Thread.currentThread().setContextClassLoader(ours);
         if (!(UIManager.getLookAndFeel() instanceof com.formdev.flatlaf.FlatLaf)) FlatDarkLaf.setup();
+        UIManager.put("ClassLoader", ours);
+        UIManager.getDefaults().put("ClassLoader", ours);
     }
 
     private static JComponent titled(String title, JComponent c) {
