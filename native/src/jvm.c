@@ -121,13 +121,44 @@ static void *create_thread(void *arg) {
     return NULL;
 }
 
-static jclass find_bridge(JNIEnv *env) {
+/*
+ * Our bridge class: through the system class loader when we created the JVM (the class path is ours), otherwise
+ * through a URLClassLoader over the bundle's class path, so a JVM started by someone else (another Java plugin, a
+ * Java host) loads our classes in isolation.
+ */
+static jclass find_bridge(JNIEnv *env, const char *classpath) {
     jclass c = (*env)->FindClass(env, "org/aceforge/bridge/vst3/Vst3Bridge");
     if (c) return c;
     (*env)->ExceptionClear(env);
-    /* Attached to a JVM someone else created: load our classes through the system class loader of that JVM is not
-     * possible, so go through Thread.getContextClassLoader (hosts that embed Java set it). */
-    return NULL;
+    if (!classpath) return NULL;
+    jclass fileCls = (*env)->FindClass(env, "java/io/File");
+    jclass uriCls = (*env)->FindClass(env, "java/net/URI");
+    jclass urlCls = (*env)->FindClass(env, "java/net/URL");
+    jclass loaderCls = (*env)->FindClass(env, "java/net/URLClassLoader");
+    if (!fileCls || !uriCls || !urlCls || !loaderCls) { (*env)->ExceptionClear(env); return NULL; }
+    jmethodID fileInit = (*env)->GetMethodID(env, fileCls, "<init>", "(Ljava/lang/String;)V");
+    jmethodID toUri = (*env)->GetMethodID(env, fileCls, "toURI", "()Ljava/net/URI;");
+    jmethodID toUrl = (*env)->GetMethodID(env, uriCls, "toURL", "()Ljava/net/URL;");
+    jmethodID loaderInit = (*env)->GetMethodID(env, loaderCls, "<init>", "([Ljava/net/URL;)V");
+    jmethodID loadClass = (*env)->GetMethodID(env, loaderCls, "loadClass", "(Ljava/lang/String;)Ljava/lang/Class;");
+    int n = 1;
+    for (const char *p = classpath; *p; p++) if (*p == ':') n++;
+    jobjectArray urls = (*env)->NewObjectArray(env, n, urlCls, NULL);
+    char *copy = strdup(classpath), *save = NULL;
+    int i = 0;
+    for (char *e = strtok_r(copy, ":", &save); e && i < n; e = strtok_r(NULL, ":", &save), i++) {
+        jobject f = (*env)->NewObject(env, fileCls, fileInit, (*env)->NewStringUTF(env, e));
+        jobject u = f ? (*env)->CallObjectMethod(env, f, toUri) : NULL;
+        jobject url = u ? (*env)->CallObjectMethod(env, u, toUrl) : NULL;
+        if ((*env)->ExceptionCheck(env)) { (*env)->ExceptionClear(env); continue; }
+        (*env)->SetObjectArrayElement(env, urls, i, url);
+    }
+    free(copy);
+    jobject loader = (*env)->NewObject(env, loaderCls, loaderInit, urls);
+    jobject cls = loader ? (*env)->CallObjectMethod(env, loader, loadClass, (*env)->NewStringUTF(env, "org.aceforge.bridge.vst3.Vst3Bridge")) : NULL;
+    if ((*env)->ExceptionCheck(env) || !cls) { (*env)->ExceptionClear(env); return NULL; }
+    (*env)->NewGlobalRef(env, loader);   /* the loader lives as long as the JVM */
+    return (jclass)(*env)->NewGlobalRef(env, cls);
 }
 
 static void start(void) {
@@ -172,7 +203,7 @@ static void start(void) {
     }
     JNIEnv *env;
     if ((*vm)->AttachCurrentThreadAsDaemon(vm, (void **)&env, NULL) != JNI_OK) { snprintf(error, sizeof error, "cannot attach to Java"); vm = NULL; goto done; }
-    jclass bridge = find_bridge(env);
+    jclass bridge = find_bridge(env, cfg.classpath);
     if (!bridge) { snprintf(error, sizeof error, "AceForge's Java classes are missing from the plugin bundle"); goto done; }
     jmethodID boot = (*env)->GetStaticMethodID(env, bridge, "bootstrap", "(J)J");
     if (!boot) { (*env)->ExceptionClear(env); snprintf(error, sizeof error, "AceForge's Java bridge does not match this plugin binary"); goto done; }

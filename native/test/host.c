@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "vst3_abi.h"
+#include <jni.h>
+#include <pthread.h>
 
 static int passed, failed;
 #define CHECK(cond, ...) do { if (cond) passed++; else { failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
@@ -181,9 +183,41 @@ static void editor_test(FUnknown *ctrl) {
     close(dpy);
 }
 
+/* --foreign-jvm: a JVM already runs in the host process (as with another Java plugin) before AceForge starts. */
+typedef jint (*CreateVM)(JavaVM **, void **, void *);
+static CreateVM createVm;
+static jint foreignResult = -1;
+static void *foreign_thread(void *unused) {
+    (void)unused;
+    JavaVMOption opt[1] = {{"-Xrs", NULL}};
+    JavaVMInitArgs args = {JNI_VERSION_10, 1, opt, JNI_FALSE};
+    JavaVM *jvm;
+    JNIEnv *env;
+    foreignResult = createVm(&jvm, (void **)&env, &args);
+    if (foreignResult == JNI_OK) (*jvm)->DetachCurrentThread(jvm);
+    return NULL;
+}
+static int start_foreign_jvm(void) {
+    const char *home = getenv("JAVA_HOME");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/lib/server/libjvm.so", home ? home : "/usr/lib/jvm/default-java");
+    void *lib = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+    if (!lib || !(createVm = (CreateVM)dlsym(lib, "JNI_CreateJavaVM"))) return 0;
+    pthread_t t;
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setstacksize(&a, 8u << 20);
+    pthread_create(&t, &a, foreign_thread, NULL);
+    pthread_join(t, NULL);
+    return foreignResult == JNI_OK;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s BUNDLE.vst3 [--no-java-expected]\n", argv[0]); return 2; }
     int expectJava = !(argc > 2 && !strcmp(argv[2], "--no-java-expected"));
+    if (argc > 2 && !strcmp(argv[2], "--foreign-jvm")) {
+        CHECK(start_foreign_jvm(), "a foreign JVM started in the host process (JAVA_HOME)");
+    }
     char so[4096];
     const char *base = strrchr(argv[1], '/');
     char name[256];

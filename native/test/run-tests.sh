@@ -30,11 +30,19 @@ else
   env -u DISPLAY "$build/vst3-test-host" "$bundle" || failed=1
 fi
 
+echo "== a JVM already running in the host (our classes load through their own class loader)"
+JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" \
+  env -u DISPLAY "$build/vst3-test-host" "$bundle" --foreign-jvm || failed=1
+
 echo "== a broken runtime: the plugin loads, passes audio through and says why"
 mkdir -p "$build/broken/AceForge.vst3/Contents/x86_64-linux" "$build/broken/AceForge.vst3/Contents/Resources/java"
 cp "$build/AceForge.so" "$build/broken/AceForge.vst3/Contents/x86_64-linux/"
 echo "java_home=/nonexistent" > "$build/broken/AceForge.vst3/Contents/Resources/jvm.cfg"
-env -u DISPLAY "$build/vst3-test-host" "$build/broken/AceForge.vst3" --no-java-expected || failed=1
+if command -v xvfb-run >/dev/null 2>&1; then
+  xvfb-run -a "$build/vst3-test-host" "$build/broken/AceForge.vst3" --no-java-expected || failed=1
+else
+  env -u DISPLAY "$build/vst3-test-host" "$build/broken/AceForge.vst3" --no-java-expected || failed=1
+fi
 
 if command -v ardour7-lua >/dev/null 2>&1; then
   echo "== Ardour 7"
