@@ -52,10 +52,12 @@ public final class AudioFileWriter {
         }
     }
 
-    /** Rounds to 16-bit with clipping (no dither, so the same input always gives the same bytes). */
+    /**
+     * Rounds to 16-bit with clipping (no dither, so the same input always gives the same bytes). The scale is 32768,
+     * the inverse of the decoders', so 16-bit source samples pass through a decode and re-encode unchanged.
+     */
     static short toPcm16(float v) {
-        float c = Math.max(-1f, Math.min(1f, v));
-        return (short) Math.max(-32768, Math.min(32767, Math.round(c * 32767f)));
+        return (short) Math.max(-32768, Math.min(32767, Math.round(v * 32768f)));
     }
 
     static byte[] pcm16le(float[] x) {

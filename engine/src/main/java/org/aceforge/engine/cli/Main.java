@@ -46,7 +46,8 @@ public final class Main implements Runnable {
 
     static int handle(Throwable ex) {
         Throwable e = unwrap(ex);
-        if (e instanceof BadRequestException || e instanceof ModelFolderException || e instanceof IllegalArgumentException) {
+        if (e instanceof BadRequestException || e instanceof ModelFolderException || e instanceof IllegalArgumentException
+                || e instanceof org.aceforge.engine.audio.AudioDecodeException) {
             System.err.println("aceforge: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -24,11 +24,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /** {@code aceforge render}: one render request from the command line, with a progress bar and clean Ctrl-C. */
-@Command(name = "render", description = "Render music (text2music) to an audio file plus a JSON sidecar.", sortOptions = false)
+@Command(name = "render", description = "Render music (text2music) or edit source audio (repaint, cover, extract, lego, complete) to an audio file plus a JSON sidecar.", sortOptions = false)
 public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "text2music", description = "text2music (region tasks come with source audio)")
     String task;
-    @Option(names = "--caption", required = true, description = "What the music should sound like.")
+    @Option(names = "--caption", description = "What the music should sound like (required except for extract).")
     String caption;
     @Option(names = "--lyrics", description = "Lyrics with [Verse]/[Chorus] tags.")
     String lyrics;
@@ -44,8 +44,8 @@ public final class RenderCommand implements Callable<Integer> {
     String key;
     @Option(names = "--timesig", description = "Beats per bar: 2, 3, 4 or 6.")
     String timesig;
-    @Option(names = "--duration", required = true, description = "Seconds, 10–600, or -1 for auto.")
-    double duration;
+    @Option(names = "--duration", description = "Seconds, 10–600, or -1 for auto (required for text2music; region tasks take the source's length).")
+    double duration = Double.NaN;
     @Option(names = "--batch", defaultValue = "1", description = "Variants to render, 1–8.")
     int batch;
     @Option(names = "--seed", split = ",", description = "Seed per variant (comma list); -1 = random.")
@@ -72,6 +72,30 @@ public final class RenderCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--dump", description = "Write intermediate tensors (.npy) to this folder.")
     Path dump;
+    @Option(names = "--src", description = "Source audio for repaint, cover, extract, lego, complete (WAV, AIFF, FLAC, MP3, Opus, Vorbis).")
+    Path src;
+    @Option(names = "--start", description = "Region start in seconds (negative extends the audio before it).")
+    Double start;
+    @Option(names = "--end", description = "Region end in seconds (-1 = end of the file; past the end extends it).")
+    Double end;
+    @Option(names = "--range", description = "S:E region (repeat for several).")
+    List<String> rangeTexts = new ArrayList<>();
+    @Option(names = "--track", description = "Track for extract and lego: vocals, backing_vocals, drums, bass, guitar, keyboard, percussion, strings, synth, fx, brass, woodwinds.")
+    String track;
+    @Option(names = "--tracks", split = ",", description = "Tracks for complete, comma-separated.")
+    List<String> tracks = new ArrayList<>();
+    @Option(names = "--strength", description = "Cover: fraction of steps guided by the source (0–1, default 1). Repaint balanced: 0–1 (default 0.5).")
+    Double strength;
+    @Option(names = "--noise-strength", description = "Cover: start from the source re-noised (0 = pure noise, default).")
+    Double noiseStrength;
+    @Option(names = "--ref", description = "Reference audio for style and timbre.")
+    Path ref;
+    @Option(names = "--repaint-mode", description = "conservative, balanced (default) or aggressive.")
+    String repaintMode;
+    @Option(names = "--region-only", description = "Write only the region (plus --handles) instead of the whole file.")
+    boolean regionOnly;
+    @Option(names = "--handles", defaultValue = "0", description = "Seconds of context kept on each side with --region-only.")
+    double handles;
 
     @Override
     public Integer call() throws Exception {
@@ -84,11 +108,30 @@ public final class RenderCommand implements Callable<Integer> {
                 throw new BadRequestException("--lyrics-file " + lyricsFile + " cannot be read (" + e.getClass().getSimpleName() + ")");
             }
         }
+        if (Double.isNaN(duration)) {
+            if (task.equals("text2music")) throw new BadRequestException("--duration is required for text2music: 10 to 600 seconds, or -1 for auto");
+            duration = -1;
+        }
         RenderRequest.Builder b = RenderRequest.builder().task(task).caption(caption).lyrics(lyricText)
                 .instrumental(instrumental).language(language).bpm(bpm).key(key).timeSignature(timesig)
                 .duration(duration).batch(batch).seeds(seeds).steps(steps).shift(shift).method(method)
                 .guidance(guidance).adg(adg).modelDir(model).variant(variant).output(out);
         if (timesteps != null) b.timesteps(parseList("--timesteps", timesteps));
+        b.source(src).track(track).tracks(tracks).strength(strength).noiseStrength(noiseStrength).reference(ref)
+                .repaintMode(repaintMode).regionOnly(regionOnly).handles(handles);
+        if (start != null || end != null) {
+            if (!rangeTexts.isEmpty()) throw new BadRequestException("give either --start/--end or --range, not both");
+            b.range(start == null ? 0 : start, end == null ? -1 : end);
+        }
+        for (String t : rangeTexts) {
+            String[] p = t.split(":");
+            if (p.length != 2) throw new BadRequestException("--range " + t + " must look like S:E (seconds)");
+            try {
+                b.range(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim()));
+            } catch (NumberFormatException e) {
+                throw new BadRequestException("--range " + t + " must look like S:E (seconds)");
+            }
+        }
         if (cfgInterval != null) {
             double[] ab = parseList("--cfg-interval", cfgInterval);
             if (ab.length != 2) throw new BadRequestException("--cfg-interval needs two values A,B");

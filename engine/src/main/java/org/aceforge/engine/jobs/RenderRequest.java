@@ -18,7 +18,17 @@ public record RenderRequest(
         int batch, List<Long> seeds,
         Integer steps, Double shift, String method, double[] timesteps,
         Double guidance, boolean adg, double cfgStart, double cfgEnd,
-        Path modelDir, String variant, Path output) {
+        Path modelDir, String variant, Path output,
+        Path source, List<double[]> ranges, String track, List<String> tracks, Double strength, Double noiseStrength,
+        Path reference, String repaintMode, boolean regionOnly, double handles) {
+
+    public static final Set<String> TASKS = Set.of("text2music", "repaint", "cover", "extract", "lego", "complete");
+    public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
+
+    /** Tasks that edit a source file. */
+    public boolean hasSource() {
+        return !task.equals("text2music");
+    }
 
     public static final double MIN_DURATION = 10, MAX_DURATION = 600;
     public static final int MAX_BATCH = 8;
@@ -33,10 +43,11 @@ public record RenderRequest(
 
     /** Checks every user-facing value; throws {@link BadRequestException} naming the first bad one. */
     public RenderRequest validate() {
-        if (!task.equals("text2music"))
-            throw new BadRequestException("--task " + task + " is not available yet (text2music is)");
-        if (caption == null || caption.isBlank()) throw new BadRequestException("--caption must not be empty");
-        if (!(duration == -1 || (duration >= MIN_DURATION && duration <= MAX_DURATION)))
+        if (!TASKS.contains(task))
+            throw new BadRequestException("--task " + task + " is unknown: use text2music, repaint, cover, extract, lego or complete");
+        if ((caption == null || caption.isBlank()) && !task.equals("extract")) throw new BadRequestException("--caption must not be empty");
+        RegionRules.validate(this);
+        if (!hasSource() && !(duration == -1 || (duration >= MIN_DURATION && duration <= MAX_DURATION)))
             throw new BadRequestException("--duration " + fmt(duration) + " is out of range: use 10 to 600 seconds, or -1 for auto");
         if (batch < 1 || batch > MAX_BATCH) throw new BadRequestException("--batch " + batch + " is out of range: use 1 to 8");
         for (long s : seeds)
@@ -85,6 +96,13 @@ public record RenderRequest(
         return output.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".json");
     }
 
+    /** The same request with its output file replaced (services write into their own folders). */
+    public RenderRequest withOutput(Path out) {
+        return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
+                seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, out, source,
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles);
+    }
+
     /** Mutable assembly of a request (CLI, UI). */
     public static final class Builder {
         private String task = "text2music", caption, lyrics, language, key, timeSignature, method, variant;
@@ -95,7 +113,13 @@ public record RenderRequest(
         private List<Long> seeds = new ArrayList<>();
         private Double shift, guidance;
         private double[] timesteps;
-        private Path modelDir, output;
+        private Path modelDir, output, source, reference;
+        private List<double[]> ranges = new ArrayList<>();
+        private String track, repaintMode;
+        private List<String> tracks = new ArrayList<>();
+        private Double strength, noiseStrength;
+        private boolean regionOnly;
+        private double handles = 0;
 
         public Builder task(String v) { task = v; return this; }
         public Builder caption(String v) { caption = v; return this; }
@@ -119,11 +143,22 @@ public record RenderRequest(
         public Builder modelDir(Path v) { modelDir = v; return this; }
         public Builder variant(String v) { variant = v; return this; }
         public Builder output(Path v) { output = v; return this; }
+        public Builder source(Path v) { source = v; return this; }
+        public Builder range(double start, double end) { ranges.add(new double[]{start, end}); return this; }
+        public Builder track(String v) { track = v; return this; }
+        public Builder tracks(List<String> v) { tracks = new ArrayList<>(v); return this; }
+        public Builder strength(Double v) { strength = v; return this; }
+        public Builder noiseStrength(Double v) { noiseStrength = v; return this; }
+        public Builder reference(Path v) { reference = v; return this; }
+        public Builder repaintMode(String v) { repaintMode = v; return this; }
+        public Builder regionOnly(boolean v) { regionOnly = v; return this; }
+        public Builder handles(double v) { handles = v; return this; }
 
         public RenderRequest build() {
             return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
                     batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
-                    modelDir, variant, output);
+                    modelDir, variant, output, source, List.copyOf(ranges), track, List.copyOf(tracks), strength,
+                    noiseStrength, reference, repaintMode, regionOnly, handles);
         }
     }
 }

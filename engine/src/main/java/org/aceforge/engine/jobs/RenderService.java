@@ -4,7 +4,10 @@ import org.aceforge.engine.audio.AudioFileWriter;
 import org.aceforge.engine.audio.OutputFormat;
 import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.ModelPack;
+import org.aceforge.engine.pipeline.LatentCache;
 import org.aceforge.engine.pipeline.ModelSet;
+import org.aceforge.engine.pipeline.RegionEdit;
+import org.aceforge.engine.pipeline.TaskContext;
 import org.aceforge.engine.pipeline.SamplerSettings;
 import org.aceforge.engine.pipeline.StepListener;
 import org.aceforge.engine.pipeline.TensorDump;
@@ -52,6 +55,10 @@ public final class RenderService implements AutoCloseable {
     public RenderJob submit(RenderRequest request, ProgressListener listener, Path dumpDir) {
         request.validate();
         checkWritable(request);
+        TaskContext.Task task = TaskContext.Task.parse(request.task());
+        String variant = request.variant() == null ? "turbo" : request.variant();
+        if (task.needsBase() && !variant.equals("base"))
+            throw new BadRequestException("--task " + request.task() + " needs the base model: add --variant base (turbo and sft cannot " + request.task() + ")");
         if (request.modelDir() != null) {
             new ModelPack(request.modelDir()).validate(ModelPack.Variant.parse(request.variant() == null ? "turbo" : request.variant()));
         }
@@ -91,11 +98,15 @@ public final class RenderService implements AutoCloseable {
         ModelSet models = models(pack, variant);
         cancel.check();
         Text2Music.Plan plan = plan(r, models);
-        LOG.info("render: {} s, {} frames, seeds {}, sampler {}", plan.durationSeconds(), plan.frames(),
+        TaskContext.Task task = TaskContext.Task.parse(r.task());
+        if (task.needsBase() && models.dit().isTurbo())
+            throw new BadRequestException("--task " + r.task() + " needs a base checkpoint; " + models.dit().folder().getFileName() + " is a turbo model");
+        RegionEdit.Plan edit = r.hasSource() ? regionPlan(r, plan, task) : null;
+        LOG.info("render: {} {} s, {} frames, seeds {}, sampler {}", r.task(), plan.durationSeconds(), plan.frames(),
                 java.util.Arrays.toString(plan.seeds()), plan.sampler().turbo() ? "turbo" : "base");
-        progress.onProgress(new Progress(Progress.Stage.ENCODING, 0, "encoding caption and lyrics"));
+        progress.onProgress(new Progress(Progress.Stage.ENCODING, 0, r.hasSource() ? "encoding the source" : "encoding caption and lyrics"));
         TensorDump dump = dumpDir == null ? null : new TensorDump(dumpDir);
-        List<float[]> audio = Text2Music.run(models, plan, new Text2Music.Stages() {
+        Text2Music.Stages stages = new Text2Music.Stages() {
             public void encoding(double f) {
                 cancel.check();
                 progress.onProgress(new Progress(Progress.Stage.ENCODING, f, "encoding caption and lyrics"));
@@ -114,7 +125,9 @@ public final class RenderService implements AutoCloseable {
                     progress.onProgress(new Progress(Progress.Stage.DECODING, (item + f) / items, "decoding variant " + (item + 1) + "/" + items));
                 };
             }
-        }, dump);
+        };
+        List<float[]> audio = edit != null ? RegionEdit.run(models, edit, stages, dump, LatentCache.defaultCache())
+                : Text2Music.run(models, plan, stages, dump);
         cancel.check();
         progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "writing files"));
         List<RenderResult.Item> items = new ArrayList<>();
@@ -127,7 +140,7 @@ public final class RenderService implements AutoCloseable {
                 Sidecar.write(s, Sidecar.build(r, plan, i, pack.root().toString(), models.dit().folder().getFileName().toString(),
                         pack.isDemo(), a.getFileName().toString()));
                 written.add(s);
-                items.add(new RenderResult.Item(a, s, plan.seeds()[i], plan.durationSeconds()));
+                items.add(new RenderResult.Item(a, s, plan.seeds()[i], Math.round(audio.get(i).length / 2.0 / 48000 * 1000) / 1000.0));
                 progress.onProgress(new Progress(Progress.Stage.WRITING, (i + 1.0) / audio.size(), "wrote " + a.getFileName()));
             }
         } catch (IOException | RuntimeException e) {
@@ -150,10 +163,22 @@ public final class RenderService implements AutoCloseable {
         return loaded;
     }
 
+    /** The region-edit plan of a request: the task's defaults on top of the resolved sampler and seeds. */
+    static RegionEdit.Plan regionPlan(RenderRequest r, Text2Music.Plan p, TaskContext.Task task) {
+        double strength = r.strength() == null ? (task == TaskContext.Task.COVER ? 1.0 : 0.5) : r.strength();
+        SamplerSettings s = p.sampler();
+        if (task == TaskContext.Task.COVER) s = s.withCover(strength, r.noiseStrength() == null ? 0 : r.noiseStrength());
+        RegionEdit.RepaintMode mode = RegionEdit.RepaintMode.of(r.repaintMode() == null ? "balanced" : r.repaintMode(), strength);
+        return new RegionEdit.Plan(task, r.source(), r.reference(), r.ranges(), r.track(), r.tracks(),
+                r.caption() == null ? "" : r.caption(), p.lyricPrompt(), p.seeds(), s, mode, strength,
+                r.noiseStrength() == null ? 0 : r.noiseStrength(), r.regionOnly(), r.handles(), r.bpm(),
+                r.timeSignature(), normalizeKey(r.key()));
+    }
+
     /** Resolves defaults, the duration and the seeds of a request against the loaded model. */
     static Text2Music.Plan plan(RenderRequest r, ModelSet m) {
         long[] seeds = seeds(r.seeds(), r.batch());
-        double duration = r.duration() == -1 ? Math.round((10 + new Random(seeds[0]).nextDouble() * 110) * 10) / 10.0 : r.duration();
+        double duration = r.hasSource() ? 10 : r.duration() == -1 ? Math.round((10 + new Random(seeds[0]).nextDouble() * 110) * 10) / 10.0 : r.duration();
         int frames = Math.max(Text2Music.frames(duration, 48000, m.vae().hop()), 1);
         boolean turbo = m.dit().isTurbo();
         if (!turbo && m.dit().nullEmbedding() == null)

@@ -58,6 +58,22 @@ public final class Sidecar {
         model.put("dit", ditFolder);
         model.put("variant", r.variant() == null ? "turbo" : r.variant());
         model.put("demo_pack", demo);
+        if (r.hasSource()) {
+            ObjectNode e = n.putObject("edit");
+            e.put("source", r.source().toAbsolutePath().toString());
+            ArrayNode ranges = e.putArray("ranges");
+            for (double[] x : r.ranges()) ranges.addArray().add(x[0]).add(x[1]);
+            e.put("track", r.track());
+            ArrayNode tracks = e.putArray("tracks");
+            r.tracks().forEach(tracks::add);
+            if (r.strength() != null) e.put("strength", r.strength()); else e.putNull("strength");
+            if (r.noiseStrength() != null) e.put("noise_strength", r.noiseStrength()); else e.putNull("noise_strength");
+            e.put("repaint_mode", r.repaintMode() == null ? "balanced" : r.repaintMode());
+            e.put("region_only", r.regionOnly());
+            e.put("handles", r.handles());
+            n.put("duration", (Double) null);
+        }
+        if (r.reference() != null) n.put("reference", r.reference().toAbsolutePath().toString());
         n.put("caption_prompt", plan.captionPrompt());
         n.put("lyric_prompt", plan.lyricPrompt());
         n.put("sample_rate", 48000);

@@ -1,0 +1,80 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.io.Npy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * VAE encodings of source audio cached on disk by content hash (of the 48 kHz stereo samples and of the VAE), so
+ * repeated edits of the same audio skip the encoder.
+ */
+public final class LatentCache {
+    private static final Logger LOG = LoggerFactory.getLogger(LatentCache.class);
+    private final Path dir;
+
+    public LatentCache(Path dir) {
+        this.dir = dir;
+    }
+
+    public static LatentCache defaultCache() {
+        String p = System.getProperty("aceforge.cache");
+        Path root = p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".cache", "aceforge");
+        return new LatentCache(root.resolve("latents"));
+    }
+
+    /** Whether the last call to {@link #encode} was served from the cache. */
+    private boolean lastHit;
+
+    public boolean lastWasHit() {
+        return lastHit;
+    }
+
+    public Tensor3 encode(VaeModel vae, String vaeIdentity, float[] stereo48k, VaeModel.ProgressSink progress) throws Exception {
+        String key = key(vaeIdentity, stereo48k);
+        Path f = dir.resolve(key + ".npy");
+        if (Files.isRegularFile(f)) {
+            try {
+                Tensor3 t = Tensor3.of(Npy.read(f));
+                lastHit = true;
+                return t;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("ignoring unreadable cached latents {} ({})", f, e.getMessage());
+            }
+        }
+        lastHit = false;
+        Tensor3 lat = vae.encode(new Tensor3(stereo48k, 1, stereo48k.length / 2, 2), progress);
+        try {
+            Files.createDirectories(dir);
+            Npy.write(f, lat.toTensorData("latents"));
+        } catch (IOException e) {
+            LOG.warn("could not cache latents in {} ({})", dir, e.getMessage());
+        }
+        return lat;
+    }
+
+    static String key(String vaeIdentity, float[] samples) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(vaeIdentity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (float v : samples) {
+                if (!b.hasRemaining()) { b.flip(); md.update(b); b.clear(); }
+                b.putFloat(v);
+            }
+            b.flip();
+            md.update(b);
+            return HexFormat.of().formatHex(md.digest()).substring(0, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

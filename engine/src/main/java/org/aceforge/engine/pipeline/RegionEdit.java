@@ -1,0 +1,157 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.audio.AudioClip;
+import org.aceforge.engine.audio.AudioDecoder;
+import org.aceforge.engine.audio.Loudness;
+import org.aceforge.engine.text.Prompts;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The tasks that start from source audio — repaint (one or several ranges, outpainting), cover, extract, lego and
+ * complete — following spec §2–§3: the source is decoded, converted to 48 kHz stereo, VAE-encoded (cached by content
+ * hash), conditioned per task, sampled, decoded, and for repaint spliced back into the untouched source.
+ */
+public final class RegionEdit {
+    public static final int RATE = 48000;
+
+    private RegionEdit() {}
+
+    /** Repaint-mode values (spec §3): injection ratio, latent crossfade frames, waveform crossfade seconds, splice. */
+    public record RepaintMode(String name, double injectionRatio, int latentCrossfade, double wavCrossfade, boolean splice) {
+        public static RepaintMode of(String name, double strength) {
+            return switch (name) {
+                case "conservative" -> new RepaintMode(name, 1.0, 25, 0.05, true);
+                case "aggressive" -> new RepaintMode(name, 0, 0, 0, false);
+                default -> new RepaintMode("balanced", 1 - strength, (int) Math.round(25 * (1 - strength)), 0.05 * (1 - strength), true);
+            };
+        }
+    }
+
+    /** Everything the edit runs with, resolved. Ranges are in seconds on the source's own timeline. */
+    public record Plan(TaskContext.Task task, Path source, Path reference, List<double[]> ranges, String track,
+                       List<String> tracks, String caption, String lyricPrompt, long[] seeds, SamplerSettings sampler,
+                       RepaintMode repaint, double coverStrength, double coverNoise, boolean regionOnly,
+                       double handles, Integer bpm, String timeSignature, String key) {}
+
+    /** The source after decoding and padding: what the networks see and what the splice restores. */
+    public record Source(float[] audio, int frames, double leftPad, double seconds, int latentFrames) {}
+
+    /** Decodes, converts and pads the source for outpainting (zeros) and to a whole number of latent frames. */
+    public static Source prepare(Path file, List<double[]> ranges, int hop) throws java.io.IOException {
+        AudioClip clip = AudioDecoder.decode(file).toEngineFormat();
+        double dur = clip.seconds();
+        double left = 0, right = 0;
+        for (double[] r : ranges) {
+            left = Math.max(left, -r[0]);
+            double end = r[1] == -1 ? dur : r[1];
+            right = Math.max(right, end - dur);
+        }
+        int leftFrames = (int) Math.round(left * RATE), rightFrames = (int) Math.round(right * RATE);
+        int n = clip.frames() + leftFrames + rightFrames;
+        if (n / (double) RATE > 600.0 + 1e-9)
+            throw new IllegalArgumentException(String.format("the edit would be %.1f s long; at most 600 s can be rendered", n / (double) RATE));
+        if (n / (double) RATE < 1.0) throw new IllegalArgumentException(file + ": the source is shorter than 1 s");
+        int padded = (n + hop - 1) / hop * hop;
+        float[] audio = new float[2 * padded];
+        System.arraycopy(clip.interleaved(), 0, audio, 2 * leftFrames, clip.interleaved().length);
+        return new Source(audio, n, left, n / (double) RATE, padded / hop);
+    }
+
+    /** Ranges in samples on the padded timeline (end −1 = end of the source). */
+    public static List<Splice.Range> sampleRanges(List<double[]> ranges, Source s, double sourceSeconds) {
+        List<Splice.Range> out = new ArrayList<>();
+        for (double[] r : ranges) {
+            double end = r[1] == -1 ? sourceSeconds : r[1];
+            out.add(new Splice.Range((int) Math.round((r[0] + s.leftPad()) * RATE), (int) Math.round((end + s.leftPad()) * RATE)));
+        }
+        return out;
+    }
+
+    public static List<float[]> run(ModelSet m, Plan plan, Text2Music.Stages stages, TensorDump dump,
+                                    LatentCache cache) throws Exception {
+        DitModel dit = m.dit();
+        int hop = m.vae().hop(), C = dit.config().latentChannels(), B = plan.seeds().length;
+        double sourceSeconds = AudioDecoder.decode(plan.source()).seconds();
+        Source src = prepare(plan.source(), plan.ranges(), hop);
+        int T = src.latentFrames();
+        String vaeId = m.pack().vae().toAbsolutePath().toString();
+        Tensor3 latents = cache.encode(m.vae(), vaeId, src.audio(), (f, msg) -> stages.encoding(0.5 * f));
+        Tensor3 silence = dit.silence(T);
+
+        List<Splice.Range> samples = sampleRanges(plan.ranges(), src, sourceSeconds);
+        List<TaskContext.Span> spans = new ArrayList<>();
+        for (Splice.Range r : samples)
+            spans.add(TaskContext.span(r.start() / (double) RATE, r.end() / (double) RATE, T, RATE, hop));
+        TaskContext.Context ctx = TaskContext.build(plan.task(), latents, silence, spans, plan.track(), plan.tracks(), false);
+
+        String metas = Prompts.metas(plan.bpm(), plan.timeSignature(), plan.key(), src.seconds());
+        Tensor3 text = m.text().encodeCaption(Prompts.caption(ctx.instruction(), plan.caption(), metas));
+        Tensor3 lyrics = m.text().embedLyrics(plan.lyricPrompt());
+        Tensor3 refs = reference(m, plan, cache);
+        Tensor3 enc = dit.encodeCondition(text, lyrics, refs);
+        stages.encoding(0.8);
+
+        Tensor3 srcChannels = ctx.cover() ? dit.fsqRoundTrip(ctx.src()) : ctx.src();
+        Condition cond = new Condition(enc.repeatBatch(B), Tensor3.concatChannels(srcChannels, ctx.mask()).repeatBatch(B));
+        Condition nonCover = null;
+        if (ctx.cover() && plan.coverStrength() < 1) {
+            Tensor3 t2 = m.text().encodeCaption(Prompts.caption(Prompts.TEXT2MUSIC, plan.caption(), metas));
+            Tensor3 enc2 = dit.encodeCondition(t2, lyrics, refs);
+            nonCover = new Condition(enc2.repeatBatch(B), Tensor3.concatChannels(silence, ctx.mask()).repeatBatch(B));
+        }
+        stages.encoding(1.0);
+        Tensor3 noise = Text2Music.noise(plan.seeds(), T, C);
+        RepaintGuide guide = null;
+        if (ctx.regenerate() != null) {
+            boolean[][] regen = new boolean[B][];
+            for (int b = 0; b < B; b++) regen[b] = ctx.regenerate();
+            guide = new RepaintGuide(regen, latents.repeatBatch(B), plan.repaint().injectionRatio(), plan.repaint().latentCrossfade());
+        }
+        if (dump != null) {
+            dump.write("source_latents", latents);
+            dump.write("encoder_hidden_states", enc);
+            dump.write("context_latents", cond.contextLatents().item(0));
+            dump.write("noise", noise);
+        }
+        StepListener steps = stages.diffusion();
+        Tensor3 out = FlowSampler.sample(dit.velocityModel(), plan.sampler(), cond, nonCover, dit.nullEmbedding(), noise,
+                latents.repeatBatch(B), guide, new Random(plan.seeds()[0] ^ 0x5DEECE66DL),
+                dump == null ? steps : (i, n, x) -> { dump.write(String.format("latents_step%02d", i), x); steps.afterStep(i, n, x); });
+
+        List<float[]> results = new ArrayList<>();
+        float[] original = java.util.Arrays.copyOf(src.audio(), 2 * src.frames());
+        for (int b = 0; b < B; b++) {
+            float[] gen = m.vae().decode(out.item(b), VaeModel.DECODE_CHUNK, VaeModel.DECODE_OVERLAP, stages.decoding(b, B)).data();
+            gen = java.util.Arrays.copyOf(gen, 2 * src.frames());
+            float[] audio;
+            if (plan.task() == TaskContext.Task.REPAINT && plan.repaint().splice()) {
+                audio = Splice.splice(original, gen, samples, (int) Math.round(plan.repaint().wavCrossfade() * RATE), RATE);
+            } else {
+                audio = gen;
+                Loudness.limitToFullScale(audio);
+                if (plan.task() != TaskContext.Task.REPAINT) Loudness.normalizePeak(audio, Text2Music.NORMALIZE_DB);
+            }
+            if (plan.regionOnly() && !samples.isEmpty()) {
+                int s = samples.stream().mapToInt(Splice.Range::start).min().orElse(0);
+                int e = samples.stream().mapToInt(Splice.Range::end).max().orElse(src.frames());
+                audio = Splice.regionOnly(audio, s, e, (int) Math.round(plan.handles() * RATE));
+            }
+            results.add(audio);
+        }
+        return results;
+    }
+
+    /** The reference's timbre input: the 30 s assembly of --ref encoded, or the silence latent. */
+    static Tensor3 reference(ModelSet m, Plan plan, LatentCache cache) throws Exception {
+        int frames = m.dit().config().timbreFixFrame();
+        if (plan.reference() == null) return m.dit().silence(frames);
+        AudioClip ref = AudioDecoder.decode(plan.reference()).toEngineFormat();
+        float[] assembled = ReferenceAudio.assemble(ref.interleaved(), RATE, plan.seeds()[0]);
+        Tensor3 lat = cache.encode(m.vae(), m.pack().vae().toAbsolutePath().toString(), assembled, null);
+        return lat.frames() >= frames ? lat.frames(0, frames) : m.dit().silence(frames);
+    }
+}
