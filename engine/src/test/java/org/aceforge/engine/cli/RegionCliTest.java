@@ -1,0 +1,162 @@
+package org.aceforge.engine.cli;
+
+import org.aceforge.engine.DemoPackFixture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Region tasks through the command line on the demo pack: exact splices, lengths, tasks, and bad inputs. */
+class RegionCliTest {
+    @TempDir
+    Path tmp;
+    static Path model;
+
+    @BeforeAll
+    static void demo() {
+        model = DemoPackFixture.pack().root();
+    }
+
+    /** A real-sounding 48 kHz stereo test signal: a chord with a slow tremolo and a little noise. */
+    static Path source(Path file, double seconds) throws Exception {
+        int n = (int) Math.round(seconds * 48000);
+        ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < n; i++) {
+            double t = i / 48000.0, trem = 0.6 + 0.4 * Math.sin(2 * Math.PI * 0.5 * t);
+            double l = trem * (0.2 * Math.sin(2 * Math.PI * 220 * t) + 0.1 * Math.sin(2 * Math.PI * 277.2 * t)) + 0.01 * r.nextGaussian();
+            double rr = trem * (0.2 * Math.sin(2 * Math.PI * 329.6 * t) + 0.1 * Math.sin(2 * Math.PI * 110 * t)) + 0.01 * r.nextGaussian();
+            b.putShort((short) Math.round(l * 32767)).putShort((short) Math.round(rr * 32767));
+        }
+        AudioFormat f = new AudioFormat(48000, 16, 2, true, false);
+        AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(b.array()), f, n), AudioFileFormat.Type.WAVE, file.toFile());
+        return file;
+    }
+
+    /** 16-bit samples of a WAV or FLAC file (through the engine's own decoder). */
+    static short[] pcm(Path file) throws Exception {
+        float[] x = org.aceforge.engine.audio.AudioDecoder.decode(file).interleaved();
+        short[] s = new short[x.length];
+        for (int i = 0; i < x.length; i++) s[i] = (short) Math.round(x[i] * 32768f);
+        return s;
+    }
+
+    RenderCliTest.Run render(String... extra) {
+        List<String> a = new ArrayList<>(List.of("render", "--model", model.toString(), "--seed", "3"));
+        a.addAll(Arrays.asList(extra));
+        return RenderCliTest.cli(a.toArray(new String[0]));
+    }
+
+    @Test
+    void repaintKeepsEverySampleOutsideTheRangeBitExact() throws Exception {
+        Path src = source(tmp.resolve("src.wav"), 12);
+        Path out = tmp.resolve("rep.wav");
+        RenderCliTest.Run r = render("--task", "repaint", "--src", src.toString(), "--start", "4.25", "--end", "7.5",
+                "--caption", "airy pads", "--repaint-mode", "conservative", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        short[] a = pcm(src), b = pcm(out);
+        assertEquals(a.length, b.length, "same length as the source");
+        int s = (int) Math.round(4.25 * 48000) * 2, e = (int) Math.round(7.5 * 48000) * 2;
+        int outside = 0, inside = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (i < s || i >= e) { if (a[i] != b[i]) outside++; }
+            else if (a[i] != b[i]) inside++;
+        }
+        assertEquals(0, outside, "samples outside the range must equal the source");
+        assertTrue(inside > (e - s) / 2, "the range was regenerated (" + inside + " changed)");
+        assertTrue(Files.readString(tmp.resolve("rep.json")).contains("\"repaint_mode\" : \"conservative\""));
+    }
+
+    @Test
+    void severalRangesOutpaintingAndRegionOnly() throws Exception {
+        Path src = source(tmp.resolve("src.wav"), 10.5);
+        Path multi = tmp.resolve("multi.wav");
+        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--range", "1:2", "--range", "6:8.5",
+                "--caption", "x", "--out", multi.toString()).code());
+        short[] a = pcm(src), m = pcm(multi);
+        int[][] keep = {{0, 1}, {2, 6}, {8.5 > 0 ? 9 : 9, 10}};
+        for (int[] k : keep)
+            for (int i = k[0] * 96000; i < Math.min(a.length, k[1] * 96000); i++) assertEquals(a[i], m[i], "sample " + i);
+
+        Path ext = tmp.resolve("ext.wav");
+        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "-2", "--end", "12",
+                "--caption", "x", "--repaint-mode", "aggressive", "--out", ext.toString()).code());
+        assertEquals((int) Math.round((10.5 + 2 + 1.5) * 48000) * 2, pcm(ext).length, "outpainting extends both ends");
+
+        Path region = tmp.resolve("region.wav");
+        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "3", "--end", "5",
+                "--caption", "x", "--region-only", "--handles", "0.5", "--out", region.toString()).code());
+        assertEquals(3 * 48000 * 2, pcm(region).length, "region plus 0.5 s handles on each side");
+    }
+
+    @Test
+    void coverAndBaseTasks() throws Exception {
+        Path src = source(tmp.resolve("src.wav"), 10);
+        RenderCliTest.Run cover = render("--task", "cover", "--src", src.toString(), "--caption", "jazz trio",
+                "--strength", "0.5", "--noise-strength", "0.3", "--out", tmp.resolve("cover.flac").toString());
+        assertEquals(0, cover.code(), cover.err());
+        assertEquals(10 * 48000 * 2, pcm(tmp.resolve("cover.flac")).length);
+        RenderCliTest.Run ex = render("--task", "extract", "--variant", "base", "--steps", "3", "--src", src.toString(),
+                "--track", "vocals", "--out", tmp.resolve("ex.wav").toString());
+        assertEquals(0, ex.code(), ex.err());
+        RenderCliTest.Run lego = render("--task", "lego", "--variant", "base", "--steps", "3", "--src", src.toString(),
+                "--track", "guitar", "--caption", "funky guitar", "--range", "2:6", "--out", tmp.resolve("lego.wav").toString());
+        assertEquals(0, lego.code(), lego.err());
+        RenderCliTest.Run all = render("--task", "complete", "--variant", "base", "--steps", "3", "--src", src.toString(),
+                "--tracks", "drums,bass", "--caption", "full band", "--ref", src.toString(), "--out", tmp.resolve("all.wav").toString());
+        assertEquals(0, all.code(), all.err());
+        assertTrue(Files.readString(tmp.resolve("all.json")).contains("\"reference\""));
+    }
+
+    void bad(String fragment, String... args) throws Exception {
+        RenderCliTest.Run r = render(args);
+        assertEquals(2, r.code(), "exit code; " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(fragment), r.err());
+    }
+
+    @Test
+    void badRegionInputsExitTwoAndLeaveNothing() throws Exception {
+        Path src = source(tmp.resolve("src.wav"), 10);
+        Path outDir = Files.createDirectories(tmp.resolve("out"));
+        String out = outDir.resolve("o.wav").toString(), s = src.toString();
+        bad("before its end", "--task", "repaint", "--src", s, "--start", "5", "--end", "5", "--caption", "x", "--out", out);
+        bad("not a number", "--task", "repaint", "--src", s, "--start", "NaN", "--end", "5", "--caption", "x", "--out", out);
+        bad("600 s", "--task", "repaint", "--src", s, "--start", "0", "--end", "1300", "--caption", "x", "--out", out);
+        bad("at most 600 s", "--task", "repaint", "--src", s, "--start", "-595", "--end", "1", "--caption", "x", "--out", out);
+        bad("needs --start", "--task", "repaint", "--src", s, "--caption", "x", "--out", out);
+        bad("--track banjo is unknown", "--task", "extract", "--variant", "base", "--src", s, "--track", "banjo", "--out", out);
+        bad("needs the base model", "--task", "extract", "--src", s, "--track", "drums", "--out", out);
+        bad("needs the base model", "--task", "lego", "--variant", "sft", "--src", s, "--track", "drums", "--caption", "x", "--out", out);
+        bad("needs --src", "--task", "cover", "--caption", "x", "--out", out);
+        bad("does not exist", "--task", "cover", "--src", tmp.resolve("nope.wav").toString(), "--caption", "x", "--out", out);
+        bad("--strength 2", "--task", "cover", "--src", s, "--strength", "2", "--caption", "x", "--out", out);
+        bad("--repaint-mode wild", "--task", "repaint", "--src", s, "--start", "1", "--end", "2", "--repaint-mode", "wild", "--caption", "x", "--out", out);
+        bad("S:E", "--task", "repaint", "--src", s, "--range", "1-2", "--caption", "x", "--out", out);
+        bad("--duration is required", "--caption", "x", "--out", out);
+        Path junk = tmp.resolve("junk.mp3");
+        Files.writeString(junk, "definitely not audio");
+        bad("not a recognised audio format", "--task", "cover", "--src", junk.toString(), "--caption", "x", "--out", out);
+        try (Stream<Path> f = Files.list(outDir)) {
+            assertEquals(List.of(), f.toList(), "no partial files");
+        }
+        assertFalse(Files.exists(Path.of(out)));
+    }
+}
