@@ -18,7 +18,7 @@ final class RegionRules {
     static void validate(RenderRequest r) {
         String t = r.task();
         if (!r.hasSource()) {
-            if (r.source() != null) throw new BadRequestException("--src is for region tasks; text2music renders from text (use --ref for a style reference)");
+            if (r.source() != null) throw new BadRequestException("--src is for region tasks (repaint, cover, extract, lego, complete); for a style reference use --ref");
             if (!r.ranges().isEmpty()) throw new BadRequestException("--start/--end/--range need a region task (--task repaint or lego)");
         } else {
             if (r.source() == null) throw new BadRequestException("--task " + t + " needs --src FILE (the audio to edit)");

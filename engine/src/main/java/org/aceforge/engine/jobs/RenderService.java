@@ -126,8 +126,8 @@ public final class RenderService implements AutoCloseable {
                 };
             }
         };
-        List<float[]> audio = edit != null ? RegionEdit.run(models, edit, stages, dump, LatentCache.defaultCache())
-                : Text2Music.run(models, plan, stages, dump);
+        RegionEdit.Result edited = edit != null ? RegionEdit.run(models, edit, stages, dump, LatentCache.defaultCache()) : null;
+        List<float[]> audio = edited != null ? edited.audio() : Text2Music.run(models, plan, stages, dump);
         cancel.check();
         progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "writing files"));
         List<RenderResult.Item> items = new ArrayList<>();
@@ -137,8 +137,10 @@ public final class RenderService implements AutoCloseable {
                 Path a = r.audioPath(i + 1), s = r.sidecarPath(i + 1);
                 AudioFileWriter.write(a, audio.get(i), 2, 48000);
                 written.add(a);
-                Sidecar.write(s, Sidecar.build(r, plan, i, pack.root().toString(), models.dit().folder().getFileName().toString(),
-                        pack.isDemo(), a.getFileName().toString()));
+                var node = Sidecar.build(r, plan, i, pack.root().toString(), models.dit().folder().getFileName().toString(),
+                        pack.isDemo(), a.getFileName().toString());
+                if (edited != null) Sidecar.addEstimate(node, edited.estimated());
+                Sidecar.write(s, node);
                 written.add(s);
                 items.add(new RenderResult.Item(a, s, plan.seeds()[i], Math.round(audio.get(i).length / 2.0 / 48000 * 1000) / 1000.0));
                 progress.onProgress(new Progress(Progress.Stage.WRITING, (i + 1.0) / audio.size(), "wrote " + a.getFileName()));
@@ -197,7 +199,7 @@ public final class RenderService implements AutoCloseable {
         if (turbo) s.schedule(); // validates custom timesteps early
         String caption = Text2Music.captionPrompt(r.caption(), r.bpm(), r.timeSignature(), normalizeKey(r.key()), duration);
         String lyrics = Prompts.lyrics(r.language() == null ? "unknown" : r.language(), r.lyrics(), r.instrumental());
-        return new Text2Music.Plan(caption, lyrics, duration, frames, seeds, s);
+        return new Text2Music.Plan(caption, lyrics, duration, frames, seeds, s, r.reference());
     }
 
     static String normalizeKey(String key) {

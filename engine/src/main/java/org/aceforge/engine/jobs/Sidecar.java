@@ -81,6 +81,14 @@ public final class Sidecar {
         return n;
     }
 
+    /** Metadata estimated from the source because the user left it empty; marked as estimated. */
+    public static void addEstimate(ObjectNode n, org.aceforge.engine.audio.MusicAnalysis.Estimate e) {
+        ObjectNode est = n.putObject("estimated");
+        if (e.bpm() != null) { est.put("bpm", e.bpm()); n.put("bpm", e.bpm()); }
+        if (e.key() != null) { est.put("key", e.key()); n.put("key", e.key()); }
+        if (e.timeSignature() != null) { est.put("timesig", e.timeSignature()); n.put("timesig", e.timeSignature()); }
+    }
+
     public static void write(Path file, ObjectNode n) throws IOException {
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
         try {

@@ -3,6 +3,7 @@ package org.aceforge.engine.pipeline;
 import org.aceforge.engine.audio.AudioClip;
 import org.aceforge.engine.audio.AudioDecoder;
 import org.aceforge.engine.audio.Loudness;
+import org.aceforge.engine.audio.MusicAnalysis;
 import org.aceforge.engine.text.Prompts;
 
 import java.nio.file.Path;
@@ -71,8 +72,24 @@ public final class RegionEdit {
         return out;
     }
 
-    public static List<float[]> run(ModelSet m, Plan plan, Text2Music.Stages stages, TensorDump dump,
-                                    LatentCache cache) throws Exception {
+    /** The variants and the metadata that was estimated from the source (null fields = given by the user). */
+    public record Result(List<float[]> audio, MusicAnalysis.Estimate estimated) {}
+
+    /** Estimates what the user left empty, from the regions with 10 s of context (or the whole source). */
+    static MusicAnalysis.Estimate estimate(Plan plan, Source src, List<Splice.Range> samples) {
+        if (plan.bpm() != null && plan.key() != null && plan.timeSignature() != null) return new MusicAnalysis.Estimate(null, null, null);
+        int a = 0, b = src.frames();
+        if (!samples.isEmpty()) {
+            a = Math.max(0, samples.stream().mapToInt(Splice.Range::start).min().getAsInt() - 10 * RATE);
+            b = Math.min(src.frames(), samples.stream().mapToInt(Splice.Range::end).max().getAsInt() + 10 * RATE);
+        }
+        MusicAnalysis.Estimate e = MusicAnalysis.estimate(java.util.Arrays.copyOfRange(src.audio(), 2 * a, 2 * b), RATE);
+        return new MusicAnalysis.Estimate(plan.bpm() == null ? e.bpm() : null, plan.key() == null ? e.key() : null,
+                plan.timeSignature() == null ? e.timeSignature() : null);
+    }
+
+    public static Result run(ModelSet m, Plan plan, Text2Music.Stages stages, TensorDump dump,
+                             LatentCache cache) throws Exception {
         DitModel dit = m.dit();
         int hop = m.vae().hop(), C = dit.config().latentChannels(), B = plan.seeds().length;
         double sourceSeconds = AudioDecoder.decode(plan.source()).seconds();
@@ -88,7 +105,10 @@ public final class RegionEdit {
             spans.add(TaskContext.span(r.start() / (double) RATE, r.end() / (double) RATE, T, RATE, hop));
         TaskContext.Context ctx = TaskContext.build(plan.task(), latents, silence, spans, plan.track(), plan.tracks(), false);
 
-        String metas = Prompts.metas(plan.bpm(), plan.timeSignature(), plan.key(), src.seconds());
+        MusicAnalysis.Estimate est = estimate(plan, src, samples);
+        String metas = Prompts.metas(plan.bpm() != null ? plan.bpm() : est.bpm(),
+                plan.timeSignature() != null ? plan.timeSignature() : est.timeSignature(),
+                plan.key() != null ? plan.key() : est.key(), src.seconds());
         Tensor3 text = m.text().encodeCaption(Prompts.caption(ctx.instruction(), plan.caption(), metas));
         Tensor3 lyrics = m.text().embedLyrics(plan.lyricPrompt());
         Tensor3 refs = reference(m, plan, cache);
@@ -142,15 +162,20 @@ public final class RegionEdit {
             }
             results.add(audio);
         }
-        return results;
+        return new Result(results, est);
     }
 
     /** The reference's timbre input: the 30 s assembly of --ref encoded, or the silence latent. */
     static Tensor3 reference(ModelSet m, Plan plan, LatentCache cache) throws Exception {
+        if (plan.reference() == null) return m.dit().silence(m.dit().config().timbreFixFrame());
+        return referenceLatents(m, plan.reference(), plan.seeds()[0], cache);
+    }
+
+    /** A reference file → its seeded 30 s assembly → VAE latents for the timbre encoder. */
+    public static Tensor3 referenceLatents(ModelSet m, Path file, long seed, LatentCache cache) throws Exception {
         int frames = m.dit().config().timbreFixFrame();
-        if (plan.reference() == null) return m.dit().silence(frames);
-        AudioClip ref = AudioDecoder.decode(plan.reference()).toEngineFormat();
-        float[] assembled = ReferenceAudio.assemble(ref.interleaved(), RATE, plan.seeds()[0]);
+        AudioClip ref = AudioDecoder.decode(file).toEngineFormat();
+        float[] assembled = ReferenceAudio.assemble(ref.interleaved(), RATE, seed);
         Tensor3 lat = cache.encode(m.vae(), m.pack().vae().toAbsolutePath().toString(), assembled, null);
         return lat.frames() >= frames ? lat.frames(0, frames) : m.dit().silence(frames);
     }

@@ -20,7 +20,7 @@ public final class Text2Music {
 
     /** What the pipeline runs with, fully resolved (defaults applied, seeds drawn). */
     public record Plan(String captionPrompt, String lyricPrompt, double durationSeconds, int frames, long[] seeds,
-                       SamplerSettings sampler) {}
+                       SamplerSettings sampler, java.nio.file.Path reference) {}
 
     /** Stage callbacks from the pipeline (progress and cancellation live behind this). */
     public interface Stages {
@@ -45,7 +45,8 @@ public final class Text2Music {
         Tensor3 text = m.text().encodeCaption(plan.captionPrompt());
         stages.encoding(0.4);
         Tensor3 lyrics = m.text().embedLyrics(plan.lyricPrompt());
-        Tensor3 refs = dit.silence(dit.config().timbreFixFrame());
+        Tensor3 refs = plan.reference() == null ? dit.silence(dit.config().timbreFixFrame())
+                : RegionEdit.referenceLatents(m, plan.reference(), plan.seeds()[0], LatentCache.defaultCache());
         Tensor3 enc = dit.encodeCondition(text, lyrics, refs);
         stages.encoding(1.0);
 

@@ -69,8 +69,12 @@ public final class VaeModel implements AutoCloseable {
 
     /** audio [1, N, channels] → mean latents [1, ⌊N/hop⌋, C], in windows of 30 s with 2 s of context each side. */
     public Tensor3 encode(Tensor3 audio, ProgressSink progress) throws Exception {
-        int hop = hop(), ch = config.audioChannels();
-        int window = 30 * config.samplingRate() / hop, overlap = Math.round(2f * config.samplingRate() / hop);
+        return encode(audio, 30 * config.samplingRate() / hop(), Math.round(2f * config.samplingRate() / hop()), progress);
+    }
+
+    /** Encode in windows of {@code window} latent frames with {@code overlap} frames of discarded context each side. */
+    public Tensor3 encode(Tensor3 audio, int window, int overlap, ProgressSink progress) throws Exception {
+        int hop = hop();
         int T = audio.frames() / hop;
         int C = config.latentChannels();
         if (T <= window + 2 * overlap) return encodeTile(audio.frames(0, T * hop));

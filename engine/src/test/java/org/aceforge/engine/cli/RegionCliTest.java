@@ -81,7 +81,9 @@ class RegionCliTest {
         }
         assertEquals(0, outside, "samples outside the range must equal the source");
         assertTrue(inside > (e - s) / 2, "the range was regenerated (" + inside + " changed)");
-        assertTrue(Files.readString(tmp.resolve("rep.json")).contains("\"repaint_mode\" : \"conservative\""));
+        String json = Files.readString(tmp.resolve("rep.json"));
+        assertTrue(json.contains("\"repaint_mode\" : \"conservative\""));
+        assertTrue(json.contains("\"estimated\""), "BPM/key/meter left empty are estimated and marked: " + json);
     }
 
     @Test

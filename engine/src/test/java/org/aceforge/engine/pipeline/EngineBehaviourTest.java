@@ -42,6 +42,32 @@ class EngineBehaviourTest {
     }
 
     @Test
+    void tiledEncodeMatchesWholeEncodeAndIsCachedByContent() throws Exception {
+        ModelPack pack = DemoPackFixture.pack();
+        try (VaeModel vae = new VaeModel(pack.vae(), new GraphCache(tmp.resolve("g")))) {
+            float[] audio = new float[2 * 1920 * 130];
+            java.util.Random r = new java.util.Random(3);
+            for (int i = 0; i < audio.length; i++) audio[i] = (float) (0.3 * Math.sin(i * 0.01) + 0.05 * r.nextGaussian());
+            Tensor3 a = new Tensor3(audio, 1, audio.length / 2, 2);
+            Tensor3 whole = vae.encode(a, 1000, 10, null);
+            Tensor3 tiled = vae.encode(a, 40, 12, null);
+            assertEquals(130, tiled.frames());
+            double err = Ref.relErr(tiled.data(), whole.data());
+            assertTrue(err < 1e-3, "tiled vs whole encode relative error " + err);
+
+            LatentCache cache = new LatentCache(tmp.resolve("latents"));
+            Tensor3 first = cache.encode(vae, "vae-id", audio, null);
+            assertTrue(!cache.lastWasHit());
+            Tensor3 second = cache.encode(vae, "vae-id", audio, null);
+            assertTrue(cache.lastWasHit(), "the second encode of the same audio comes from the cache");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(first.data(), second.data());
+            audio[5] += 0.01f;
+            cache.encode(vae, "vae-id", audio, null);
+            assertTrue(!cache.lastWasHit(), "other audio, other key");
+        }
+    }
+
+    @Test
     void graphCacheIsReusedAndKeyedByWhatItWasBuiltFrom() throws Exception {
         Path cache = tmp.resolve("cache");
         ModelPack pack = DemoPackFixture.pack();
