@@ -50,21 +50,16 @@ public final class AudioClips {
         return out.toByteArray();
     }
 
-    /**
-     * Linear-interpolation rate conversion for placing clips when the host does not run at 48 kHz. Good enough to
-     * audition in place; the region-editing work replaces it with a band-limited resampler.
-     */
+    /** Rate conversion for hosts that do not run at 48 kHz, with the engine's band-limited resampler (TarsosDSP). */
     static float[] resample(float[] stereo, double from, double to) {
         if (Math.abs(from - to) < 1e-6 || to <= 0) return stereo;
-        int frames = stereo.length / 2, outFrames = (int) Math.floor(frames * to / from);
-        float[] out = new float[outFrames * 2];
-        for (int i = 0; i < outFrames; i++) {
-            double pos = i * from / to;
-            int a = (int) pos;
-            double f = pos - a;
-            int b = Math.min(a + 1, frames - 1);
-            for (int c = 0; c < 2; c++) out[2 * i + c] = (float) ((1 - f) * stereo[2 * a + c] + f * stereo[2 * b + c]);
-        }
+        int frames = stereo.length / 2;
+        float[] l = new float[frames], r = new float[frames];
+        for (int i = 0; i < frames; i++) { l[i] = stereo[2 * i]; r[i] = stereo[2 * i + 1]; }
+        float[] L = org.aceforge.engine.audio.Resampling.resample(l, (int) Math.round(from), (int) Math.round(to));
+        float[] R = org.aceforge.engine.audio.Resampling.resample(r, (int) Math.round(from), (int) Math.round(to));
+        float[] out = new float[2 * L.length];
+        for (int i = 0; i < L.length; i++) { out[2 * i] = L[i]; out[2 * i + 1] = R[i]; }
         return out;
     }
 

@@ -38,7 +38,10 @@ public final class AudioDecoder {
             else if (startsWith(head, "FORM")) clip = PcmFiles.readAiff(file);
             else if (startsWith(head, "fLaC")) clip = viaAudioSystem(file, true);
             else if (startsWith(head, "OggS")) clip = OggFiles.read(file);
-            else if (startsWith(head, "ID3") || isMpegSync(head)) clip = viaAudioSystem(file, false);
+            else if (startsWith(head, "ID3") || isMpegSync(head)) {
+                Mp3Frames.checkComplete(file);
+                clip = viaAudioSystem(file, false);
+            }
             else throw new AudioDecodeException(file, "not a recognised audio format (WAV, AIFF, FLAC, MP3, Ogg Opus or Vorbis)");
         } catch (AudioDecodeException e) {
             throw e;

@@ -32,7 +32,10 @@ final class OggFiles {
             head = in.readNBytes(128);
         }
         String s = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (s.contains("OpusHead")) return opus(file);
+        if (s.contains("OpusHead")) {
+            if (!endsWithEndOfStream(file)) throw new AudioDecodeException(file, "is truncated: the Ogg stream has no end-of-stream page");
+            return opus(file);
+        }
         if (s.contains("vorbis")) return vorbis(file);
         throw new AudioDecodeException(file, "is an Ogg file with neither Opus nor Vorbis audio");
     }
@@ -116,6 +119,22 @@ final class OggFiles {
         if (headers < 3) throw new AudioDecodeException(file, "ends before its Vorbis headers are complete");
         if (!eos) throw new AudioDecodeException(file, "is truncated: the Ogg stream has no end-of-stream page");
         return new AudioClip(out.toArray(), channels, info.rate);
+    }
+
+    /** Whether the last Ogg page of the file (found in its final 64 KB) carries the end-of-stream flag. */
+    static boolean endsWithEndOfStream(Path file) throws IOException {
+        byte[] all;
+        try (var ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            int n = (int) Math.min(size, 65536);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+            ch.read(b, size - n);
+            all = b.array();
+        }
+        for (int i = all.length - 27; i >= 0; i--)
+            if (all[i] == 'O' && all[i + 1] == 'g' && all[i + 2] == 'g' && all[i + 3] == 'S' && all[i + 4] == 0)
+                return (all[i + 5] & 0x04) != 0;
+        return false;
     }
 
     /** A growable float list without boxing. */

@@ -198,6 +198,21 @@ class AudioDecoderTest {
     }
 
     @Test
+    void truncatedMp3AndOpusAreReported() throws Exception {
+        Path mp3 = tmp.resolve("t.mp3");
+        AudioFileWriter.write(mp3, signal, 2, RATE);
+        byte[] m = Files.readAllBytes(mp3);
+        Path cut = tmp.resolve("cut.mp3");
+        Files.write(cut, Arrays.copyOf(m, m.length - 300));
+        broken(cut, "truncated");
+        Path opus = external("opusenc", "t.opus", "--quiet", "IN", "OUT");
+        byte[] o = Files.readAllBytes(opus);
+        Path cutOpus = tmp.resolve("cut.opus");
+        Files.write(cutOpus, Arrays.copyOf(o, o.length * 2 / 3));
+        broken(cutOpus, "truncated");
+    }
+
+    @Test
     void truncatedVorbisIsReported() throws Exception {
         Path f = external("oggenc", "t.ogg", "-Q", "-o", "OUT", "IN");
         byte[] b = Files.readAllBytes(f);
