@@ -1,0 +1,266 @@
+package org.aceforge.ui.studio;
+
+import org.aceforge.engine.jobs.RenderRequest;
+import org.aceforge.engine.text.Prompts;
+
+import javax.swing.BorderFactory;
+import javax.swing.JCheckBox;
+import javax.swing.JComboBox;
+import javax.swing.JComponent;
+import javax.swing.JLabel;
+import javax.swing.JPanel;
+import javax.swing.JScrollPane;
+import javax.swing.JSpinner;
+import javax.swing.JTextArea;
+import javax.swing.JTextField;
+import javax.swing.SpinnerNumberModel;
+import javax.swing.event.DocumentEvent;
+import javax.swing.event.DocumentListener;
+import javax.swing.undo.UndoManager;
+import java.awt.GridBagConstraints;
+import java.awt.GridBagLayout;
+import java.awt.Insets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fields of the selected mode, grouped as a musician reads them (what to make, the music's facts, the source
+ * options, the diffusion settings); a mode shows only its fields. Turns the fields into a render request. EDT only.
+ */
+public final class ModePanel extends JPanel {
+    private final Map<String, JComponent[]> rows = new LinkedHashMap<>();
+    final JTextArea description = area(3);
+    final JTextField caption = new JTextField(36);
+    final JTextArea lyrics = area(6);
+    final JCheckBox instrumental = new JCheckBox();
+    final JComboBox<String> language = new JComboBox<>(new String[]{"unknown", "en", "zh", "ja", "ko", "es", "fr", "de", "it", "pt", "ru"});
+    final JTextField bpm = new JTextField(5), key = new JTextField(8);
+    final JComboBox<String> timesig = new JComboBox<>(new String[]{"", "2", "3", "4", "6"});
+    final JSpinner duration = new JSpinner(new SpinnerNumberModel(30.0, 10.0, 600.0, 1.0));
+    final JTextField ref = new JTextField(24);
+    final JSpinner batch = new JSpinner(new SpinnerNumberModel(2, 1, 8, 1));
+    final JTextField seed = new JTextField("-1", 14);
+    final JSpinner steps = new JSpinner(new SpinnerNumberModel(8, 1, 200, 1));
+    final JSpinner shift = new JSpinner(new SpinnerNumberModel(3.0, 1.0, 5.0, 0.5));
+    final JComboBox<String> method = new JComboBox<>(new String[]{"ode", "sde"});
+    final JSpinner guidance = new JSpinner(new SpinnerNumberModel(7.0, 1.0, 30.0, 0.5));
+    final JSpinner strength = new JSpinner(new SpinnerNumberModel(0.5, 0.0, 1.0, 0.05));
+    final JSpinner noise = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 1.0, 0.05));
+    final JComboBox<String> repaintMode = new JComboBox<>(new String[]{"balanced", "conservative", "aggressive"});
+    final JComboBox<String> track = new JComboBox<>(Prompts.TRACKS.toArray(new String[0]));
+    final Map<String, JCheckBox> tracks = new LinkedHashMap<>();
+    private Mode mode = Mode.CUSTOM;
+    private Runnable onChange = () -> {};
+
+    public ModePanel(UndoManager undo) {
+        super(new GridBagLayout());
+        setBorder(BorderFactory.createEmptyBorder(4, 4, 4, 4));
+        JPanel trackBoxes = new JPanel(new java.awt.GridLayout(0, 4));
+        for (String t : Prompts.TRACKS) {
+            JCheckBox b = new JCheckBox(t);
+            tracks.put(t, b);
+            trackBoxes.add(b);
+        }
+        int y = 0;
+        y = row(y, "description", new JScrollPane(description));
+        y = row(y, "caption", caption);
+        y = row(y, "lyrics", new JScrollPane(lyrics));
+        y = row(y, "instrumental", instrumental);
+        y = row(y, "language", language);
+        y = row(y, "bpm", bpm);
+        y = row(y, "key", key);
+        y = row(y, "timesig", timesig);
+        y = row(y, "duration", duration);
+        y = row(y, "ref", ref);
+        y = row(y, "repaintMode", repaintMode);
+        y = row(y, "strength", strength);
+        y = row(y, "noise", noise);
+        y = row(y, "track", track);
+        y = row(y, "tracks", trackBoxes);
+        y = row(y, "batch", batch);
+        y = row(y, "seed", seed);
+        y = row(y, "steps", steps);
+        y = row(y, "shift", shift);
+        y = row(y, "method", method);
+        y = row(y, "guidance", guidance);
+        GridBagConstraints filler = new GridBagConstraints();
+        filler.gridy = y;
+        filler.weighty = 1;
+        add(new JPanel(), filler);
+        for (JTextField f : List.of(caption, bpm, key, ref, seed)) f.getDocument().addUndoableEditListener(undo);
+        for (JTextArea a : List.of(lyrics, description)) a.getDocument().addUndoableEditListener(undo);
+        DocumentListener dl = new DocumentListener() {
+            public void insertUpdate(DocumentEvent e) { onChange.run(); }
+            public void removeUpdate(DocumentEvent e) { onChange.run(); }
+            public void changedUpdate(DocumentEvent e) { onChange.run(); }
+        };
+        for (JTextField f : List.of(caption, bpm, key, ref, seed)) f.getDocument().addDocumentListener(dl);
+        for (JTextArea a : List.of(lyrics, description)) a.getDocument().addDocumentListener(dl);
+        for (JSpinner s : List.of(duration, batch, steps, shift, guidance, strength, noise)) s.addChangeListener(e -> onChange.run());
+        show(Mode.CUSTOM);
+    }
+
+    private static JTextArea area(int rows) {
+        JTextArea a = new JTextArea(rows, 36);
+        a.setLineWrap(true);
+        a.setWrapStyleWord(true);
+        return a;
+    }
+
+    private int row(int y, String key, JComponent field) {
+        JLabel label = new JLabel(I18n.t("field." + key));
+        label.setLabelFor(field);
+        field.setName(key);
+        GridBagConstraints c = new GridBagConstraints();
+        c.insets = new Insets(2, 4, 2, 4);
+        c.gridy = y;
+        c.gridx = 0;
+        c.anchor = GridBagConstraints.NORTHWEST;
+        c.weighty = 0;
+        add(label, c);
+        c.gridx = 1;
+        c.weightx = 1;
+        c.fill = GridBagConstraints.HORIZONTAL;
+        add(field, c);
+        rows.put(key, new JComponent[]{label, field});
+        return y + 1;
+    }
+
+    public void onChange(Runnable r) { onChange = r; }
+
+    public Mode mode() { return mode; }
+
+    /** Shows only the fields of a mode. */
+    public void show(Mode m) {
+        mode = m;
+        rows.forEach((k, comps) -> { for (JComponent c : comps) c.setVisible(m.fields.contains(k)); });
+        if (m == Mode.REMIX) strength.setValue(1.0);
+        if (m == Mode.REPAINT) strength.setValue(0.5);
+        revalidate();
+        repaint();
+    }
+
+    public void setTurbo(boolean turbo) {
+        steps.setValue(turbo ? 8 : 32);
+        guidance.setEnabled(!turbo);
+    }
+
+    /** The current field values by key (for presets and "apply these settings"). */
+    public Map<String, String> values() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("caption", caption.getText());
+        v.put("lyrics", lyrics.getText());
+        v.put("description", description.getText());
+        v.put("instrumental", Boolean.toString(instrumental.isSelected()));
+        v.put("language", String.valueOf(language.getSelectedItem()));
+        v.put("bpm", bpm.getText());
+        v.put("key", key.getText());
+        v.put("timesig", String.valueOf(timesig.getSelectedItem()));
+        v.put("duration", duration.getValue().toString());
+        v.put("batch", batch.getValue().toString());
+        v.put("steps", steps.getValue().toString());
+        v.put("shift", shift.getValue().toString());
+        v.put("method", String.valueOf(method.getSelectedItem()));
+        v.put("guidance", guidance.getValue().toString());
+        v.put("strength", strength.getValue().toString());
+        v.put("noise", noise.getValue().toString());
+        v.put("repaintMode", String.valueOf(repaintMode.getSelectedItem()));
+        v.put("track", String.valueOf(track.getSelectedItem()));
+        return v;
+    }
+
+    public void apply(Map<String, String> v) {
+        if (v.containsKey("caption")) caption.setText(v.get("caption"));
+        if (v.containsKey("lyrics")) lyrics.setText(v.get("lyrics"));
+        if (v.containsKey("description")) description.setText(v.get("description"));
+        if (v.containsKey("instrumental")) instrumental.setSelected(Boolean.parseBoolean(v.get("instrumental")));
+        if (v.containsKey("language")) language.setSelectedItem(v.get("language"));
+        if (v.containsKey("bpm")) bpm.setText(v.get("bpm"));
+        if (v.containsKey("key")) key.setText(v.get("key"));
+        if (v.containsKey("timesig")) timesig.setSelectedItem(v.get("timesig"));
+        num(v, "duration", duration);
+        num(v, "batch", batch);
+        num(v, "steps", steps);
+        num(v, "shift", shift);
+        num(v, "guidance", guidance);
+        num(v, "strength", strength);
+        num(v, "noise", noise);
+        if (v.containsKey("method")) method.setSelectedItem(v.get("method"));
+        if (v.containsKey("repaintMode")) repaintMode.setSelectedItem(v.get("repaintMode"));
+        if (v.containsKey("track")) track.setSelectedItem(v.get("track"));
+    }
+
+    private static void num(Map<String, String> v, String k, JSpinner s) {
+        if (!v.containsKey(k)) return;
+        try {
+            Object cur = s.getValue();
+            s.setValue(cur instanceof Integer ? (Object) (int) Double.parseDouble(v.get(k)) : (Object) Double.parseDouble(v.get(k)));
+        } catch (IllegalArgumentException ignored) {
+            // out-of-range preset values keep the current value
+        }
+    }
+
+    /**
+     * A render request from the fields. Bad values become IllegalArgumentExceptions whose message names the field
+     * (the window shows it next to that field).
+     */
+    public RenderRequest.Builder request(Path source, List<Region> regions, String variant, Path modelDir) {
+        RenderRequest.Builder b = RenderRequest.builder().task(mode.task).variant(variant)
+                .caption(mode == Mode.SIMPLE ? description.getText() : caption.getText())
+                .lyrics(lyrics.getText().isBlank() ? null : lyrics.getText()).instrumental(instrumental.isSelected())
+                .language(String.valueOf(language.getSelectedItem())).batch((Integer) batch.getValue());
+        if (modelDir != null) b.modelDir(modelDir);
+        if (!bpm.getText().isBlank() && mode.fields.contains("bpm")) b.bpm(parseInt("bpm", bpm.getText()));
+        if (!key.getText().isBlank() && mode.fields.contains("key")) b.key(key.getText().strip());
+        String ts = String.valueOf(timesig.getSelectedItem());
+        if (!ts.isBlank() && mode.fields.contains("timesig")) b.timeSignature(ts);
+        if (mode.task.equals("text2music")) b.duration((Double) duration.getValue());
+        List<Long> seeds = new ArrayList<>();
+        for (String s : seed.getText().split(",")) {
+            if (s.isBlank()) continue;
+            try {
+                seeds.add(Long.parseLong(s.strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(I18n.t("field.seed") + ": " + I18n.t("error.notANumber") + " (" + s.strip() + ")");
+            }
+        }
+        b.seeds(seeds);
+        if (mode.fields.contains("steps") && !"turbo".equals(variant)) b.steps((Integer) steps.getValue());
+        b.shift((Double) shift.getValue()).method(String.valueOf(method.getSelectedItem()));
+        if (!"turbo".equals(variant)) b.guidance((Double) guidance.getValue());
+        if (mode.needsSource()) b.source(source);
+        if (!ref.getText().isBlank() && mode.fields.contains("ref")) b.reference(Path.of(ref.getText().strip()));
+        switch (mode) {
+            case REMIX -> b.strength((Double) strength.getValue()).noiseStrength((Double) noise.getValue());
+            case REPAINT -> {
+                b.repaintMode(String.valueOf(repaintMode.getSelectedItem())).strength((Double) strength.getValue());
+                for (Region r : regions) b.range(r.start(), r.end());
+            }
+            case EXTRACT -> b.track(String.valueOf(track.getSelectedItem()));
+            case LEGO -> {
+                b.track(String.valueOf(track.getSelectedItem()));
+                if (!regions.isEmpty()) b.range(regions.get(0).start(), regions.get(0).end());
+            }
+            case COMPLETE -> b.tracks(tracks.entrySet().stream().filter(e -> e.getValue().isSelected()).map(Map.Entry::getKey).toList());
+            default -> { }
+        }
+        return b;
+    }
+
+    private static int parseInt(String field, String text) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(I18n.t("field." + field) + ": " + I18n.t("error.notANumber") + " (" + text + ")");
+        }
+    }
+
+    /** The component showing a field (for placing error messages beside it). */
+    public JComponent field(String key) {
+        JComponent[] r = rows.get(key);
+        return r == null ? null : r[1];
+    }
+}

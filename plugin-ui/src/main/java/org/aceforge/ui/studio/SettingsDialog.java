@@ -1,0 +1,109 @@
+package org.aceforge.ui.studio;
+
+import javax.swing.BorderFactory;
+import javax.swing.JButton;
+import javax.swing.JCheckBox;
+import javax.swing.JComboBox;
+import javax.swing.JDialog;
+import javax.swing.JFileChooser;
+import javax.swing.JLabel;
+import javax.swing.JPanel;
+import javax.swing.JTextArea;
+import javax.swing.JTextField;
+import java.awt.BorderLayout;
+import java.awt.FlowLayout;
+import java.awt.GridLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Service settings: model folder, DiT variant, device, LM, offload, INT8, LoRA and the UI language, with the
+ * report after initialisation. Persisted in {@link StudioSettings}. EDT only.
+ */
+final class SettingsDialog extends JDialog {
+    SettingsDialog(StudioWindow w) {
+        super(w, I18n.t("settings.title"), true);
+        StudioSettings s = w.settings;
+        JTextField model = new JTextField(s.modelDir, 30);
+        JButton browse = new JButton("…");
+        browse.addActionListener(e -> {
+            JFileChooser fc = new JFileChooser();
+            fc.setFileSelectionMode(JFileChooser.DIRECTORIES_ONLY);
+            if (fc.showOpenDialog(this) == JFileChooser.APPROVE_OPTION) model.setText(fc.getSelectedFile().getPath());
+        });
+        JComboBox<String> variant = new JComboBox<>(new String[]{"turbo", "sft", "base"});
+        variant.setSelectedItem(s.variant);
+        JComboBox<String> device = new JComboBox<>(new String[]{"auto", "cpu", "cuda"});
+        device.setSelectedItem(s.device);
+        JComboBox<String> lm = new JComboBox<>(new String[]{I18n.t("settings.lmNone")});
+        lm.setEnabled(false);
+        lm.setToolTipText(I18n.t("mode.needsLm"));
+        JCheckBox offload = new JCheckBox(I18n.t("settings.offload"), s.offload);
+        JCheckBox int8 = new JCheckBox(I18n.t("settings.int8"), s.int8);
+        int8.setEnabled(false);
+        int8.setToolTipText(I18n.t("settings.int8Later"));
+        JTextField lora = new JTextField(24);
+        lora.setEnabled(false);
+        lora.setToolTipText(I18n.t("settings.loraLater"));
+        JComboBox<String> language = new JComboBox<>(new String[]{"en", "zh", "ja"});
+        language.setSelectedItem(s.language);
+        JTextArea report = new JTextArea(5, 50);
+        report.setEditable(false);
+        JButton init = new JButton(I18n.t("settings.initialise"));
+        init.addActionListener(e -> report.setText(tierReport(model.getText(), String.valueOf(variant.getSelectedItem()))));
+
+        JPanel form = new JPanel(new GridLayout(0, 2, 6, 4));
+        form.setBorder(BorderFactory.createEmptyBorder(10, 10, 10, 10));
+        JPanel modelRow = new JPanel(new BorderLayout());
+        modelRow.add(model, BorderLayout.CENTER);
+        modelRow.add(browse, BorderLayout.EAST);
+        form.add(new JLabel(I18n.t("settings.model")));
+        form.add(modelRow);
+        form.add(new JLabel(I18n.t("settings.variant")));
+        form.add(variant);
+        form.add(new JLabel(I18n.t("settings.device")));
+        form.add(device);
+        form.add(new JLabel(I18n.t("settings.lm")));
+        form.add(lm);
+        form.add(offload);
+        form.add(int8);
+        form.add(new JLabel(I18n.t("settings.lora")));
+        form.add(lora);
+        form.add(new JLabel(I18n.t("settings.language")));
+        form.add(language);
+        JPanel south = new JPanel(new BorderLayout());
+        south.add(init, BorderLayout.WEST);
+        south.add(new javax.swing.JScrollPane(report), BorderLayout.SOUTH);
+        JPanel buttons = new JPanel(new FlowLayout(FlowLayout.RIGHT));
+        JButton ok = new JButton(I18n.t("settings.ok")), cancel = new JButton(I18n.t("settings.cancel"));
+        ok.addActionListener(e -> {
+            s.modelDir = model.getText().strip();
+            s.variant = String.valueOf(variant.getSelectedItem());
+            s.device = String.valueOf(device.getSelectedItem());
+            s.offload = offload.isSelected();
+            boolean languageChanged = !s.language.equals(language.getSelectedItem());
+            s.language = String.valueOf(language.getSelectedItem());
+            w.saveSettings();
+            w.applyModelAvailability();
+            if (languageChanged) w.message(I18n.t("settings.languageRestart"));
+            dispose();
+        });
+        cancel.addActionListener(e -> dispose());
+        buttons.add(ok);
+        buttons.add(cancel);
+        south.add(buttons, BorderLayout.EAST);
+        getContentPane().add(form, BorderLayout.CENTER);
+        getContentPane().add(south, BorderLayout.SOUTH);
+        pack();
+        setLocationRelativeTo(w);
+    }
+
+    /** What this machine can do with the chosen models (spec §5.1 tiers; CPU has no VRAM limit but RAM). */
+    static String tierReport(String modelDir, String variant) {
+        long ram = Runtime.getRuntime().maxMemory() >> 20;
+        int cores = Runtime.getRuntime().availableProcessors();
+        boolean folder = !modelDir.isBlank() && Files.isDirectory(Path.of(modelDir));
+        return String.format(I18n.t("settings.report"), cores, ram, variant,
+                folder ? modelDir : I18n.t("status.defaultModels"), 600, 8);
+    }
+}

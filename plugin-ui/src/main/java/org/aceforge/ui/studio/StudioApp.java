@@ -1,0 +1,29 @@
+package org.aceforge.ui.studio;
+
+import com.formdev.flatlaf.FlatDarkLaf;
+import com.formdev.flatlaf.FlatLightLaf;
+import org.aceforge.engine.jobs.RenderService;
+import org.aceforge.engine.runtime.GraphCache;
+
+import javax.swing.SwingUtilities;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code ./aceforge studio}: opens the standalone studio window. */
+public final class StudioApp {
+    private StudioApp() {}
+
+    public static void main(String[] args) throws Exception {
+        StudioSettings settings = StudioSettings.load();
+        I18n.use(settings.language);
+        Path renders = Files.createDirectories(Path.of(System.getProperty("user.home"), "AceForge", "renders"));
+        RenderService service = new RenderService(1, GraphCache.defaultCache());
+        SwingUtilities.invokeAndWait(() -> {
+            if ("light".equals(settings.theme)) FlatLightLaf.setup(); else FlatDarkLaf.setup();
+            StudioWindow w = new StudioWindow(settings, service, renders);
+            w.setLocationRelativeTo(null);
+            w.setVisible(true);
+            if (args.length > 0) w.loadSource(Path.of(args[0]));
+        });
+    }
+}

@@ -1,0 +1,493 @@
+package org.aceforge.ui.studio;
+
+import com.formdev.flatlaf.FlatDarkLaf;
+import com.formdev.flatlaf.FlatLaf;
+import com.formdev.flatlaf.FlatLightLaf;
+import org.aceforge.engine.audio.AudioClip;
+import org.aceforge.engine.audio.AudioDecoder;
+import org.aceforge.engine.jobs.CancelledException;
+import org.aceforge.engine.jobs.Progress;
+import org.aceforge.engine.jobs.RenderJob;
+import org.aceforge.engine.jobs.RenderRequest;
+import org.aceforge.engine.jobs.RenderService;
+
+import javax.swing.AbstractAction;
+import javax.swing.BorderFactory;
+import javax.swing.ButtonGroup;
+import javax.swing.JButton;
+import javax.swing.JCheckBox;
+import javax.swing.JComboBox;
+import javax.swing.JComponent;
+import javax.swing.JFileChooser;
+import javax.swing.JFrame;
+import javax.swing.JLabel;
+import javax.swing.JOptionPane;
+import javax.swing.JPanel;
+import javax.swing.JProgressBar;
+import javax.swing.JScrollPane;
+import javax.swing.JSpinner;
+import javax.swing.JSplitPane;
+import javax.swing.JToggleButton;
+import javax.swing.KeyStroke;
+import javax.swing.SpinnerNumberModel;
+import javax.swing.SwingUtilities;
+import javax.swing.TransferHandler;
+import javax.swing.undo.AbstractUndoableEdit;
+import javax.swing.undo.UndoManager;
+import java.awt.BorderLayout;
+import java.awt.Color;
+import java.awt.FlowLayout;
+import java.awt.GridLayout;
+import java.awt.datatransfer.DataFlavor;
+import java.awt.event.KeyEvent;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The AceForge studio: a timeline with the source and its regions, the mode selector and the mode's fields,
+ * presets, render with progress/cancel/queue, and the results. The same panel becomes the plugin editor; it knows
+ * nothing of plugin hosts. EDT only.
+ */
+public final class StudioWindow extends JFrame {
+    final StudioSettings settings;
+    final RenderService renders;
+    final Path renderFolder;
+    final UndoManager undo = new UndoManager();
+    final TimelinePanel timeline = new TimelinePanel();
+    final ModePanel form = new ModePanel(undo);
+    final Player player = new Player(this::message);
+    final ResultsPanel results;
+    final Map<Mode, JToggleButton> modeButtons = new EnumMap<>(Mode.class);
+    final JSpinner regionStart = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 3600.0, 0.1));
+    final JSpinner regionEnd = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 3600.0, 0.1));
+    final JButton render = new JButton(), cancel = new JButton();
+    final JProgressBar progress = new JProgressBar(0, 1000);
+    final JLabel stage = new JLabel(" "), error = new JLabel(" "), status = new JLabel(" "), queue = new JLabel(" ");
+    final JCheckBox autoGen = new JCheckBox();
+    final JComboBox<Presets.Preset> presetBox = new JComboBox<>();
+    final JLabel dirty = new JLabel(" ");
+    final Presets presets;
+    final List<RenderJob> jobs = new ArrayList<>();
+    final List<String> messages = new ArrayList<>();
+    Path source;
+    AudioClip sourceAudio;
+    private boolean syncing;
+
+    public StudioWindow(StudioSettings settings, RenderService renders, Path renderFolder) {
+        super("AceForge Studio");
+        this.settings = settings;
+        this.renders = renders;
+        this.renderFolder = renderFolder;
+        this.presets = new Presets(StudioSettings.folder().resolve("presets.json"));
+        this.results = new ResultsPanel(player, this::loadSource, this::applyBatch, this::message);
+        setDefaultCloseOperation(DISPOSE_ON_CLOSE);
+        results.sourceRegion(this::sourceRegionAudio);
+        build();
+        setSize(settings.width, settings.height);
+        timeline.onRegions(rs -> {
+            List<Region> before = lastRegions;
+            lastRegions = rs;
+            undo.addEdit(new RegionEdit(before, rs));
+            syncFields();
+        });
+        form.onChange(() -> dirty.setText("*"));
+        selectMode(Mode.CUSTOM);
+        applyModelAvailability();
+    }
+
+    private List<Region> lastRegions = List.of();
+
+    /** An undoable change of the regions. */
+    final class RegionEdit extends AbstractUndoableEdit {
+        private final List<Region> before, after;
+
+        RegionEdit(List<Region> before, List<Region> after) {
+            this.before = before;
+            this.after = after;
+        }
+
+        @Override public void undo() { super.undo(); setRegions(before); }
+        @Override public void redo() { super.redo(); setRegions(after); }
+        @Override public String getPresentationName() { return "regions"; }
+    }
+
+    void setRegions(List<Region> rs) {
+        lastRegions = rs;
+        timeline.setRegions(rs);
+        syncFields();
+    }
+
+    private void build() {
+        render.setText(I18n.t("render.render"));
+        cancel.setText(I18n.t("render.cancel"));
+        autoGen.setText(I18n.t("render.autogen"));
+        render.setName("render");
+        cancel.setName("cancel");
+        JPanel root = new JPanel(new BorderLayout(6, 6));
+        root.setBorder(BorderFactory.createEmptyBorder(6, 6, 6, 6));
+        root.add(toolbar(), BorderLayout.NORTH);
+
+        JPanel top = new JPanel(new BorderLayout());
+        top.add(timeline, BorderLayout.CENTER);
+        JPanel regionRow = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 2));
+        regionRow.add(new JLabel(I18n.t("region.start")));
+        regionRow.add(regionStart);
+        regionRow.add(new JLabel(I18n.t("region.end")));
+        regionRow.add(regionEnd);
+        JButton clear = new JButton(I18n.t("region.clear"));
+        clear.addActionListener(e -> { undo.addEdit(new RegionEdit(lastRegions, List.of())); setRegions(List.of()); });
+        JButton playSrc = new JButton(I18n.t("source.play"));
+        playSrc.addActionListener(e -> togglePlaySource());
+        JButton zin = new JButton("+"), zout = new JButton("−");
+        zin.addActionListener(e -> timeline.zoom(0.5, timeline.viewStart() + timeline.viewSeconds() / 2));
+        zout.addActionListener(e -> timeline.zoom(2, timeline.viewStart() + timeline.viewSeconds() / 2));
+        regionRow.add(clear);
+        regionRow.add(playSrc);
+        regionRow.add(new JLabel(I18n.t("timeline.zoom")));
+        regionRow.add(zin);
+        regionRow.add(zout);
+        top.add(regionRow, BorderLayout.SOUTH);
+        regionStart.addChangeListener(e -> fieldsToRegion());
+        regionEnd.addChangeListener(e -> fieldsToRegion());
+
+        JPanel modes = new JPanel(new GridLayout(1, Mode.values().length));
+        ButtonGroup g = new ButtonGroup();
+        for (Mode m : Mode.values()) {
+            JToggleButton b = new JToggleButton(I18n.t("mode." + m.key()));
+            b.setName("mode-" + m.key());
+            b.addActionListener(e -> selectMode(m));
+            g.add(b);
+            modes.add(b);
+            modeButtons.put(m, b);
+        }
+        JPanel left = new JPanel(new BorderLayout());
+        left.add(modes, BorderLayout.NORTH);
+        left.add(new JScrollPane(form), BorderLayout.CENTER);
+
+        JPanel renderBox = new JPanel(new BorderLayout(4, 4));
+        JPanel buttons = new JPanel(new FlowLayout(FlowLayout.LEFT));
+        buttons.add(render);
+        buttons.add(cancel);
+        buttons.add(autoGen);
+        buttons.add(queue);
+        progress.setStringPainted(true);
+        progress.setString(I18n.t("render.idle"));
+        JPanel prog = new JPanel(new GridLayout(3, 1));
+        prog.add(progress);
+        prog.add(stage);
+        error.setForeground(new Color(230, 90, 80));
+        error.setName("error");
+        prog.add(error);
+        renderBox.add(buttons, BorderLayout.NORTH);
+        renderBox.add(prog, BorderLayout.CENTER);
+        JPanel right = new JPanel(new BorderLayout());
+        right.add(renderBox, BorderLayout.NORTH);
+        right.add(results, BorderLayout.CENTER);
+        render.addActionListener(e -> startRender());
+        cancel.addActionListener(e -> cancelRender());
+        cancel.setEnabled(false);
+
+        JSplitPane bottom = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, left, right);
+        bottom.setResizeWeight(0.55);
+        JSplitPane main = new JSplitPane(JSplitPane.VERTICAL_SPLIT, top, bottom);
+        main.setResizeWeight(0.3);
+        root.add(main, BorderLayout.CENTER);
+        root.add(status, BorderLayout.SOUTH);
+        setContentPane(root);
+
+        // Drop audio files anywhere to load them as the source; onto the reference field to use them as reference.
+        root.setTransferHandler(new FileDrop(this::loadSource));
+        form.ref.setTransferHandler(new FileDrop(p -> form.ref.setText(p.toString())));
+        keys(root);
+    }
+
+    private JComponent toolbar() {
+        JPanel bar = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 2));
+        JButton open = new JButton(I18n.t("toolbar.open"));
+        open.addActionListener(e -> chooseSource());
+        JButton theme = new JButton(I18n.t("toolbar.theme"));
+        theme.setName("theme");
+        theme.addActionListener(e -> setTheme("dark".equals(settings.theme) ? "light" : "dark"));
+        JButton settingsButton = new JButton(I18n.t("toolbar.settings"));
+        settingsButton.addActionListener(e -> new SettingsDialog(this).setVisible(true));
+        JButton save = new JButton(I18n.t("preset.save")), rename = new JButton(I18n.t("preset.rename")), delete = new JButton(I18n.t("preset.delete"));
+        presetBox.setRenderer((l, p, i, sel, f) -> new JLabel(p == null ? I18n.t("preset.none") : p.name() + (p.factory() ? "" : " ·")));
+        presetBox.addActionListener(e -> {
+            Presets.Preset p = (Presets.Preset) presetBox.getSelectedItem();
+            if (p != null) { form.apply(p.values()); dirty.setText(" "); }
+        });
+        save.addActionListener(e -> savePreset());
+        rename.addActionListener(e -> renamePreset());
+        delete.addActionListener(e -> deletePreset());
+        bar.add(open);
+        bar.add(theme);
+        bar.add(settingsButton);
+        bar.add(new JLabel(I18n.t("preset.label")));
+        bar.add(presetBox);
+        bar.add(dirty);
+        bar.add(save);
+        bar.add(rename);
+        bar.add(delete);
+        return bar;
+    }
+
+    private void keys(JComponent root) {
+        var im = root.getInputMap(JComponent.WHEN_IN_FOCUSED_WINDOW);
+        var am = root.getActionMap();
+        int menu = java.awt.Toolkit.getDefaultToolkit().getMenuShortcutKeyMaskEx();
+        im.put(KeyStroke.getKeyStroke(KeyEvent.VK_Z, menu), "undo");
+        im.put(KeyStroke.getKeyStroke(KeyEvent.VK_Z, menu | KeyEvent.SHIFT_DOWN_MASK), "redo");
+        im.put(KeyStroke.getKeyStroke(KeyEvent.VK_ENTER, menu), "render");
+        am.put("undo", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { if (undo.canUndo()) undo.undo(); } });
+        am.put("redo", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { if (undo.canRedo()) undo.redo(); } });
+        am.put("render", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { startRender(); } });
+        // Space plays/pauses the source when the focus is not in a text field.
+        timeline.getInputMap().put(KeyStroke.getKeyStroke(KeyEvent.VK_SPACE, 0), "play");
+        timeline.getActionMap().put("play", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { togglePlaySource(); } });
+    }
+
+    void setTheme(String theme) {
+        settings.theme = theme;
+        if ("light".equals(theme)) FlatLightLaf.setup(); else FlatDarkLaf.setup();
+        FlatLaf.updateUI();
+        saveSettings();
+    }
+
+    void selectMode(Mode m) {
+        modeButtons.get(m).setSelected(true);
+        form.show(m);
+        presetBox.removeAllItems();
+        presetBox.addItem(null);
+        for (Presets.Preset p : presets.forMode(m.key())) presetBox.addItem(p);
+        error.setText(" ");
+    }
+
+    /** Modes the model cannot run are disabled, with a tooltip naming the model they need. */
+    void applyModelAvailability() {
+        for (Mode m : Mode.values()) {
+            String why = m.unavailableReason(settings.variant, false);
+            JToggleButton b = modeButtons.get(m);
+            b.setEnabled(why == null);
+            b.setToolTipText(why == null ? I18n.t("mode." + m.key() + ".tip") : why);
+        }
+        if (!modeButtons.get(form.mode()).isEnabled()) selectMode(Mode.CUSTOM);
+        form.setTurbo("turbo".equals(settings.variant));
+        status.setText(String.format(I18n.t("status.models"), settings.modelDir.isBlank() ? I18n.t("status.defaultModels") : settings.modelDir, settings.variant));
+    }
+
+    void chooseSource() {
+        JFileChooser fc = new JFileChooser(settings.lastFolder.isBlank() ? null : new File(settings.lastFolder));
+        if (fc.showOpenDialog(this) == JFileChooser.APPROVE_OPTION) loadSource(fc.getSelectedFile().toPath());
+    }
+
+    /** Loads a source file (the same path a drop takes). Decoding runs off the EDT; errors appear in the error line. */
+    public void loadSource(Path file) {
+        error.setText(" ");
+        stage.setText(String.format(I18n.t("source.loading"), file.getFileName()));
+        Thread t = new Thread(() -> {
+            try {
+                AudioClip clip = AudioDecoder.decode(file).toEngineFormat();
+                PeakCache peaks = new PeakCache(clip.interleaved(), clip.sampleRate());
+                SwingUtilities.invokeLater(() -> {
+                    source = file;
+                    sourceAudio = clip;
+                    timeline.setPeaks(peaks);
+                    setRegions(List.of());
+                    settings.lastFolder = file.toAbsolutePath().getParent().toString();
+                    stage.setText(String.format(I18n.t("source.loaded"), file.getFileName(), clip.seconds()));
+                    setTitle("AceForge Studio — " + file.getFileName());
+                });
+            } catch (IOException e) {
+                SwingUtilities.invokeLater(() -> { error.setText(e.getMessage()); stage.setText(" "); });
+            }
+        }, "aceforge-load");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void syncFields() {
+        syncing = true;
+        List<Region> rs = timeline.regions();
+        if (!rs.isEmpty()) {
+            regionStart.setValue(Math.round(rs.get(0).start() * 100) / 100.0);
+            regionEnd.setValue(Math.round(rs.get(0).end() * 100) / 100.0);
+        }
+        syncing = false;
+    }
+
+    void fieldsToRegion() {
+        if (syncing || sourceAudio == null) return;
+        double s = (Double) regionStart.getValue(), e = (Double) regionEnd.getValue();
+        if (e <= s) return;
+        List<Region> rs = new ArrayList<>(timeline.regions());
+        if (rs.isEmpty()) rs.add(new Region(s, e)); else rs.set(0, new Region(s, e));
+        undo.addEdit(new RegionEdit(lastRegions, List.copyOf(rs)));
+        lastRegions = List.copyOf(rs);
+        timeline.setRegions(rs);
+    }
+
+    float[] sourceRegionAudio() {
+        if (sourceAudio == null) return null;
+        List<Region> rs = timeline.regions();
+        int from = rs.isEmpty() ? 0 : (int) (rs.get(0).start() * 48000), to = rs.isEmpty() ? sourceAudio.frames() : (int) (rs.get(0).end() * 48000);
+        return java.util.Arrays.copyOfRange(sourceAudio.interleaved(), 2 * from, 2 * Math.min(sourceAudio.frames(), to));
+    }
+
+    void togglePlaySource() {
+        if (player.playing()) { player.stop(); return; }
+        if (sourceAudio == null) return;
+        List<Region> rs = timeline.regions();
+        int from = rs.isEmpty() ? 0 : (int) (rs.get(0).start() * 48000), to = rs.isEmpty() ? sourceAudio.frames() : (int) (rs.get(0).end() * 48000);
+        player.play(sourceAudio.interleaved(), 48000, from, to, t -> SwingUtilities.invokeLater(() -> timeline.setCursor(t)), () -> { });
+    }
+
+    /** Renders the current mode's request; a render while another runs is queued. */
+    public RenderJob startRender() {
+        error.setText(" ");
+        Mode m = form.mode();
+        String why = m.unavailableReason(settings.variant, false);
+        if (why != null) { error.setText(why); return null; }
+        if (m.needsSource() && source == null) { error.setText(I18n.t("error.needsSource")); return null; }
+        RenderRequest request;
+        try {
+            Path out = renderFolder.resolve("aceforge-" + java.time.LocalDateTime.now().toString().replace(':', '-').replace('.', '-') + ".wav");
+            request = form.request(source, timeline.regions(), settings.variant, settings.modelDir.isBlank() ? null : Path.of(settings.modelDir))
+                    .output(out).build();
+            RenderJob job = renders.submit(request, p -> SwingUtilities.invokeLater(() -> showProgress(p)), null);
+            jobs.add(job);
+            Map<String, String> fields = form.values();
+            job.result().whenComplete((r, err) -> SwingUtilities.invokeLater(() -> finished(job, r, err, request, fields, m)));
+            updateQueue();
+            return job;
+        } catch (IllegalArgumentException e) {
+            error.setText(e.getMessage());
+            return null;
+        }
+    }
+
+    void cancelRender() {
+        for (RenderJob j : jobs) if (!j.result().isDone()) { j.cancel(); break; }
+    }
+
+    private void finished(RenderJob job, org.aceforge.engine.jobs.RenderResult r, Throwable err, RenderRequest request,
+                          Map<String, String> fields, Mode m) {
+        jobs.remove(job);
+        updateQueue();
+        if (err != null) {
+            Throwable c = err.getCause() != null ? err.getCause() : err;
+            progress.setString(c instanceof CancelledException ? I18n.t("render.cancelled") : I18n.t("render.failed"));
+            if (!(c instanceof CancelledException)) error.setText(c.getMessage());
+            return;
+        }
+        progress.setValue(1000);
+        progress.setString(I18n.t("render.done"));
+        results.add(new ResultsPanel.Batch(r, request, fields, m));
+        if (r.demoModels()) message(I18n.t("status.demo"));
+        if (autoGen.isSelected()) startRender();
+    }
+
+    private void updateQueue() {
+        long running = jobs.stream().filter(j -> !j.result().isDone()).count();
+        cancel.setEnabled(running > 0);
+        queue.setText(running > 1 ? String.format(I18n.t("render.queued"), running - 1) : " ");
+    }
+
+    private void showProgress(Progress p) {
+        progress.setValue((int) Math.round(p.overall() * 1000));
+        progress.setString(p.message());
+        stage.setText(I18n.t("stage." + p.stage().name().toLowerCase()));
+    }
+
+    void applyBatch(ResultsPanel.Batch b) {
+        selectMode(b.mode());
+        form.apply(b.fields());
+    }
+
+    void message(String m) {
+        messages.add(m);
+        status.setText(m);
+    }
+
+    void savePreset() {
+        String name = JOptionPane.showInputDialog(this, I18n.t("preset.name"));
+        if (name == null) return;
+        try {
+            presets.save(name, form.mode().key(), form.values());
+            selectMode(form.mode());
+            dirty.setText(" ");
+        } catch (IOException | IllegalArgumentException e) {
+            error.setText(e.getMessage());
+        }
+    }
+
+    void renamePreset() {
+        Presets.Preset p = (Presets.Preset) presetBox.getSelectedItem();
+        if (p == null) return;
+        String name = JOptionPane.showInputDialog(this, I18n.t("preset.name"), p.name());
+        if (name == null) return;
+        try {
+            presets.rename(p, name);
+            selectMode(form.mode());
+        } catch (IOException | IllegalArgumentException e) {
+            error.setText(e.getMessage());
+        }
+    }
+
+    void deletePreset() {
+        Presets.Preset p = (Presets.Preset) presetBox.getSelectedItem();
+        if (p == null) return;
+        try {
+            presets.delete(p);
+            selectMode(form.mode());
+        } catch (IOException | IllegalArgumentException e) {
+            error.setText(e.getMessage());
+        }
+    }
+
+    void saveSettings() {
+        settings.width = getWidth() > 0 ? getWidth() : settings.width;
+        settings.height = getHeight() > 0 ? getHeight() : settings.height;
+        try {
+            settings.save();
+        } catch (IOException e) {
+            message(e.getMessage());
+        }
+    }
+
+    @Override
+    public void dispose() {
+        player.stop();
+        saveSettings();
+        super.dispose();
+    }
+
+    /** Accepts dropped files (the first audio file is used). */
+    static final class FileDrop extends TransferHandler {
+        private final java.util.function.Consumer<Path> target;
+
+        FileDrop(java.util.function.Consumer<Path> target) { this.target = target; }
+
+        @Override
+        public boolean canImport(TransferSupport s) { return s.isDataFlavorSupported(DataFlavor.javaFileListFlavor); }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public boolean importData(TransferSupport s) {
+            try {
+                List<File> files = (List<File>) s.getTransferable().getTransferData(DataFlavor.javaFileListFlavor);
+                if (files.isEmpty()) return false;
+                target.accept(files.get(0).toPath());
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        }
+    }
+
+}

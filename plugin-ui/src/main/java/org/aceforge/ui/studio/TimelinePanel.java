@@ -1,0 +1,217 @@
+package org.aceforge.ui.studio;
+
+import javax.swing.JComponent;
+import javax.swing.UIManager;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Cursor;
+import java.awt.Dimension;
+import java.awt.Graphics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.event.MouseAdapter;
+import java.awt.event.MouseEvent;
+import java.awt.event.MouseWheelEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The source on a timeline: waveform from a {@link PeakCache}, a ruler in seconds (and bars/beats when a BPM is
+ * known), a play cursor, zoom (Ctrl+wheel) and scroll (wheel), and regions: drag to select (Shift+drag adds another
+ * region), drag a region's edge to adjust it. EDT only.
+ */
+public final class TimelinePanel extends JComponent {
+    static final int RULER = 22, HANDLE = 5;
+    private PeakCache peaks;
+    private double viewStart, viewSeconds = 10;
+    private final List<Region> regions = new ArrayList<>();
+    private double cursor = -1;
+    private Integer bpm;
+    private int beatsPerBar = 4;
+    private Consumer<List<Region>> onRegions = r -> {};
+
+    public TimelinePanel() {
+        setPreferredSize(new Dimension(900, 180));
+        setFocusable(true);
+        MouseAdapter m = new MouseAdapter() {
+            double anchor;
+            int editing = -1;     // region index whose edge is dragged
+            boolean editStart;
+            boolean adding;
+
+            @Override
+            public void mousePressed(MouseEvent e) {
+                requestFocusInWindow();
+                if (peaks == null) return;
+                double t = toSeconds(e.getX());
+                for (int i = 0; i < regions.size(); i++) {
+                    Region r = regions.get(i);
+                    if (Math.abs(toX(r.start()) - e.getX()) <= HANDLE) { editing = i; editStart = true; return; }
+                    if (Math.abs(toX(r.end()) - e.getX()) <= HANDLE) { editing = i; editStart = false; return; }
+                }
+                editing = -1;
+                anchor = t;
+                adding = e.isShiftDown();
+                if (!adding) regions.clear();
+                regions.add(new Region(t, t));
+                repaint();
+            }
+
+            @Override
+            public void mouseDragged(MouseEvent e) {
+                if (peaks == null) return;
+                double t = Math.max(0, Math.min(peaks.seconds(), toSeconds(e.getX())));
+                if (editing >= 0) {
+                    Region r = regions.get(editing);
+                    regions.set(editing, editStart ? new Region(t, r.end()) : new Region(r.start(), t));
+                } else if (!regions.isEmpty()) {
+                    regions.set(regions.size() - 1, new Region(anchor, t));
+                }
+                repaint();
+            }
+
+            @Override
+            public void mouseReleased(MouseEvent e) {
+                if (peaks == null) return;
+                regions.removeIf(r -> r.length() < 0.05);
+                editing = -1;
+                onRegions.accept(List.copyOf(regions));
+                repaint();
+            }
+
+            @Override
+            public void mouseMoved(MouseEvent e) {
+                boolean edge = regions.stream().anyMatch(r -> Math.abs(toX(r.start()) - e.getX()) <= HANDLE || Math.abs(toX(r.end()) - e.getX()) <= HANDLE);
+                setCursor(Cursor.getPredefinedCursor(edge ? Cursor.E_RESIZE_CURSOR : Cursor.CROSSHAIR_CURSOR));
+            }
+
+            @Override
+            public void mouseWheelMoved(MouseWheelEvent e) {
+                if (peaks == null) return;
+                if (e.isControlDown()) zoom(e.getWheelRotation() < 0 ? 0.8 : 1.25, toSeconds(e.getX()));
+                else scroll(e.getWheelRotation() * viewSeconds * 0.1);
+            }
+        };
+        addMouseListener(m);
+        addMouseMotionListener(m);
+        addMouseWheelListener(m);
+    }
+
+    public void setPeaks(PeakCache p) {
+        peaks = p;
+        regions.clear();
+        viewStart = 0;
+        viewSeconds = p == null ? 10 : Math.max(1, p.seconds());
+        cursor = -1;
+        repaint();
+    }
+
+    public void onRegions(Consumer<List<Region>> listener) { onRegions = listener; }
+
+    public List<Region> regions() { return List.copyOf(regions); }
+
+    /** Sets the regions programmatically (numeric fields, undo) without notifying. */
+    public void setRegions(List<Region> rs) {
+        regions.clear();
+        regions.addAll(rs);
+        repaint();
+    }
+
+    public void setCursor(double seconds) { cursor = seconds; repaint(); }
+
+    public void setTempo(Integer bpm, int beatsPerBar) {
+        this.bpm = bpm;
+        this.beatsPerBar = beatsPerBar;
+        repaint();
+    }
+
+    public void zoom(double factor, double around) {
+        if (peaks == null) return;
+        double newLen = Math.max(0.05, Math.min(peaks.seconds(), viewSeconds * factor));
+        double f = (around - viewStart) / viewSeconds;
+        viewStart = Math.max(0, Math.min(peaks.seconds() - newLen, around - f * newLen));
+        viewSeconds = newLen;
+        repaint();
+    }
+
+    public void scroll(double seconds) {
+        if (peaks == null) return;
+        viewStart = Math.max(0, Math.min(peaks.seconds() - viewSeconds, viewStart + seconds));
+        repaint();
+    }
+
+    public double viewStart() { return viewStart; }
+
+    public double viewSeconds() { return viewSeconds; }
+
+    double toSeconds(int x) { return viewStart + (double) x / Math.max(1, getWidth()) * viewSeconds; }
+
+    int toX(double t) { return (int) Math.round((t - viewStart) / viewSeconds * getWidth()); }
+
+    @Override
+    protected void paintComponent(Graphics g0) {
+        Graphics2D g = (Graphics2D) g0.create();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        int w = getWidth(), h = getHeight();
+        Color bg = UIManager.getColor("Panel.background"), fg = UIManager.getColor("Label.foreground");
+        if (bg == null) bg = Color.DARK_GRAY;
+        if (fg == null) fg = Color.LIGHT_GRAY;
+        g.setColor(bg.darker());
+        g.fillRect(0, 0, w, h);
+        g.setColor(fg);
+        if (peaks == null) {
+            g.drawString(I18n.t("timeline.empty"), 12, h / 2);
+            g.dispose();
+            return;
+        }
+        // Ruler: seconds, and bars when the tempo is known.
+        double step = niceStep(viewSeconds / Math.max(1, w / 90.0));
+        for (double t = Math.ceil(viewStart / step) * step; t < viewStart + viewSeconds; t += step) {
+            int x = toX(t);
+            g.drawLine(x, RULER - 6, x, RULER);
+            g.drawString(formatTime(t), x + 2, RULER - 8);
+        }
+        if (bpm != null && bpm > 0) {
+            double bar = 60.0 / bpm * beatsPerBar;
+            g.setColor(new Color(fg.getRed(), fg.getGreen(), fg.getBlue(), 60));
+            for (double t = Math.ceil(viewStart / bar) * bar; t < viewStart + viewSeconds; t += bar) g.drawLine(toX(t), RULER, toX(t), h);
+        }
+        int mid = RULER + (h - RULER) / 2, amp = (h - RULER) / 2 - 2;
+        for (Region r : regions) {
+            int a = toX(r.start()), b = toX(r.end());
+            g.setColor(new Color(80, 140, 255, 70));
+            g.fillRect(a, RULER, Math.max(1, b - a), h - RULER);
+            g.setColor(new Color(80, 140, 255));
+            g.setStroke(new BasicStroke(2));
+            g.drawLine(a, RULER, a, h);
+            g.drawLine(b, RULER, b, h);
+        }
+        g.setColor(new Color(90, 200, 140));
+        g.setStroke(new BasicStroke(1));
+        long frames = peaks.frames();
+        for (int x = 0; x < w; x++) {
+            long a = (long) (toSeconds(x) * peaks.sampleRate()), b = (long) (toSeconds(x + 1) * peaks.sampleRate());
+            if (a >= frames) break;
+            float[] mm = peaks.range(a, Math.max(a + 1, b));
+            g.drawLine(x, mid - Math.round(mm[1] * amp), x, mid - Math.round(mm[0] * amp));
+        }
+        if (cursor >= 0) {
+            g.setColor(Color.ORANGE);
+            g.drawLine(toX(cursor), 0, toX(cursor), h);
+        }
+        g.dispose();
+    }
+
+    static double niceStep(double raw) {
+        double[] steps = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600};
+        for (double s : steps) if (s >= raw) return s;
+        return 600;
+    }
+
+    static String formatTime(double t) {
+        int m = (int) (t / 60);
+        double s = t - 60 * m;
+        return m > 0 ? String.format("%d:%05.2f", m, s) : String.format("%.2f", s);
+    }
+}

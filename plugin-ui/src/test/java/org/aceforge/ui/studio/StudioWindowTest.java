@@ -1,0 +1,245 @@
+package org.aceforge.ui.studio;
+
+import com.formdev.flatlaf.FlatDarkLaf;
+import org.aceforge.engine.jobs.ModelLocator;
+import org.aceforge.engine.jobs.RenderJob;
+import org.aceforge.engine.jobs.RenderResult;
+import org.aceforge.engine.jobs.RenderService;
+import org.aceforge.engine.runtime.GraphCache;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.swing.SwingUtilities;
+import java.awt.GraphicsEnvironment;
+import java.awt.event.MouseEvent;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * The studio under Xvfb: load a file through the drop path, select a region with the mouse, every mode, render on
+ * the demo pack with moving progress, cancel, queue, audition, save, undo; screenshots of both themes and every mode.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StudioWindowTest {
+    static StudioWindow w;
+    static RenderService service;
+    @TempDir
+    static Path tmp;
+
+    static <T> T edt(Callable<T> c) throws Exception {
+        AtomicReference<T> r = new AtomicReference<>();
+        AtomicReference<Exception> e = new AtomicReference<>();
+        SwingUtilities.invokeAndWait(() -> {
+            try { r.set(c.call()); } catch (Exception x) { e.set(x); }
+        });
+        if (e.get() != null) throw e.get();
+        return r.get();
+    }
+
+    static void waitFor(Callable<Boolean> cond, int seconds, String what) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (edt(cond)) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    @BeforeAll
+    static void open() throws Exception {
+        assumeFalse(GraphicsEnvironment.isHeadless(), "no display (Xvfb missing)");
+        ModelLocator.ensureDemoPack();
+        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
+        Path renders = Files.createDirectories(tmp.resolve("renders"));
+        edt(() -> {
+            FlatDarkLaf.setup();
+            StudioSettings s = new StudioSettings();
+            s.theme = "dark";
+            w = new StudioWindow(s, service, renders);
+            w.setSize(1400, 960);
+            w.setVisible(true);
+            return null;
+        });
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        if (w != null) edt(() -> { w.dispose(); return null; });
+        if (service != null) service.close();
+    }
+
+    static Path sourceFile() throws Exception {
+        int n = 48000 * 12;
+        byte[] pcm = new byte[n * 4];
+        for (int i = 0; i < n; i++) {
+            short v = (short) (8000 * Math.sin(2 * Math.PI * 220 * i / 48000.0) * (0.6 + 0.4 * Math.sin(i / 24000.0)));
+            pcm[4 * i] = (byte) v; pcm[4 * i + 1] = (byte) (v >> 8); pcm[4 * i + 2] = (byte) v; pcm[4 * i + 3] = (byte) (v >> 8);
+        }
+        Path f = tmp.resolve("source.wav");
+        AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(pcm), new AudioFormat(48000, 16, 2, true, false), n),
+                AudioFileFormat.Type.WAVE, f.toFile());
+        return f;
+    }
+
+    @Test
+    @Order(1)
+    void loadSelectRegionAndUndo() throws Exception {
+        Path f = sourceFile();
+        edt(() -> { w.loadSource(f); return null; });            // the same path a drop takes
+        waitFor(() -> w.sourceAudio != null, 30, "the source to load");
+        edt(() -> {
+            TimelinePanel t = w.timeline;
+            int y = t.getHeight() / 2, x1 = t.toX(3.0), x2 = t.toX(6.0);
+            t.dispatchEvent(new MouseEvent(t, MouseEvent.MOUSE_PRESSED, 0, 0, x1, y, 1, false, MouseEvent.BUTTON1));
+            t.dispatchEvent(new MouseEvent(t, MouseEvent.MOUSE_DRAGGED, 0, MouseEvent.BUTTON1_DOWN_MASK, x2, y, 1, false, MouseEvent.BUTTON1));
+            t.dispatchEvent(new MouseEvent(t, MouseEvent.MOUSE_RELEASED, 0, 0, x2, y, 1, false, MouseEvent.BUTTON1));
+            return null;
+        });
+        List<Region> rs = edt(() -> w.timeline.regions());
+        assertEquals(1, rs.size());
+        assertEquals(3.0, rs.get(0).start(), 0.1);
+        assertEquals(6.0, rs.get(0).end(), 0.1);
+        assertEquals(3.0, edt(() -> (Double) w.regionStart.getValue()), 0.1, "numeric fields follow the mouse");
+        edt(() -> { w.undo.undo(); return null; });
+        assertTrue(edt(() -> w.timeline.regions().isEmpty()), "Ctrl-Z undoes the region");
+        edt(() -> { w.undo.redo(); return null; });
+        assertEquals(1, (int) edt(() -> w.timeline.regions().size()));
+    }
+
+    @Test
+    @Order(2)
+    void everyModeShowsItsFieldsAndUnavailableModesSayWhy() throws Exception {
+        for (Mode m : Mode.values()) {
+            boolean enabled = edt(() -> w.modeButtons.get(m).isEnabled());
+            if (!enabled) {
+                String tip = edt(() -> w.modeButtons.get(m).getToolTipText());
+                assertTrue(tip.contains(m == Mode.SIMPLE ? "LM" : "base"), m + ": " + tip);
+                continue;
+            }
+            edt(() -> { w.modeButtons.get(m).doClick(); return null; });
+            assertEquals(m, edt(() -> w.form.mode()));
+            assertEquals(m.fields.contains("caption"), (boolean) edt(() -> w.form.field("caption").isVisible()), m + " caption");
+            assertEquals(m.fields.contains("repaintMode"), (boolean) edt(() -> w.form.field("repaintMode").isVisible()), m + " repaint mode");
+        }
+        assertFalse(edt(() -> w.modeButtons.get(Mode.EXTRACT).isEnabled()), "extract needs the base model");
+    }
+
+    @Test
+    @Order(3)
+    void renderWithProgressThenCancelAndQueue() throws Exception {
+        edt(() -> {
+            w.modeButtons.get(Mode.CUSTOM).doClick();
+            w.form.caption.setText("warm tape-saturated keys");
+            w.form.duration.setValue(10.0);
+            w.form.batch.setValue(2);
+            w.form.seed.setText("7");
+            return null;
+        });
+        List<Integer> progress = new CopyOnWriteArrayList<>();
+        edt(() -> { w.progress.addChangeListener(e -> progress.add(w.progress.getValue())); return null; });
+        RenderJob job = edt(() -> w.startRender());
+        assertNotNull(job, edt(() -> w.error.getText()));
+        RenderResult r = job.result().get(300, TimeUnit.SECONDS);
+        waitFor(() -> w.results.batchCount() == 1, 30, "the batch to appear");
+        assertEquals(2, r.items().size());
+        assertTrue(progress.stream().anyMatch(v -> v > 0 && v < 1000), "progress moved: " + progress);
+
+        // A second render queues behind a long one; cancelling the running one frees the queue.
+        edt(() -> { w.form.duration.setValue(120.0); return null; });
+        RenderJob first = edt(() -> w.startRender());
+        edt(() -> { w.form.duration.setValue(10.0); return null; });
+        RenderJob second = edt(() -> w.startRender());
+        waitFor(() -> w.queue.getText().contains("1"), 10, "the queue label");
+        waitFor(() -> first.progress().stage() == org.aceforge.engine.jobs.Progress.Stage.DIFFUSION, 120, "the first render to start diffusing");
+        edt(() -> { w.cancel.doClick(); return null; });
+        waitFor(() -> first.result().isDone(), 60, "the cancel");
+        assertTrue(first.result().isCompletedExceptionally());
+        second.result().get(300, TimeUnit.SECONDS);
+        waitFor(() -> w.results.batchCount() == 2, 30, "the queued batch");
+        assertEquals("batch 2 / 2", edt(() -> ((javax.swing.JLabel) findByText(w.results, "batch 2 / 2")).getText()));
+    }
+
+    static java.awt.Component findByText(java.awt.Container c, String text) {
+        for (java.awt.Component k : c.getComponents()) {
+            if (k instanceof javax.swing.JLabel l && text.equals(l.getText())) return k;
+            if (k instanceof java.awt.Container cc) {
+                java.awt.Component f = findByText(cc, text);
+                if (f != null) return f;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @Order(4)
+    void auditionSaveAndErrorsNextToTheControl() throws Exception {
+        RenderResult.Item item = edt(() -> w.results.shownItems().get(0));
+        edt(() -> { findButton(w.results, "play").doClick(); return null; });   // plays, or says there is no device
+        Thread.sleep(300);
+        Path saved = edt(() -> w.results.save(item, tmp.resolve("kept.wav")));
+        assertTrue(Files.isRegularFile(saved));
+        assertTrue(Files.isRegularFile(tmp.resolve("kept.json")));
+        edt(() -> { w.modeButtons.get(Mode.CUSTOM).doClick(); w.form.bpm.setText("fast"); return null; });
+        assertEquals(null, edt(() -> w.startRender()));
+        assertTrue(edt(() -> w.error.getText()).contains("BPM"), edt(() -> w.error.getText()));
+        edt(() -> { w.form.bpm.setText(""); return null; });
+    }
+
+    static javax.swing.JButton findButton(java.awt.Container c, String name) {
+        for (java.awt.Component k : c.getComponents()) {
+            if (k instanceof javax.swing.JButton b && name.equals(b.getName())) return b;
+            if (k instanceof java.awt.Container cc) {
+                javax.swing.JButton f = findButton(cc, name);
+                if (f != null) return f;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    @Order(5)
+    void screenshotsOfBothThemesAndEveryMode() throws Exception {
+        String dir = System.getProperty("aceforge.screenshots");
+        Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
+        Files.createDirectories(out);
+        for (String theme : List.of("dark", "light")) {
+            edt(() -> { w.setTheme(theme); w.form.caption.setText("warm tape-saturated keys"); w.applyModelAvailability(); return null; });
+            for (Mode m : Mode.values()) {
+                edt(() -> {
+                    if (w.modeButtons.get(m).isEnabled()) w.modeButtons.get(m).doClick();
+                    else return null;
+                    w.validate();
+                    BufferedImage img = new BufferedImage(w.getContentPane().getWidth(), w.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
+                    w.getContentPane().paint(img.getGraphics());
+                    ImageIO.write(img, "png", out.resolve("studio-" + theme + "-" + m.key() + ".png").toFile());
+                    return null;
+                });
+            }
+        }
+        assertTrue(Files.isRegularFile(out.resolve("studio-dark-custom.png")));
+        assertTrue(Files.isRegularFile(out.resolve("studio-light-repaint.png")));
+    }
+}
