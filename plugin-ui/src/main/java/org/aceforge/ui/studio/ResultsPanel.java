@@ -146,6 +146,16 @@ public final class ResultsPanel extends JPanel {
         buttons.add(details);
         p.add(name, BorderLayout.NORTH);
         p.add(buttons, BorderLayout.CENTER);
+        try {
+            TimelinePanel mini = new TimelinePanel();
+            mini.setPreferredSize(new java.awt.Dimension(300, 48));
+            org.aceforge.engine.audio.AudioClip clip = AudioDecoder.decode(it.audio());
+            mini.setPeaks(new PeakCache(clip.toEngineFormat().interleaved(), 48000));
+            mini.setName("variantWaveform");
+            p.add(mini, BorderLayout.SOUTH);
+        } catch (IOException e) {
+            message.accept(e.getMessage());
+        }
         p.setMaximumSize(new java.awt.Dimension(Integer.MAX_VALUE, p.getPreferredSize().height));
         p.setAlignmentX(LEFT_ALIGNMENT);
         return p;

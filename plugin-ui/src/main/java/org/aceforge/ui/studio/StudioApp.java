@@ -14,6 +14,10 @@ public final class StudioApp {
     private StudioApp() {}
 
     public static void main(String[] args) throws Exception {
+        if (java.awt.GraphicsEnvironment.isHeadless() || System.getenv("DISPLAY") == null && System.getProperty("os.name").startsWith("Linux")) {
+            System.err.println("aceforge studio: no display to open a window on (run it in a desktop session, or set DISPLAY)");
+            System.exit(1);
+        }
         StudioSettings settings = StudioSettings.load();
         I18n.use(settings.language);
         Path renders = Files.createDirectories(Path.of(System.getProperty("user.home"), "AceForge", "renders"));

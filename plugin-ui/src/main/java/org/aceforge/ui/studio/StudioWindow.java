@@ -96,7 +96,10 @@ public final class StudioWindow extends JFrame {
             undo.addEdit(new RegionEdit(before, rs));
             syncFields();
         });
-        form.onChange(() -> dirty.setText("*"));
+        form.onChange(() -> {
+            dirty.setText("*");
+            timeline.setTempo(parseBpm(form.bpm.getText()), parseBeats(String.valueOf(form.timesig.getSelectedItem())));
+        });
         selectMode(Mode.CUSTOM);
         applyModelAvailability();
     }
@@ -465,6 +468,23 @@ public final class StudioWindow extends JFrame {
         player.stop();
         saveSettings();
         super.dispose();
+    }
+
+    static Integer parseBpm(String s) {
+        try {
+            int b = Integer.parseInt(s.strip());
+            return b >= 30 && b <= 300 ? b : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static int parseBeats(String s) {
+        try {
+            return Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            return 4;
+        }
     }
 
     /** Accepts dropped files (the first audio file is used). */

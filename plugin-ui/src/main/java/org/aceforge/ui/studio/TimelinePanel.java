@@ -161,13 +161,14 @@ public final class TimelinePanel extends JComponent {
         g.fillRect(0, 0, w, h);
         g.setColor(fg);
         if (peaks == null) {
-            g.drawString(I18n.t("timeline.empty"), 12, h / 2);
+            if (h > 60) g.drawString(I18n.t("timeline.empty"), 12, h / 2);
             g.dispose();
             return;
         }
-        // Ruler: seconds, and bars when the tempo is known.
+        // Ruler: seconds, and bars when the tempo is known (small waveforms have none).
+        int ruler = h > 60 ? RULER : 0;
         double step = niceStep(viewSeconds / Math.max(1, w / 90.0));
-        for (double t = Math.ceil(viewStart / step) * step; t < viewStart + viewSeconds; t += step) {
+        for (double t = Math.ceil(viewStart / step) * step; ruler > 0 && t < viewStart + viewSeconds; t += step) {
             int x = toX(t);
             g.drawLine(x, RULER - 6, x, RULER);
             g.drawString(formatTime(t), x + 2, RULER - 8);
@@ -177,15 +178,15 @@ public final class TimelinePanel extends JComponent {
             g.setColor(new Color(fg.getRed(), fg.getGreen(), fg.getBlue(), 60));
             for (double t = Math.ceil(viewStart / bar) * bar; t < viewStart + viewSeconds; t += bar) g.drawLine(toX(t), RULER, toX(t), h);
         }
-        int mid = RULER + (h - RULER) / 2, amp = (h - RULER) / 2 - 2;
+        int mid = ruler + (h - ruler) / 2, amp = (h - ruler) / 2 - 2;
         for (Region r : regions) {
             int a = toX(r.start()), b = toX(r.end());
             g.setColor(new Color(80, 140, 255, 70));
-            g.fillRect(a, RULER, Math.max(1, b - a), h - RULER);
+            g.fillRect(a, ruler, Math.max(1, b - a), h - ruler);
             g.setColor(new Color(80, 140, 255));
             g.setStroke(new BasicStroke(2));
-            g.drawLine(a, RULER, a, h);
-            g.drawLine(b, RULER, b, h);
+            g.drawLine(a, ruler, a, h);
+            g.drawLine(b, ruler, b, h);
         }
         g.setColor(new Color(90, 200, 140));
         g.setStroke(new BasicStroke(1));

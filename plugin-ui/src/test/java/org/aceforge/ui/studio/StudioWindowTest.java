@@ -229,8 +229,12 @@ class StudioWindowTest {
             edt(() -> { w.setTheme(theme); w.form.caption.setText("warm tape-saturated keys"); w.applyModelAvailability(); return null; });
             for (Mode m : Mode.values()) {
                 edt(() -> {
+                    // Base-only modes are shown with the base variant selected; Simple (needs the LM) is shown disabled.
+                    w.settings.variant = m.needsBase() ? "base" : "turbo";
+                    w.applyModelAvailability();
                     if (w.modeButtons.get(m).isEnabled()) w.modeButtons.get(m).doClick();
-                    else return null;
+                    else w.form.show(m);
+                    if (m == Mode.CUSTOM) w.form.bpm.setText("96");
                     w.validate();
                     BufferedImage img = new BufferedImage(w.getContentPane().getWidth(), w.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
                     w.getContentPane().paint(img.getGraphics());
@@ -241,5 +245,6 @@ class StudioWindowTest {
         }
         assertTrue(Files.isRegularFile(out.resolve("studio-dark-custom.png")));
         assertTrue(Files.isRegularFile(out.resolve("studio-light-repaint.png")));
+        for (Mode m : Mode.values()) assertTrue(Files.isRegularFile(out.resolve("studio-dark-" + m.key() + ".png")), m.key());
     }
 }
