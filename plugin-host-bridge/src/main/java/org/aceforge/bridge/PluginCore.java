@@ -3,8 +3,11 @@ package org.aceforge.bridge;
 import org.aceforge.engine.jobs.RenderService;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.ui.plugin.PluginContext;
-import org.aceforge.ui.plugin.PluginEditor;
 import org.aceforge.ui.plugin.PluginSettings;
+import org.aceforge.ui.studio.HostHooks;
+import org.aceforge.ui.studio.Region;
+import org.aceforge.ui.studio.StudioSettings;
+import org.aceforge.ui.studio.StudioWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +24,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * editor. One per plugin instance. Host non-audio threads call {@link #saveState}, {@link #restoreState},
  * {@link #openEditor}, {@link #closeEditor}; the editor calls the {@link PluginContext} methods on the EDT.
  */
-public final class PluginCore implements PluginContext {
+public final class PluginCore implements PluginContext, HostHooks {
     private static final Logger LOG = LoggerFactory.getLogger(PluginCore.class);
     private static RenderService sharedRenders;
     private final HostPort port;
     private volatile PluginSettings settings = new PluginSettings();
     private final List<Variant> variants = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
-    private PluginEditor editor;
+    private StudioWindow editor;
     /** Swing is touched only once an editor was asked for (a host may run us without a display). */
     private volatile boolean editorCreated;
 
@@ -192,8 +195,15 @@ public final class PluginCore implements PluginContext {
         SwingUtilities.invokeLater(() -> {
             try {
                 if (editor == null) {
-                    PluginEditor.installLookAndFeel();
-                    editor = new PluginEditor(this);
+                    installLookAndFeel();
+                    StudioSettings studio = StudioSettings.load();
+                    if (!settings.modelDir.isBlank()) studio.modelDir = settings.modelDir;
+                    editor = new StudioWindow(studio, renders(), renderFolder(), this);
+                    editor.setDefaultCloseOperation(javax.swing.WindowConstants.HIDE_ON_CLOSE);
+                    editor.addComponentListener(new java.awt.event.ComponentAdapter() {
+                        @Override
+                        public void componentHidden(java.awt.event.ComponentEvent e) { editor.saveToHost(); }
+                    });
                 }
                 editor.setVisible(true);
                 editor.toFront();
@@ -207,8 +217,88 @@ public final class PluginCore implements PluginContext {
     public void closeEditor() {
         if (!editorCreated) return;
         SwingUtilities.invokeLater(() -> {
-            if (editor != null) editor.setVisible(false);
+            if (editor != null) {
+                editor.saveToHost();
+                editor.setVisible(false);
+            }
         });
+    }
+
+    /**
+     * Inside a host the EDT may start from a JNI-attached thread without a context class loader; Swing then cannot
+     * find FlatLaf's UI delegates unless told which loader to use.
+     */
+    static void installLookAndFeel() {
+        ClassLoader ours = PluginCore.class.getClassLoader();
+        Thread.currentThread().setContextClassLoader(ours);
+        if (!(javax.swing.UIManager.getLookAndFeel() instanceof com.formdev.flatlaf.FlatLaf)) com.formdev.flatlaf.FlatDarkLaf.setup();
+        javax.swing.UIManager.put("ClassLoader", ours);
+        javax.swing.UIManager.getDefaults().put("ClassLoader", ours);
+    }
+
+    // ---------------- HostHooks: the studio as this plugin's editor (EDT) ----------------
+
+    @Override
+    public Path captureToFile() throws Exception {
+        Capture c = capture();
+        if (c.frames() == 0) return null;
+        Path f = renderFolder().resolve("capture-" + System.currentTimeMillis() + ".wav");
+        org.aceforge.engine.audio.AudioFileWriter.write(f, c.interleaved(), 2, (int) Math.round(c.sampleRate()));
+        lastCaptureStart = c.timelineStart() / c.sampleRate();
+        return f;
+    }
+
+    private volatile double lastCaptureStart;
+
+    @Override
+    public double captureStartSeconds() {
+        return lastCaptureStart;
+    }
+
+    @Override
+    public String place(Path file, double seconds) throws Exception {
+        double rate = transport().sampleRate() > 0 ? transport().sampleRate() : 48000;
+        int slot = place(file, Math.round(seconds * rate));
+        return "Placed " + file.getFileName() + String.format(" at %.2f s", seconds) + " (slot " + slot + "); it plays with the host transport.";
+    }
+
+    @Override
+    public double[] tempo() {
+        Transport t = transport();
+        return t.tempo() > 0 ? new double[]{t.tempo(), t.timeSigNumerator()} : null;
+    }
+
+    @Override
+    public java.util.Map<String, String> savedFields() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("caption", settings.caption);
+        m.put("lyrics", settings.lyrics);
+        m.put("instrumental", Boolean.toString(settings.instrumental));
+        m.put("duration", Double.toString(Math.max(10, Math.min(600, settings.duration))));
+        return m;
+    }
+
+    @Override
+    public List<Region> savedRegions() {
+        return settings.regionEnd > settings.regionStart && settings.regionStart >= 0
+                ? List.of(new Region(settings.regionStart, settings.regionEnd)) : List.of();
+    }
+
+    @Override
+    public void save(java.util.Map<String, String> fields, List<Region> regions) {
+        PluginSettings s = settings;
+        s.caption = fields.getOrDefault("caption", s.caption);
+        s.lyrics = fields.getOrDefault("lyrics", s.lyrics);
+        s.instrumental = Boolean.parseBoolean(fields.getOrDefault("instrumental", Boolean.toString(s.instrumental)));
+        try {
+            s.duration = Double.parseDouble(fields.getOrDefault("duration", Double.toString(s.duration)));
+        } catch (NumberFormatException ignored) {
+            // keep the previous duration
+        }
+        if (!regions.isEmpty()) {
+            s.regionStart = lastCaptureStart + regions.get(0).start();
+            s.regionEnd = lastCaptureStart + regions.get(0).end();
+        }
     }
 
     public void dispose() {

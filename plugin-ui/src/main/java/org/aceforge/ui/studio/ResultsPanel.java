@@ -47,8 +47,12 @@ public final class ResultsPanel extends JPanel {
     private final Consumer<String> message;
     private java.util.function.Supplier<float[]> sourceRegion = () -> null;
 
-    public ResultsPanel(Player player, Consumer<Path> sendToSource, Consumer<Batch> applySettings, Consumer<String> message) {
+    private final Consumer<Path> place;
+
+    public ResultsPanel(Player player, Consumer<Path> sendToSource, Consumer<Batch> applySettings, Consumer<String> message,
+                        Consumer<Path> place) {
         super(new BorderLayout());
+        this.place = place;
         this.player = player;
         this.sendToSource = sendToSource;
         this.applySettings = applySettings;
@@ -144,6 +148,12 @@ public final class ResultsPanel extends JPanel {
         buttons.add(save);
         buttons.add(send);
         buttons.add(details);
+        if (place != null) {
+            JButton put = new JButton(I18n.t("host.place"));
+            put.setName("place");
+            put.addActionListener(e -> place.accept(it.audio()));
+            buttons.add(put);
+        }
         p.add(name, BorderLayout.NORTH);
         p.add(buttons, BorderLayout.CENTER);
         try {

@@ -79,13 +79,22 @@ public final class StudioWindow extends JFrame {
     AudioClip sourceAudio;
     private boolean syncing;
 
+    final HostHooks host;
+
     public StudioWindow(StudioSettings settings, RenderService renders, Path renderFolder) {
-        super("AceForge Studio");
+        this(settings, renders, renderFolder, null);
+    }
+
+    /** As a plugin editor: the host's captured audio is the source and results can be placed on its timeline. */
+    public StudioWindow(StudioSettings settings, RenderService renders, Path renderFolder, HostHooks host) {
+        super(host == null ? "AceForge Studio" : "AceForge");
+        this.host = host;
         this.settings = settings;
         this.renders = renders;
         this.renderFolder = renderFolder;
         this.presets = new Presets(StudioSettings.folder().resolve("presets.json"));
-        this.results = new ResultsPanel(player, this::loadSource, this::applyBatch, this::message);
+        this.results = new ResultsPanel(player, this::loadSource, this::applyBatch, this::message,
+                host == null ? null : this::placeOnTimeline);
         setDefaultCloseOperation(DISPOSE_ON_CLOSE);
         results.sourceRegion(this::sourceRegionAudio);
         build();
@@ -102,6 +111,37 @@ public final class StudioWindow extends JFrame {
         });
         selectMode(Mode.CUSTOM);
         applyModelAvailability();
+        if (host != null) {
+            form.apply(host.savedFields());
+            double[] t = host.tempo();
+            if (t != null && t[0] >= 30 && t[0] <= 300 && form.bpm.getText().isBlank()) form.bpm.setText(Integer.toString((int) Math.round(t[0])));
+        }
+    }
+
+    /** Plugin editor: loads what the plugin captured as the source (regions are then relative to the capture). */
+    public void useCapture() {
+        try {
+            Path f = host.captureToFile();
+            if (f == null) { error.setText(I18n.t("host.nothingCaptured")); return; }
+            loadSource(f);
+        } catch (Exception e) {
+            error.setText(e.getMessage());
+        }
+    }
+
+    void placeOnTimeline(Path file) {
+        List<Region> rs = timeline.regions();
+        double at = (host.captureStartSeconds()) + (rs.isEmpty() ? 0 : rs.get(0).start());
+        try {
+            message(host.place(file, at));
+        } catch (Exception e) {
+            error.setText(e.getMessage());
+        }
+    }
+
+    /** Plugin editor: what goes into the host project. */
+    public void saveToHost() {
+        if (host != null) host.save(form.values(), timeline.regions());
     }
 
     private List<Region> lastRegions = List.of();
@@ -229,6 +269,12 @@ public final class StudioWindow extends JFrame {
         rename.addActionListener(e -> renamePreset());
         delete.addActionListener(e -> deletePreset());
         bar.add(open);
+        if (host != null) {
+            JButton capture = new JButton(I18n.t("host.useCapture"));
+            capture.setName("useCapture");
+            capture.addActionListener(e -> useCapture());
+            bar.add(capture);
+        }
         bar.add(theme);
         bar.add(settingsButton);
         bar.add(new JLabel(I18n.t("preset.label")));
@@ -466,6 +512,7 @@ public final class StudioWindow extends JFrame {
     @Override
     public void dispose() {
         player.stop();
+        saveToHost();
         saveSettings();
         super.dispose();
     }

@@ -92,6 +92,7 @@ class StudioWindowTest {
     }
 
     static Path sourceFile() throws Exception {
+        if (tmp == null) tmp = Files.createTempDirectory("aceforge-ui");
         int n = 48000 * 12;
         byte[] pcm = new byte[n * 4];
         for (int i = 0; i < n; i++) {
