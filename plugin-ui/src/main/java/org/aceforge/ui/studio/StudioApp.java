@@ -18,7 +18,9 @@ public final class StudioApp {
             System.err.println("aceforge studio: no display to open a window on (run it in a desktop session, or set DISPLAY)");
             System.exit(1);
         }
+        boolean firstRun = !java.nio.file.Files.isRegularFile(StudioSettings.folder().resolve("studio.json"));
         StudioSettings settings = StudioSettings.load();
+        if (firstRun) settings.theme = SystemTheme.detect();
         I18n.use(settings.language);
         Path renders = Files.createDirectories(Path.of(System.getProperty("user.home"), "AceForge", "renders"));
         RenderService service = new RenderService(1, GraphCache.defaultCache());

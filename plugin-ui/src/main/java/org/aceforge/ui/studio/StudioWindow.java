@@ -416,7 +416,27 @@ public final class StudioWindow extends JFrame {
             return job;
         } catch (IllegalArgumentException e) {
             error.setText(e.getMessage());
+            markField(e.getMessage());
             return null;
+        }
+    }
+
+    /** Outlines the field a message names (FlatLaf's error outline) until it is edited. */
+    void markField(String message) {
+        for (String key : form.mode().fields) {
+            JComponent f = form.field(key);
+            if (f == null || message == null || !message.startsWith(I18n.t("field." + key))) continue;
+            JComponent target = f instanceof JScrollPane sp && sp.getViewport().getView() instanceof JComponent v ? v : f;
+            target.putClientProperty("JComponent.outline", "error");
+            target.setToolTipText(message);
+            target.requestFocusInWindow();
+            if (target instanceof javax.swing.text.JTextComponent t)
+                t.getDocument().addDocumentListener(new javax.swing.event.DocumentListener() {
+                    void clear() { target.putClientProperty("JComponent.outline", null); target.setToolTipText(null); }
+                    public void insertUpdate(javax.swing.event.DocumentEvent e) { clear(); }
+                    public void removeUpdate(javax.swing.event.DocumentEvent e) { clear(); }
+                    public void changedUpdate(javax.swing.event.DocumentEvent e) { clear(); }
+                });
         }
     }
 

@@ -206,6 +206,7 @@ class StudioWindowTest {
         edt(() -> { w.modeButtons.get(Mode.CUSTOM).doClick(); w.form.bpm.setText("fast"); return null; });
         assertEquals(null, edt(() -> w.startRender()));
         assertTrue(edt(() -> w.error.getText()).contains("BPM"), edt(() -> w.error.getText()));
+        assertEquals("error", edt(() -> w.form.bpm.getClientProperty("JComponent.outline")), "the bad field is outlined");
         edt(() -> { w.form.bpm.setText(""); return null; });
     }
 
@@ -222,6 +223,17 @@ class StudioWindowTest {
 
     @Test
     @Order(5)
+    void autoGenStartsTheNextBatch() throws Exception {
+        int before = edt(() -> w.results.batchCount());
+        edt(() -> { w.modeButtons.get(Mode.CUSTOM).doClick(); w.form.duration.setValue(10.0); w.autoGen.setSelected(true); return null; });
+        edt(() -> w.startRender());
+        waitFor(() -> w.results.batchCount() >= before + 2, 300, "AutoGen's second batch");
+        edt(() -> { w.autoGen.setSelected(false); return null; });
+        waitFor(() -> w.jobs.isEmpty(), 300, "the queue to drain");
+    }
+
+    @Test
+    @Order(6)
     void screenshotsOfBothThemesAndEveryMode() throws Exception {
         String dir = System.getProperty("aceforge.screenshots");
         Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
