@@ -83,7 +83,7 @@ public final class DitGraph {
         V one = g.scalar(1);
         V n = Transformer.rmsNorm(g, w, "self_attn_norm", x, a.eps());
         n = g.add(g.mul(n, g.add(one, m[1])), m[0]);
-        V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, false)));
+        V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, false, true)));
         V cn = Transformer.rmsNorm(g, w, "cross_attn_norm", h, a.eps());
         h = g.add(h, Transformer.attention(g, w.sub("cross_attn."), cn, cond, a, null, null, false));
         V mn = Transformer.rmsNorm(g, w, "mlp_norm", h, a.eps());
