@@ -39,7 +39,7 @@ public final class RegionEdit {
                        double handles, Integer bpm, String timeSignature, String key) {}
 
     /** The source after decoding and padding: what the networks see and what the splice restores. */
-    public record Source(float[] audio, int frames, double leftPad, double seconds, int latentFrames) {}
+    public record Source(float[] audio, int frames, double leftPad, double seconds, int latentFrames, double sourceSeconds) {}
 
     /** Decodes, converts and pads the source for outpainting (zeros) and to a whole number of latent frames. */
     public static Source prepare(Path file, List<double[]> ranges, int hop) throws java.io.IOException {
@@ -59,7 +59,7 @@ public final class RegionEdit {
         int padded = (n + hop - 1) / hop * hop;
         float[] audio = new float[2 * padded];
         System.arraycopy(clip.interleaved(), 0, audio, 2 * leftFrames, clip.interleaved().length);
-        return new Source(audio, n, left, n / (double) RATE, padded / hop);
+        return new Source(audio, n, left, n / (double) RATE, padded / hop, dur);
     }
 
     /** Ranges in samples on the padded timeline (end −1 = end of the source). */
@@ -92,8 +92,8 @@ public final class RegionEdit {
                              LatentCache cache) throws Exception {
         DitModel dit = m.dit();
         int hop = m.vae().hop(), C = dit.config().latentChannels(), B = plan.seeds().length;
-        double sourceSeconds = AudioDecoder.decode(plan.source()).seconds();
         Source src = prepare(plan.source(), plan.ranges(), hop);
+        double sourceSeconds = src.sourceSeconds();
         int T = src.latentFrames();
         String vaeId = m.pack().vae().toAbsolutePath().toString();
         Tensor3 latents = cache.encode(m.vae(), vaeId, src.audio(), (f, msg) -> stages.encoding(0.5 * f));
