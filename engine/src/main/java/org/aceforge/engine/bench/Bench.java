@@ -79,9 +79,7 @@ public final class Bench {
             if (fullLayers > 0) fullSizeDit(peak);
             fullSizeVae();
         } finally {
-            try (var s = Files.walk(cache)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            org.aceforge.engine.io.Folders.deleteRecursively(cache);
         }
     }
 

@@ -31,18 +31,7 @@ public final class ModelsCommand implements Runnable {
         public Integer call() throws Exception {
             if (Files.exists(dir) && (!Files.isDirectory(dir) || Files.list(dir).findAny().isPresent()))
                 throw new IllegalArgumentException(dir + " exists and is not an empty folder");
-            Path parent = dir.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, ".demo-pack-");
-            try {
-                DemoPack.make(tmp);
-                Files.deleteIfExists(dir);
-                Files.move(tmp, dir);
-            } finally {
-                if (Files.exists(tmp)) try (var s = Files.walk(tmp)) {
-                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            DemoPack.makeAtomically(dir);
             System.out.println("demo pack written to " + dir + " (tiny random weights: audio is noise-like by design)");
             return Main.OK;
         }

@@ -38,17 +38,10 @@ public final class ModelLocator {
     public static synchronized ModelPack ensureDemoPack() throws IOException {
         Path dir = demoPackDir();
         if (Files.isRegularFile(dir.resolve(ModelPack.DEMO_MARKER))) return new ModelPack(dir);
-        Files.createDirectories(dir.getParent());
-        Path tmp = Files.createTempDirectory(dir.getParent(), "demo-pack-");
-        DemoPack.make(tmp);
         try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        } catch (UnsupportedOperationException ignored) {
-            // not POSIX
-        }
-        try {
-            Files.move(tmp, dir);
+            DemoPack.makeAtomically(dir);
         } catch (IOException e) {
+            // Another process may have finished the same pack first.
             if (!Files.isRegularFile(dir.resolve(ModelPack.DEMO_MARKER))) throw e;
         }
         return new ModelPack(dir);

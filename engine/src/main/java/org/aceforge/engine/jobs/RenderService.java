@@ -139,7 +139,7 @@ public final class RenderService implements AutoCloseable {
                 written.add(a);
                 var node = Sidecar.build(r, plan, i, pack.root().toString(), models.dit().folder().getFileName().toString(),
                         pack.isDemo(), a.getFileName().toString());
-                if (edited != null) Sidecar.addEstimate(node, edited.estimated());
+                if (edited != null) Sidecar.addEdit(node, edited);
                 Sidecar.write(s, node);
                 written.add(s);
                 items.add(new RenderResult.Item(a, s, plan.seeds()[i], Math.round(audio.get(i).length / 2.0 / 48000 * 1000) / 1000.0));
@@ -180,6 +180,8 @@ public final class RenderService implements AutoCloseable {
     /** Resolves defaults, the duration and the seeds of a request against the loaded model. */
     static Text2Music.Plan plan(RenderRequest r, ModelSet m) {
         long[] seeds = seeds(r.seeds(), r.batch());
+        // Region edits take their length (and their caption prompt) from the source in RegionEdit; the plan's
+        // duration only serves text2music.
         double duration = r.hasSource() ? 10 : r.duration() == -1 ? Math.round((10 + new Random(seeds[0]).nextDouble() * 110) * 10) / 10.0 : r.duration();
         int frames = Math.max(Text2Music.frames(duration, 48000, m.vae().hop()), 1);
         boolean turbo = m.dit().isTurbo();

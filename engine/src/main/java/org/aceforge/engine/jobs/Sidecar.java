@@ -81,6 +81,13 @@ public final class Sidecar {
         return n;
     }
 
+    /** What a region edit actually ran with, in place of the text2music defaults of the plan. */
+    public static void addEdit(ObjectNode n, org.aceforge.engine.pipeline.RegionEdit.Result r) {
+        n.put("caption_prompt", r.captionPrompt());
+        n.put("latent_frames", r.latentFrames());
+        addEstimate(n, r.estimated());
+    }
+
     /** Metadata estimated from the source because the user left it empty; marked as estimated. */
     public static void addEstimate(ObjectNode n, org.aceforge.engine.audio.MusicAnalysis.Estimate e) {
         ObjectNode est = n.putObject("estimated");

@@ -35,6 +35,28 @@ public final class DemoPack {
 
     private DemoPack() {}
 
+    /**
+     * Writes the pack into {@code target} through a temporary sibling folder renamed into place, so a half-written
+     * pack never appears. {@code target} must not exist or be an empty folder.
+     */
+    public static void makeAtomically(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, ".demo-pack-");
+        try {
+            make(tmp);
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException ignored) {
+                // not POSIX
+            }
+            Files.deleteIfExists(target);
+            Files.move(tmp, target);
+        } finally {
+            org.aceforge.engine.io.Folders.deleteRecursively(tmp);
+        }
+    }
+
     public static void make(Path root) throws IOException {
         Files.createDirectories(root);
         writeTextEncoder(root.resolve(ModelPack.TEXT_ENCODER));
@@ -270,9 +292,7 @@ public final class DemoPack {
         } catch (Exception e) {
             throw new IOException("could not encode the demo silence latent: " + e.getMessage(), e);
         } finally {
-            try (var s = Files.walk(cache)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            org.aceforge.engine.io.Folders.deleteRecursively(cache);
         }
     }
 

@@ -73,7 +73,7 @@ public final class RegionEdit {
     }
 
     /** The variants and the metadata that was estimated from the source (null fields = given by the user). */
-    public record Result(List<float[]> audio, MusicAnalysis.Estimate estimated) {}
+    public record Result(List<float[]> audio, MusicAnalysis.Estimate estimated, String captionPrompt, int latentFrames) {}
 
     /** Estimates what the user left empty, from the regions with 10 s of context (or the whole source). */
     static MusicAnalysis.Estimate estimate(Plan plan, Source src, List<Splice.Range> samples) {
@@ -109,7 +109,8 @@ public final class RegionEdit {
         String metas = Prompts.metas(plan.bpm() != null ? plan.bpm() : est.bpm(),
                 plan.timeSignature() != null ? plan.timeSignature() : est.timeSignature(),
                 plan.key() != null ? plan.key() : est.key(), src.seconds());
-        Tensor3 text = m.text().encodeCaption(Prompts.caption(ctx.instruction(), plan.caption(), metas));
+        String captionPrompt = Prompts.caption(ctx.instruction(), plan.caption(), metas);
+        Tensor3 text = m.text().encodeCaption(captionPrompt);
         Tensor3 lyrics = m.text().embedLyrics(plan.lyricPrompt());
         Tensor3 refs = reference(m, plan, cache);
         Tensor3 enc = dit.encodeCondition(text, lyrics, refs);
@@ -162,7 +163,7 @@ public final class RegionEdit {
             }
             results.add(audio);
         }
-        return new Result(results, est);
+        return new Result(results, est, captionPrompt, T);
     }
 
     /** The reference's timbre input: the 30 s assembly of --ref encoded, or the silence latent. */

@@ -84,6 +84,8 @@ class RegionCliTest {
         String json = Files.readString(tmp.resolve("rep.json"));
         assertTrue(json.contains("\"repaint_mode\" : \"conservative\""));
         assertTrue(json.contains("\"estimated\""), "BPM/key/meter left empty are estimated and marked: " + json);
+        assertTrue(json.contains("Repaint the mask area based on the given conditions:"), "the sidecar holds the prompt the edit ran with");
+        assertTrue(json.contains("\"latent_frames\" : 300"), "12 s = 300 latent frames: " + json);
     }
 
     @Test
@@ -153,6 +155,13 @@ class RegionCliTest {
         bad("--repaint-mode wild", "--task", "repaint", "--src", s, "--start", "1", "--end", "2", "--repaint-mode", "wild", "--caption", "x", "--out", out);
         bad("S:E", "--task", "repaint", "--src", s, "--range", "1-2", "--caption", "x", "--out", out);
         bad("--duration is required", "--caption", "x", "--out", out);
+        bad("--handles -1", "--task", "repaint", "--src", s, "--start", "1", "--end", "2", "--region-only", "--handles", "-1", "--caption", "x", "--out", out);
+        bad("--region-only needs a region", "--task", "cover", "--src", s, "--region-only", "--caption", "x", "--out", out);
+        bad("--noise-strength 1.5", "--task", "cover", "--src", s, "--noise-strength", "1.5", "--caption", "x", "--out", out);
+        bad("banjo is unknown", "--task", "complete", "--variant", "base", "--src", s, "--tracks", "drums,banjo", "--caption", "x", "--out", out);
+        bad("--ref", "--task", "cover", "--src", s, "--ref", tmp.resolve("no-ref.wav").toString(), "--caption", "x", "--out", out);
+        bad("takes no region", "--task", "cover", "--src", s, "--range", "1:2", "--caption", "x", "--out", out);
+        bad("--src is for region tasks", "--src", s, "--caption", "x", "--duration", "10", "--out", out);
         Path junk = tmp.resolve("junk.mp3");
         Files.writeString(junk, "definitely not audio");
         bad("not a recognised audio format", "--task", "cover", "--src", junk.toString(), "--caption", "x", "--out", out);

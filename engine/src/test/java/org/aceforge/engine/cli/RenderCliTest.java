@@ -186,6 +186,17 @@ class RenderCliTest {
     }
 
     @Test
+    void benchAndModelsRejectBadValuesBeforeWork() throws Exception {
+        assertBadInput(cli("bench", "--seconds", "0"), "--seconds");
+        assertBadInput(cli("bench", "--full-layers", "25"), "--full-layers");
+        assertBadInput(cli("bench", "--repeats", "0"), "--repeats");
+        assertBadInput(cli("models", "list", "--model", tmp.resolve("nope").toString()), "is not a folder");
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "x");
+        assertBadInput(cli("models", "make-demo", file.toString()), "not an empty folder");
+    }
+
+    @Test
     void modelsListAndMakeDemo() throws Exception {
         Run list = cli("models", "list", "--model", model.toString());
         assertEquals(0, list.code(), list.err());
