@@ -138,11 +138,22 @@ public final class OnnxGraph {
         return new V(out);
     }
 
+    /** A node with several outputs from the com.microsoft contrib domain (ONNX Runtime's fused operators). */
+    public V[] msOpN(String type, int outputs, Attr[] attrs, V... inputs) {
+        return nodeN(MS_DOMAIN, type, outputs, attrs, inputs);
+    }
+
+    public static final String MS_DOMAIN = "com.microsoft";
+
     /** A node with several outputs. */
     public V[] opN(String type, int outputs, Attr[] attrs, V... inputs) {
+        return nodeN("", type, outputs, attrs, inputs);
+    }
+
+    private V[] nodeN(String domain, String type, int outputs, Attr[] attrs, V... inputs) {
         String[] outs = new String[outputs];
         for (int i = 0; i < outputs; i++) outs[i] = fresh(type.toLowerCase());
-        node("", type, outs, attrs, inputs);
+        node(domain, type, outs, attrs, inputs);
         V[] vs = new V[outputs];
         for (int i = 0; i < outputs; i++) vs[i] = new V(outs[i]);
         return vs;
@@ -248,6 +259,7 @@ public final class OnnxGraph {
                 .setIrVersion(IR_VERSION)
                 .setProducerName("aceforge")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1))
                 .setGraph(graph)
                 .build();
         return m.toByteArray();

@@ -8,7 +8,7 @@ import org.aceforge.engine.runtime.NetSession;
 import java.util.function.Supplier;
 
 /** A network session created on first use (graph from the cache or freshly built) and closed with its owner. */
-final class LazySession implements AutoCloseable {
+public final class LazySession implements AutoCloseable {
     private final String name;
     private final String configText;
     private final WeightSource weights;
@@ -16,7 +16,7 @@ final class LazySession implements AutoCloseable {
     private final GraphCache cache;
     private NetSession session;
 
-    LazySession(String name, String configText, WeightSource weights, GraphCache cache, Supplier<OnnxGraph> builder) {
+    public LazySession(String name, String configText, WeightSource weights, GraphCache cache, Supplier<OnnxGraph> builder) {
         this.name = name;
         this.configText = configText;
         this.weights = weights;
@@ -24,7 +24,7 @@ final class LazySession implements AutoCloseable {
         this.builder = builder;
     }
 
-    synchronized NetSession get() throws ai.onnxruntime.OrtException {
+    public synchronized NetSession get() throws ai.onnxruntime.OrtException {
         if (session == null) {
             GraphCache.Built b = cache.get(name, configText, weights, builder);
             session = new NetSession(name, b.model(), b.weights());

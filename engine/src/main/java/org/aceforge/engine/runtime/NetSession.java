@@ -77,28 +77,51 @@ public final class NetSession implements AutoCloseable {
         try {
             for (var e : inputs.entrySet()) in.put(e.getKey(), wrap(env, e.getValue()));
             try (OrtSession.Result r = session.run(in)) {
-                Map<String, TensorData> out = new LinkedHashMap<>();
-                for (Map.Entry<String, OnnxValue> e : r) {
-                    OnnxTensor t = (OnnxTensor) e.getValue();
-                    TensorInfo info = t.getInfo();
-                    ByteBuffer src = t.getByteBuffer();
-                    ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-                    copy.put(src.order(ByteOrder.LITTLE_ENDIAN)).flip();
-                    DType dt = switch (info.type) {
-                        case FLOAT -> DType.F32;
-                        case INT64 -> DType.I64;
-                        case INT32 -> DType.I32;
-                        case BOOL -> DType.BOOL;
-                        case DOUBLE -> DType.F64;
-                        default -> throw new IllegalStateException("unexpected output type " + info.type);
-                    };
-                    out.put(e.getKey(), new TensorData(e.getKey(), dt, info.getShape(), copy));
-                }
-                return out;
+                return copyOut(r);
             }
         } finally {
             in.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * Runs on tensors the caller owns: {@code pinned} outputs are written into the caller's tensors (which may be the
+     * same tensors passed as inputs, for an in-place cache); the {@code requested} outputs are returned as copies.
+     */
+    public Map<String, TensorData> run(Map<String, ? extends OnnxTensorLike> inputs, java.util.Set<String> requested,
+                                       Map<String, ? extends OnnxValue> pinned) throws OrtException {
+        try (OrtSession.Result r = session.run(inputs, requested, pinned)) {
+            Map<String, TensorData> out = new LinkedHashMap<>();
+            for (String name : requested) out.put(name, copy(name, (OnnxTensor) r.get(name).orElseThrow()));
+            return out;
+        }
+    }
+
+    /** Wraps a direct native-order buffer as a tensor without copying (the buffer must outlive the tensor). */
+    public static OnnxTensor wrapDirect(java.nio.FloatBuffer data, long... shape) throws OrtException {
+        return OnnxTensor.createTensor(OrtRuntime.env(), data, shape);
+    }
+
+    private static Map<String, TensorData> copyOut(OrtSession.Result r) {
+        Map<String, TensorData> out = new LinkedHashMap<>();
+        for (Map.Entry<String, OnnxValue> e : r) out.put(e.getKey(), copy(e.getKey(), (OnnxTensor) e.getValue()));
+        return out;
+    }
+
+    private static TensorData copy(String name, OnnxTensor t) {
+        TensorInfo info = t.getInfo();
+        ByteBuffer src = t.getByteBuffer();
+        ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        copy.put(src.order(ByteOrder.LITTLE_ENDIAN)).flip();
+        DType dt = switch (info.type) {
+            case FLOAT -> DType.F32;
+            case INT64 -> DType.I64;
+            case INT32 -> DType.I32;
+            case BOOL -> DType.BOOL;
+            case DOUBLE -> DType.F64;
+            default -> throw new IllegalStateException("unexpected output type " + info.type);
+        };
+        return new TensorData(name, dt, info.getShape(), copy);
     }
 
     public java.util.Set<String> inputNames() {
