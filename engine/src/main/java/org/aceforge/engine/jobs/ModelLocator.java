@@ -37,12 +37,12 @@ public final class ModelLocator {
     /** Generates the demo pack once (into a temporary folder renamed into place, so a half-written pack never appears). */
     public static synchronized ModelPack ensureDemoPack() throws IOException {
         Path dir = demoPackDir();
-        if (Files.isRegularFile(dir.resolve(ModelPack.DEMO_MARKER))) return new ModelPack(dir);
+        if (DemoPack.isCurrent(dir)) return new ModelPack(dir);
         try {
             DemoPack.makeAtomically(dir);
         } catch (IOException e) {
             // Another process may have finished the same pack first.
-            if (!Files.isRegularFile(dir.resolve(ModelPack.DEMO_MARKER))) throw e;
+            if (!DemoPack.isCurrent(dir)) throw e;
         }
         return new ModelPack(dir);
     }

@@ -23,6 +23,8 @@ public final class KvCache implements AutoCloseable {
     private final List<OnnxTensor> keys = new ArrayList<>(), values = new ArrayList<>();
     private final List<List<OnnxTensor>> itemKeys = new ArrayList<>(), itemValues = new ArrayList<>();
     private final int[] lengths;
+    private final List<FloatBuffer> buffers = new ArrayList<>();
+    private final long perItem;
 
     public KvCache(Qwen3Config c, int batch, int capacity) throws OrtException {
         if (capacity > CausalLmGraph.MAX_POSITIONS)
@@ -32,7 +34,7 @@ public final class KvCache implements AutoCloseable {
         this.capacity = capacity;
         this.layers = c.numHiddenLayers();
         this.lengths = new int[batch];
-        long perItem = (long) c.numKeyValueHeads() * capacity * c.headDim();
+        this.perItem = (long) c.numKeyValueHeads() * capacity * c.headDim();
         for (int b = 0; b < batch; b++) {
             itemKeys.add(new ArrayList<>());
             itemValues.add(new ArrayList<>());
@@ -51,6 +53,7 @@ public final class KvCache implements AutoCloseable {
     private void allocate(Qwen3Config c, long perItem, List<OnnxTensor> whole, List<List<OnnxTensor>> views) throws OrtException {
         ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(perItem * batch * 4)).order(ByteOrder.nativeOrder());
         FloatBuffer all = bytes.asFloatBuffer();
+        buffers.add(all);
         whole.add(NetSession.wrapDirect(all, batch, c.numKeyValueHeads(), capacity, c.headDim()));
         for (int b = 0; b < batch; b++) {
             FloatBuffer slice = all.slice((int) (b * perItem), (int) perItem);
@@ -68,6 +71,13 @@ public final class KvCache implements AutoCloseable {
     void setLength(int b, int length) {
         if (length > capacity) throw new IllegalStateException("LM cache full (" + capacity + " tokens)");
         lengths[b] = length;
+    }
+
+    /** Makes sequence {@code to} a copy of sequence {@code from} (same prompt prefilled once). */
+    public void copySequence(int from, int to) {
+        for (FloatBuffer b : buffers)
+            b.put((int) (to * perItem), b, (int) (from * perItem), (int) perItem);
+        lengths[to] = lengths[from];
     }
 
     OnnxTensor key(int layer) { return keys.get(layer); }

@@ -33,7 +33,19 @@ public final class DemoPack {
     static final int END_OF_TEXT_ID = 256;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** First line of the marker; a pack written by an older AceForge (without the LM) is rewritten. */
+    static final String FORMAT_LINE = "format 2";
+
     private DemoPack() {}
+
+    /** Whether the pack in {@code dir} is complete and of the current format. */
+    public static boolean isCurrent(Path dir) {
+        try {
+            return Files.readString(dir.resolve(ModelPack.DEMO_MARKER), StandardCharsets.UTF_8).startsWith(FORMAT_LINE + "\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     /**
      * Writes the pack into {@code target} through a temporary sibling folder renamed into place, so a half-written
@@ -50,11 +62,22 @@ public final class DemoPack {
             } catch (UnsupportedOperationException ignored) {
                 // not POSIX
             }
+            if (Files.isDirectory(target) && isStaleDemoPack(target)) {
+                // An older pack: moved aside first, so the target never holds a half-deleted pack.
+                Path old = Files.createTempDirectory(parent, ".demo-pack-old-");
+                Files.delete(old);
+                Files.move(target, old);
+                org.aceforge.engine.io.Folders.deleteRecursively(old);
+            }
             Files.deleteIfExists(target);
             Files.move(tmp, target);
         } finally {
             org.aceforge.engine.io.Folders.deleteRecursively(tmp);
         }
+    }
+
+    private static boolean isStaleDemoPack(Path dir) {
+        return Files.isRegularFile(dir.resolve(ModelPack.DEMO_MARKER)) && !isCurrent(dir);
     }
 
     public static void make(Path root) throws IOException {
@@ -65,8 +88,10 @@ public final class DemoPack {
         float[] silenceFrame = silenceFrame(vae, root);
         writeDit(root.resolve("acestep-v15-turbo"), "turbo", 11, silenceFrame);
         writeDit(root.resolve("acestep-v15-base"), "base", 23, silenceFrame);
+        writeLm(root.resolve(ModelPack.LM_PREFIX + "0.6B"));
         Files.writeString(root.resolve(ModelPack.DEMO_MARKER),
-                "AceForge demo pack: tiny random weights in the real ACE-Step 1.5 layout.\n"
+                FORMAT_LINE + "\n"
+                        + "AceForge demo pack: tiny random weights in the real ACE-Step 1.5 layout.\n"
                         + "It exercises every stage of the engine, but its audio is noise-like by construction.\n"
                         + "For music, point AceForge at the real checkpoints (see docs/models.md).\n", StandardCharsets.UTF_8);
     }
@@ -326,8 +351,52 @@ public final class DemoPack {
         Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer(), StandardCharsets.UTF_8);
     }
 
+    /** Demo LM vocabulary: bytes, <|endoftext|>, the chat and think markers, then the 64,000 audio-code tokens. */
+    static final int LM_AUDIO_CODE_0 = 261, LM_VOCAB = LM_AUDIO_CODE_0 + 64_000, LM_HIDDEN = 32;
+
+    /**
+     * A Qwen3ForCausalLM in the 5 Hz LM layout (prefixed names, tied embeddings, no lm_head) with the LM's special
+     * tokens. Random weights: the constraints still make its metadata valid and its codes decodable.
+     */
+    private static void writeLm(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Tensors t = new Tensors(29);
+        t.gaussian("model.embed_tokens.weight", 0.5, LM_VOCAB, LM_HIDDEN);
+        int layers = 2;
+        for (int i = 0; i < layers; i++) {
+            String p = "model.layers." + i + ".";
+            t.norm(p + "input_layernorm", LM_HIDDEN);
+            t.norm(p + "post_attention_layernorm", LM_HIDDEN);
+            t.linear(p + "self_attn.q_proj", 4 * 16, LM_HIDDEN, false);
+            t.linear(p + "self_attn.k_proj", 2 * 16, LM_HIDDEN, false);
+            t.linear(p + "self_attn.v_proj", 2 * 16, LM_HIDDEN, false);
+            t.linear(p + "self_attn.o_proj", LM_HIDDEN, 4 * 16, false);
+            t.norm(p + "self_attn.q_norm", 16);
+            t.norm(p + "self_attn.k_norm", 16);
+            t.mlp(p + "mlp.", LM_HIDDEN, 64);
+        }
+        t.norm("model.norm", LM_HIDDEN);
+        SafeTensorsWriter.write(dir.resolve("model.safetensors"), t.list);
+        ObjectNode c = JSON.createObjectNode();
+        c.putArray("architectures").add("Qwen3ForCausalLM");
+        c.put("model_type", "qwen3").put("vocab_size", LM_VOCAB).put("hidden_size", LM_HIDDEN)
+                .put("intermediate_size", 64).put("num_hidden_layers", layers).put("num_attention_heads", 4)
+                .put("num_key_value_heads", 2).put("head_dim", 16).put("hidden_act", "silu").put("rms_norm_eps", 1e-6)
+                .put("rope_theta", 1_000_000).put("max_position_embeddings", 40960).put("tie_word_embeddings", true)
+                .put("use_sliding_window", false).put("eos_token_id", END_OF_TEXT_ID + 2);
+        JSON.writeValue(dir.resolve("config.json").toFile(), c);
+        List<String> added = new ArrayList<>(List.of("<|im_start|>", "<|im_end|>", "<think>", "</think>"));
+        for (int i = 0; i < 64_000; i++) added.add("<|audio_code_" + i + "|>");
+        Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer(added), StandardCharsets.UTF_8);
+    }
+
     /** A byte-level BPE tokenizer (one token per byte, as GPT-2/Qwen map bytes to characters) plus <|endoftext|>. */
     static String byteLevelTokenizer() throws IOException {
+        return byteLevelTokenizer(List.of());
+    }
+
+    /** The same with more special tokens, numbered from <|endoftext|> + 1 on. */
+    static String byteLevelTokenizer(List<String> moreSpecial) throws IOException {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         int[] byteToChar = byteToUnicode();
         for (int b = 0; b < 256; b++) vocab.put(new String(Character.toChars(byteToChar[b])), b);
@@ -335,9 +404,12 @@ public final class DemoPack {
         root.put("version", "1.0");
         root.putNull("truncation");
         root.putNull("padding");
-        ObjectNode eot = root.putArray("added_tokens").addObject();
-        eot.put("id", END_OF_TEXT_ID).put("content", "<|endoftext|>").put("single_word", false).put("lstrip", false)
-                .put("rstrip", false).put("normalized", false).put("special", true);
+        ArrayNode addedTokens = root.putArray("added_tokens");
+        List<String> specials = new ArrayList<>(List.of("<|endoftext|>"));
+        specials.addAll(moreSpecial);
+        for (int i = 0; i < specials.size(); i++)
+            addedTokens.addObject().put("id", END_OF_TEXT_ID + i).put("content", specials.get(i)).put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
         root.putNull("normalizer");
         root.putObject("pre_tokenizer").put("type", "ByteLevel").put("add_prefix_space", false).put("trim_offsets", true).put("use_regex", true);
         root.putNull("post_processor");
@@ -351,7 +423,7 @@ public final class DemoPack {
         ObjectNode v = model.putObject("vocab");
         vocab.forEach(v::put);
         model.putArray("merges");
-        return JSON.writeValueAsString(root);
+        return new ObjectMapper().writeValueAsString(root);   // compact: 64k added tokens
     }
 
     /** The GPT-2 byte → printable character table. */

@@ -66,6 +66,40 @@ public record ModelPack(Path root) {
         return require(root.resolve(TEXT_ENCODER), "the Qwen3-Embedding-0.6B text encoder");
     }
 
+    /** 5 Hz LM folders are {@code acestep-5Hz-lm-<size>}. */
+    public static final String LM_PREFIX = "acestep-5Hz-lm-";
+    /** Which LM to use when the user names none: the reference's default first, then the smaller one. */
+    private static final List<String> LM_PREFERENCE = List.of("1.7B", "0.6B", "4B");
+
+    /** Installed LM sizes ("0.6B", "1.7B", "4B" or whatever follows the prefix), preferred first. */
+    public List<String> installedLms() {
+        List<String> out = new ArrayList<>();
+        try (var s = Files.list(root)) {
+            s.filter(p -> p.getFileName().toString().startsWith(LM_PREFIX) && Files.isRegularFile(p.resolve("config.json")))
+                    .map(p -> p.getFileName().toString().substring(LM_PREFIX.length())).sorted().forEach(out::add);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return out;
+        }
+        out.sort(java.util.Comparator.comparingInt(n -> LM_PREFERENCE.contains(n) ? LM_PREFERENCE.indexOf(n) : LM_PREFERENCE.size()));
+        return out;
+    }
+
+    /** The LM folder for a size ("1.7B"), a folder name, or null for the preferred installed one. */
+    public Path lm(String name) {
+        List<String> installed = installedLms();
+        if (name == null || name.isBlank() || name.equals("auto")) {
+            if (installed.isEmpty())
+                throw new ModelFolderException(root + ": no 5 Hz LM installed (expected a folder " + LM_PREFIX + "1.7B with config.json, model.safetensors and tokenizer.json)");
+            return root.resolve(LM_PREFIX + installed.get(0));
+        }
+        String size = name.startsWith(LM_PREFIX) ? name.substring(LM_PREFIX.length()) : name;
+        if (!installed.contains(size))
+            throw new ModelFolderException(root + ": no 5 Hz LM '" + name + "'" + (installed.isEmpty() ? " (none installed)" : " (installed: " + String.join(", ", installed) + ")"));
+        Path p = root.resolve(LM_PREFIX + size);
+        if (!Files.isRegularFile(p.resolve("tokenizer.json"))) throw new ModelFolderException(p + ": missing tokenizer.json");
+        return p;
+    }
+
     public boolean isDemo() {
         return Files.isRegularFile(root.resolve(DEMO_MARKER));
     }
