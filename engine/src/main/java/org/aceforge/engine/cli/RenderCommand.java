@@ -4,6 +4,8 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.aceforge.engine.jobs.BadRequestException;
+import org.aceforge.engine.jobs.LmRequest;
+import org.aceforge.engine.lm.LmOptions;
 import org.aceforge.engine.jobs.Progress;
 import org.aceforge.engine.jobs.RenderJob;
 import org.aceforge.engine.jobs.RenderRequest;
@@ -96,6 +98,32 @@ public final class RenderCommand implements Callable<Integer> {
     boolean regionOnly;
     @Option(names = "--handles", defaultValue = "0", description = "Seconds of context kept on each side with --region-only.")
     double handles;
+    @Option(names = "--think", description = "The 5 Hz LM plans the music: metadata left empty, then audio codes the DiT follows.")
+    boolean think;
+    @Option(names = "--cot", description = "The 5 Hz LM fills only the metadata left empty (bpm, key, time signature, duration, language, caption rewrite); no codes.")
+    boolean cot;
+    @Option(names = "--describe", description = "Simple mode: a description the 5 Hz LM turns into caption, lyrics and metadata (then renders with --think).")
+    String describe;
+    @Option(names = "--lm", description = "5 Hz LM size or folder: 0.6B, 1.7B, 4B (default: 1.7B if installed, else the smallest).")
+    String lmModel;
+    @Option(names = "--lm-temperature", defaultValue = "0.85", description = "LM sampling temperature, 0–2 (0 = greedy).")
+    double lmTemperature;
+    @Option(names = "--lm-cfg", defaultValue = "2.0", description = "LM guidance scale for the codes, 1–10 (1 = off).")
+    double lmCfg;
+    @Option(names = "--lm-top-k", defaultValue = "0", description = "LM top-k, 0 = off.")
+    int lmTopK;
+    @Option(names = "--lm-top-p", defaultValue = "0.9", description = "LM nucleus top-p, (0, 1]; 1 = off.")
+    double lmTopP;
+    @Option(names = "--lm-negative", defaultValue = "NO USER INPUT", description = "LM negative caption for guidance.")
+    String lmNegative;
+    @Option(names = "--no-cot-metas", description = "Do not let the LM write bpm, key, time signature and duration.")
+    boolean noCotMetas;
+    @Option(names = "--no-cot-caption", description = "Keep your caption for the DiT (no CaptionRewrite).")
+    boolean noCotCaption;
+    @Option(names = "--no-cot-language", description = "Do not let the LM choose the vocal language.")
+    boolean noCotLanguage;
+    @Option(names = "--lm-chunk", defaultValue = "8", description = "Variants whose codes are decoded together (1 = one at a time, less memory).")
+    int lmChunk;
 
     @Override
     public Integer call() throws Exception {
@@ -108,8 +136,10 @@ public final class RenderCommand implements Callable<Integer> {
                 throw new BadRequestException("--lyrics-file " + lyricsFile + " cannot be read (" + e.getClass().getSimpleName() + ")");
             }
         }
+        boolean usesLm = think || cot || describe != null;
         if (Double.isNaN(duration)) {
-            if (task.equals("text2music")) throw new BadRequestException("--duration is required for text2music: 10 to 600 seconds, or -1 for auto");
+            if (usesLm) duration = -1;   // the LM decides
+            else if (task.equals("text2music")) throw new BadRequestException("--duration is required for text2music: 10 to 600 seconds, or -1 for auto");
             duration = -1;
         }
         RenderRequest.Builder b = RenderRequest.builder().task(task).caption(caption).lyrics(lyricText)
@@ -119,6 +149,10 @@ public final class RenderCommand implements Callable<Integer> {
         if (timesteps != null) b.timesteps(parseList("--timesteps", timesteps));
         b.source(src).track(track).tracks(tracks).strength(strength).noiseStrength(noiseStrength).reference(ref)
                 .repaintMode(repaintMode).regionOnly(regionOnly).handles(handles);
+        if (usesLm)
+            b.lm(new LmRequest(think || describe != null, lmModel, new LmOptions(lmTemperature, lmCfg, lmTopK, lmTopP, lmNegative,
+                    !noCotMetas, !noCotCaption, !noCotLanguage), describe, lmChunk));
+        else if (lmModel != null) throw new BadRequestException("--lm needs --think, --cot or --describe");
         if (start != null || end != null) {
             if (!rangeTexts.isEmpty()) throw new BadRequestException("give either --start/--end or --range, not both");
             b.range(start == null ? 0 : start, end == null ? -1 : end);

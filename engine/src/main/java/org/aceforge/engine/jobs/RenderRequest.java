@@ -11,6 +11,7 @@ import java.util.Set;
  * values and the seeds actually used are written to each result's JSON sidecar.
  *
  * @param seeds one per batch item or fewer; −1 draws a random seed; missing items continue from the last seed + 1
+ * @param lm    what the 5 Hz LM does before the DiT (null: no LM)
  */
 public record RenderRequest(
         String task, String caption, String lyrics, boolean instrumental, String language,
@@ -20,7 +21,7 @@ public record RenderRequest(
         Double guidance, boolean adg, double cfgStart, double cfgEnd,
         Path modelDir, String variant, Path output,
         Path source, List<double[]> ranges, String track, List<String> tracks, Double strength, Double noiseStrength,
-        Path reference, String repaintMode, boolean regionOnly, double handles) {
+        Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm) {
 
     public static final Set<String> TASKS = Set.of("text2music", "repaint", "cover", "extract", "lego", "complete");
     public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
@@ -45,7 +46,9 @@ public record RenderRequest(
     public RenderRequest validate() {
         if (!TASKS.contains(task))
             throw new BadRequestException("--task " + task + " is unknown: use text2music, repaint, cover, extract, lego or complete");
-        if ((caption == null || caption.isBlank()) && !task.equals("extract")) throw new BadRequestException("--caption must not be empty");
+        boolean described = lm != null && lm.describe() != null;
+        if ((caption == null || caption.isBlank()) && !task.equals("extract") && !described) throw new BadRequestException("--caption must not be empty");
+        if (lm != null) lm.validate(task);
         RegionRules.validate(this);
         if (!hasSource() && !(duration == -1 || (duration >= MIN_DURATION && duration <= MAX_DURATION)))
             throw new BadRequestException("--duration " + fmt(duration) + " is out of range: use 10 to 600 seconds, or -1 for auto");
@@ -100,7 +103,24 @@ public record RenderRequest(
     public RenderRequest withOutput(Path out) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, out, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm);
+    }
+
+    /** The same request with every seed fixed (drawn ones included), so all stages use the same seeds. */
+    public RenderRequest withSeeds(long[] drawn) {
+        List<Long> fixed = new ArrayList<>();
+        for (long s : drawn) fixed.add(s);
+        return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
+                List.copyOf(fixed), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm);
+    }
+
+    /** The same request with what the LM decided filled in (text2music). */
+    public RenderRequest withPlanned(String caption, String lyrics, Integer bpm, String key, String timeSignature,
+                                     double duration, String language) {
+        return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
+                seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm);
     }
 
     /** Mutable assembly of a request (CLI, UI). */
@@ -120,6 +140,7 @@ public record RenderRequest(
         private Double strength, noiseStrength;
         private boolean regionOnly;
         private double handles = 0;
+        private LmRequest lm;
 
         public Builder task(String v) { task = v; return this; }
         public Builder caption(String v) { caption = v; return this; }
@@ -153,12 +174,13 @@ public record RenderRequest(
         public Builder repaintMode(String v) { repaintMode = v; return this; }
         public Builder regionOnly(boolean v) { regionOnly = v; return this; }
         public Builder handles(double v) { handles = v; return this; }
+        public Builder lm(LmRequest v) { lm = v; return this; }
 
         public RenderRequest build() {
             return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
                     batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
                     modelDir, variant, output, source, List.copyOf(ranges), track, List.copyOf(tracks), strength,
-                    noiseStrength, reference, repaintMode, regionOnly, handles);
+                    noiseStrength, reference, repaintMode, regionOnly, handles, lm);
         }
     }
 }

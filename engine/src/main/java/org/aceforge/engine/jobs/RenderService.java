@@ -2,6 +2,8 @@ package org.aceforge.engine.jobs;
 
 import org.aceforge.engine.audio.AudioFileWriter;
 import org.aceforge.engine.audio.OutputFormat;
+import org.aceforge.engine.lm.CausalLm;
+import org.aceforge.engine.lm.LmPlanner;
 import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.ModelPack;
 import org.aceforge.engine.pipeline.LatentCache;
@@ -40,6 +42,9 @@ public final class RenderService implements AutoCloseable {
     private final GraphCache cache;
     private ModelSet loaded;
     private String loadedKey;
+    private CausalLm lm;
+    private LmPlanner lmPlanner;
+    private String lmFolder;
 
     public RenderService(int workerThreads, GraphCache cache) {
         AtomicInteger n = new AtomicInteger();
@@ -60,7 +65,9 @@ public final class RenderService implements AutoCloseable {
         if (task.needsBase() && !variant.equals("base"))
             throw new BadRequestException("--task " + request.task() + " needs the base model: add --variant base (turbo and sft cannot " + request.task() + ")");
         if (request.modelDir() != null) {
-            new ModelPack(request.modelDir()).validate(ModelPack.Variant.parse(request.variant() == null ? "turbo" : request.variant()));
+            ModelPack pack = new ModelPack(request.modelDir());
+            pack.validate(ModelPack.Variant.parse(request.variant() == null ? "turbo" : request.variant()));
+            if (request.lm() != null) pack.lm(request.lm().model());
         }
         RenderJob job = new RenderJob(request);
         workers.submit(() -> {
@@ -97,7 +104,16 @@ public final class RenderService implements AutoCloseable {
         ModelPack.Variant variant = ModelPack.Variant.parse(r.variant() == null ? "turbo" : r.variant());
         ModelSet models = models(pack, variant);
         cancel.check();
+        LmStage.Outcome planned = null;
+        if (r.lm() != null) {
+            long[] seeds = seeds(r.seeds(), r.batch());
+            progress.onProgress(new Progress(Progress.Stage.LOADING, 0.5, "opening the 5 Hz LM"));
+            LmPlanner planner = planner(pack, r.lm().model());
+            planned = LmStage.run(r.withSeeds(seeds), seeds, planner, progress, cancel);
+            r = planned.planned();
+        }
         Text2Music.Plan plan = plan(r, models);
+        if (planned != null && planned.codes() != null) plan = plan.withCodes(planned.codes());
         TaskContext.Task task = TaskContext.Task.parse(r.task());
         if (task.needsBase() && models.dit().isTurbo())
             throw new BadRequestException("--task " + r.task() + " needs a base checkpoint; " + models.dit().folder().getFileName() + " is a turbo model");
@@ -140,6 +156,7 @@ public final class RenderService implements AutoCloseable {
                 var node = Sidecar.build(r, plan, i, pack.root().toString(), models.dit().folder().getFileName().toString(),
                         pack.isDemo(), a.getFileName().toString());
                 if (edited != null) Sidecar.addEdit(node, edited);
+                if (planned != null) Sidecar.addLm(node, job.request(), planned, i, lmFolder);
                 Sidecar.write(s, node);
                 written.add(s);
                 items.add(new RenderResult.Item(a, s, plan.seeds()[i], Math.round(audio.get(i).length / 2.0 / 48000 * 1000) / 1000.0));
@@ -151,6 +168,20 @@ public final class RenderService implements AutoCloseable {
         }
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));
         return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The LM stays open between renders for the same folder (its session and tokenizer take seconds to open). */
+    private synchronized LmPlanner planner(ModelPack pack, String name) {
+        java.nio.file.Path folder = pack.lm(name).toAbsolutePath();
+        if (!folder.toString().equals(lmFolder)) {
+            if (lm != null) lm.close();
+            lm = null;
+            lmFolder = null;
+            lm = new CausalLm(folder, cache);
+            lmFolder = folder.toString();
+            lmPlanner = new LmPlanner(lm, RenderRequest.LANGUAGES, (int) RenderRequest.MAX_DURATION);
+        }
+        return lmPlanner;
     }
 
     private synchronized ModelSet models(ModelPack pack, ModelPack.Variant v) {
@@ -182,7 +213,7 @@ public final class RenderService implements AutoCloseable {
         long[] seeds = seeds(r.seeds(), r.batch());
         // Region edits take their length (and their caption prompt) from the source in RegionEdit; the plan's
         // duration only serves text2music.
-        double duration = r.hasSource() ? 10 : r.duration() == -1 ? Math.round((10 + new Random(seeds[0]).nextDouble() * 110) * 10) / 10.0 : r.duration();
+        double duration = r.hasSource() ? 10 : r.duration() == -1 ? autoDuration(seeds[0]) : r.duration();
         int frames = Math.max(Text2Music.frames(duration, 48000, m.vae().hop()), 1);
         boolean turbo = m.dit().isTurbo();
         if (!turbo && m.dit().nullEmbedding() == null)
@@ -202,6 +233,11 @@ public final class RenderService implements AutoCloseable {
         String caption = Text2Music.captionPrompt(r.caption(), r.bpm(), r.timeSignature(), normalizeKey(r.key()), duration);
         String lyrics = Prompts.lyrics(r.language() == null ? "unknown" : r.language(), r.lyrics(), r.instrumental());
         return new Text2Music.Plan(caption, lyrics, duration, frames, seeds, s, r.reference());
+    }
+
+    /** The reference's duration when none is given: uniform 10–120 s (here drawn from the first seed), 0.1 s steps. */
+    static double autoDuration(long seed) {
+        return Math.round((10 + new Random(seed).nextDouble() * 110) * 10) / 10.0;
     }
 
     static String normalizeKey(String key) {
@@ -228,6 +264,8 @@ public final class RenderService implements AutoCloseable {
         synchronized (this) {
             if (loaded != null) loaded.close();
             loaded = null;
+            if (lm != null) lm.close();
+            lm = null;
         }
     }
 }

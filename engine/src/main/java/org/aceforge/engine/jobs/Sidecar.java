@@ -81,6 +81,27 @@ public final class Sidecar {
         return n;
     }
 
+    /** What the 5 Hz LM decided: its options, the user's own text, the chain of thought, and this variant's codes. */
+    static void addLm(ObjectNode n, RenderRequest asked, LmStage.Outcome o, int item, String lmFolder) {
+        LmRequest lm = asked.lm();
+        ObjectNode l = n.putObject("lm");
+        l.put("model", lmFolder);
+        l.put("think", lm.think());
+        l.put("describe", lm.describe());
+        var opt = lm.options();
+        l.put("temperature", opt.temperature()).put("cfg_scale", opt.cfgScale()).put("top_k", opt.topK()).put("top_p", opt.topP())
+                .put("negative_prompt", opt.negativePrompt()).put("cot_metas", opt.cotMetas()).put("cot_caption", opt.cotCaption())
+                .put("cot_language", opt.cotLanguage()).put("chunk", lm.chunk());
+        l.put("user_caption", asked.caption());
+        l.put("user_lyrics", asked.lyrics());
+        l.put("cot", o.cot().yaml());
+        if (o.sample() != null) l.put("sample_caption", o.sample().metadata().caption()).put("sample_lyrics", o.sample().lyrics());
+        if (o.codes() != null) {
+            l.put("code_count", o.codes()[item].length);
+            l.put("codes", org.aceforge.engine.lm.LmPlanner.codeString(o.codes()[item]));
+        }
+    }
+
     /** What a region edit actually ran with, in place of the text2music defaults of the plan. */
     public static void addEdit(ObjectNode n, org.aceforge.engine.pipeline.RegionEdit.Result r) {
         n.put("caption_prompt", r.captionPrompt());

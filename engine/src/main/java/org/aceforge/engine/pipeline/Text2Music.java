@@ -20,7 +20,20 @@ public final class Text2Music {
 
     /** What the pipeline runs with, fully resolved (defaults applied, seeds drawn). */
     public record Plan(String captionPrompt, String lyricPrompt, double durationSeconds, int frames, long[] seeds,
-                       SamplerSettings sampler, java.nio.file.Path reference) {}
+                       SamplerSettings sampler, java.nio.file.Path reference, long[][] codes) {
+        public Plan(String captionPrompt, String lyricPrompt, double durationSeconds, int frames, long[] seeds,
+                    SamplerSettings sampler, java.nio.file.Path reference) {
+            this(captionPrompt, lyricPrompt, durationSeconds, frames, seeds, sampler, reference, null);
+        }
+
+        /**
+         * The plan with the LM's codes (one row per variant, 5 per second): the DiT follows them as its context
+         * (cover-style hints), and the length is 5 latent frames per code.
+         */
+        public Plan withCodes(long[][] c) {
+            return new Plan(captionPrompt, lyricPrompt, c[0].length / 5.0, c[0].length * 5, seeds, sampler, reference, c);
+        }
+    }
 
     /** Stage callbacks from the pipeline (progress and cancellation live behind this). */
     public interface Stages {
@@ -50,11 +63,13 @@ public final class Text2Music {
         Tensor3 enc = dit.encodeCondition(text, lyrics, refs);
         stages.encoding(1.0);
 
-        Tensor3 src = dit.silence(T);
+        // Without codes the context is silence; with the LM's codes it is their FSQ decode through the detokenizer
+        // (25 Hz hints, spec §2.3 step 4 and §2.4), one per variant.
+        Tensor3 src = plan.codes() == null ? dit.silence(T).repeatBatch(B) : dit.detokenize(plan.codes()).frames(0, T);
         float[] mask = new float[T * C];
         java.util.Arrays.fill(mask, AUTO_MASK);
-        Tensor3 context = Tensor3.concatChannels(src, new Tensor3(mask, 1, T, C));
-        Condition cond = new Condition(enc.repeatBatch(B), context.repeatBatch(B));
+        Tensor3 context = Tensor3.concatChannels(src, new Tensor3(mask, 1, T, C).repeatBatch(B));
+        Condition cond = new Condition(enc.repeatBatch(B), context);
         Tensor3 noise = noise(plan.seeds(), T, C);
         if (dump != null) {
             dump.write("text_hidden_states", text);

@@ -1,0 +1,78 @@
+package org.aceforge.engine.jobs;
+
+import org.aceforge.engine.lm.CotMetadata;
+import org.aceforge.engine.lm.Keys;
+import org.aceforge.engine.lm.LmOptions;
+import org.aceforge.engine.lm.LmPlanner;
+
+import java.util.Arrays;
+
+/**
+ * The LM phase of a text2music render (spec §2.2): Simple mode's sample, the chain of thought for the metadata the
+ * user left empty, and the audio codes. User values always win; the LM's caption and language replace the user's
+ * only with CaptionRewrite / CoT language. The codes' length is the duration (user's, else the LM's), 5 per second.
+ */
+final class LmStage {
+    private LmStage() {}
+
+    /** The request as planned, and what the LM wrote (for the sidecars and the details view). */
+    record Outcome(RenderRequest planned, LmPlanner.Sample sample, CotMetadata cot, long[][] codes) {}
+
+    static Outcome run(RenderRequest r, long[] seeds, LmPlanner planner, ProgressListener progress, CancelToken cancel) throws Exception {
+        LmRequest lm = r.lm();
+        LmOptions o = lm.options();
+        LmPlanner.Progress tokens = (phase, done, total) -> {
+            cancel.check();
+            progress.onProgress(new Progress(Progress.Stage.PLANNING, total == 0 ? 0 : (double) done / total, "LM: " + phase
+                    + (phase.equals("audio codes") ? " " + done + "/" + total : "")));
+        };
+        String caption = r.caption(), lyrics = r.lyrics(), key = Keys.canonical(r.key()), language = r.language();
+        Integer bpm = r.bpm(), ts = r.timeSignature() == null ? null : Integer.valueOf(r.timeSignature());
+        Integer duration = r.duration() == -1 ? null : (int) Math.round(r.duration());
+        LmPlanner.Sample sample = null;
+        if (lm.describe() != null) {
+            sample = planner.createSample(lm.describe(), r.instrumental(), language, o, seeds[0], tokens);
+            CotMetadata m = sample.metadata();
+            caption = m.caption() != null ? m.caption() : lm.describe();
+            lyrics = sample.lyrics();
+            if (bpm == null) bpm = m.bpm();
+            if (key == null) key = m.keyscale();
+            if (ts == null) ts = m.timesignature();
+            if (duration == null) duration = m.duration();
+            if (unknown(language)) language = m.language();
+        }
+        boolean unknownLanguage = unknown(language);
+        LmPlanner.Given given = new LmPlanner.Given(caption, lyrics, bpm, key, ts, duration, unknownLanguage ? null : language);
+        CotMetadata cot;
+        boolean allGiven = bpm != null && key != null && ts != null && duration != null;
+        if (o.cotMetas() && !allGiven) {
+            cot = planner.think(given, o, seeds[0], tokens);
+            if (bpm == null) bpm = cot.bpm();
+            if (key == null) key = cot.keyscale();
+            if (ts == null) ts = cot.timesignature();
+            if (duration == null) duration = cot.duration();
+            if (unknownLanguage && o.cotLanguage()) language = cot.language();
+        } else {
+            cot = new CotMetadata(bpm, caption, duration, key, unknownLanguage ? null : language, ts);
+        }
+        String ditCaption = o.cotCaption() && cot.caption() != null && !cot.caption().isBlank() ? cot.caption() : caption;
+        double seconds = duration != null ? duration : RenderService.autoDuration(seeds[0]);
+        cot = new CotMetadata(cot.bpm(), cot.caption(), (int) Math.round(seconds), cot.keyscale(), cot.language(), cot.timesignature());
+        long[][] codes = null;
+        if (lm.think()) {
+            int count = (int) (seconds * LmPlanner.CODES_PER_SECOND);
+            codes = new long[seeds.length][];
+            for (int from = 0; from < seeds.length; from += lm.chunk()) {
+                int to = Math.min(seeds.length, from + lm.chunk());
+                long[][] part = planner.codes(caption, lyrics, cot, to - from, count, o, Arrays.copyOfRange(seeds, from, to), tokens);
+                System.arraycopy(part, 0, codes, from, part.length);
+            }
+        }
+        RenderRequest planned = r.withPlanned(ditCaption, lyrics, bpm, key, ts == null ? null : ts.toString(), seconds, language);
+        return new Outcome(planned, sample, cot, codes);
+    }
+
+    private static boolean unknown(String language) {
+        return language == null || language.isBlank() || language.equals("unknown");
+    }
+}

@@ -1,0 +1,118 @@
+package org.aceforge.engine.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.aceforge.engine.DemoPackFixture;
+import org.aceforge.engine.lm.Keys;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The 5 Hz LM from the command line: --think, --cot, --describe, and bad LM options (exit 2, nothing written). */
+class LmCliTest {
+    @TempDir
+    Path tmp;
+    static Path model;
+
+    @BeforeAll
+    static void demo() {
+        model = DemoPackFixture.pack().root();
+    }
+
+    RenderCliTest.Run render(String... extra) {
+        List<String> a = new ArrayList<>(List.of("render", "--model", model.toString()));
+        a.addAll(Arrays.asList(extra));
+        return RenderCliTest.cli(a.toArray(new String[0]));
+    }
+
+    static JsonNode json(Path p) throws Exception {
+        return new ObjectMapper().readTree(p.toFile());
+    }
+
+    @Test
+    void thinkWritesCodesTheDitFollowsAndKeepsTheUsersValues() throws Exception {
+        Path out = tmp.resolve("t.wav");
+        RenderCliTest.Run r = render("--caption", "warm lofi piano", "--think", "--duration", "12", "--bpm", "90",
+                "--seed", "3", "--batch", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        for (int i = 1; i <= 2; i++) {
+            JsonNode j = json(tmp.resolve("t-" + i + ".json"));
+            assertEquals(12 * 48000, RenderCliTest.frames(tmp.resolve("t-" + i + ".wav")));
+            assertEquals(60, j.path("lm").path("code_count").asInt(), "5 codes per second");
+            assertEquals(300, j.path("latent_frames").asInt(), "5 latent frames per code");
+            assertEquals(90, j.path("bpm").asInt(), "the user's bpm is kept");
+            assertTrue(Keys.ALL.contains(j.path("key").asText()), "the LM chose a key: " + j.path("key"));
+            assertTrue(j.path("lm").path("cot").asText().contains("bpm: 90\n"));
+            assertEquals("warm lofi piano", j.path("lm").path("user_caption").asText());
+        }
+        assertNotEquals(json(tmp.resolve("t-1.json")).path("lm").path("codes"), json(tmp.resolve("t-2.json")).path("lm").path("codes"));
+        // Same seed, same codes and bytes.
+        Path again = tmp.resolve("again.wav");
+        assertEquals(0, render("--caption", "warm lofi piano", "--think", "--duration", "12", "--bpm", "90",
+                "--seed", "3", "--out", again.toString()).code());
+        assertEquals(json(tmp.resolve("t-1.json")).path("lm").path("codes"), json(tmp.resolve("again.json")).path("lm").path("codes"));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("t-1.wav")), Files.readAllBytes(again));
+    }
+
+    @Test
+    void cotOnlyFillsMetadataWithoutCodesAndNoCaptionRewriteKeepsTheCaption() throws Exception {
+        Path out = tmp.resolve("c.wav");
+        RenderCliTest.Run r = render("--caption", "dark techno", "--cot", "--no-cot-caption", "--seed", "4", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = json(tmp.resolve("c.json"));
+        assertTrue(j.path("lm").path("codes").isMissingNode(), "no codes without --think");
+        assertEquals("dark techno", j.path("caption").asText());
+        double d = j.path("duration").asDouble();
+        assertTrue(d >= 10 && d <= 600 && d == Math.rint(d), "the LM's duration: " + d);
+        assertEquals(Math.round(d * 48000), RenderCliTest.frames(out));
+        assertFalse(j.path("language").asText().equals("unknown"), "the LM chose a language");
+    }
+
+    @Test
+    void describeWritesCaptionLyricsAndRenders() throws Exception {
+        Path out = tmp.resolve("s.wav");
+        RenderCliTest.Run r = render("--describe", "a rainy night drive", "--duration", "10", "--language", "ja",
+                "--seed", "5", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = json(tmp.resolve("s.json"));
+        assertEquals("a rainy night drive", j.path("lm").path("describe").asText());
+        assertFalse(j.path("lyrics").asText().isBlank());
+        assertEquals("ja", j.path("language").asText());
+        assertEquals(50, j.path("lm").path("code_count").asInt());
+    }
+
+    @Test
+    void badLmOptionsExitTwoWithOneLineAndNoFiles() throws Exception {
+        String[][] bad = {
+                {"--caption", "x", "--think", "--duration", "10", "--lm-temperature", "5"},
+                {"--caption", "x", "--think", "--duration", "10", "--lm-cfg", "0.5"},
+                {"--caption", "x", "--think", "--duration", "10", "--lm-top-p", "0"},
+                {"--caption", "x", "--think", "--duration", "10", "--lm-top-k", "-1"},
+                {"--caption", "x", "--think", "--duration", "10", "--lm-chunk", "0"},
+                {"--caption", "x", "--think", "--duration", "10", "--lm", "9B"},
+                {"--caption", "x", "--duration", "10", "--lm", "1.7B"},
+                {"--describe", "", "--duration", "10"},
+                {"--caption", "x", "--think", "--task", "cover", "--src", "missing.wav"},
+        };
+        for (String[] args : bad) {
+            Path out = tmp.resolve("bad.wav");
+            List<String> a = new ArrayList<>(Arrays.asList(args));
+            a.add("--out");
+            a.add(out.toString());
+            RenderCliTest.Run r = render(a.toArray(new String[0]));
+            assertEquals(2, r.code(), String.join(" ", args) + " → " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            try (var files = Files.list(tmp)) {
+                assertEquals(0, files.count(), "nothing written for " + String.join(" ", args));
+            }
+        }
+    }
+}
