@@ -37,6 +37,14 @@ public final class Bench {
     private final int fullLayers, repeats;
     private final PrintStream out;
 
+    private int lmLayers;
+
+    /** Layers of the 1.7B LM to measure (0 skips it). */
+    public Bench lmLayers(int n) {
+        lmLayers = n;
+        return this;
+    }
+
     public Bench(double seconds, int fullLayers, int repeats, PrintStream out) {
         this.seconds = seconds;
         this.fullLayers = fullLayers;
@@ -78,6 +86,7 @@ public final class Bench {
             }
             if (fullLayers > 0) fullSizeDit(peak);
             fullSizeVae();
+            if (lmLayers > 0) LmBench.run(lmLayers, repeats, out);
         } finally {
             org.aceforge.engine.io.Folders.deleteRecursively(cache);
         }

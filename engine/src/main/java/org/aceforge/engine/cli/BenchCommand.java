@@ -13,6 +13,8 @@ public final class BenchCommand implements Callable<Integer> {
     double seconds;
     @Option(names = "--full-layers", defaultValue = "24", description = "Layers of the full-size DiT (24 = the real model; 0 skips it).")
     int fullLayers;
+    @Option(names = "--lm-layers", defaultValue = "0", description = "Layers of the 1.7B-geometry 5 Hz LM to measure (28 = the real model, 7.4 GB of RAM; 0 skips it).")
+    int lmLayers;
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per figure (median reported).")
     int repeats;
 
@@ -21,7 +23,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (seconds < 1 || seconds > 600) throw new IllegalArgumentException("--seconds must be 1 to 600");
         if (fullLayers < 0 || fullLayers > 24) throw new IllegalArgumentException("--full-layers must be 0 to 24");
         if (repeats < 1 || repeats > 50) throw new IllegalArgumentException("--repeats must be 1 to 50");
-        new Bench(seconds, fullLayers, repeats, System.out).run();
+        if (lmLayers < 0 || lmLayers > 28) throw new IllegalArgumentException("--lm-layers must be 0 to 28");
+        new Bench(seconds, fullLayers, repeats, System.out).lmLayers(lmLayers).run();
         return Main.OK;
     }
 }

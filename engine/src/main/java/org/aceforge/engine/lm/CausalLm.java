@@ -50,6 +50,18 @@ public final class CausalLm implements AutoCloseable {
                 () -> CausalLmGraph.build(config, weights));
     }
 
+    private CausalLm(Qwen3Config config, WeightSource weights, GraphCache cache) {
+        this.folder = null;
+        this.config = config;
+        this.tokenizer = null;
+        this.session = new LazySession(CausalLmGraph.NAME, config.toString(), weights, cache, () -> CausalLmGraph.build(config, weights));
+    }
+
+    /** The network on weights in memory, without a folder or tokenizer (benchmarks). */
+    public static CausalLm forNetwork(Qwen3Config config, WeightSource weights, GraphCache cache) {
+        return new CausalLm(config, weights, cache);
+    }
+
     public Path folder() { return folder; }
     public Qwen3Config config() { return config; }
     public LmTokenizer tokenizer() {

@@ -88,7 +88,7 @@ public final class DemoPack {
         float[] silenceFrame = silenceFrame(vae, root);
         writeDit(root.resolve("acestep-v15-turbo"), "turbo", 11, silenceFrame);
         writeDit(root.resolve("acestep-v15-base"), "base", 23, silenceFrame);
-        writeLm(root.resolve(ModelPack.LM_PREFIX + "0.6B"));
+        writeLm(root.resolve(ModelPack.LM_PREFIX + LM_SIZES.get(0)));
         Files.writeString(root.resolve(ModelPack.DEMO_MARKER),
                 FORMAT_LINE + "\n"
                         + "AceForge demo pack: tiny random weights in the real ACE-Step 1.5 layout.\n"
@@ -350,6 +350,9 @@ public final class DemoPack {
         JSON.writeValue(dir.resolve("config.json").toFile(), c);
         Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer(), StandardCharsets.UTF_8);
     }
+
+    /** The LM sizes the demo pack holds (it is written on first use, so the UI can know before it exists). */
+    public static final List<String> LM_SIZES = List.of("0.6B");
 
     /** Demo LM vocabulary: bytes, <|endoftext|>, the chat and think markers, then the 64,000 audio-code tokens. */
     static final int LM_AUDIO_CODE_0 = 261, LM_VOCAB = LM_AUDIO_CODE_0 + 64_000, LM_HIDDEN = 32;

@@ -4,7 +4,7 @@ import java.util.Set;
 
 /** The studio's modes, the engine task each runs, and the fields it shows. */
 public enum Mode {
-    SIMPLE("text2music", Set.of("description", "instrumental", "language", "batch", "seed")),
+    SIMPLE("text2music", Set.of("description", "instrumental", "language", "duration", "batch", "seed", "steps", "shift", "method", "guidance")),
     CUSTOM("text2music", Set.of("caption", "lyrics", "instrumental", "language", "bpm", "key", "timesig", "duration", "ref",
             "batch", "seed", "steps", "shift", "method", "guidance")),
     REMIX("cover", Set.of("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "guidance")),

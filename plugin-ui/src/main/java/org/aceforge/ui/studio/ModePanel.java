@@ -36,10 +36,12 @@ public final class ModePanel extends JPanel {
     final JTextField caption = new JTextField(36);
     final JTextArea lyrics = area(6);
     final JCheckBox instrumental = new JCheckBox();
-    final JComboBox<String> language = new JComboBox<>(new String[]{"unknown", "en", "zh", "ja", "ko", "es", "fr", "de", "it", "pt", "ru"});
+    final JComboBox<String> language = new JComboBox<>(languages());
     final JTextField bpm = new JTextField(5), key = new JTextField(8);
     final JComboBox<String> timesig = new JComboBox<>(new String[]{"", "2", "3", "4", "6"});
     final JSpinner duration = new JSpinner(new SpinnerNumberModel(30.0, 10.0, 600.0, 1.0));
+    /** Duration −1: the LM chooses it (or the reference's random 10–120 s without an LM). */
+    final JCheckBox durationAuto = new JCheckBox();
     final JTextField ref = new JTextField(24);
     final JSpinner batch = new JSpinner(new SpinnerNumberModel(2, 1, 8, 1));
     final JTextField seed = new JTextField("-1", 14);
@@ -73,7 +75,13 @@ public final class ModePanel extends JPanel {
         y = row(y, "bpm", bpm);
         y = row(y, "key", key);
         y = row(y, "timesig", timesig);
-        y = row(y, "duration", duration);
+        JPanel durationRow = new JPanel(new java.awt.BorderLayout(6, 0));
+        durationRow.add(duration, java.awt.BorderLayout.CENTER);
+        durationAuto.setText(I18n.t("field.durationAuto"));
+        durationAuto.setName("durationAuto");
+        durationAuto.addActionListener(e -> { duration.setEnabled(!durationAuto.isSelected()); onChange.run(); });
+        durationRow.add(durationAuto, java.awt.BorderLayout.EAST);
+        y = row(y, "duration", durationRow);
         y = row(y, "ref", ref);
         y = row(y, "repaintMode", repaintMode);
         y = row(y, "strength", strength);
@@ -101,6 +109,13 @@ public final class ModePanel extends JPanel {
         for (JTextArea a : List.of(lyrics, description)) a.getDocument().addDocumentListener(dl);
         for (JSpinner s : List.of(duration, batch, steps, shift, guidance, strength, noise)) s.addChangeListener(e -> onChange.run());
         show(Mode.CUSTOM);
+    }
+
+    /** unknown first, then the common ones, then every other code the engine accepts. */
+    private static String[] languages() {
+        List<String> l = new ArrayList<>(List.of("unknown", "en", "zh", "ja", "ko", "es", "fr", "de", "it", "pt", "ru"));
+        RenderRequest.LANGUAGES.stream().sorted().filter(x -> !l.contains(x)).forEach(l::add);
+        return l.toArray(new String[0]);
     }
 
     private static JTextArea area(int rows) {
@@ -135,9 +150,14 @@ public final class ModePanel extends JPanel {
 
     /** Shows only the fields of a mode. */
     public void show(Mode m) {
+        Mode before = mode;
         mode = m;
         rows.forEach((k, comps) -> { for (JComponent c : comps) c.setVisible(m.fields.contains(k)); });
         if (m == Mode.REMIX) strength.setValue(1.0);
+        if (m != before) {   // Simple lets the LM choose the length by default; Custom starts from a fixed one
+            durationAuto.setSelected(m == Mode.SIMPLE);
+            duration.setEnabled(m != Mode.SIMPLE);
+        }
         if (m == Mode.REPAINT) strength.setValue(0.5);
         revalidate();
         repaint();
@@ -159,7 +179,7 @@ public final class ModePanel extends JPanel {
         v.put("bpm", bpm.getText());
         v.put("key", key.getText());
         v.put("timesig", String.valueOf(timesig.getSelectedItem()));
-        v.put("duration", duration.getValue().toString());
+        v.put("duration", durationAuto.isSelected() ? "-1" : duration.getValue().toString());
         v.put("batch", batch.getValue().toString());
         v.put("steps", steps.getValue().toString());
         v.put("shift", shift.getValue().toString());
@@ -181,7 +201,12 @@ public final class ModePanel extends JPanel {
         if (v.containsKey("bpm")) bpm.setText(v.get("bpm"));
         if (v.containsKey("key")) key.setText(v.get("key"));
         if (v.containsKey("timesig")) timesig.setSelectedItem(v.get("timesig"));
-        num(v, "duration", duration);
+        if (v.containsKey("duration")) {
+            boolean auto = v.get("duration").strip().equals("-1") || v.get("duration").strip().equals("-1.0");
+            durationAuto.setSelected(auto);
+            duration.setEnabled(!auto);
+            if (!auto) num(v, "duration", duration);
+        }
         num(v, "batch", batch);
         num(v, "steps", steps);
         num(v, "shift", shift);
@@ -209,7 +234,7 @@ public final class ModePanel extends JPanel {
      */
     public RenderRequest.Builder request(Path source, List<Region> regions, String variant, Path modelDir) {
         RenderRequest.Builder b = RenderRequest.builder().task(mode.task).variant(variant)
-                .caption(mode == Mode.SIMPLE ? description.getText() : caption.getText())
+                .caption(mode == Mode.SIMPLE ? null : caption.getText())
                 .lyrics(lyrics.getText().isBlank() ? null : lyrics.getText()).instrumental(instrumental.isSelected())
                 .language(String.valueOf(language.getSelectedItem())).batch((Integer) batch.getValue());
         if (modelDir != null) b.modelDir(modelDir);
@@ -217,7 +242,7 @@ public final class ModePanel extends JPanel {
         if (!key.getText().isBlank() && mode.fields.contains("key")) b.key(key.getText().strip());
         String ts = String.valueOf(timesig.getSelectedItem());
         if (!ts.isBlank() && mode.fields.contains("timesig")) b.timeSignature(ts);
-        if (mode.task.equals("text2music")) b.duration((Double) duration.getValue());
+        if (mode.task.equals("text2music")) b.duration(durationAuto.isSelected() ? -1 : (Double) duration.getValue());
         List<Long> seeds = new ArrayList<>();
         for (String s : seed.getText().split(",")) {
             if (s.isBlank()) continue;

@@ -8,6 +8,8 @@ import javax.swing.JDialog;
 import javax.swing.JFileChooser;
 import javax.swing.JLabel;
 import javax.swing.JPanel;
+import javax.swing.JSpinner;
+import javax.swing.SpinnerNumberModel;
 import javax.swing.JTextArea;
 import javax.swing.JTextField;
 import java.awt.BorderLayout;
@@ -35,9 +37,34 @@ final class SettingsDialog extends JDialog {
         variant.setSelectedItem(s.variant);
         JComboBox<String> device = new JComboBox<>(new String[]{"auto", "cpu", "cuda"});
         device.setSelectedItem(s.device);
-        JComboBox<String> lm = new JComboBox<>(new String[]{I18n.t("settings.lmNone")});
-        lm.setEnabled(false);
-        lm.setToolTipText(I18n.t("mode.needsLm"));
+        java.util.List<String> lms = w.installedLms();
+        JComboBox<String> lm = new JComboBox<>();
+        lm.setName("lm");
+        lm.addItem("auto");
+        lms.forEach(lm::addItem);
+        lm.addItem("none");
+        lm.setSelectedItem(s.lm);
+        lm.setRenderer(new javax.swing.DefaultListCellRenderer() {
+            @Override
+            public java.awt.Component getListCellRendererComponent(javax.swing.JList<?> list, Object value, int index, boolean sel, boolean focus) {
+                String text = "auto".equals(value) ? I18n.t(lms.isEmpty() ? "settings.lmNone" : "settings.lmAuto")
+                        : "none".equals(value) ? I18n.t("settings.lmOff") : "acestep-5Hz-lm-" + value;
+                return super.getListCellRendererComponent(list, text, index, sel, focus);
+            }
+        });
+        if (lms.isEmpty()) lm.setToolTipText(I18n.t("mode.needsLm"));
+        JSpinner temperature = new JSpinner(new SpinnerNumberModel(s.lmTemperature, 0.0, 2.0, 0.05));
+        JSpinner cfg = new JSpinner(new SpinnerNumberModel(s.lmCfg, 1.0, 10.0, 0.1));
+        JSpinner topK = new JSpinner(new SpinnerNumberModel(s.lmTopK, 0, 1000, 1));
+        JSpinner topP = new JSpinner(new SpinnerNumberModel(s.lmTopP, 0.01, 1.0, 0.01));
+        JTextField negative = new JTextField(s.lmNegative, 24);
+        JCheckBox cotMetas = new JCheckBox(I18n.t("settings.cotMetas"), s.cotMetas);
+        JCheckBox cotLanguage = new JCheckBox(I18n.t("settings.cotLanguage"), s.cotLanguage);
+        temperature.setName("lmTemperature");
+        cfg.setName("lmCfg");
+        topK.setName("lmTopK");
+        topP.setName("lmTopP");
+        negative.setName("lmNegative");
         JCheckBox offload = new JCheckBox(I18n.t("settings.offload"), s.offload);
         JCheckBox int8 = new JCheckBox(I18n.t("settings.int8"), s.int8);
         int8.setEnabled(false);
@@ -71,6 +98,24 @@ final class SettingsDialog extends JDialog {
         form.add(lora);
         form.add(new JLabel(I18n.t("settings.language")));
         form.add(language);
+        JPanel lmForm = new JPanel(new GridLayout(0, 2, 6, 4));
+        lmForm.setBorder(BorderFactory.createTitledBorder(I18n.t("settings.lmOptions")));
+        lmForm.add(new JLabel(I18n.t("settings.lmTemperature")));
+        lmForm.add(temperature);
+        lmForm.add(new JLabel(I18n.t("settings.lmCfg")));
+        lmForm.add(cfg);
+        lmForm.add(new JLabel(I18n.t("settings.lmTopK")));
+        lmForm.add(topK);
+        lmForm.add(new JLabel(I18n.t("settings.lmTopP")));
+        lmForm.add(topP);
+        lmForm.add(new JLabel(I18n.t("settings.lmNegative")));
+        lmForm.add(negative);
+        lmForm.add(cotMetas);
+        lmForm.add(cotLanguage);
+        for (java.awt.Component c : lmForm.getComponents()) c.setEnabled(!lms.isEmpty());
+        JPanel center = new JPanel(new BorderLayout());
+        center.add(form, BorderLayout.CENTER);
+        center.add(lmForm, BorderLayout.SOUTH);
         JPanel south = new JPanel(new BorderLayout());
         south.add(init, BorderLayout.WEST);
         south.add(new javax.swing.JScrollPane(report), BorderLayout.SOUTH);
@@ -81,6 +126,14 @@ final class SettingsDialog extends JDialog {
             s.variant = String.valueOf(variant.getSelectedItem());
             s.device = String.valueOf(device.getSelectedItem());
             s.offload = offload.isSelected();
+            s.lm = String.valueOf(lm.getSelectedItem());
+            s.lmTemperature = (Double) temperature.getValue();
+            s.lmCfg = (Double) cfg.getValue();
+            s.lmTopK = (Integer) topK.getValue();
+            s.lmTopP = (Double) topP.getValue();
+            s.lmNegative = negative.getText().isBlank() ? "NO USER INPUT" : negative.getText().strip();
+            s.cotMetas = cotMetas.isSelected();
+            s.cotLanguage = cotLanguage.isSelected();
             boolean languageChanged = !s.language.equals(language.getSelectedItem());
             s.language = String.valueOf(language.getSelectedItem());
             w.saveSettings();
@@ -92,7 +145,7 @@ final class SettingsDialog extends JDialog {
         buttons.add(ok);
         buttons.add(cancel);
         south.add(buttons, BorderLayout.EAST);
-        getContentPane().add(form, BorderLayout.CENTER);
+        getContentPane().add(center, BorderLayout.CENTER);
         getContentPane().add(south, BorderLayout.SOUTH);
         pack();
         setLocationRelativeTo(w);

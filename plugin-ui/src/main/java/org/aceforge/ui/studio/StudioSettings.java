@@ -21,10 +21,30 @@ public final class StudioSettings {
     public boolean int8 = false;
     public boolean offload = false;
     public String lastFolder = "";
+    /** 5 Hz LM: "auto" (the preferred installed one), "none", or a size such as "1.7B". */
+    public String lm = "auto";
+    /** Main toggles: the LM plans codes (Think), decodes variants together (ParallelThinking), rewrites the caption. */
+    public boolean think = true, parallelThinking = true, captionRewrite = true;
+    /** LM and CoT options (spec §2.1 defaults). */
+    public double lmTemperature = 0.85, lmCfg = 2.0, lmTopP = 0.9;
+    public int lmTopK = 0;
+    public String lmNegative = "NO USER INPUT";
+    public boolean cotMetas = true, cotLanguage = true;
     public int width = 1280, height = 860;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The LM part of a text2music request, or null when the LM is off or not installed. */
+    public org.aceforge.engine.jobs.LmRequest lmRequest(boolean lmInstalled, String description) {
+        if (!lmInstalled || "none".equals(lm)) return null;
+        org.aceforge.engine.lm.LmOptions o = new org.aceforge.engine.lm.LmOptions(lmTemperature, lmCfg, lmTopK, lmTopP,
+                lmNegative, cotMetas, captionRewrite, cotLanguage);
+        boolean simple = description != null;
+        if (!simple && !think && !cotMetas && !captionRewrite && !cotLanguage) return null;
+        return new org.aceforge.engine.jobs.LmRequest(think || simple, "auto".equals(lm) ? null : lm, o, description,
+                parallelThinking ? org.aceforge.engine.jobs.RenderRequest.MAX_BATCH : 1);
+    }
 
     public static Path folder() {
         String p = System.getProperty("aceforge.config");

@@ -70,6 +70,8 @@ public final class StudioWindow extends JFrame {
     final JProgressBar progress = new JProgressBar(0, 1000);
     final JLabel stage = new JLabel(" "), error = new JLabel(" "), status = new JLabel(" "), queue = new JLabel(" ");
     final JCheckBox autoGen = new JCheckBox();
+    /** Main toggles of the 5 Hz LM (persisted in the settings). */
+    final JCheckBox think = new JCheckBox(), parallelThinking = new JCheckBox(), captionRewrite = new JCheckBox();
     final JComboBox<Presets.Preset> presetBox = new JComboBox<>();
     final JLabel dirty = new JLabel(" ");
     final Presets presets;
@@ -170,6 +172,18 @@ public final class StudioWindow extends JFrame {
         render.setText(I18n.t("render.render"));
         cancel.setText(I18n.t("render.cancel"));
         autoGen.setText(I18n.t("render.autogen"));
+        think.setText(I18n.t("render.think"));
+        parallelThinking.setText(I18n.t("render.parallel"));
+        captionRewrite.setText(I18n.t("render.captionRewrite"));
+        think.setName("think");
+        parallelThinking.setName("parallelThinking");
+        captionRewrite.setName("captionRewrite");
+        think.setSelected(settings.think);
+        parallelThinking.setSelected(settings.parallelThinking);
+        captionRewrite.setSelected(settings.captionRewrite);
+        think.addActionListener(e -> { settings.think = think.isSelected(); saveSettings(); });
+        parallelThinking.addActionListener(e -> { settings.parallelThinking = parallelThinking.isSelected(); saveSettings(); });
+        captionRewrite.addActionListener(e -> { settings.captionRewrite = captionRewrite.isSelected(); saveSettings(); });
         render.setName("render");
         cancel.setName("cancel");
         JPanel root = new JPanel(new BorderLayout(6, 6));
@@ -218,6 +232,9 @@ public final class StudioWindow extends JFrame {
         buttons.add(render);
         buttons.add(cancel);
         buttons.add(autoGen);
+        buttons.add(think);
+        buttons.add(parallelThinking);
+        buttons.add(captionRewrite);
         buttons.add(queue);
         progress.setStringPainted(true);
         progress.setString(I18n.t("render.idle"));
@@ -317,10 +334,37 @@ public final class StudioWindow extends JFrame {
         error.setText(" ");
     }
 
+    /** The 5 Hz LM sizes in the model folder the renders will use (the demo pack always has one). */
+    List<String> installedLms() {
+        Path root;
+        if (!settings.modelDir.isBlank()) root = Path.of(settings.modelDir);
+        else {
+            Path user = org.aceforge.engine.jobs.ModelLocator.userModels();
+            if (java.nio.file.Files.isDirectory(user) && !new org.aceforge.engine.model.ModelPack(user).installedVariants().isEmpty()) root = user;
+            else if (!org.aceforge.engine.model.DemoPack.isCurrent(org.aceforge.engine.jobs.ModelLocator.demoPackDir()))
+                return org.aceforge.engine.model.DemoPack.LM_SIZES;   // written with its LM on the first render
+            else root = org.aceforge.engine.jobs.ModelLocator.demoPackDir();
+        }
+        return new org.aceforge.engine.model.ModelPack(root).installedLms();
+    }
+
+    /** Whether renders can use the LM: one is installed and the settings do not turn it off. */
+    boolean lmAvailable() {
+        if ("none".equals(settings.lm)) return false;
+        List<String> lms = installedLms();
+        return "auto".equals(settings.lm) ? !lms.isEmpty() : lms.contains(settings.lm);
+    }
+
     /** Modes the model cannot run are disabled, with a tooltip naming the model they need. */
     void applyModelAvailability() {
+        boolean lm = lmAvailable();
+        for (JCheckBox t : List.of(think, parallelThinking, captionRewrite)) {
+            t.setEnabled(lm);
+            t.setToolTipText(lm ? I18n.t(t.getName().equals("think") ? "render.think.tip" : t.getName().equals("parallelThinking")
+                    ? "render.parallel.tip" : "render.captionRewrite.tip") : I18n.t("mode.needsLm"));
+        }
         for (Mode m : Mode.values()) {
-            String why = m.unavailableReason(settings.variant, false);
+            String why = m.unavailableReason(settings.variant, lm);
             JToggleButton b = modeButtons.get(m);
             b.setEnabled(why == null);
             b.setToolTipText(why == null ? I18n.t("mode." + m.key() + ".tip") : why);
@@ -400,13 +444,14 @@ public final class StudioWindow extends JFrame {
     public RenderJob startRender() {
         error.setText(" ");
         Mode m = form.mode();
-        String why = m.unavailableReason(settings.variant, false);
+        String why = m.unavailableReason(settings.variant, lmAvailable());
         if (why != null) { error.setText(why); return null; }
         if (m.needsSource() && source == null) { error.setText(I18n.t("error.needsSource")); return null; }
         RenderRequest request;
         try {
             Path out = renderFolder.resolve("aceforge-" + java.time.LocalDateTime.now().toString().replace(':', '-').replace('.', '-') + ".wav");
             request = form.request(source, timeline.regions(), settings.variant, settings.modelDir.isBlank() ? null : Path.of(settings.modelDir))
+                    .lm(m.task.equals("text2music") ? settings.lmRequest(lmAvailable(), m == Mode.SIMPLE ? form.description.getText() : null) : null)
                     .output(out).build();
             RenderJob job = renders.submit(request, p -> SwingUtilities.invokeLater(() -> showProgress(p)), null);
             jobs.add(job);

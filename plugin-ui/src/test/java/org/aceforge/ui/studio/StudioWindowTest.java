@@ -20,7 +20,6 @@ import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.swing.SwingUtilities;
-import java.awt.GraphicsEnvironment;
 import java.awt.event.MouseEvent;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -36,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The studio under Xvfb: load a file through the drop path, select a region with the mouse, every mode, render on
@@ -70,7 +68,7 @@ class StudioWindowTest {
 
     @BeforeAll
     static void open() throws Exception {
-        assumeFalse(GraphicsEnvironment.isHeadless(), "no display (Xvfb missing)");
+        Display.assumeAvailable();
         ModelLocator.ensureDemoPack();
         service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
         Path renders = Files.createDirectories(tmp.resolve("renders"));
@@ -242,12 +240,13 @@ class StudioWindowTest {
             edt(() -> { w.setTheme(theme); w.form.caption.setText("warm tape-saturated keys"); w.applyModelAvailability(); return null; });
             for (Mode m : Mode.values()) {
                 edt(() -> {
-                    // Base-only modes are shown with the base variant selected; Simple (needs the LM) is shown disabled.
+                    // Base-only modes are shown with the base variant selected.
                     w.settings.variant = m.needsBase() ? "base" : "turbo";
                     w.applyModelAvailability();
                     if (w.modeButtons.get(m).isEnabled()) w.modeButtons.get(m).doClick();
                     else w.form.show(m);
                     if (m == Mode.CUSTOM) w.form.bpm.setText("96");
+                    if (m == Mode.SIMPLE) w.form.description.setText("a slow rainy-night song with brushed drums and a sad piano");
                     w.validate();
                     BufferedImage img = new BufferedImage(w.getContentPane().getWidth(), w.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
                     w.getContentPane().paint(img.getGraphics());
@@ -259,5 +258,118 @@ class StudioWindowTest {
         assertTrue(Files.isRegularFile(out.resolve("studio-dark-custom.png")));
         assertTrue(Files.isRegularFile(out.resolve("studio-light-repaint.png")));
         for (Mode m : Mode.values()) assertTrue(Files.isRegularFile(out.resolve("studio-dark-" + m.key() + ".png")), m.key());
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode sidecar(RenderResult r, int i) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.items().get(i).sidecar().toFile());
+    }
+
+    @Test
+    @Order(7)
+    void simpleModeAndTheLmTogglesDriveTheLm() throws Exception {
+        edt(() -> { w.settings.variant = "turbo"; w.settings.lm = "auto"; w.applyModelAvailability(); return null; });
+        assertTrue(edt(() -> w.modeButtons.get(Mode.SIMPLE).isEnabled()), "the demo pack has an LM: Simple is available");
+        assertTrue(edt(() -> w.think.isEnabled() && w.think.isSelected() && w.captionRewrite.isSelected()), "Think and CaptionRewrite on by default");
+
+        // Simple: a description becomes caption, lyrics, metadata and codes.
+        edt(() -> {
+            w.modeButtons.get(Mode.SIMPLE).doClick();
+            w.form.description.setText("a slow rainy night song");
+            w.form.batch.setValue(1);
+            w.form.seed.setText("11");
+            return null;
+        });
+        assertTrue(edt(() -> w.form.durationAuto.isSelected()), "Simple lets the LM choose the duration by default");
+        edt(() -> { w.form.durationAuto.doClick(); w.form.duration.setValue(10.0); return null; });
+        RenderJob simple = edt(() -> w.startRender());
+        assertNotNull(simple, edt(() -> w.error.getText()));
+        RenderResult r = simple.result().get(600, TimeUnit.SECONDS);
+        var j = sidecar(r, 0);
+        assertEquals("a slow rainy night song", j.path("lm").path("describe").asText());
+        assertFalse(j.path("lyrics").asText().isBlank(), "the LM wrote lyrics");
+        assertEquals(50, j.path("lm").path("code_count").asInt(), "codes for the whole song (10 s)");
+
+        // Custom with Think off and CaptionRewrite off: metadata from the LM, the caption and no codes are the user's.
+        edt(() -> {
+            w.modeButtons.get(Mode.CUSTOM).doClick();
+            w.think.doClick();
+            w.captionRewrite.doClick();
+            w.form.caption.setText("brushed jazz drums");
+            w.form.duration.setValue(10.0);
+            w.form.bpm.setText("");
+            return null;
+        });
+        assertFalse(edt(() -> w.settings.think), "the toggle is saved in the settings");
+        RenderResult custom = edt(() -> w.startRender()).result().get(600, TimeUnit.SECONDS);
+        var c = sidecar(custom, 0);
+        assertEquals("brushed jazz drums", c.path("caption").asText());
+        assertTrue(c.path("lm").path("codes").isMissingNode(), "Think off: no codes");
+        assertTrue(c.path("bpm").asInt() >= 30, "the LM chose the tempo: " + c.path("bpm"));
+        edt(() -> { w.think.doClick(); w.captionRewrite.doClick(); return null; });
+
+        // LM off in the settings: Simple disabled with the reason, toggles disabled, Custom renders without the LM.
+        edt(() -> { w.settings.lm = "none"; w.applyModelAvailability(); return null; });
+        assertFalse(edt(() -> w.modeButtons.get(Mode.SIMPLE).isEnabled()));
+        assertTrue(edt(() -> w.modeButtons.get(Mode.SIMPLE).getToolTipText()).contains("LM"));
+        assertFalse(edt(() -> w.think.isEnabled()));
+        RenderResult plain = edt(() -> w.startRender()).result().get(600, TimeUnit.SECONDS);
+        assertTrue(sidecar(plain, 0).path("lm").isMissingNode(), "no LM section when the LM is off");
+        edt(() -> { w.settings.lm = "auto"; w.applyModelAvailability(); return null; });
+    }
+
+    @Test
+    @Order(8)
+    void settingsDialogOffersTheInstalledLmAndItsOptions() throws Exception {
+        String dir = System.getProperty("aceforge.screenshots");
+        Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
+        Files.createDirectories(out);
+        double[] temperatures = {0.5, 0.7};
+        for (int k = 0; k < 2; k++) {
+            String theme = k == 0 ? "dark" : "light";
+            double before = k == 0 ? 0.85 : temperatures[0], next = temperatures[k];
+            if (k == 1) edt(() -> { w.settings.lmTemperature = 0.85; return null; });
+            SettingsDialog d = edt(() -> { w.setTheme(theme); SettingsDialog x = new SettingsDialog(w); x.setModal(false); x.setVisible(true); return x; });
+            edt(() -> {
+                javax.swing.JComboBox<?> lm = (javax.swing.JComboBox<?>) find(d.getContentPane(), "lm");
+                assertNotNull(lm);
+                assertTrue(lm.isEnabled());
+                List<Object> items = new java.util.ArrayList<>();
+                for (int i = 0; i < lm.getItemCount(); i++) items.add(lm.getItemAt(i));
+                assertEquals(List.of("auto", "0.6B", "none"), items);
+                javax.swing.JSpinner t = (javax.swing.JSpinner) find(d.getContentPane(), "lmTemperature");
+                assertEquals(k == 0 ? before : 0.85, (Double) t.getValue(), 1e-9);
+                if (k == 0) t.setValue(0.85);   // the screenshots show the defaults
+                BufferedImage img = new BufferedImage(d.getContentPane().getWidth(), d.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
+                d.getContentPane().paint(img.getGraphics());
+                ImageIO.write(img, "png", out.resolve("settings-" + theme + ".png").toFile());
+                t.setValue(next);
+                findButtonByText(d.getContentPane(), I18n.t("settings.ok")).doClick();
+                return null;
+            });
+            assertEquals(next, edt(() -> w.settings.lmTemperature), 1e-9, "saved from the dialog");
+        }
+        edt(() -> { w.settings.lmTemperature = 0.85; w.setTheme("dark"); return null; });
+    }
+
+    static java.awt.Component find(java.awt.Container c, String name) {
+        for (java.awt.Component k : c.getComponents()) {
+            if (name.equals(k.getName())) return k;
+            if (k instanceof java.awt.Container cc) {
+                java.awt.Component f = find(cc, name);
+                if (f != null) return f;
+            }
+        }
+        return null;
+    }
+
+    static javax.swing.JButton findButtonByText(java.awt.Container c, String text) {
+        for (java.awt.Component k : c.getComponents()) {
+            if (k instanceof javax.swing.JButton b && text.equals(b.getText())) return b;
+            if (k instanceof java.awt.Container cc) {
+                javax.swing.JButton f = findButtonByText(cc, text);
+                if (f != null) return f;
+            }
+        }
+        return null;
     }
 }

@@ -1,0 +1,101 @@
+package org.aceforge.engine.bench;
+
+import org.aceforge.engine.lm.KvCache;
+import org.aceforge.engine.model.Qwen3Config;
+import org.aceforge.engine.nets.CausalLmGraph;
+import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.runtime.NetSession;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The 5 Hz LM at the real 1.7B geometry (vocab 217,204, hidden 2048, 16/8 heads of 128, MLP 6144) with random fp32
+ * weights: prefill of a 512-token prompt, and one decode step for 1 sequence and for 4 (two variants with their
+ * guidance twins), from which the codes phase of a 30 s song (150 steps) follows. Prints medians; asserts nothing.
+ */
+final class LmBench {
+    private LmBench() {}
+
+    static Qwen3Config config(int layers) {
+        return new Qwen3Config(217_204, 2048, 6144, layers, 16, 8, 128, 1e-6, 1_000_000, true);
+    }
+
+    static void run(int layers, int repeats, PrintStream out) throws Exception {
+        Qwen3Config c = config(layers);
+        RandomWeights w = new RandomWeights();
+        w.add("model.embed_tokens.weight", 0.05, c.vocabSize(), c.hiddenSize());
+        for (int i = 0; i < layers; i++) {
+            String p = "model.layers." + i + ".";
+            w.ones(p + "input_layernorm.weight", c.hiddenSize());
+            w.ones(p + "post_attention_layernorm.weight", c.hiddenSize());
+            w.linear(p + "self_attn.q_proj", 16 * 128, c.hiddenSize(), false);
+            w.linear(p + "self_attn.k_proj", 8 * 128, c.hiddenSize(), false);
+            w.linear(p + "self_attn.v_proj", 8 * 128, c.hiddenSize(), false);
+            w.linear(p + "self_attn.o_proj", c.hiddenSize(), 16 * 128, false);
+            w.ones(p + "self_attn.q_norm.weight", 128);
+            w.ones(p + "self_attn.k_norm.weight", 128);
+            w.linear(p + "mlp.gate_proj", c.intermediateSize(), c.hiddenSize(), false);
+            w.linear(p + "mlp.up_proj", c.intermediateSize(), c.hiddenSize(), false);
+            w.linear(p + "mlp.down_proj", c.hiddenSize(), c.intermediateSize(), false);
+        }
+        w.ones("model.norm.weight", c.hiddenSize());
+        Path dir = Files.createTempDirectory("aceforge-lm-bench");
+        try (BenchLm lm = new BenchLm(c, w, new GraphCache(dir))) {
+            long[] prompt = new java.util.Random(1).longs(512, 0, 151_000).toArray();
+            double prefill = median(repeats, () -> {
+                try (KvCache kv = lm.lm.newCache(1, 1024)) { lm.lm.prefill(kv, 0, prompt); }
+            });
+            double[] decode = new double[2];
+            int[] batches = {1, 4};
+            for (int i = 0; i < 2; i++) {
+                int b = batches[i];
+                try (KvCache kv = lm.lm.newCache(b, 1024)) {
+                    for (int s = 0; s < b; s++) lm.lm.prefill(kv, s, Arrays.copyOf(prompt, 64));
+                    long[] tok = new long[b];
+                    Arrays.fill(tok, 151_700);
+                    decode[i] = median(repeats * 5, () -> lm.lm.decode(kv, tok));
+                }
+            }
+            out.printf("%-16s %d layers, vocab %d: prefill 512 tokens %.2f s (%.0f tokens/s)%n", "LM 1.7B (random)", layers,
+                    c.vocabSize(), prefill, 512 / prefill);
+            out.printf("%-16s decode step: %.0f ms for 1 sequence, %.0f ms for 4 (2 variants + guidance twins)%n", "", decode[0] * 1e3, decode[1] * 1e3);
+            out.printf("%-16s codes of a 30 s song (150 steps, 2 variants, CFG): ≈ %.0f s%n", "", 150 * decode[1] + prefill);
+            if (layers < 28) out.printf("                 (full model = 28 layers: scale by about %.2f)%n", 28.0 / layers);
+        } finally {
+            org.aceforge.engine.io.Folders.deleteRecursively(dir);
+        }
+    }
+
+    /** The network alone (no tokenizer): the benchmark feeds token ids. */
+    private static final class BenchLm implements AutoCloseable {
+        final org.aceforge.engine.lm.CausalLm lm;
+
+        BenchLm(Qwen3Config c, RandomWeights w, GraphCache cache) throws Exception {
+            lm = org.aceforge.engine.lm.CausalLm.forNetwork(c, w.source(), cache);
+        }
+
+        @Override
+        public void close() {
+            lm.close();
+        }
+    }
+
+    interface Run {
+        void run() throws Exception;
+    }
+
+    static double median(int repeats, Run r) throws Exception {
+        r.run();
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[repeats / 2];
+    }
+}
