@@ -43,38 +43,47 @@ final class LmBench {
         }
         w.ones("model.norm.weight", c.hiddenSize());
         Path dir = Files.createTempDirectory("aceforge-lm-bench");
-        try (BenchLm lm = new BenchLm(c, w, new GraphCache(dir))) {
-            long[] prompt = new java.util.Random(1).longs(512, 0, 151_000).toArray();
-            double prefill = median(repeats, () -> {
-                try (KvCache kv = lm.lm.newCache(1, 1024)) { lm.lm.prefill(kv, 0, prompt); }
-            });
-            double[] decode = new double[2];
-            int[] batches = {1, 4};
-            for (int i = 0; i < 2; i++) {
-                int b = batches[i];
-                try (KvCache kv = lm.lm.newCache(b, 1024)) {
-                    for (int s = 0; s < b; s++) lm.lm.prefill(kv, s, Arrays.copyOf(prompt, 64));
-                    long[] tok = new long[b];
-                    Arrays.fill(tok, 151_700);
-                    decode[i] = median(repeats * 5, () -> lm.lm.decode(kv, tok));
+        try {
+            for (boolean int8 : new boolean[]{false, true}) {
+                try (BenchLm lm = new BenchLm(c, w, new GraphCache(dir), int8)) {
+                    measure(lm.lm, c, layers, repeats, int8 ? "LM 1.7B int8" : "LM 1.7B fp32", out);
                 }
             }
-            out.printf("%-16s %d layers, vocab %d: prefill 512 tokens %.2f s (%.0f tokens/s)%n", "LM 1.7B (random)", layers,
-                    c.vocabSize(), prefill, 512 / prefill);
-            out.printf("%-16s decode step: %.0f ms for 1 sequence, %.0f ms for 4 (2 variants + guidance twins)%n", "", decode[0] * 1e3, decode[1] * 1e3);
-            out.printf("%-16s codes of a 30 s song (150 steps, 2 variants, CFG): ≈ %.0f s%n", "", 150 * decode[1] + prefill);
             if (layers < 28) out.printf("                 (full model = 28 layers: scale by about %.2f)%n", 28.0 / layers);
         } finally {
             org.aceforge.engine.io.Folders.deleteRecursively(dir);
         }
     }
 
+    private static void measure(org.aceforge.engine.lm.CausalLm lm, Qwen3Config c, int layers, int repeats, String label,
+                                PrintStream out) throws Exception {
+        long[] prompt = new java.util.Random(1).longs(512, 0, 151_000).toArray();
+        double prefill = median(repeats, () -> {
+            try (KvCache kv = lm.newCache(1, 1024)) { lm.prefill(kv, 0, prompt); }
+        });
+        double[] decode = new double[2];
+        int[] batches = {1, 4};
+        for (int i = 0; i < 2; i++) {
+            int b = batches[i];
+            try (KvCache kv = lm.newCache(b, 1024)) {
+                for (int s = 0; s < b; s++) lm.prefill(kv, s, Arrays.copyOf(prompt, 64));
+                long[] tok = new long[b];
+                Arrays.fill(tok, 151_700);
+                decode[i] = median(repeats * 5, () -> lm.decode(kv, tok));
+            }
+        }
+        out.printf("%-16s %d layers, vocab %d: prefill 512 tokens %.2f s (%.0f tokens/s)%n", label, layers, c.vocabSize(),
+                prefill, 512 / prefill);
+        out.printf("%-16s decode step: %.0f ms for 1 sequence, %.0f ms for 4 (2 variants + guidance twins)%n", "", decode[0] * 1e3, decode[1] * 1e3);
+        out.printf("%-16s codes of a 30 s song (150 steps, 2 variants, CFG): ≈ %.0f s%n", "", 150 * decode[1] + prefill);
+    }
+
     /** The network alone (no tokenizer): the benchmark feeds token ids. */
     private static final class BenchLm implements AutoCloseable {
         final org.aceforge.engine.lm.CausalLm lm;
 
-        BenchLm(Qwen3Config c, RandomWeights w, GraphCache cache) throws Exception {
-            lm = org.aceforge.engine.lm.CausalLm.forNetwork(c, w.source(), cache);
+        BenchLm(Qwen3Config c, RandomWeights w, GraphCache cache, boolean int8) throws Exception {
+            lm = org.aceforge.engine.lm.CausalLm.forNetwork(c, w.source(), cache, int8);
         }
 
         @Override

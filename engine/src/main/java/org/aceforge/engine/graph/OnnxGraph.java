@@ -74,6 +74,14 @@ public final class OnnxGraph {
     public V weight(TensorData t) {
         V cached = weightValues.get(t.name());
         if (cached != null) return cached;
+        declareExternal(t);
+        V v = new V(t.name());
+        if (t.dtype() != DType.F32) v = cast(v, DType.F32);
+        weightValues.put(t.name(), v);
+        return v;
+    }
+
+    private void declareExternal(TensorData t) {
         TensorProto.Builder tp = TensorProto.newBuilder().setName(t.name()).setDataType(t.dtype().onnxCode)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue("checkpoint.weights"))
@@ -83,10 +91,6 @@ public final class OnnxGraph {
         for (long d : t.shape()) tp.addDims(d);
         graph.addInitializer(tp);
         externalWeights.put(t.name(), t);
-        V v = new V(t.name());
-        if (t.dtype() != DType.F32) v = cast(v, DType.F32);
-        weightValues.put(t.name(), v);
-        return v;
     }
 
     /** An inline float32 constant (small tensors computed by the builder). */
@@ -242,10 +246,35 @@ public final class OnnxGraph {
         return op("RMSNormalization", new Attr[]{Attr.i("axis", -1), Attr.f("epsilon", eps)}, x, weight);
     }
 
+    private Int8Weights int8;
+
+    /** From now on, Linear layers wide enough use int8 weights through MatMulNBits (null: fp32). */
+    public OnnxGraph int8(Int8Weights weights) {
+        this.int8 = weights;
+        return this;
+    }
+
     /** y = x·Wᵀ (+ b) for a PyTorch Linear weight [out, in]. */
     public V linear(V x, TensorData w, TensorData bias) {
+        if (int8 != null && Int8Weights.eligible(w)) {
+            Attr[] a = {Attr.i("K", w.shape()[1]), Attr.i("N", w.shape()[0]), Attr.i("bits", 8),
+                    Attr.i("block_size", Int8Weights.BLOCK), Attr.i("accuracy_level", 4)};
+            V y = msOpN("MatMulNBits", 1, a, x, rawWeight(int8.quantized(w)), rawWeight(int8.scales(w)))[0];
+            return bias == null ? y : add(y, weight(bias));
+        }
         V y = matMul(x, transpose(weight(w), 1, 0));
         return bias == null ? y : add(y, weight(bias));
+    }
+
+    /** A tensor used in its stored type (no cast to float32), e.g. int8 weights. */
+    public V rawWeight(TensorData t) {
+        if (t.dtype() == DType.F32) return weight(t);
+        V cached = weightValues.get(t.name() + "#raw");
+        if (cached != null) return cached;
+        declareExternal(t);
+        V v = new V(t.name());
+        weightValues.put(t.name() + "#raw", v);
+        return v;
     }
 
     // ---------- serialisation ----------

@@ -12,6 +12,7 @@ import java.util.Set;
  *
  * @param seeds one per batch item or fewer; −1 draws a random seed; missing items continue from the last seed + 1
  * @param lm    what the 5 Hz LM does before the DiT (null: no LM)
+ * @param int8  the DiT (and the LM) run on int8 weights: faster on CPU, slightly different audio
  */
 public record RenderRequest(
         String task, String caption, String lyrics, boolean instrumental, String language,
@@ -21,7 +22,7 @@ public record RenderRequest(
         Double guidance, boolean adg, double cfgStart, double cfgEnd,
         Path modelDir, String variant, Path output,
         Path source, List<double[]> ranges, String track, List<String> tracks, Double strength, Double noiseStrength,
-        Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm) {
+        Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm, boolean int8) {
 
     public static final Set<String> TASKS = Set.of("text2music", "repaint", "cover", "extract", "lego", "complete");
     public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
@@ -103,7 +104,7 @@ public record RenderRequest(
     public RenderRequest withOutput(Path out) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, out, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8);
     }
 
     /** The same request with every seed fixed (drawn ones included), so all stages use the same seeds. */
@@ -112,7 +113,7 @@ public record RenderRequest(
         for (long s : drawn) fixed.add(s);
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 List.copyOf(fixed), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8);
     }
 
     /** The same request with what the LM decided filled in (text2music). */
@@ -120,7 +121,7 @@ public record RenderRequest(
                                      double duration, String language) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8);
     }
 
     /** Mutable assembly of a request (CLI, UI). */
@@ -141,6 +142,7 @@ public record RenderRequest(
         private boolean regionOnly;
         private double handles = 0;
         private LmRequest lm;
+        private boolean int8;
 
         public Builder task(String v) { task = v; return this; }
         public Builder caption(String v) { caption = v; return this; }
@@ -175,12 +177,13 @@ public record RenderRequest(
         public Builder regionOnly(boolean v) { regionOnly = v; return this; }
         public Builder handles(double v) { handles = v; return this; }
         public Builder lm(LmRequest v) { lm = v; return this; }
+        public Builder int8(boolean v) { int8 = v; return this; }
 
         public RenderRequest build() {
             return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
                     batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
                     modelDir, variant, output, source, List.copyOf(ranges), track, List.copyOf(tracks), strength,
-                    noiseStrength, reference, repaintMode, regionOnly, handles, lm);
+                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8);
         }
     }
 }

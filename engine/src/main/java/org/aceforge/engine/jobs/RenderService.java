@@ -102,13 +102,13 @@ public final class RenderService implements AutoCloseable {
         progress.onProgress(new Progress(Progress.Stage.LOADING, 0, "opening models"));
         ModelPack pack = r.modelDir() != null ? new ModelPack(r.modelDir()) : ModelLocator.defaultPack();
         ModelPack.Variant variant = ModelPack.Variant.parse(r.variant() == null ? "turbo" : r.variant());
-        ModelSet models = models(pack, variant);
+        ModelSet models = models(pack, variant, r.int8());
         cancel.check();
         LmStage.Outcome planned = null;
         if (r.lm() != null) {
             long[] seeds = seeds(r.seeds(), r.batch());
             progress.onProgress(new Progress(Progress.Stage.LOADING, 0.5, "opening the 5 Hz LM"));
-            LmPlanner planner = planner(pack, r.lm().model());
+            LmPlanner planner = planner(pack, r.lm().model(), r.int8());
             planned = LmStage.run(r.withSeeds(seeds), seeds, planner, progress, cancel);
             r = planned.planned();
         }
@@ -156,7 +156,7 @@ public final class RenderService implements AutoCloseable {
                 var node = Sidecar.build(r, plan, i, pack.root().toString(), models.dit().folder().getFileName().toString(),
                         pack.isDemo(), a.getFileName().toString());
                 if (edited != null) Sidecar.addEdit(node, edited);
-                if (planned != null) Sidecar.addLm(node, job.request(), planned, i, lmFolder);
+                if (planned != null) Sidecar.addLm(node, job.request(), planned, i, lm.folder().toString());
                 Sidecar.write(s, node);
                 written.add(s);
                 items.add(new RenderResult.Item(a, s, plan.seeds()[i], Math.round(audio.get(i).length / 2.0 / 48000 * 1000) / 1000.0));
@@ -171,26 +171,27 @@ public final class RenderService implements AutoCloseable {
     }
 
     /** The LM stays open between renders for the same folder (its session and tokenizer take seconds to open). */
-    private synchronized LmPlanner planner(ModelPack pack, String name) {
+    private synchronized LmPlanner planner(ModelPack pack, String name, boolean int8) {
         java.nio.file.Path folder = pack.lm(name).toAbsolutePath();
-        if (!folder.toString().equals(lmFolder)) {
+        String key = folder + (int8 ? "#int8" : "");
+        if (!key.equals(lmFolder)) {
             if (lm != null) lm.close();
             lm = null;
             lmFolder = null;
-            lm = new CausalLm(folder, cache);
-            lmFolder = folder.toString();
+            lm = new CausalLm(folder, cache, int8);
+            lmFolder = key;
             lmPlanner = new LmPlanner(lm, RenderRequest.LANGUAGES, (int) RenderRequest.MAX_DURATION);
         }
         return lmPlanner;
     }
 
-    private synchronized ModelSet models(ModelPack pack, ModelPack.Variant v) {
-        String key = pack.root().toAbsolutePath() + "#" + v;
+    private synchronized ModelSet models(ModelPack pack, ModelPack.Variant v, boolean int8) {
+        String key = pack.root().toAbsolutePath() + "#" + v + (int8 ? "#int8" : "");
         if (!key.equals(loadedKey)) {
             if (loaded != null) loaded.close();
             loaded = null;
             loadedKey = null;
-            loaded = new ModelSet(pack, v, cache);
+            loaded = new ModelSet(pack, v, cache, int8);
             loadedKey = key;
         }
         return loaded;

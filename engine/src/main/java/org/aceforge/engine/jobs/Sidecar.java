@@ -58,6 +58,7 @@ public final class Sidecar {
         model.put("dit", ditFolder);
         model.put("variant", r.variant() == null ? "turbo" : r.variant());
         model.put("demo_pack", demo);
+        model.put("int8", r.int8());
         if (r.hasSource()) {
             ObjectNode e = n.putObject("edit");
             e.put("source", r.source().toAbsolutePath().toString());

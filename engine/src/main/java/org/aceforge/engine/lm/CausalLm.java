@@ -32,6 +32,11 @@ public final class CausalLm implements AutoCloseable {
     private final LazySession session;
 
     public CausalLm(Path folder, GraphCache cache) {
+        this(folder, cache, false);
+    }
+
+    /** With {@code int8}, every Linear layer and the output projection run on int8 weights (about 4× less to read a step). */
+    public CausalLm(Path folder, GraphCache cache, boolean int8) {
         this.folder = folder;
         if (!Files.isRegularFile(folder.resolve("config.json")))
             throw new ModelFolderException(folder + ": not a 5 Hz LM folder (no config.json)");
@@ -46,20 +51,25 @@ public final class CausalLm implements AutoCloseable {
         // Without tokenizer.json the network still runs on token ids (the reference fixtures); generation needs it.
         Path tok = folder.resolve("tokenizer.json");
         tokenizer = Files.isRegularFile(tok) ? new LmTokenizer(tok, config.vocabSize()) : null;
-        session = new LazySession(CausalLmGraph.NAME, Checkpoint.configText(folder), weights, cache,
+        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(weights) : null;
+        session = int8 ? new LazySession(CausalLmGraph.NAME + "-int8", Checkpoint.configText(folder), q, cache,
+                () -> CausalLmGraph.build(config, weights, q))
+                : new LazySession(CausalLmGraph.NAME, Checkpoint.configText(folder), weights, cache,
                 () -> CausalLmGraph.build(config, weights));
     }
 
-    private CausalLm(Qwen3Config config, WeightSource weights, GraphCache cache) {
+    private CausalLm(Qwen3Config config, WeightSource weights, GraphCache cache, boolean int8) {
         this.folder = null;
         this.config = config;
         this.tokenizer = null;
-        this.session = new LazySession(CausalLmGraph.NAME, config.toString(), weights, cache, () -> CausalLmGraph.build(config, weights));
+        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(weights) : null;
+        this.session = new LazySession(CausalLmGraph.NAME + (int8 ? "-int8" : ""), config.toString(), int8 ? q : weights, cache,
+                () -> CausalLmGraph.build(config, weights, q));
     }
 
     /** The network on weights in memory, without a folder or tokenizer (benchmarks). */
-    public static CausalLm forNetwork(Qwen3Config config, WeightSource weights, GraphCache cache) {
-        return new CausalLm(config, weights, cache);
+    public static CausalLm forNetwork(Qwen3Config config, WeightSource weights, GraphCache cache, boolean int8) {
+        return new CausalLm(config, weights, cache, int8);
     }
 
     public Path folder() { return folder; }

@@ -32,9 +32,14 @@ public final class CausalLmGraph {
 
     /** weights: a Qwen3ForCausalLM checkpoint, with or without the {@code model.} prefix. */
     public static OnnxGraph build(Qwen3Config c, WeightSource all) {
+        return build(c, all, null);
+    }
+
+    /** With {@code int8} non-null, every Linear layer and the output projection run on int8 weights. */
+    public static OnnxGraph build(Qwen3Config c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8) {
         WeightSource w = TextEncoderGraph.prefixless(all);
         AttentionShape a = c.attention();
-        OnnxGraph g = new OnnxGraph(NAME);
+        OnnxGraph g = new OnnxGraph(NAME).int8(int8);
         V ids = g.input("input_ids", DType.I64, "batch", "tokens");
         V positions = g.input("logit_positions", DType.I64, "outputs");
         V seqlens = g.input("seqlens_k", DType.I32, "batch");
@@ -61,9 +66,10 @@ public final class CausalLmGraph {
         }
         h = Transformer.rmsNorm(g, w, "norm", g.gather(h, positions, 1), a.eps());
         // Gemm with transB reads the [vocab, hidden] table as stored: with tied embeddings no transposed copy is made.
-        V head = g.weight(c.tieWordEmbeddings() || !all.has("lm_head.weight") ? w.get("embed_tokens.weight") : all.get("lm_head.weight"));
+        var headWeight = c.tieWordEmbeddings() || !all.has("lm_head.weight") ? w.get("embed_tokens.weight") : all.get("lm_head.weight");
         V flat = g.reshape(h, -1, c.hiddenSize());
-        V logits = g.op("Gemm", new Attr[]{Attr.i("transB", 1)}, flat, head);
+        V logits = int8 != null ? g.linear(flat, headWeight, null)
+                : g.op("Gemm", new Attr[]{Attr.i("transB", 1)}, flat, g.weight(headWeight));
         V shape = g.concat(0, g.dim(h, 0), g.dim(h, 1), g.longs(-1));
         g.output(g.reshape(logits, shape), "logits", DType.F32, "batch", "outputs", (long) c.vocabSize());
         return g;

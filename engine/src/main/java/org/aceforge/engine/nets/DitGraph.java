@@ -21,8 +21,13 @@ public final class DitGraph {
     private DitGraph() {}
 
     public static OnnxGraph build(AceStepConfig c, WeightSource all) {
+        return build(c, all, null);
+    }
+
+    /** With {@code int8} non-null, the transformer's Linear layers run on int8 weights (DynamicQuantizeMatMul). */
+    public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8) {
         WeightSource w = all.sub("decoder.");
-        OnnxGraph g = new OnnxGraph(NAME);
+        OnnxGraph g = new OnnxGraph(NAME).int8(int8);
         int C = c.latentChannels(), H = c.hiddenSize(), P = c.patchSize();
         V xt = g.input("hidden_states", DType.F32, "batch", "frames", (long) C);
         V ctx = g.input("context_latents", DType.F32, "batch", "frames", (long) (c.inChannels() - C));

@@ -30,9 +30,16 @@ public final class DitModel implements AutoCloseable {
     private final Tensor3 silence;
     private final float[] nullEmbedding;
     private final LazySession dit, encoder, tokenizer, detokenizer;
+    private final boolean int8;
 
     public DitModel(Path folder, GraphCache cache) {
+        this(folder, cache, false);
+    }
+
+    /** With {@code int8}, the DiT's Linear layers run on int8 weights quantized when its session opens. */
+    public DitModel(Path folder, GraphCache cache, boolean int8) {
         this.folder = folder;
+        this.int8 = int8;
         try {
             this.config = AceStepConfig.read(folder.resolve("config.json"));
         } catch (IOException | IllegalArgumentException e) {
@@ -42,7 +49,9 @@ public final class DitModel implements AutoCloseable {
         this.silence = readSilence(folder, config.latentChannels());
         this.nullEmbedding = weights.has("null_condition_emb") ? weights.floats("null_condition_emb") : null;
         String cfg = Checkpoint.configText(folder);
-        dit = new LazySession(DitGraph.NAME, cfg, weights, cache, () -> DitGraph.build(config, weights));
+        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(weights) : null;
+        dit = int8 ? new LazySession(DitGraph.NAME + "-int8", cfg, q, cache, () -> DitGraph.build(config, weights, q))
+                : new LazySession(DitGraph.NAME, cfg, weights, cache, () -> DitGraph.build(config, weights));
         encoder = new LazySession(ConditionEncoderGraph.NAME, cfg, weights, cache, () -> ConditionEncoderGraph.build(config, weights));
         tokenizer = new LazySession(AudioTokenizerGraph.NAME, cfg, weights, cache, () -> AudioTokenizerGraph.build(config, weights));
         detokenizer = new LazySession(AudioDetokenizerGraph.NAME, cfg, weights, cache, () -> AudioDetokenizerGraph.build(config, weights));
@@ -67,6 +76,7 @@ public final class DitModel implements AutoCloseable {
 
     public AceStepConfig config() { return config; }
     public Path folder() { return folder; }
+    public boolean int8() { return int8; }
     public WeightSource weights() { return weights; }
     public float[] nullEmbedding() { return nullEmbedding; }
 

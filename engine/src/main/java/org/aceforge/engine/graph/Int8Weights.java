@@ -1,0 +1,120 @@
+package org.aceforge.engine.graph;
+
+import org.aceforge.engine.io.DType;
+import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.io.WeightSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * INT8 weights for ONNX Runtime's {@code MatMulNBits} (bits 8, blocks of 128 along the input, accuracy level 4): a
+ * Linear weight W [out, in] is stored row by row as uint8 q + 128 with one scale per block of 128 inputs
+ * (max |w| / 127, symmetric), zero-padded to whole blocks. Per-block scales keep the error at about 8e-3 per matmul,
+ * at about 2× the fp32 speed at the DiT's shapes and 8–10× at one token (LM decode) on this CPU (ORT-OPS §5).
+ * ({@code DynamicQuantizeMatMul} with per-column scales is faster at M = 750 but its per-tensor activation
+ * quantization gave 6–8 % error through two layers here.)
+ * <p>
+ * As a weight source it holds the checkpoint's tensors plus the derived {@code NAME:int8} and {@code NAME:int8_scale}
+ * tensors, computed on first use (a cached graph asks for them by name when its session opens).
+ */
+public final class Int8Weights implements WeightSource {
+    public static final String SUFFIX = ":int8", SCALE_SUFFIX = ":int8_scale";
+    /** Narrow layers gain nothing and lose precision: only matmuls with at least this many inputs are quantized. */
+    public static final int MIN_INPUTS = 128;
+    public static final int BLOCK = 128;
+    private final WeightSource base;
+    private final Map<String, TensorData> derived = new ConcurrentHashMap<>();
+
+    public Int8Weights(WeightSource base) {
+        this.base = base;
+    }
+
+    @Override
+    public Map<String, TensorData> tensors() {
+        return base.tensors();
+    }
+
+    @Override
+    public boolean has(String name) {
+        return base.has(name) || derivedBase(name) != null && base.has(derivedBase(name));
+    }
+
+    @Override
+    public TensorData get(String name) {
+        String b = derivedBase(name);
+        if (b == null) return base.get(name);
+        quantize(base.get(b));
+        return derived.get(name);
+    }
+
+    private static String derivedBase(String name) {
+        if (name.endsWith(SCALE_SUFFIX)) return name.substring(0, name.length() - SCALE_SUFFIX.length());
+        if (name.endsWith(SUFFIX)) return name.substring(0, name.length() - SUFFIX.length());
+        return null;
+    }
+
+    /** Whether a Linear weight is worth quantizing. */
+    public static boolean eligible(TensorData w) {
+        return w.shape().length == 2 && w.shape()[1] >= MIN_INPUTS;
+    }
+
+    /** The uint8 [out, blocks, 128] matrix of a Linear weight [out, in]. */
+    public TensorData quantized(TensorData w) {
+        quantize(w);
+        return derived.get(w.name() + SUFFIX);
+    }
+
+    /** The per-block scales [out · blocks]. */
+    public TensorData scales(TensorData w) {
+        quantize(w);
+        return derived.get(w.name() + SCALE_SUFFIX);
+    }
+
+    public static int blocks(TensorData w) {
+        return (int) ((w.shape()[1] + BLOCK - 1) / BLOCK);
+    }
+
+    private synchronized void quantize(TensorData w) {
+        if (derived.containsKey(w.name() + SUFFIX)) return;
+        int out = (int) w.shape()[0], in = (int) w.shape()[1], blocks = blocks(w);
+        ByteBuffer q = ByteBuffer.allocateDirect(Math.multiplyExact(out, blocks * BLOCK)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] scale = new float[out * blocks];
+        float[] row = new float[in];
+        for (int n = 0; n < out; n++) {
+            rowOf(w, n, in, row);
+            for (int b = 0; b < blocks; b++) {
+                int from = b * BLOCK, to = Math.min(in, from + BLOCK);
+                float max = 0;
+                for (int k = from; k < to; k++) max = Math.max(max, Math.abs(row[k]));
+                float s = max == 0 ? 1f : max / 127f, inv = 1f / s;
+                scale[n * blocks + b] = s;
+                int at = (n * blocks + b) * BLOCK;
+                for (int k = 0; k < BLOCK; k++) {
+                    int v = from + k < to ? Math.max(-127, Math.min(127, Math.round(row[from + k] * inv))) : 0;
+                    q.put(at + k, (byte) (v + 128));
+                }
+            }
+        }
+        derived.put(w.name() + SCALE_SUFFIX, TensorData.ofFloats(w.name() + SCALE_SUFFIX, scale, (long) out * blocks));
+        derived.put(w.name() + SUFFIX, new TensorData(w.name() + SUFFIX, DType.U8, new long[]{out, blocks, BLOCK}, q));
+    }
+
+    /** Row n of a [out, in] weight in any stored float type, as float32. */
+    private static void rowOf(TensorData w, int n, int in, float[] row) {
+        int size = w.dtype().byteSize;
+        ByteBuffer b = w.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int base = n * in * size;
+        for (int k = 0; k < in; k++) {
+            int at = base + k * size;
+            row[k] = switch (w.dtype()) {
+                case F32 -> b.getFloat(at);
+                case F16 -> DType.halfToFloat(b.getShort(at));
+                case BF16 -> DType.bf16ToFloat(b.getShort(at));
+                default -> throw new IllegalArgumentException(w.name() + ": cannot quantize " + w.dtype());
+            };
+        }
+    }
+}
