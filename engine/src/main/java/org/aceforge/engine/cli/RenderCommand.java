@@ -74,6 +74,10 @@ public final class RenderCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--int8", description = "Run the DiT and the LM on int8 weights (faster on CPU; slightly different audio).")
     boolean int8;
+    @Option(names = "--lora", description = "A PEFT LoRA adapter folder for the DiT (adapter_config.json + adapter_model.safetensors).")
+    Path lora;
+    @Option(names = "--lora-scale", defaultValue = "1.0", description = "Strength of the LoRA, 0–4 (1 = as trained).")
+    double loraScale;
     @Option(names = "--dump", description = "Write intermediate tensors (.npy) to this folder.")
     Path dump;
     @Option(names = "--src", description = "Source audio for repaint, cover, extract, lego, complete (WAV, AIFF, FLAC, MP3, Opus, Vorbis).")
@@ -147,7 +151,7 @@ public final class RenderCommand implements Callable<Integer> {
         RenderRequest.Builder b = RenderRequest.builder().task(task).caption(caption).lyrics(lyricText)
                 .instrumental(instrumental).language(language).bpm(bpm).key(key).timeSignature(timesig)
                 .duration(duration).batch(batch).seeds(seeds).steps(steps).shift(shift).method(method)
-                .guidance(guidance).adg(adg).modelDir(model).variant(variant).output(out).int8(int8);
+                .guidance(guidance).adg(adg).modelDir(model).variant(variant).output(out).int8(int8).lora(lora, loraScale);
         if (timesteps != null) b.timesteps(parseList("--timesteps", timesteps));
         b.source(src).track(track).tracks(tracks).strength(strength).noiseStrength(noiseStrength).reference(ref)
                 .repaintMode(repaintMode).regionOnly(regionOnly).handles(handles);

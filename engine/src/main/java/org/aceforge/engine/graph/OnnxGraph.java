@@ -254,8 +254,26 @@ public final class OnnxGraph {
         return this;
     }
 
-    /** y = x·Wᵀ (+ b) for a PyTorch Linear weight [out, in]. */
+    private org.aceforge.engine.model.LoraAdapter lora;
+    private double loraScale;
+
+    /** From now on, Linear layers the adapter names get its low-rank update, scaled by (alpha / r) · scale. */
+    public OnnxGraph lora(org.aceforge.engine.model.LoraAdapter adapter, double scale) {
+        this.lora = adapter;
+        this.loraScale = adapter == null ? 0 : adapter.alphaOverR() * scale;
+        return this;
+    }
+
+    /** y = x·Wᵀ (+ b) for a PyTorch Linear weight [out, in], plus a LoRA branch s·(x·Aᵀ)·Bᵀ where one applies. */
     public V linear(V x, TensorData w, TensorData bias) {
+        V y = baseLinear(x, w, bias);
+        var pair = lora == null ? null : lora.pair(w.name());
+        if (pair == null) return y;
+        V low = matMul(matMul(x, transpose(weight(pair.a()), 1, 0)), transpose(weight(pair.b()), 1, 0));
+        return add(y, mul(low, scalar(loraScale)));
+    }
+
+    private V baseLinear(V x, TensorData w, TensorData bias) {
         if (int8 != null && Int8Weights.eligible(w)) {
             Attr[] a = {Attr.i("K", w.shape()[1]), Attr.i("N", w.shape()[0]), Attr.i("bits", 8),
                     Attr.i("block_size", Int8Weights.BLOCK), Attr.i("accuracy_level", 4)};

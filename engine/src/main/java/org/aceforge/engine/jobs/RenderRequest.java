@@ -13,6 +13,7 @@ import java.util.Set;
  * @param seeds one per batch item or fewer; −1 draws a random seed; missing items continue from the last seed + 1
  * @param lm    what the 5 Hz LM does before the DiT (null: no LM)
  * @param int8  the DiT (and the LM) run on int8 weights: faster on CPU, slightly different audio
+ * @param lora  a PEFT LoRA adapter folder for the DiT (null: none), applied at {@code loraScale}
  */
 public record RenderRequest(
         String task, String caption, String lyrics, boolean instrumental, String language,
@@ -22,10 +23,16 @@ public record RenderRequest(
         Double guidance, boolean adg, double cfgStart, double cfgEnd,
         Path modelDir, String variant, Path output,
         Path source, List<double[]> ranges, String track, List<String> tracks, Double strength, Double noiseStrength,
-        Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm, boolean int8) {
+        Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm, boolean int8,
+        Path lora, double loraScale) {
 
     public static final Set<String> TASKS = Set.of("text2music", "repaint", "cover", "extract", "lego", "complete");
     public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
+
+    /** How the DiT runs for this request. */
+    public org.aceforge.engine.pipeline.DitOptions ditOptions() {
+        return new org.aceforge.engine.pipeline.DitOptions(int8, lora, loraScale);
+    }
 
     /** Tasks that edit a source file. */
     public boolean hasSource() {
@@ -78,6 +85,9 @@ public record RenderRequest(
         if (variant != null && !Set.of("turbo", "sft", "base").contains(variant))
             throw new BadRequestException("--variant " + variant + " is unknown: use turbo, sft or base");
         if (output == null) throw new BadRequestException("--out is required");
+        if (!(loraScale >= 0 && loraScale <= 4)) throw new BadRequestException("--lora-scale " + loraScale + " is out of range: use 0 to 4");
+        if (lora != null && !java.nio.file.Files.isDirectory(lora))
+            throw new BadRequestException("--lora " + lora + " is not a folder (expected a PEFT adapter folder with adapter_config.json)");
         return this;
     }
 
@@ -104,7 +114,7 @@ public record RenderRequest(
     public RenderRequest withOutput(Path out) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, out, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale);
     }
 
     /** The same request with every seed fixed (drawn ones included), so all stages use the same seeds. */
@@ -113,7 +123,7 @@ public record RenderRequest(
         for (long s : drawn) fixed.add(s);
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 List.copyOf(fixed), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale);
     }
 
     /** The same request with what the LM decided filled in (text2music). */
@@ -121,7 +131,7 @@ public record RenderRequest(
                                      double duration, String language) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale);
     }
 
     /** Mutable assembly of a request (CLI, UI). */
@@ -143,6 +153,8 @@ public record RenderRequest(
         private double handles = 0;
         private LmRequest lm;
         private boolean int8;
+        private Path lora;
+        private double loraScale = 1.0;
 
         public Builder task(String v) { task = v; return this; }
         public Builder caption(String v) { caption = v; return this; }
@@ -178,12 +190,13 @@ public record RenderRequest(
         public Builder handles(double v) { handles = v; return this; }
         public Builder lm(LmRequest v) { lm = v; return this; }
         public Builder int8(boolean v) { int8 = v; return this; }
+        public Builder lora(Path v, double scale) { lora = v; loraScale = scale; return this; }
 
         public RenderRequest build() {
             return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
                     batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
                     modelDir, variant, output, source, List.copyOf(ranges), track, List.copyOf(tracks), strength,
-                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8);
+                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale);
         }
     }
 }

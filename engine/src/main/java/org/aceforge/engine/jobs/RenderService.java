@@ -69,6 +69,13 @@ public final class RenderService implements AutoCloseable {
             pack.validate(ModelPack.Variant.parse(request.variant() == null ? "turbo" : request.variant()));
             if (request.lm() != null) pack.lm(request.lm().model());
         }
+        if (request.lora() != null) {
+            try {
+                org.aceforge.engine.model.LoraAdapter.read(request.lora());
+            } catch (ModelFolderException e) {
+                throw new BadRequestException("--lora: " + e.getMessage());
+            }
+        }
         RenderJob job = new RenderJob(request);
         workers.submit(() -> {
             long t0 = System.nanoTime();
@@ -102,7 +109,7 @@ public final class RenderService implements AutoCloseable {
         progress.onProgress(new Progress(Progress.Stage.LOADING, 0, "opening models"));
         ModelPack pack = r.modelDir() != null ? new ModelPack(r.modelDir()) : ModelLocator.defaultPack();
         ModelPack.Variant variant = ModelPack.Variant.parse(r.variant() == null ? "turbo" : r.variant());
-        ModelSet models = models(pack, variant, r.int8());
+        ModelSet models = models(pack, variant, r.ditOptions());
         cancel.check();
         LmStage.Outcome planned = null;
         if (r.lm() != null) {
@@ -185,13 +192,13 @@ public final class RenderService implements AutoCloseable {
         return lmPlanner;
     }
 
-    private synchronized ModelSet models(ModelPack pack, ModelPack.Variant v, boolean int8) {
-        String key = pack.root().toAbsolutePath() + "#" + v + (int8 ? "#int8" : "");
+    private synchronized ModelSet models(ModelPack pack, ModelPack.Variant v, org.aceforge.engine.pipeline.DitOptions options) {
+        String key = pack.root().toAbsolutePath() + "#" + v + "#" + options.key();
         if (!key.equals(loadedKey)) {
             if (loaded != null) loaded.close();
             loaded = null;
             loadedKey = null;
-            loaded = new ModelSet(pack, v, cache, int8);
+            loaded = new ModelSet(pack, v, cache, options);
             loadedKey = key;
         }
         return loaded;

@@ -59,6 +59,7 @@ public final class Sidecar {
         model.put("variant", r.variant() == null ? "turbo" : r.variant());
         model.put("demo_pack", demo);
         model.put("int8", r.int8());
+        if (r.lora() != null) model.put("lora", r.lora().toAbsolutePath().toString()).put("lora_scale", r.loraScale());
         if (r.hasSource()) {
             ObjectNode e = n.putObject("edit");
             e.put("source", r.source().toAbsolutePath().toString());

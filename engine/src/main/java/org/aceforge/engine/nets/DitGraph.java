@@ -24,10 +24,16 @@ public final class DitGraph {
         return build(c, all, null);
     }
 
-    /** With {@code int8} non-null, the transformer's Linear layers run on int8 weights (DynamicQuantizeMatMul). */
+    /** With {@code int8} non-null, the transformer's Linear layers run on int8 weights (MatMulNBits). */
     public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8) {
+        return build(c, all, int8, null, 0);
+    }
+
+    /** As above, with a LoRA adapter applied at the given scale (null: none). */
+    public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
+                                  org.aceforge.engine.model.LoraAdapter lora, double loraScale) {
         WeightSource w = all.sub("decoder.");
-        OnnxGraph g = new OnnxGraph(NAME).int8(int8);
+        OnnxGraph g = new OnnxGraph(NAME).int8(int8).lora(lora, loraScale);
         int C = c.latentChannels(), H = c.hiddenSize(), P = c.patchSize();
         V xt = g.input("hidden_states", DType.F32, "batch", "frames", (long) C);
         V ctx = g.input("context_latents", DType.F32, "batch", "frames", (long) (c.inChannels() - C));

@@ -33,13 +33,20 @@ public final class DitModel implements AutoCloseable {
     private final boolean int8;
 
     public DitModel(Path folder, GraphCache cache) {
-        this(folder, cache, false);
+        this(folder, cache, DitOptions.DEFAULT);
     }
 
-    /** With {@code int8}, the DiT's Linear layers run on int8 weights quantized when its session opens. */
     public DitModel(Path folder, GraphCache cache, boolean int8) {
+        this(folder, cache, new DitOptions(int8, null, 1.0));
+    }
+
+    /**
+     * With {@code int8}, the DiT's Linear layers run on int8 weights quantized when its session opens; with a LoRA
+     * folder, the adapter is checked against this DiT now and applied in the graph.
+     */
+    public DitModel(Path folder, GraphCache cache, DitOptions options) {
         this.folder = folder;
-        this.int8 = int8;
+        this.int8 = options.int8();
         try {
             this.config = AceStepConfig.read(folder.resolve("config.json"));
         } catch (IOException | IllegalArgumentException e) {
@@ -49,9 +56,15 @@ public final class DitModel implements AutoCloseable {
         this.silence = readSilence(folder, config.latentChannels());
         this.nullEmbedding = weights.has("null_condition_emb") ? weights.floats("null_condition_emb") : null;
         String cfg = Checkpoint.configText(folder);
-        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(weights) : null;
-        dit = int8 ? new LazySession(DitGraph.NAME + "-int8", cfg, q, cache, () -> DitGraph.build(config, weights, q))
-                : new LazySession(DitGraph.NAME, cfg, weights, cache, () -> DitGraph.build(config, weights));
+        org.aceforge.engine.model.LoraAdapter lora = options.lora() == null ? null : org.aceforge.engine.model.LoraAdapter.read(options.lora());
+        if (lora != null) lora.checkFits(weights);
+        WeightSource ditWeights = lora == null ? weights : lora.over(weights);
+        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(ditWeights) : null;
+        // The graph cache key holds everything the graph depends on: int8, the adapter's tensors, and the LoRA scale.
+        String name = DitGraph.NAME + (int8 ? "-int8" : "") + (lora == null ? "" : "-lora");
+        String key = lora == null ? cfg : cfg + "\nlora_scale=" + lora.alphaOverR() * options.loraScale();
+        dit = new LazySession(name, key, int8 ? q : ditWeights, cache,
+                () -> DitGraph.build(config, weights, q, lora, options.loraScale()));
         encoder = new LazySession(ConditionEncoderGraph.NAME, cfg, weights, cache, () -> ConditionEncoderGraph.build(config, weights));
         tokenizer = new LazySession(AudioTokenizerGraph.NAME, cfg, weights, cache, () -> AudioTokenizerGraph.build(config, weights));
         detokenizer = new LazySession(AudioDetokenizerGraph.NAME, cfg, weights, cache, () -> AudioDetokenizerGraph.build(config, weights));

@@ -12,18 +12,18 @@ public final class ModelSet implements AutoCloseable {
     private final TextEncoderModel text;
 
     public ModelSet(ModelPack pack, ModelPack.Variant variant, GraphCache cache) {
-        this(pack, variant, cache, false);
+        this(pack, variant, cache, DitOptions.DEFAULT);
     }
 
-    /** With {@code int8}, the DiT runs on int8 weights (the condition encoder, tokenizers and VAE stay fp32). */
-    public ModelSet(ModelPack pack, ModelPack.Variant variant, GraphCache cache, boolean int8) {
+    /** The DiT runs with the options (int8, LoRA); the condition encoder, tokenizers and VAE stay fp32. */
+    public ModelSet(ModelPack pack, ModelPack.Variant variant, GraphCache cache, DitOptions options) {
         pack.validate(variant);
         this.pack = pack;
         this.variant = variant;
         DitModel d = null;
         VaeModel v = null;
         try {
-            d = new DitModel(pack.dit(variant), cache, int8);
+            d = new DitModel(pack.dit(variant), cache, options);
             v = new VaeModel(pack.vae(), cache);
             this.text = new TextEncoderModel(pack.textEncoder(), cache);
         } catch (RuntimeException e) {
