@@ -38,6 +38,13 @@ public final class Bench {
     private final PrintStream out;
 
     private int lmLayers;
+    private boolean int8;
+
+    /** Also measure the full-size DiT on int8 weights. */
+    public Bench int8(boolean on) {
+        int8 = on;
+        return this;
+    }
 
     /** Layers of the 1.7B LM to measure (0 skips it). */
     public Bench lmLayers(int n) {
@@ -174,16 +181,19 @@ public final class Bench {
     void fullSizeDit(double peak) throws Exception {
         AceStepConfig c = fullConfig(fullLayers);
         WeightSource w = fullDitWeights(c);
-        OnnxGraph g = DitGraph.build(c, w);
-        try (NetSession s = new NetSession("dit-full", g.toModelBytes(), g.externalWeights())) {
-            ditStep("full-size DiT", c, (x, t, cond) -> {
-                Map<String, TensorData> in = new LinkedHashMap<>();
-                in.put("hidden_states", x.toTensorData("x"));
-                in.put("context_latents", cond.contextLatents().toTensorData("c"));
-                in.put("encoder_hidden_states", cond.encoderStates().toTensorData("e"));
-                in.put("timestep", TensorData.ofFloats("t", new float[]{(float) t}, 1));
-                return Tensor3.of(s.run(in).get("velocity"));
-            }, peak);
+        for (boolean q : int8 ? new boolean[]{false, true} : new boolean[]{false}) {
+            org.aceforge.engine.graph.Int8Weights iw = q ? new org.aceforge.engine.graph.Int8Weights(w) : null;
+            OnnxGraph g = DitGraph.build(c, w, iw);
+            try (NetSession s = new NetSession("dit-full", g.toModelBytes(), g.externalWeights())) {
+                ditStep(q ? "full DiT int8" : "full-size DiT", c, (x, t, cond) -> {
+                    Map<String, TensorData> in = new LinkedHashMap<>();
+                    in.put("hidden_states", x.toTensorData("x"));
+                    in.put("context_latents", cond.contextLatents().toTensorData("c"));
+                    in.put("encoder_hidden_states", cond.encoderStates().toTensorData("e"));
+                    in.put("timestep", TensorData.ofFloats("t", new float[]{(float) t}, 1));
+                    return Tensor3.of(s.run(in).get("velocity"));
+                }, peak);
+            }
         }
         if (fullLayers < 24) out.printf("                 (full model = 24 layers: scale the step time by %.2f)%n", 24.0 / fullLayers);
     }

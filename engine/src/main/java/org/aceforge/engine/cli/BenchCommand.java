@@ -15,6 +15,8 @@ public final class BenchCommand implements Callable<Integer> {
     int fullLayers;
     @Option(names = "--lm-layers", defaultValue = "0", description = "Layers of the 1.7B-geometry 5 Hz LM to measure (28 = the real model, 7.4 GB of RAM; 0 skips it).")
     int lmLayers;
+    @Option(names = "--int8", description = "Also measure the full-size DiT on int8 weights (MatMulNBits).")
+    boolean int8;
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per figure (median reported).")
     int repeats;
 
@@ -24,7 +26,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (fullLayers < 0 || fullLayers > 24) throw new IllegalArgumentException("--full-layers must be 0 to 24");
         if (repeats < 1 || repeats > 50) throw new IllegalArgumentException("--repeats must be 1 to 50");
         if (lmLayers < 0 || lmLayers > 28) throw new IllegalArgumentException("--lm-layers must be 0 to 28");
-        new Bench(seconds, fullLayers, repeats, System.out).lmLayers(lmLayers).run();
+        new Bench(seconds, fullLayers, repeats, System.out).lmLayers(lmLayers).int8(int8).run();
         return Main.OK;
     }
 }

@@ -19,6 +19,10 @@ public final class StudioSettings {
     public String theme = "dark";
     public String language = "en";
     public boolean int8 = false;
+    /** A PEFT LoRA adapter folder for the DiT, whether to use it, and its strength. */
+    public String lora = "";
+    public boolean useLora = false;
+    public double loraScale = 1.0;
     public boolean offload = false;
     public String lastFolder = "";
     /** 5 Hz LM: "auto" (the preferred installed one), "none", or a size such as "1.7B". */

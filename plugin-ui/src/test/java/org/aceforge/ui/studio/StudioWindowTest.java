@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -324,10 +325,10 @@ class StudioWindowTest {
         Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
         Files.createDirectories(out);
         double[] temperatures = {0.5, 0.7};
-        for (int k = 0; k < 2; k++) {
-            String theme = k == 0 ? "dark" : "light";
-            double before = k == 0 ? 0.85 : temperatures[0], next = temperatures[k];
-            if (k == 1) edt(() -> { w.settings.lmTemperature = 0.85; return null; });
+        for (int pass = 0; pass < 2; pass++) {
+            String theme = pass == 0 ? "dark" : "light";
+            double next = temperatures[pass];
+            edt(() -> { w.settings.lmTemperature = 0.85; return null; });
             SettingsDialog d = edt(() -> { w.setTheme(theme); SettingsDialog x = new SettingsDialog(w); x.setModal(false); x.setVisible(true); return x; });
             edt(() -> {
                 javax.swing.JComboBox<?> lm = (javax.swing.JComboBox<?>) find(d.getContentPane(), "lm");
@@ -337,8 +338,7 @@ class StudioWindowTest {
                 for (int i = 0; i < lm.getItemCount(); i++) items.add(lm.getItemAt(i));
                 assertEquals(List.of("auto", "0.6B", "none"), items);
                 javax.swing.JSpinner t = (javax.swing.JSpinner) find(d.getContentPane(), "lmTemperature");
-                assertEquals(k == 0 ? before : 0.85, (Double) t.getValue(), 1e-9);
-                if (k == 0) t.setValue(0.85);   // the screenshots show the defaults
+                assertEquals(0.85, (Double) t.getValue(), 1e-9, "the dialog shows the setting (the default here)");
                 BufferedImage img = new BufferedImage(d.getContentPane().getWidth(), d.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
                 d.getContentPane().paint(img.getGraphics());
                 ImageIO.write(img, "png", out.resolve("settings-" + theme + ".png").toFile());
@@ -349,6 +349,58 @@ class StudioWindowTest {
             assertEquals(next, edt(() -> w.settings.lmTemperature), 1e-9, "saved from the dialog");
         }
         edt(() -> { w.settings.lmTemperature = 0.85; w.setTheme("dark"); return null; });
+
+        // INT8 and LoRA are live settings: a LoRA folder that is not an adapter is refused next to Render.
+        SettingsDialog d = edt(() -> { SettingsDialog x = new SettingsDialog(w); x.setModal(false); x.setVisible(true); return x; });
+        Path notAdapter = Files.createDirectories(tmp.resolve("not-an-adapter"));
+        edt(() -> {
+            javax.swing.JCheckBox int8 = (javax.swing.JCheckBox) find(d.getContentPane(), "int8");
+            javax.swing.JTextField lora = (javax.swing.JTextField) find(d.getContentPane(), "lora");
+            assertTrue(int8.isEnabled() && lora.isEnabled(), "INT8 and LoRA are offered");
+            int8.setSelected(true);
+            lora.setText(notAdapter.toString());
+            ((javax.swing.JCheckBox) find(d.getContentPane(), "useLora")).setSelected(true);
+            findButtonByText(d.getContentPane(), I18n.t("settings.ok")).doClick();
+            return null;
+        });
+        assertTrue(edt(() -> w.settings.int8 && w.settings.useLora));
+        edt(() -> { w.modeButtons.get(Mode.CUSTOM).doClick(); w.form.duration.setValue(10.0); w.settings.lm = "none"; return null; });
+        assertEquals(null, edt(() -> w.startRender()));
+        assertTrue(edt(() -> w.error.getText()).contains("adapter"), edt(() -> w.error.getText()));
+        edt(() -> { w.settings.useLora = false; return null; });
+        RenderResult r = edt(() -> w.startRender()).result().get(600, TimeUnit.SECONDS);
+        assertTrue(sidecar(r, 0).path("model").path("int8").asBoolean(), "the render ran on int8 weights");
+        edt(() -> { w.settings.int8 = false; w.settings.lm = "auto"; w.settings.lora = ""; return null; });
+    }
+
+    @Test
+    @Order(9)
+    void languageSwitchesWhileTheWindowIsOpen() throws Exception {
+        String renderEn = edt(() -> w.render.getText()), simpleEn = edt(() -> w.modeButtons.get(Mode.SIMPLE).getText());
+        SettingsDialog d = edt(() -> { SettingsDialog x = new SettingsDialog(w); x.setModal(false); x.setVisible(true); return x; });
+        edt(() -> {
+            for (java.awt.Component c : allComponents(d.getContentPane()))
+                if (c instanceof javax.swing.JComboBox<?> box && "en".equals(box.getSelectedItem())) box.setSelectedItem("ja");
+            findButtonByText(d.getContentPane(), I18n.t("settings.ok")).doClick();
+            return null;
+        });
+        assertEquals("ja", edt(() -> I18n.language()));
+        String renderJa = edt(() -> w.render.getText());
+        assertNotEquals(renderEn, renderJa);
+        assertEquals(edt(() -> I18n.t("render.render")), renderJa, "the open window speaks Japanese");
+        assertEquals(edt(() -> I18n.t("mode.simple")), edt(() -> w.modeButtons.get(Mode.SIMPLE).getText()));
+        edt(() -> { I18n.retranslate(w, "en"); w.settings.language = "en"; return null; });
+        assertEquals(renderEn, edt(() -> w.render.getText()));
+        assertEquals(simpleEn, edt(() -> w.modeButtons.get(Mode.SIMPLE).getText()));
+    }
+
+    static List<java.awt.Component> allComponents(java.awt.Container c) {
+        List<java.awt.Component> out = new java.util.ArrayList<>();
+        for (java.awt.Component k : c.getComponents()) {
+            out.add(k);
+            if (k instanceof java.awt.Container cc) out.addAll(allComponents(cc));
+        }
+        return out;
     }
 
     static java.awt.Component find(java.awt.Container c, String name) {
