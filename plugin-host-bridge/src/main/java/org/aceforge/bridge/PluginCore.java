@@ -198,6 +198,7 @@ public final class PluginCore implements PluginContext, HostHooks {
                     installLookAndFeel();
                     StudioSettings studio = StudioSettings.load();
                     if (!settings.modelDir.isBlank()) studio.modelDir = settings.modelDir;
+                    org.aceforge.ui.studio.I18n.use(studio.language);   // the editor speaks the studio's language
                     editor = new StudioWindow(studio, renders(), renderFolder(), this);
                     editor.setDefaultCloseOperation(javax.swing.WindowConstants.HIDE_ON_CLOSE);
                     editor.addComponentListener(new java.awt.event.ComponentAdapter() {
