@@ -66,6 +66,10 @@ public final class Bench {
 
     /** Median wall time in seconds after one warm-up run. */
     double median(Run r) throws Exception {
+        return median(repeats, r);
+    }
+
+    static double median(int repeats, Run r) throws Exception {
         r.run();
         double[] t = new double[repeats];
         for (int i = 0; i < repeats; i++) {

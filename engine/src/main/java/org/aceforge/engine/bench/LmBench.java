@@ -92,19 +92,7 @@ final class LmBench {
         }
     }
 
-    interface Run {
-        void run() throws Exception;
-    }
-
-    static double median(int repeats, Run r) throws Exception {
-        r.run();
-        double[] t = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            long t0 = System.nanoTime();
-            r.run();
-            t[i] = (System.nanoTime() - t0) / 1e9;
-        }
-        Arrays.sort(t);
-        return t[repeats / 2];
+    private static double median(int repeats, Bench.Run r) throws Exception {
+        return Bench.median(repeats, r);
     }
 }

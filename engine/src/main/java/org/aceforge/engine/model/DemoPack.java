@@ -321,32 +321,42 @@ public final class DemoPack {
         }
     }
 
+    /** A Qwen3 stack under {@code prefix}: embeddings, layers (4/2 heads of 16), final norm. */
+    private static void qwen3(Tensors t, String prefix, int vocab, int hidden, int mlp, int layers) {
+        t.gaussian(prefix + "embed_tokens.weight", 0.5, vocab, hidden);
+        for (int i = 0; i < layers; i++) {
+            String p = prefix + "layers." + i + ".";
+            t.norm(p + "input_layernorm", hidden);
+            t.norm(p + "post_attention_layernorm", hidden);
+            t.linear(p + "self_attn.q_proj", 4 * 16, hidden, false);
+            t.linear(p + "self_attn.k_proj", 2 * 16, hidden, false);
+            t.linear(p + "self_attn.v_proj", 2 * 16, hidden, false);
+            t.linear(p + "self_attn.o_proj", hidden, 4 * 16, false);
+            t.norm(p + "self_attn.q_norm", 16);
+            t.norm(p + "self_attn.k_norm", 16);
+            t.mlp(p + "mlp.", hidden, mlp);
+        }
+        t.norm(prefix + "norm", hidden);
+    }
+
+    private static ObjectNode qwen3Config(String architecture, int vocab, int hidden, int mlp, int layers, int maxPositions) {
+        ObjectNode c = JSON.createObjectNode();
+        c.putArray("architectures").add(architecture);
+        c.put("model_type", "qwen3").put("vocab_size", vocab).put("hidden_size", hidden)
+                .put("intermediate_size", mlp).put("num_hidden_layers", layers).put("num_attention_heads", 4)
+                .put("num_key_value_heads", 2).put("head_dim", 16).put("hidden_act", "silu").put("rms_norm_eps", 1e-6)
+                .put("rope_theta", 1_000_000).put("max_position_embeddings", maxPositions).put("tie_word_embeddings", true)
+                .put("use_sliding_window", false);
+        return c;
+    }
+
     private static void writeTextEncoder(Path dir) throws IOException {
         Files.createDirectories(dir);
         Tensors t = new Tensors(3);
-        t.gaussian("embed_tokens.weight", 0.5, TEXT_VOCAB, TEXT_HIDDEN);
-        int layers = 2;
-        for (int i = 0; i < layers; i++) {
-            String p = "layers." + i + ".";
-            t.norm(p + "input_layernorm", TEXT_HIDDEN);
-            t.norm(p + "post_attention_layernorm", TEXT_HIDDEN);
-            t.linear(p + "self_attn.q_proj", 4 * 16, TEXT_HIDDEN, false);
-            t.linear(p + "self_attn.k_proj", 2 * 16, TEXT_HIDDEN, false);
-            t.linear(p + "self_attn.v_proj", 2 * 16, TEXT_HIDDEN, false);
-            t.linear(p + "self_attn.o_proj", TEXT_HIDDEN, 4 * 16, false);
-            t.norm(p + "self_attn.q_norm", 16);
-            t.norm(p + "self_attn.k_norm", 16);
-            t.mlp(p + "mlp.", TEXT_HIDDEN, 128);
-        }
-        t.norm("norm", TEXT_HIDDEN);
+        qwen3(t, "", TEXT_VOCAB, TEXT_HIDDEN, 128, 2);
         SafeTensorsWriter.write(dir.resolve("model.safetensors"), t.list);
-        ObjectNode c = JSON.createObjectNode();
-        c.putArray("architectures").add("Qwen3Model");
-        c.put("model_type", "qwen3").put("vocab_size", TEXT_VOCAB).put("hidden_size", TEXT_HIDDEN)
-                .put("intermediate_size", 128).put("num_hidden_layers", layers).put("num_attention_heads", 4)
-                .put("num_key_value_heads", 2).put("head_dim", 16).put("hidden_act", "silu").put("rms_norm_eps", 1e-6)
-                .put("rope_theta", 1_000_000).put("max_position_embeddings", 32768).put("tie_word_embeddings", true)
-                .put("use_sliding_window", false).put("pad_token_id", END_OF_TEXT_ID).put("eos_token_id", END_OF_TEXT_ID);
+        ObjectNode c = qwen3Config("Qwen3Model", TEXT_VOCAB, TEXT_HIDDEN, 128, 2, 32768)
+                .put("pad_token_id", END_OF_TEXT_ID).put("eos_token_id", END_OF_TEXT_ID);
         JSON.writeValue(dir.resolve("config.json").toFile(), c);
         Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer(), StandardCharsets.UTF_8);
     }
@@ -364,29 +374,9 @@ public final class DemoPack {
     private static void writeLm(Path dir) throws IOException {
         Files.createDirectories(dir);
         Tensors t = new Tensors(29);
-        t.gaussian("model.embed_tokens.weight", 0.5, LM_VOCAB, LM_HIDDEN);
-        int layers = 2;
-        for (int i = 0; i < layers; i++) {
-            String p = "model.layers." + i + ".";
-            t.norm(p + "input_layernorm", LM_HIDDEN);
-            t.norm(p + "post_attention_layernorm", LM_HIDDEN);
-            t.linear(p + "self_attn.q_proj", 4 * 16, LM_HIDDEN, false);
-            t.linear(p + "self_attn.k_proj", 2 * 16, LM_HIDDEN, false);
-            t.linear(p + "self_attn.v_proj", 2 * 16, LM_HIDDEN, false);
-            t.linear(p + "self_attn.o_proj", LM_HIDDEN, 4 * 16, false);
-            t.norm(p + "self_attn.q_norm", 16);
-            t.norm(p + "self_attn.k_norm", 16);
-            t.mlp(p + "mlp.", LM_HIDDEN, 64);
-        }
-        t.norm("model.norm", LM_HIDDEN);
+        qwen3(t, "model.", LM_VOCAB, LM_HIDDEN, 64, 2);
         SafeTensorsWriter.write(dir.resolve("model.safetensors"), t.list);
-        ObjectNode c = JSON.createObjectNode();
-        c.putArray("architectures").add("Qwen3ForCausalLM");
-        c.put("model_type", "qwen3").put("vocab_size", LM_VOCAB).put("hidden_size", LM_HIDDEN)
-                .put("intermediate_size", 64).put("num_hidden_layers", layers).put("num_attention_heads", 4)
-                .put("num_key_value_heads", 2).put("head_dim", 16).put("hidden_act", "silu").put("rms_norm_eps", 1e-6)
-                .put("rope_theta", 1_000_000).put("max_position_embeddings", 40960).put("tie_word_embeddings", true)
-                .put("use_sliding_window", false).put("eos_token_id", END_OF_TEXT_ID + 2);
+        ObjectNode c = qwen3Config("Qwen3ForCausalLM", LM_VOCAB, LM_HIDDEN, 64, 2, 40960).put("eos_token_id", END_OF_TEXT_ID + 2);
         JSON.writeValue(dir.resolve("config.json").toFile(), c);
         List<String> added = new ArrayList<>(List.of("<|im_start|>", "<|im_end|>", "<think>", "</think>"));
         for (int i = 0; i < 64_000; i++) added.add("<|audio_code_" + i + "|>");

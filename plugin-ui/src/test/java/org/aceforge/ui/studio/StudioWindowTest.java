@@ -182,17 +182,6 @@ class StudioWindowTest {
         assertEquals("batch 2 / 2", edt(() -> ((javax.swing.JLabel) findByText(w.results, "batch 2 / 2")).getText()));
     }
 
-    static java.awt.Component findByText(java.awt.Container c, String text) {
-        for (java.awt.Component k : c.getComponents()) {
-            if (k instanceof javax.swing.JLabel l && text.equals(l.getText())) return k;
-            if (k instanceof java.awt.Container cc) {
-                java.awt.Component f = findByText(cc, text);
-                if (f != null) return f;
-            }
-        }
-        return null;
-    }
-
     @Test
     @Order(4)
     void auditionSaveAndErrorsNextToTheControl() throws Exception {
@@ -207,17 +196,6 @@ class StudioWindowTest {
         assertTrue(edt(() -> w.error.getText()).contains("BPM"), edt(() -> w.error.getText()));
         assertEquals("error", edt(() -> w.form.bpm.getClientProperty("JComponent.outline")), "the bad field is outlined");
         edt(() -> { w.form.bpm.setText(""); return null; });
-    }
-
-    static javax.swing.JButton findButton(java.awt.Container c, String name) {
-        for (java.awt.Component k : c.getComponents()) {
-            if (k instanceof javax.swing.JButton b && name.equals(b.getName())) return b;
-            if (k instanceof java.awt.Container cc) {
-                javax.swing.JButton f = findButton(cc, name);
-                if (f != null) return f;
-            }
-        }
-        return null;
     }
 
     @Test
@@ -394,6 +372,29 @@ class StudioWindowTest {
         assertEquals(simpleEn, edt(() -> w.modeButtons.get(Mode.SIMPLE).getText()));
     }
 
+    /** The first component of a type in a tree that passes a test (null when none does). */
+    static <T extends java.awt.Component> T first(java.awt.Container root, Class<T> type, java.util.function.Predicate<T> test) {
+        for (java.awt.Component k : allComponents(root))
+            if (type.isInstance(k) && test.test(type.cast(k))) return type.cast(k);
+        return null;
+    }
+
+    static java.awt.Component find(java.awt.Container c, String name) {
+        return first(c, java.awt.Component.class, k -> name.equals(k.getName()));
+    }
+
+    static java.awt.Component findByText(java.awt.Container c, String text) {
+        return first(c, javax.swing.JLabel.class, l -> text.equals(l.getText()));
+    }
+
+    static javax.swing.JButton findButton(java.awt.Container c, String name) {
+        return first(c, javax.swing.JButton.class, b -> name.equals(b.getName()));
+    }
+
+    static javax.swing.JButton findButtonByText(java.awt.Container c, String text) {
+        return first(c, javax.swing.JButton.class, b -> text.equals(b.getText()));
+    }
+
     static List<java.awt.Component> allComponents(java.awt.Container c) {
         List<java.awt.Component> out = new java.util.ArrayList<>();
         for (java.awt.Component k : c.getComponents()) {
@@ -403,25 +404,4 @@ class StudioWindowTest {
         return out;
     }
 
-    static java.awt.Component find(java.awt.Container c, String name) {
-        for (java.awt.Component k : c.getComponents()) {
-            if (name.equals(k.getName())) return k;
-            if (k instanceof java.awt.Container cc) {
-                java.awt.Component f = find(cc, name);
-                if (f != null) return f;
-            }
-        }
-        return null;
-    }
-
-    static javax.swing.JButton findButtonByText(java.awt.Container c, String text) {
-        for (java.awt.Component k : c.getComponents()) {
-            if (k instanceof javax.swing.JButton b && text.equals(b.getText())) return b;
-            if (k instanceof java.awt.Container cc) {
-                javax.swing.JButton f = findButtonByText(cc, text);
-                if (f != null) return f;
-            }
-        }
-        return null;
-    }
 }
