@@ -16,7 +16,7 @@ import java.nio.file.Path;
  */
 @Command(name = "aceforge", mixinStandardHelpOptions = true, version = "AceForge 0.1.0",
         description = "ACE-Step 1.5 music generation on ONNX Runtime, locally.",
-        subcommands = {RenderCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class})
+        subcommands = {RenderCommand.class, CodesCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0, INTERNAL = 1, BAD_INPUT = 2, CANCELLED = 130;
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -110,6 +110,12 @@ public final class RenderCommand implements Callable<Integer> {
     boolean cot;
     @Option(names = "--describe", description = "Simple mode: a description the 5 Hz LM turns into caption, lyrics and metadata (then renders with --think).")
     String describe;
+    @Option(names = "--format", description = "The 5 Hz LM first rewrites your caption and lyrics into a detailed description (and fills metadata).")
+    boolean format;
+    @Option(names = "--codes", description = "5 Hz audio codes for the DiT to follow: <|audio_code_N|>… or numbers, or @FILE (see `aceforge codes`).")
+    String codes;
+    @Option(names = "--code-strength", defaultValue = "1.0", description = "Fraction of the diffusion steps that follow the codes, 0–1 (LM code strength).")
+    double codeStrength;
     @Option(names = "--lm", description = "5 Hz LM size or folder: 0.6B, 1.7B, 4B (default: 1.7B if installed, else the smallest).")
     String lmModel;
     @Option(names = "--lm-temperature", defaultValue = "0.85", description = "LM sampling temperature, 0–2 (0 = greedy).")
@@ -142,9 +148,9 @@ public final class RenderCommand implements Callable<Integer> {
                 throw new BadRequestException("--lyrics-file " + lyricsFile + " cannot be read (" + e.getClass().getSimpleName() + ")");
             }
         }
-        boolean usesLm = think || cot || describe != null;
+        boolean usesLm = think || cot || describe != null || format;
         if (Double.isNaN(duration)) {
-            if (usesLm) duration = -1;   // the LM decides
+            if (usesLm || codes != null) duration = -1;   // the LM or the codes decide
             else if (task.equals("text2music")) throw new BadRequestException("--duration is required for text2music: 10 to 600 seconds, or -1 for auto");
             duration = -1;
         }
@@ -157,8 +163,10 @@ public final class RenderCommand implements Callable<Integer> {
                 .repaintMode(repaintMode).regionOnly(regionOnly).handles(handles);
         if (usesLm)
             b.lm(new LmRequest(think || describe != null, lmModel, new LmOptions(lmTemperature, lmCfg, lmTopK, lmTopP, lmNegative,
-                    !noCotMetas, !noCotCaption, !noCotLanguage), describe, lmChunk));
-        else if (lmModel != null) throw new BadRequestException("--lm needs --think, --cot or --describe");
+                    !noCotMetas, !noCotCaption, !noCotLanguage), describe, lmChunk, format));
+        else if (lmModel != null) throw new BadRequestException("--lm needs --think, --cot, --describe or --format");
+        if (codes != null) b.codes(CodesCommand.read("--codes", codes));
+        b.codeStrength(codeStrength);
         if (start != null || end != null) {
             if (!rangeTexts.isEmpty()) throw new BadRequestException("give either --start/--end or --range, not both");
             b.range(start == null ? 0 : start, end == null ? -1 : end);

@@ -9,12 +9,13 @@ import org.aceforge.engine.lm.LmOptions;
  * @param model     LM size or folder ("1.7B", "acestep-5Hz-lm-0.6B"); null or "auto" for the preferred installed one
  * @param describe  Simple mode: a description the LM turns into caption, lyrics and metadata first (null: none)
  * @param chunk     variants whose codes are decoded together (ParallelThinking; 1 = one at a time, less memory)
+ * @param format    the LM first rewrites caption and lyrics into a detailed description ("format")
  */
-public record LmRequest(boolean think, String model, LmOptions options, String describe, int chunk) {
+public record LmRequest(boolean think, String model, LmOptions options, String describe, int chunk, boolean format) {
     public static final int MAX_DESCRIPTION = 2000;
 
     public static LmRequest thinking() {
-        return new LmRequest(true, null, LmOptions.defaults(), null, 8);
+        return new LmRequest(true, null, LmOptions.defaults(), null, 8, false);
     }
 
     void validate(String task) {
@@ -29,5 +30,6 @@ public record LmRequest(boolean think, String model, LmOptions options, String d
         if (describe != null && describe.length() > MAX_DESCRIPTION)
             throw new BadRequestException("--describe is " + describe.length() + " characters long: use at most " + MAX_DESCRIPTION);
         if (describe != null && describe.isBlank()) throw new BadRequestException("--describe must not be empty");
+        if (describe != null && format) throw new BadRequestException("give either --describe or --format, not both");
     }
 }

@@ -30,10 +30,13 @@ final class LmStage {
         Integer bpm = r.bpm(), ts = r.timeSignature() == null ? null : Integer.valueOf(r.timeSignature());
         Integer duration = r.duration() == -1 ? null : (int) Math.round(r.duration());
         LmPlanner.Sample sample = null;
-        if (lm.describe() != null) {
-            sample = planner.createSample(lm.describe(), r.instrumental(), language, o, seeds[0], tokens);
+        if (r.codes() != null) duration = r.codes().length / LmPlanner.CODES_PER_SECOND;   // the codes fix the length
+        if (lm.describe() != null || lm.format()) {
+            sample = lm.describe() != null ? planner.createSample(lm.describe(), r.instrumental(), language, o, seeds[0], tokens)
+                    : planner.format(new LmPlanner.Given(caption, lyrics, bpm, key, ts, duration, unknown(language) ? null : language),
+                    r.instrumental(), o, seeds[0], tokens);
             CotMetadata m = sample.metadata();
-            caption = m.caption() != null ? m.caption() : lm.describe();
+            caption = m.caption() != null ? m.caption() : lm.describe() != null ? lm.describe() : caption;
             lyrics = sample.lyrics();
             if (bpm == null) bpm = m.bpm();
             if (key == null) key = m.keyscale();
@@ -56,10 +59,11 @@ final class LmStage {
             cot = new CotMetadata(bpm, caption, duration, key, unknownLanguage ? null : language, ts);
         }
         String ditCaption = o.cotCaption() && cot.caption() != null && !cot.caption().isBlank() ? cot.caption() : caption;
-        double seconds = duration != null ? duration : RenderService.autoDuration(seeds[0]);
+        double seconds = r.codes() != null ? r.codes().length / (double) LmPlanner.CODES_PER_SECOND
+                : duration != null ? duration : RenderService.autoDuration(seeds[0]);
         cot = new CotMetadata(cot.bpm(), cot.caption(), (int) Math.round(seconds), cot.keyscale(), cot.language(), cot.timesignature());
         long[][] codes = null;
-        if (lm.think()) {
+        if (lm.think() && r.codes() == null) {
             int count = (int) (seconds * LmPlanner.CODES_PER_SECOND);
             codes = new long[seeds.length][];
             for (int from = 0; from < seeds.length; from += lm.chunk()) {

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param lm    what the 5 Hz LM does before the DiT (null: no LM)
  * @param int8  the DiT (and the LM) run on int8 weights: faster on CPU, slightly different audio
  * @param lora  a PEFT LoRA adapter folder for the DiT (null: none), applied at {@code loraScale}
+ * @param codes 5 Hz audio codes the DiT follows (text2music; null: none, or the LM's with --think), for the
+ *              first {@code codeStrength} fraction of the steps
  */
 public record RenderRequest(
         String task, String caption, String lyrics, boolean instrumental, String language,
@@ -24,7 +26,7 @@ public record RenderRequest(
         Path modelDir, String variant, Path output,
         Path source, List<double[]> ranges, String track, List<String> tracks, Double strength, Double noiseStrength,
         Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm, boolean int8,
-        Path lora, double loraScale) {
+        Path lora, double loraScale, long[] codes, double codeStrength) {
 
     public static final Set<String> TASKS = Set.of("text2music", "repaint", "cover", "extract", "lego", "complete");
     public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
@@ -85,6 +87,14 @@ public record RenderRequest(
         if (variant != null && !Set.of("turbo", "sft", "base").contains(variant))
             throw new BadRequestException("--variant " + variant + " is unknown: use turbo, sft or base");
         if (output == null) throw new BadRequestException("--out is required");
+        if (codes != null) {
+            if (!task.equals("text2music")) throw new BadRequestException("--codes work with text2music only (--task is " + task + ")");
+            if (codes.length < MIN_DURATION * 5 || codes.length > MAX_DURATION * 5)
+                throw new BadRequestException("--codes holds " + codes.length + " codes (" + codes.length / 5.0 + " s): use 50 to 3000 (10 to 600 s at 5 per second)");
+            for (long c : codes)
+                if (c < 0 || c >= org.aceforge.engine.lm.LmTokenizer.AUDIO_CODES) throw new BadRequestException("--codes: code " + c + " is out of range 0 to 63999");
+        }
+        if (!(codeStrength >= 0 && codeStrength <= 1)) throw new BadRequestException("--code-strength " + codeStrength + " is out of range: use 0 to 1");
         if (!(loraScale >= 0 && loraScale <= 4)) throw new BadRequestException("--lora-scale " + loraScale + " is out of range: use 0 to 4");
         if (lora != null && !java.nio.file.Files.isDirectory(lora))
             throw new BadRequestException("--lora " + lora + " is not a folder (expected a PEFT adapter folder with adapter_config.json)");
@@ -114,7 +124,7 @@ public record RenderRequest(
     public RenderRequest withOutput(Path out) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, out, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength);
     }
 
     /** The same request with every seed fixed (drawn ones included), so all stages use the same seeds. */
@@ -123,7 +133,7 @@ public record RenderRequest(
         for (long s : drawn) fixed.add(s);
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 List.copyOf(fixed), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength);
     }
 
     /** The same request with what the LM decided filled in (text2music). */
@@ -131,7 +141,7 @@ public record RenderRequest(
                                      double duration, String language) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength);
     }
 
     /** Mutable assembly of a request (CLI, UI). */
@@ -155,6 +165,8 @@ public record RenderRequest(
         private boolean int8;
         private Path lora;
         private double loraScale = 1.0;
+        private long[] codes;
+        private double codeStrength = 1.0;
 
         public Builder task(String v) { task = v; return this; }
         public Builder caption(String v) { caption = v; return this; }
@@ -191,12 +203,14 @@ public record RenderRequest(
         public Builder lm(LmRequest v) { lm = v; return this; }
         public Builder int8(boolean v) { int8 = v; return this; }
         public Builder lora(Path v, double scale) { lora = v; loraScale = scale; return this; }
+        public Builder codes(long[] v) { codes = v; return this; }
+        public Builder codeStrength(double v) { codeStrength = v; return this; }
 
         public RenderRequest build() {
             return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
                     batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
                     modelDir, variant, output, source, List.copyOf(ranges), track, List.copyOf(tracks), strength,
-                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale);
+                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength);
         }
     }
 }

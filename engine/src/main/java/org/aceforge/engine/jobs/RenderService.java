@@ -89,6 +89,39 @@ public final class RenderService implements AutoCloseable {
         return job;
     }
 
+    /**
+     * "Convert to codes" on a worker: the 5 Hz codes of an audio file with the given models (null folder: the
+     * default models). Any thread; the future completes on the worker.
+     */
+    public java.util.concurrent.CompletableFuture<long[]> toCodes(Path modelDir, String variant, Path audio) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                ModelPack pack = modelDir != null ? new ModelPack(modelDir) : ModelLocator.defaultPack();
+                ModelSet m = models(pack, ModelPack.Variant.parse(variant == null ? "turbo" : variant), org.aceforge.engine.pipeline.DitOptions.DEFAULT);
+                return org.aceforge.engine.pipeline.SourceCodes.fromAudio(m, audio, LatentCache.defaultCache(), null);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, workers);
+    }
+
+    /** A job for the 5 Hz LM alone (transcribe codes, format a caption) on a worker. Any thread. */
+    public <T> java.util.concurrent.CompletableFuture<T> withLm(Path modelDir, String lmName, boolean int8, LmJob<T> job) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                ModelPack pack = modelDir != null ? new ModelPack(modelDir) : ModelLocator.defaultPack();
+                return job.run(planner(pack, lmName, int8));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, workers);
+    }
+
+    /** Work done with the LM planner on a worker thread. */
+    public interface LmJob<T> {
+        T run(LmPlanner planner) throws Exception;
+    }
+
     /** Checks up front that the output folder exists (or can be made) and accepts files. */
     static void checkWritable(RenderRequest r) {
         OutputFormat.of(r.output());
@@ -119,8 +152,11 @@ public final class RenderService implements AutoCloseable {
             planned = LmStage.run(r.withSeeds(seeds), seeds, planner, progress, cancel);
             r = planned.planned();
         }
+        if (r.codes() != null && planned == null)   // the codes fix the length (and the caption prompt's duration)
+            r = r.withPlanned(r.caption(), r.lyrics(), r.bpm(), r.key(), r.timeSignature(), r.codes().length / 5.0, r.language());
         Text2Music.Plan plan = plan(r, models);
-        if (planned != null && planned.codes() != null) plan = plan.withCodes(planned.codes());
+        if (planned != null && planned.codes() != null) plan = plan.withCodes(planned.codes(), r.codeStrength());
+        else if (r.codes() != null) plan = plan.withCodes(repeat(r.codes(), r.batch()), r.codeStrength());
         TaskContext.Task task = TaskContext.Task.parse(r.task());
         if (task.needsBase() && models.dit().isTurbo())
             throw new BadRequestException("--task " + r.task() + " needs a base checkpoint; " + models.dit().folder().getFileName() + " is a turbo model");
@@ -241,6 +277,12 @@ public final class RenderService implements AutoCloseable {
         String caption = Text2Music.captionPrompt(r.caption(), r.bpm(), r.timeSignature(), normalizeKey(r.key()), duration);
         String lyrics = Prompts.lyrics(r.language() == null ? "unknown" : r.language(), r.lyrics(), r.instrumental());
         return new Text2Music.Plan(caption, lyrics, duration, frames, seeds, s, r.reference());
+    }
+
+    private static long[][] repeat(long[] codes, int n) {
+        long[][] out = new long[n][];
+        java.util.Arrays.fill(out, codes);
+        return out;
     }
 
     /** The reference's duration when none is given: uniform 10–120 s (here drawn from the first seed), 0.1 s steps. */

@@ -76,6 +76,7 @@ public final class Sidecar {
             n.put("duration", (Double) null);
         }
         if (r.reference() != null) n.put("reference", r.reference().toAbsolutePath().toString());
+        if (r.codes() != null) n.put("codes", org.aceforge.engine.lm.AudioCodes.format(r.codes())).put("code_strength", r.codeStrength());
         n.put("caption_prompt", plan.captionPrompt());
         n.put("lyric_prompt", plan.lyricPrompt());
         n.put("sample_rate", 48000);

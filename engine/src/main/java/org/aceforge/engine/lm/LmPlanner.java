@@ -74,6 +74,34 @@ public final class LmPlanner {
         }
     }
 
+    /** "Format": the LM rewrites caption and lyrics into a detailed description; values the user gave are kept. */
+    public Sample format(Given g, boolean instrumental, LmOptions o, long seed, Progress progress) throws Exception {
+        String prompt = LmPrompts.format(g.caption(), instrumental ? null : g.lyrics());
+        try (Sequence s = new Sequence(lm, index(), encode(prompt), CAPTION_MAX_TOKENS + 200 + LYRICS_MAX_TOKENS)) {
+            TokenSampler sampler = new TokenSampler(o, seed);
+            CotMetadata m = writeCot(s, g, sampler, progress);
+            String lyrics = instrumental ? "[Instrumental]" : freeText(s, sampler, LYRICS_MAX_TOKENS, progress);
+            return new Sample(m, lyrics.isBlank() ? lyricsOrInstrumental(g.lyrics()) : lyrics);
+        }
+    }
+
+    /** "Understand" (transcribe): audio codes → caption, metadata and lyrics. */
+    public Sample understand(long[] codes, LmOptions o, long seed, Progress progress) throws Exception {
+        LmTokenizer t = lm.tokenizer();
+        long[] head = encode(LmPrompts.system(LmPrompts.UNDERSTAND) + "<|im_start|>user\n");
+        long[] tail = encode("<|im_end|>\n<|im_start|>assistant\n");
+        long[] ids = new long[head.length + codes.length + tail.length];
+        System.arraycopy(head, 0, ids, 0, head.length);
+        for (int i = 0; i < codes.length; i++) ids[head.length + i] = t.audioCode0 + codes[i];
+        System.arraycopy(tail, 0, ids, head.length + codes.length, tail.length);
+        try (Sequence s = new Sequence(lm, index(), ids, CAPTION_MAX_TOKENS + 200 + LYRICS_MAX_TOKENS)) {
+            TokenSampler sampler = new TokenSampler(o, seed);
+            CotMetadata m = writeCot(s, new Given(null, null, null, null, null, null, null), sampler, progress);
+            String lyrics = freeText(s, sampler, LYRICS_MAX_TOKENS, progress);
+            return new Sample(m, lyrics.isBlank() ? "[Instrumental]" : lyrics);
+        }
+    }
+
     private CotMetadata writeCot(Sequence s, Given g, TokenSampler sampler, Progress progress) throws Exception {
         s.force("<think>\n");
         int bpm = g.bpm() != null ? given(s, "bpm", g.bpm()) : Integer.parseInt(choose(s, "bpm", range(30, 300), sampler, false));

@@ -41,6 +41,13 @@ public final class LmPrompts {
         return system(GENERATE) + user(captionAndLyrics(c, lyrics)) + "<|im_start|>assistant\n<think>\n</think>\n\n";
     }
 
+    /** "Format": caption and lyrics rewritten; empty caption → "NO USER INPUT", no lyrics → "[Instrumental]". */
+    public static String format(String caption, String lyrics) {
+        String c = caption == null || caption.isBlank() ? LmOptions.NO_USER_INPUT : caption;
+        String l = lyrics == null || lyrics.isBlank() ? "[Instrumental]" : lyrics;
+        return system(REWRITE) + user("# Caption\n" + c + "\n\n# Lyric\n" + l) + "<|im_start|>assistant\n";
+    }
+
     /** Simple mode ("create sample"): a short description becomes caption, metadata and lyrics. */
     public static String inspire(String query, boolean instrumental) {
         String q = query == null || query.isBlank() ? LmOptions.NO_USER_INPUT : query.strip();

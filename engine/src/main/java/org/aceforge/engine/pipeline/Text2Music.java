@@ -30,8 +30,9 @@ public final class Text2Music {
          * The plan with the LM's codes (one row per variant, 5 per second): the DiT follows them as its context
          * (cover-style hints), and the length is 5 latent frames per code.
          */
-        public Plan withCodes(long[][] c) {
-            return new Plan(captionPrompt, lyricPrompt, c[0].length / 5.0, c[0].length * 5, seeds, sampler, reference, c);
+        public Plan withCodes(long[][] c, double strength) {
+            return new Plan(captionPrompt, lyricPrompt, c[0].length / 5.0, c[0].length * 5, seeds,
+                    sampler.withCover(strength, 0), reference, c);
         }
     }
 
@@ -70,6 +71,9 @@ public final class Text2Music {
         java.util.Arrays.fill(mask, AUTO_MASK);
         Tensor3 context = Tensor3.concatChannels(src, new Tensor3(mask, 1, T, C).repeatBatch(B));
         Condition cond = new Condition(enc.repeatBatch(B), context);
+        // LM code strength < 1: after that fraction of the steps the context becomes silence (plain text2music).
+        Condition free = plan.codes() == null || plan.sampler().coverStrength() >= 1 ? null
+                : new Condition(enc.repeatBatch(B), Tensor3.concatChannels(dit.silence(T).repeatBatch(B), new Tensor3(mask, 1, T, C).repeatBatch(B)));
         Tensor3 noise = noise(plan.seeds(), T, C);
         if (dump != null) {
             dump.write("text_hidden_states", text);
@@ -83,7 +87,7 @@ public final class Text2Music {
             dump.write(String.format("latents_step%02d", i), x);
             steps.afterStep(i, n, x);
         };
-        Tensor3 latents = FlowSampler.sample(dit.velocityModel(), plan.sampler(), cond, null, dit.nullEmbedding(),
+        Tensor3 latents = FlowSampler.sample(dit.velocityModel(), plan.sampler(), cond, free, dit.nullEmbedding(),
                 noise, null, null, new Random(plan.seeds()[0] ^ 0x5DEECE66DL), listener);
         if (dump != null) dump.write("target_latents", latents);
 

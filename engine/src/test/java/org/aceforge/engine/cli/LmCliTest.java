@@ -90,6 +90,19 @@ class LmCliTest {
     }
 
     @Test
+    void formatRewritesCaptionAndLyricsBeforeRendering() throws Exception {
+        Path out = tmp.resolve("f.wav");
+        RenderCliTest.Run r = render("--caption", "rock", "--lyrics", "[Verse]\nhello", "--format", "--bpm", "130",
+                "--duration", "10", "--seed", "6", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = json(tmp.resolve("f.json"));
+        assertEquals("rock", j.path("lm").path("user_caption").asText());
+        assertTrue(j.path("lm").has("sample_lyrics"), "the LM's rewrite is recorded");
+        assertEquals(130, j.path("bpm").asInt());
+        assertTrue(j.path("lm").path("codes").isMissingNode(), "--format alone writes no codes");
+    }
+
+    @Test
     void badLmOptionsExitTwoWithOneLineAndNoFiles() throws Exception {
         String[][] bad = {
                 {"--caption", "x", "--think", "--duration", "10", "--lm-temperature", "5"},
@@ -100,6 +113,7 @@ class LmCliTest {
                 {"--caption", "x", "--think", "--duration", "10", "--lm", "9B"},
                 {"--caption", "x", "--duration", "10", "--lm", "1.7B"},
                 {"--describe", "", "--duration", "10"},
+                {"--describe", "a song", "--format", "--duration", "10"},
                 {"--caption", "x", "--think", "--task", "cover", "--src", "missing.wav"},
         };
         for (String[] args : bad) {

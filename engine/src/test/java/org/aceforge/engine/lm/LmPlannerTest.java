@@ -98,4 +98,21 @@ class LmPlannerTest {
         assertEquals("[Instrumental]", inst.lyrics());
         assertTrue(inst.metadata().metasComplete());
     }
+
+    @Test
+    void formatKeepsTheUsersValuesAndUnderstandDescribesCodes() throws Exception {
+        LmPlanner.Sample f = planner.format(new LmPlanner.Given("rock", "[Verse]\nhello", 128, "E minor", 4, 20, "en"),
+                false, LmOptions.defaults(), 4, NONE);
+        assertEquals(128, f.metadata().bpm());
+        assertEquals("E minor", f.metadata().keyscale());
+        assertEquals(20, f.metadata().duration());
+        assertFalse(f.lyrics().isBlank());
+        assertEquals("[Instrumental]", planner.format(new LmPlanner.Given("rock", "", null, null, null, null, null),
+                true, LmOptions.defaults(), 4, NONE).lyrics());
+        long[] codes = new java.util.Random(8).longs(60, 0, LmTokenizer.AUDIO_CODES).toArray();
+        LmPlanner.Sample u = planner.understand(codes, LmOptions.defaults(), 2, NONE);
+        assertTrue(u.metadata().metasComplete());
+        assertTrue(Keys.ALL.contains(u.metadata().keyscale()));
+        assertEquals(u, planner.understand(codes, LmOptions.defaults(), 2, NONE), "seeded");
+    }
 }
