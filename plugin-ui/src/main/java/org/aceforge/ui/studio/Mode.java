@@ -4,14 +4,21 @@ import java.util.Set;
 
 /** The studio's modes, the engine task each runs, and the fields it shows. */
 public enum Mode {
-    SIMPLE("text2music", Set.of("description", "instrumental", "language", "duration", "batch", "seed", "steps", "shift", "method", "guidance")),
-    CUSTOM("text2music", Set.of("caption", "lyrics", "instrumental", "language", "bpm", "key", "timesig", "duration", "ref",
-            "batch", "seed", "steps", "shift", "method", "guidance")),
-    REMIX("cover", Set.of("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "guidance")),
-    REPAINT("repaint", Set.of("caption", "lyrics", "instrumental", "repaintMode", "strength", "batch", "seed", "steps", "shift", "guidance")),
-    EXTRACT("extract", Set.of("track", "batch", "seed", "steps", "guidance")),
-    LEGO("lego", Set.of("track", "caption", "batch", "seed", "steps", "guidance")),
-    COMPLETE("complete", Set.of("tracks", "caption", "batch", "seed", "steps", "guidance"));
+    SIMPLE("text2music", fields("description", "instrumental", "language", "duration", "batch", "seed", "steps", "shift", "method", "guidance")),
+    CUSTOM("text2music", fields("caption", "lyrics", "instrumental", "language", "bpm", "key", "timesig", "duration", "ref",
+            "codes", "codeStrength", "batch", "seed", "steps", "shift", "method", "guidance")),
+    REMIX("cover", fields("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "guidance")),
+    REPAINT("repaint", fields("caption", "lyrics", "instrumental", "repaintMode", "strength", "batch", "seed", "steps", "shift", "guidance")),
+    EXTRACT("extract", fields("track", "batch", "seed", "steps", "guidance")),
+    LEGO("lego", fields("track", "caption", "batch", "seed", "steps", "guidance")),
+    COMPLETE("complete", fields("tracks", "caption", "batch", "seed", "steps", "guidance"));
+
+    /** Every mode also has the output format and the sampler's advanced controls (turbo timesteps; base ADG/CFG interval). */
+    private static Set<String> fields(String... own) {
+        Set<String> s = new java.util.LinkedHashSet<>(java.util.List.of(own));
+        s.addAll(java.util.List.of("audioFormat", "timesteps", "adg", "cfgInterval"));
+        return java.util.Collections.unmodifiableSet(s);
+    }
 
     public final String task;
     public final Set<String> fields;

@@ -30,10 +30,10 @@ import java.util.Map;
  * The fields of the selected mode, grouped as a musician reads them (what to make, the music's facts, the source
  * options, the diffusion settings); a mode shows only its fields. Turns the fields into a render request. EDT only.
  */
-public final class ModePanel extends JPanel {
+public final class ModePanel extends JPanel implements javax.swing.Scrollable {
     private final Map<String, JComponent[]> rows = new LinkedHashMap<>();
     final JTextArea description = area(3);
-    final JTextField caption = new JTextField(36);
+    final JTextField caption = new JTextField(20);
     final JTextArea lyrics = area(6);
     final JCheckBox instrumental = new JCheckBox();
     final JComboBox<String> language = new JComboBox<>(languages());
@@ -54,6 +54,16 @@ public final class ModePanel extends JPanel {
     final JComboBox<String> repaintMode = new JComboBox<>(new String[]{"balanced", "conservative", "aggressive"});
     final JComboBox<String> track = new JComboBox<>(Prompts.TRACKS.toArray(new String[0]));
     final Map<String, JCheckBox> tracks = new LinkedHashMap<>();
+    /** LM code hints: codes the DiT follows (pasted, from the source, or from a result), and for how much of the steps. */
+    final JTextArea codes = area(2);
+    final JSpinner codeStrength = new JSpinner(new SpinnerNumberModel(1.0, 0.0, 1.0, 0.05));
+    final javax.swing.JButton fromSource = new javax.swing.JButton(), transcribe = new javax.swing.JButton();
+    /** "Format" (the LM rewrites caption and lyrics) and the random example (🎲). */
+    final javax.swing.JButton format = new javax.swing.JButton(), randomExample = new javax.swing.JButton();
+    final JComboBox<String> audioFormat = new JComboBox<>(new String[]{"wav", "flac", "mp3"});
+    final JTextField timesteps = new JTextField(24);
+    final JCheckBox adg = new JCheckBox();
+    final JSpinner cfgStart = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 1.0, 0.05)), cfgEnd = new JSpinner(new SpinnerNumberModel(1.0, 0.0, 1.0, 0.05));
     private Mode mode = Mode.CUSTOM;
     private Runnable onChange = () -> {};
 
@@ -68,7 +78,19 @@ public final class ModePanel extends JPanel {
         }
         int y = 0;
         y = row(y, "description", new JScrollPane(description));
-        y = row(y, "caption", caption);
+        format.setText(I18n.t("field.format"));
+        format.setName("format");
+        format.setToolTipText(I18n.t("field.format.tip"));
+        randomExample.setName("randomExample");
+        randomExample.setText(I18n.t("field.randomExample"));
+        randomExample.setToolTipText(I18n.t("field.randomExample.tip"));
+        JPanel captionRow = new JPanel(new java.awt.BorderLayout(4, 0));
+        captionRow.add(caption, java.awt.BorderLayout.CENTER);
+        JPanel captionTools = new JPanel(new java.awt.FlowLayout(java.awt.FlowLayout.LEFT, 2, 0));
+        captionTools.add(format);
+        captionTools.add(randomExample);
+        captionRow.add(captionTools, java.awt.BorderLayout.EAST);
+        y = row(y, "caption", captionRow);
         y = row(y, "lyrics", new JScrollPane(lyrics));
         y = row(y, "instrumental", instrumental);
         y = row(y, "language", language);
@@ -83,6 +105,19 @@ public final class ModePanel extends JPanel {
         durationRow.add(durationAuto, java.awt.BorderLayout.EAST);
         y = row(y, "duration", durationRow);
         y = row(y, "ref", ref);
+        fromSource.setText(I18n.t("field.codesFromSource"));
+        fromSource.setName("codesFromSource");
+        transcribe.setText(I18n.t("field.transcribe"));
+        transcribe.setName("transcribe");
+        transcribe.setToolTipText(I18n.t("field.transcribe.tip"));
+        JPanel codesRow = new JPanel(new java.awt.BorderLayout(4, 0));
+        codesRow.add(new JScrollPane(codes), java.awt.BorderLayout.CENTER);
+        JPanel codeTools = new JPanel(new java.awt.GridLayout(2, 1, 0, 2));
+        codeTools.add(fromSource);
+        codeTools.add(transcribe);
+        codesRow.add(codeTools, java.awt.BorderLayout.EAST);
+        y = row(y, "codes", codesRow);
+        y = row(y, "codeStrength", codeStrength);
         y = row(y, "repaintMode", repaintMode);
         y = row(y, "strength", strength);
         y = row(y, "noise", noise);
@@ -94,20 +129,33 @@ public final class ModePanel extends JPanel {
         y = row(y, "shift", shift);
         y = row(y, "method", method);
         y = row(y, "guidance", guidance);
+        y = row(y, "timesteps", timesteps);
+        adg.setText(I18n.t("field.adg.box"));
+        y = row(y, "adg", adg);
+        JPanel interval = new JPanel(new java.awt.GridLayout(1, 2, 4, 0));
+        interval.add(cfgStart);
+        interval.add(cfgEnd);
+        y = row(y, "cfgInterval", interval);
+        y = row(y, "audioFormat", audioFormat);
         GridBagConstraints filler = new GridBagConstraints();
         filler.gridy = y;
         filler.weighty = 1;
         add(new JPanel(), filler);
-        for (JTextField f : List.of(caption, bpm, key, ref, seed)) f.getDocument().addUndoableEditListener(undo);
-        for (JTextArea a : List.of(lyrics, description)) a.getDocument().addUndoableEditListener(undo);
+        for (JTextField f : List.of(caption, bpm, key, ref, seed, timesteps)) f.getDocument().addUndoableEditListener(undo);
+        for (JTextArea a : List.of(lyrics, description, codes)) a.getDocument().addUndoableEditListener(undo);
         DocumentListener dl = new DocumentListener() {
             public void insertUpdate(DocumentEvent e) { onChange.run(); }
             public void removeUpdate(DocumentEvent e) { onChange.run(); }
             public void changedUpdate(DocumentEvent e) { onChange.run(); }
         };
-        for (JTextField f : List.of(caption, bpm, key, ref, seed)) f.getDocument().addDocumentListener(dl);
-        for (JTextArea a : List.of(lyrics, description)) a.getDocument().addDocumentListener(dl);
-        for (JSpinner s : List.of(duration, batch, steps, shift, guidance, strength, noise)) s.addChangeListener(e -> onChange.run());
+        for (JTextField f : List.of(caption, bpm, key, ref, seed, timesteps)) f.getDocument().addDocumentListener(dl);
+        for (JTextArea a : List.of(lyrics, description, codes)) a.getDocument().addDocumentListener(dl);
+        for (JSpinner s : List.of(duration, batch, steps, shift, guidance, strength, noise, codeStrength, cfgStart, cfgEnd))
+            s.addChangeListener(e -> onChange.run());
+        randomExample.addActionListener(e -> {
+            List<Map<String, String>> ex = Presets.examples();
+            if (!ex.isEmpty()) apply(ex.get(new java.util.Random().nextInt(ex.size())));
+        });
         show(Mode.CUSTOM);
     }
 
@@ -129,6 +177,8 @@ public final class ModePanel extends JPanel {
         JLabel label = new JLabel(I18n.t("field." + key));
         label.setLabelFor(field);
         field.setName(key);
+        // When the form is narrower than it would like, GridBag falls back to minimum sizes: keep every row's height.
+        field.setMinimumSize(new java.awt.Dimension(60, field.getPreferredSize().height));
         GridBagConstraints c = new GridBagConstraints();
         c.insets = new Insets(2, 4, 2, 4);
         c.gridy = y;
@@ -143,6 +193,13 @@ public final class ModePanel extends JPanel {
         rows.put(key, new JComponent[]{label, field});
         return y + 1;
     }
+
+    // Scrollable: the form follows the width of its scroll pane (fields shrink instead of a sideways scroll bar).
+    @Override public java.awt.Dimension getPreferredScrollableViewportSize() { return getPreferredSize(); }
+    @Override public int getScrollableUnitIncrement(java.awt.Rectangle r, int orientation, int direction) { return 16; }
+    @Override public int getScrollableBlockIncrement(java.awt.Rectangle r, int orientation, int direction) { return r.height - 32; }
+    @Override public boolean getScrollableTracksViewportWidth() { return true; }
+    @Override public boolean getScrollableTracksViewportHeight() { return false; }
 
     public void onChange(Runnable r) { onChange = r; }
 
@@ -166,7 +223,14 @@ public final class ModePanel extends JPanel {
     public void setTurbo(boolean turbo) {
         steps.setValue(turbo ? 8 : 32);
         guidance.setEnabled(!turbo);
+        adg.setEnabled(!turbo);
+        cfgStart.setEnabled(!turbo);
+        cfgEnd.setEnabled(!turbo);
+        timesteps.setEnabled(turbo);   // custom schedules are snapped to turbo's table; base/SFT use steps and shift
+        this.turbo = turbo;
     }
+
+    private boolean turbo = true;
 
     /** The current field values by key (for presets and "apply these settings"). */
     public Map<String, String> values() {
@@ -189,6 +253,13 @@ public final class ModePanel extends JPanel {
         v.put("noise", noise.getValue().toString());
         v.put("repaintMode", String.valueOf(repaintMode.getSelectedItem()));
         v.put("track", String.valueOf(track.getSelectedItem()));
+        v.put("codes", codes.getText());
+        v.put("codeStrength", codeStrength.getValue().toString());
+        v.put("audioFormat", String.valueOf(audioFormat.getSelectedItem()));
+        v.put("timesteps", timesteps.getText());
+        v.put("adg", Boolean.toString(adg.isSelected()));
+        v.put("cfgStart", cfgStart.getValue().toString());
+        v.put("cfgEnd", cfgEnd.getValue().toString());
         return v;
     }
 
@@ -216,6 +287,13 @@ public final class ModePanel extends JPanel {
         if (v.containsKey("method")) method.setSelectedItem(v.get("method"));
         if (v.containsKey("repaintMode")) repaintMode.setSelectedItem(v.get("repaintMode"));
         if (v.containsKey("track")) track.setSelectedItem(v.get("track"));
+        if (v.containsKey("codes")) codes.setText(v.get("codes"));
+        num(v, "codeStrength", codeStrength);
+        if (v.containsKey("audioFormat")) audioFormat.setSelectedItem(v.get("audioFormat"));
+        if (v.containsKey("timesteps")) timesteps.setText(v.get("timesteps"));
+        if (v.containsKey("adg")) adg.setSelected(Boolean.parseBoolean(v.get("adg")));
+        num(v, "cfgStart", cfgStart);
+        num(v, "cfgEnd", cfgEnd);
     }
 
     private static void num(Map<String, String> v, String k, JSpinner s) {
@@ -257,6 +335,23 @@ public final class ModePanel extends JPanel {
         b.shift((Double) shift.getValue()).method(String.valueOf(method.getSelectedItem()));
         if (!"turbo".equals(variant)) b.guidance((Double) guidance.getValue());
         if (mode.needsSource()) b.source(source);
+        if (mode.fields.contains("codes") && !codes.getText().isBlank()) {
+            try {
+                b.codes(org.aceforge.engine.lm.AudioCodes.parse(codes.getText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(I18n.t("field.codes") + ": " + e.getMessage());
+            }
+            b.codeStrength((Double) codeStrength.getValue());
+        }
+        if (turbo && !timesteps.getText().isBlank()) {
+            try {
+                b.timesteps(java.util.Arrays.stream(timesteps.getText().split("[,\\s]+")).filter(s -> !s.isBlank())
+                        .mapToDouble(Double::parseDouble).toArray());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(I18n.t("field.timesteps") + ": " + I18n.t("error.notANumber") + " (" + timesteps.getText() + ")");
+            }
+        }
+        if (!turbo) b.adg(adg.isSelected()).cfgInterval((Double) cfgStart.getValue(), (Double) cfgEnd.getValue());
         if (!ref.getText().isBlank() && mode.fields.contains("ref")) b.reference(Path.of(ref.getText().strip()));
         switch (mode) {
             case REMIX -> b.strength((Double) strength.getValue()).noiseStrength((Double) noise.getValue());
@@ -283,9 +378,22 @@ public final class ModePanel extends JPanel {
         }
     }
 
-    /** The component showing a field (for placing error messages beside it). */
+    /** The component showing a field (for placing error messages beside it): the input itself, not its row. */
     public JComponent field(String key) {
+        if (key.equals("caption")) return caption;
+        if (key.equals("codes")) return codes;
         JComponent[] r = rows.get(key);
         return r == null ? null : r[1];
+    }
+
+    /** The row of a field (visible when the mode shows it). */
+    JComponent row(String key) {
+        JComponent[] r = rows.get(key);
+        return r == null ? null : r[1];
+    }
+
+    /** The chosen audio file type: wav, flac or mp3. */
+    public String audioFormat() {
+        return String.valueOf(audioFormat.getSelectedItem());
     }
 }

@@ -51,6 +51,17 @@ public final class Presets {
         return new Preset(String.valueOf(p.get("name")), String.valueOf(p.get("mode")), values, factory);
     }
 
+    /** The "random example" (🎲) set: complete text2music fields a musician can start from. */
+    public static List<Map<String, String>> examples() {
+        try (InputStream in = Presets.class.getClassLoader().getResourceAsStream("presets/examples.json")) {
+            if (in == null) return List.of();
+            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(in,
+                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, String>>>() {});
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     public List<Preset> forMode(String mode) {
         List<Preset> out = new ArrayList<>();
         for (Preset p : factory) if (p.mode().equals(mode)) out.add(p);

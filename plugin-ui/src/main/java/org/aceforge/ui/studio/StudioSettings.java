@@ -47,7 +47,7 @@ public final class StudioSettings {
         boolean simple = description != null;
         if (!simple && !think && !cotMetas && !captionRewrite && !cotLanguage) return null;
         return new org.aceforge.engine.jobs.LmRequest(think || simple, "auto".equals(lm) ? null : lm, o, description,
-                parallelThinking ? org.aceforge.engine.jobs.RenderRequest.MAX_BATCH : 1);
+                parallelThinking ? org.aceforge.engine.jobs.RenderRequest.MAX_BATCH : 1, false);
     }
 
     public static Path folder() {

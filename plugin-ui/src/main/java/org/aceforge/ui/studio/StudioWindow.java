@@ -250,6 +250,9 @@ public final class StudioWindow extends JFrame {
         right.add(renderBox, BorderLayout.NORTH);
         right.add(results, BorderLayout.CENTER);
         render.addActionListener(e -> startRender());
+        form.fromSource.addActionListener(e -> codesFromSource());
+        form.transcribe.addActionListener(e -> transcribeCodes());
+        form.format.addActionListener(e -> formatCaption());
         cancel.addActionListener(e -> cancelRender());
         cancel.setEnabled(false);
 
@@ -449,7 +452,8 @@ public final class StudioWindow extends JFrame {
         if (m.needsSource() && source == null) { error.setText(I18n.t("error.needsSource")); return null; }
         RenderRequest request;
         try {
-            Path out = renderFolder.resolve("aceforge-" + java.time.LocalDateTime.now().toString().replace(':', '-').replace('.', '-') + ".wav");
+            Path out = renderFolder.resolve("aceforge-" + java.time.LocalDateTime.now().toString().replace(':', '-').replace('.', '-')
+                    + "." + form.audioFormat());
             request = form.request(source, timeline.regions(), settings.variant, settings.modelDir.isBlank() ? null : Path.of(settings.modelDir))
                     .lm(m.task.equals("text2music") ? settings.lmRequest(lmAvailable(), m == Mode.SIMPLE ? form.description.getText() : null) : null)
                     .int8(settings.int8)
@@ -466,6 +470,88 @@ public final class StudioWindow extends JFrame {
             markField(e.getMessage());
             return null;
         }
+    }
+
+    private Path modelDir() {
+        return settings.modelDir.isBlank() ? null : Path.of(settings.modelDir);
+    }
+
+    /** "Convert to codes": the source's 5 Hz codes into the codes field (on a render worker). */
+    public java.util.concurrent.CompletableFuture<long[]> codesFromSource() {
+        error.setText(" ");
+        if (source == null) { error.setText(I18n.t("error.needsSource")); return null; }
+        stage.setText(I18n.t("lm.converting"));
+        var f = renders.toCodes(modelDir(), settings.variant, source);
+        f.whenComplete((codes, err) -> SwingUtilities.invokeLater(() -> {
+            if (err != null) { error.setText(rootMessage(err)); stage.setText(" "); return; }
+            form.codes.setText(org.aceforge.engine.lm.AudioCodes.format(codes));
+            stage.setText(String.format(I18n.t("lm.codesReady"), codes.length, codes.length / 5.0));
+        }));
+        return f;
+    }
+
+    /** "Transcribe": the LM describes the codes; caption, lyrics and metadata fields are filled. */
+    public java.util.concurrent.CompletableFuture<?> transcribeCodes() {
+        error.setText(" ");
+        long[] codes;
+        try {
+            codes = org.aceforge.engine.lm.AudioCodes.parse(form.codes.getText());
+        } catch (IllegalArgumentException e) {
+            error.setText(I18n.t("field.codes") + ": " + e.getMessage());
+            markField(error.getText());
+            return null;
+        }
+        return withLm(p -> p.understand(codes, lmOptions(0.3), new java.util.Random().nextInt(1 << 30), (ph, d, t) -> { }), false);
+    }
+
+    /** "Format": the LM rewrites caption and lyrics into a detailed description and fills empty metadata. */
+    public java.util.concurrent.CompletableFuture<?> formatCaption() {
+        error.setText(" ");
+        Integer bpm = parseBpm(form.bpm.getText());
+        String ts = String.valueOf(form.timesig.getSelectedItem());
+        String key = org.aceforge.engine.lm.Keys.canonical(form.key.getText());
+        String lang = String.valueOf(form.language.getSelectedItem());
+        var given = new org.aceforge.engine.lm.LmPlanner.Given(form.caption.getText(), form.lyrics.getText(), bpm, key,
+                ts.isBlank() ? null : Integer.valueOf(ts), form.durationAuto.isSelected() ? null : (int) Math.round((Double) form.duration.getValue()),
+                "unknown".equals(lang) ? null : lang);
+        boolean instrumental = form.instrumental.isSelected();
+        return withLm(p -> p.format(given, instrumental, lmOptions(settings.lmTemperature), new java.util.Random().nextInt(1 << 30),
+                (ph, d, t) -> { }), true);
+    }
+
+    private org.aceforge.engine.lm.LmOptions lmOptions(double temperature) {
+        return new org.aceforge.engine.lm.LmOptions(temperature, 1.0, settings.lmTopK, settings.lmTopP, settings.lmNegative,
+                true, true, true);
+    }
+
+    /** Runs an LM job and fills the fields from its sample (keeping the duration unless asked). */
+    private java.util.concurrent.CompletableFuture<?> withLm(org.aceforge.engine.jobs.RenderService.LmJob<org.aceforge.engine.lm.LmPlanner.Sample> job,
+                                                           boolean keepDuration) {
+        if (!lmAvailable()) { error.setText(I18n.t("mode.needsLm")); return null; }
+        stage.setText(I18n.t("lm.working"));
+        var f = renders.withLm(modelDir(), "auto".equals(settings.lm) ? null : settings.lm, settings.int8, job);
+        f.whenComplete((s, err) -> SwingUtilities.invokeLater(() -> {
+            if (err != null) { error.setText(rootMessage(err)); stage.setText(" "); return; }
+            var m = s.metadata();
+            Map<String, String> v = new java.util.LinkedHashMap<>();
+            if (m.caption() != null) v.put("caption", m.caption());
+            v.put("lyrics", s.lyrics());
+            if (m.bpm() != null) v.put("bpm", m.bpm().toString());
+            if (m.keyscale() != null) v.put("key", m.keyscale());
+            if (m.timesignature() != null) v.put("timesig", m.timesignature().toString());
+            if (m.language() != null) v.put("language", m.language());
+            if (!keepDuration && m.duration() != null) v.put("duration", m.duration().toString());
+            form.apply(v);
+            stage.setText(I18n.t("lm.done"));
+        }));
+        return f;
+    }
+
+    private static String rootMessage(Throwable err) {
+        Throwable c = err;
+        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null)
+            c = c.getCause();
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 
     /** Outlines the field a message names (FlatLaf's error outline) until it is edited. */

@@ -141,7 +141,7 @@ class StudioWindowTest {
             }
             edt(() -> { w.modeButtons.get(m).doClick(); return null; });
             assertEquals(m, edt(() -> w.form.mode()));
-            assertEquals(m.fields.contains("caption"), (boolean) edt(() -> w.form.field("caption").isVisible()), m + " caption");
+            assertEquals(m.fields.contains("caption"), (boolean) edt(() -> w.form.row("caption").isVisible()), m + " caption");
             assertEquals(m.fields.contains("repaintMode"), (boolean) edt(() -> w.form.field("repaintMode").isVisible()), m + " repaint mode");
         }
         assertFalse(edt(() -> w.modeButtons.get(Mode.EXTRACT).isEnabled()), "extract needs the base model");
@@ -370,6 +370,57 @@ class StudioWindowTest {
         edt(() -> { I18n.retranslate(w, "en"); w.settings.language = "en"; return null; });
         assertEquals(renderEn, edt(() -> w.render.getText()));
         assertEquals(simpleEn, edt(() -> w.modeButtons.get(Mode.SIMPLE).getText()));
+    }
+
+    @Test
+    @Order(10)
+    void codesFormatExampleAndAdvancedSamplerControls() throws Exception {
+        edt(() -> { w.settings.variant = "turbo"; w.settings.lm = "auto"; w.applyModelAvailability(); w.modeButtons.get(Mode.CUSTOM).doClick(); return null; });
+        edt(() -> { w.form.caption.setText(""); w.form.randomExample.doClick(); return null; });
+        assertFalse(edt(() -> w.form.caption.getText()).isBlank(), "the random example fills the caption");
+
+        // Bad codes are refused next to the codes field.
+        edt(() -> { w.form.codes.setText("<|audio_code_1|> nonsense"); return null; });
+        assertEquals(null, edt(() -> w.startRender()));
+        assertTrue(edt(() -> w.error.getText()).startsWith(I18n.t("field.codes")), edt(() -> w.error.getText()));
+        assertEquals("error", edt(() -> w.form.codes.getClientProperty("JComponent.outline")));
+
+        // Source → codes → transcribe → render following them (as FLAC).
+        assertNotNull(edt(() -> w.source), "the source of the first test is loaded");
+        edt(() -> w.codesFromSource()).get(300, TimeUnit.SECONDS);
+        waitFor(() -> !w.form.codes.getText().isBlank() && !w.form.codes.getText().contains("nonsense"), 30, "the codes");
+        int n = edt(() -> org.aceforge.engine.lm.AudioCodes.parse(w.form.codes.getText()).length);
+        assertEquals(60, n, "12 s of source → 60 codes");
+        edt(() -> { w.form.caption.setText(""); return null; });
+        edt(() -> w.transcribeCodes()).get(300, TimeUnit.SECONDS);
+        waitFor(() -> !w.form.caption.getText().isBlank(), 30, "the transcription");
+        edt(() -> { w.form.lyrics.setText("[Verse]\nla la"); return null; });
+        edt(() -> w.formatCaption()).get(300, TimeUnit.SECONDS);
+        waitFor(() -> w.stage.getText().equals(I18n.t("lm.done")), 30, "the format");
+        edt(() -> {
+            w.form.audioFormat.setSelectedItem("flac");
+            w.form.codeStrength.setValue(0.7);
+            w.form.batch.setValue(1);
+            w.think.setSelected(false);
+            w.settings.think = false;
+            return null;
+        });
+        RenderResult r = edt(() -> w.startRender()).result().get(600, TimeUnit.SECONDS);
+        assertTrue(r.items().get(0).audio().toString().endsWith(".flac"));
+        var j = sidecar(r, 0);
+        assertEquals(60, org.aceforge.engine.lm.AudioCodes.parse(j.path("codes").asText()).length);
+        assertEquals(0.7, j.path("code_strength").asDouble(), 1e-9);
+        assertEquals(12.0, r.items().get(0).durationSeconds(), 0.01);
+        edt(() -> { w.form.codes.setText(""); w.form.audioFormat.setSelectedItem("wav"); w.think.setSelected(true); w.settings.think = true; return null; });
+
+        // Turbo offers custom timesteps; base/SFT offer ADG and the CFG interval instead.
+        assertTrue(edt(() -> w.form.timesteps.isEnabled() && !w.form.adg.isEnabled()));
+        edt(() -> { w.settings.variant = "base"; w.applyModelAvailability(); return null; });
+        assertTrue(edt(() -> !w.form.timesteps.isEnabled() && w.form.adg.isEnabled() && w.form.cfgStart.isEnabled()));
+        edt(() -> { w.settings.variant = "turbo"; w.applyModelAvailability(); w.form.timesteps.setText("1, 0.x"); return null; });
+        assertEquals(null, edt(() -> w.startRender()));
+        assertTrue(edt(() -> w.error.getText()).startsWith(I18n.t("field.timesteps")), edt(() -> w.error.getText()));
+        edt(() -> { w.form.timesteps.setText(""); return null; });
     }
 
     /** The first component of a type in a tree that passes a test (null when none does). */
