@@ -295,8 +295,12 @@ public final class StudioWindow extends JFrame {
             capture.addActionListener(e -> useCapture());
             bar.add(capture);
         }
+        JButton files = new JButton(I18n.t("toolbar.files"));
+        files.setName("files");
+        files.addActionListener(e -> new FilesDialog(this, renderFolder).setVisible(true));
         bar.add(theme);
         bar.add(settingsButton);
+        bar.add(files);
         bar.add(new JLabel(I18n.t("preset.label")));
         bar.add(presetBox);
         bar.add(dirty);

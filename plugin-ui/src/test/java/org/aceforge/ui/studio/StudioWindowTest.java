@@ -423,6 +423,24 @@ class StudioWindowTest {
         edt(() -> { w.form.timesteps.setText(""); return null; });
     }
 
+    @Test
+    @Order(11)
+    void filesDialogListsEveryRenderNewestFirstAndLoadsOne() throws Exception {
+        FilesDialog d = edt(() -> { FilesDialog x = new FilesDialog(w, w.renderFolder); x.setVisible(true); return x; });
+        int n = edt(() -> d.list.getModel().getSize());
+        long onDisk;
+        try (var s = Files.list(w.renderFolder)) {
+            onDisk = s.filter(p -> p.toString().matches(".*\\.(wav|flac|mp3)$")).count();
+        }
+        assertEquals(onDisk, n, "every rendered audio file is listed");
+        assertTrue(n >= 5);
+        String first = edt(() -> d.list.getModel().getElementAt(0).line());
+        assertTrue(first.contains("text2music") && first.contains("seed"), first);
+        Path newest = edt(() -> d.list.getModel().getElementAt(0).audio());
+        edt(() -> { d.list.setSelectedIndex(0); ((javax.swing.JButton) find(d.getContentPane(), "filesLoad")).doClick(); d.dispose(); return null; });
+        waitFor(() -> newest.equals(w.source), 30, "the file to load as the source");
+    }
+
     /** The first component of a type in a tree that passes a test (null when none does). */
     static <T extends java.awt.Component> T first(java.awt.Container root, Class<T> type, java.util.function.Predicate<T> test) {
         for (java.awt.Component k : allComponents(root))
