@@ -65,6 +65,7 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
     final JCheckBox adg = new JCheckBox();
     final JSpinner cfgStart = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 1.0, 0.05)), cfgEnd = new JSpinner(new SpinnerNumberModel(1.0, 0.0, 1.0, 0.05));
     private Mode mode = Mode.CUSTOM;
+    private ValueEdits edits;
     private Runnable onChange = () -> {};
 
     public ModePanel(UndoManager undo) {
@@ -101,7 +102,7 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         durationRow.add(duration, java.awt.BorderLayout.CENTER);
         durationAuto.setText(I18n.t("field.durationAuto"));
         durationAuto.setName("durationAuto");
-        durationAuto.addActionListener(e -> { duration.setEnabled(!durationAuto.isSelected()); onChange.run(); });
+        durationAuto.addItemListener(e -> { duration.setEnabled(!durationAuto.isSelected()); onChange.run(); });
         durationRow.add(durationAuto, java.awt.BorderLayout.EAST);
         y = row(y, "duration", durationRow);
         y = row(y, "ref", ref);
@@ -152,6 +153,11 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         for (JTextArea a : List.of(lyrics, description, codes)) a.getDocument().addDocumentListener(dl);
         for (JSpinner s : List.of(duration, batch, steps, shift, guidance, strength, noise, codeStrength, cfgStart, cfgEnd))
             s.addChangeListener(e -> onChange.run());
+        edits = new ValueEdits(undo);
+        for (JSpinner sp : List.of(duration, batch, steps, shift, guidance, strength, noise, codeStrength, cfgStart, cfgEnd)) edits.track(sp);
+        for (JComboBox<?> c : List.of(language, timesig, method, repaintMode, track, audioFormat)) edits.track(c);
+        for (JCheckBox b : List.of(instrumental, durationAuto, adg)) edits.track(b);
+        tracks.values().forEach(edits::track);
         randomExample.addActionListener(e -> {
             List<Map<String, String>> ex = Presets.examples();
             if (!ex.isEmpty()) apply(ex.get(new java.util.Random().nextInt(ex.size())));
@@ -210,6 +216,14 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         Mode before = mode;
         mode = m;
         rows.forEach((k, comps) -> { for (JComponent c : comps) c.setVisible(m.fields.contains(k)); });
+        // A mode's own starting values are not edits of the user's (Ctrl+Z does not walk back a mode switch).
+        if (edits != null) edits.quietly(() -> modeDefaults(m, before));
+        else modeDefaults(m, before);
+        revalidate();
+        repaint();
+    }
+
+    private void modeDefaults(Mode m, Mode before) {
         if (m == Mode.REMIX) strength.setValue(1.0);
         if (m != before) {   // Simple lets the LM choose the length by default; Custom starts from a fixed one
             durationAuto.setSelected(m == Mode.SIMPLE);
@@ -221,7 +235,8 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
     }
 
     public void setTurbo(boolean turbo) {
-        steps.setValue(turbo ? 8 : 32);
+        if (edits != null) edits.quietly(() -> steps.setValue(turbo ? 8 : 32));
+        else steps.setValue(turbo ? 8 : 32);
         guidance.setEnabled(!turbo);
         adg.setEnabled(!turbo);
         cfgStart.setEnabled(!turbo);

@@ -441,6 +441,33 @@ class StudioWindowTest {
         waitFor(() -> newest.equals(w.source), 30, "the file to load as the source");
     }
 
+    @Test
+    @Order(12)
+    void ctrlZUndoesParameterEditsToo() throws Exception {
+        edt(() -> {
+            w.modeButtons.get(Mode.CUSTOM).doClick();
+            w.form.steps.setValue(8);
+            w.form.language.setSelectedItem("unknown");
+            w.form.instrumental.setSelected(false);
+            w.undo.discardAllEdits();
+            w.form.steps.setValue(12);
+            w.form.language.setSelectedItem("ja");
+            w.form.instrumental.setSelected(true);
+            return null;
+        });
+        edt(() -> { w.undo.undo(); return null; });
+        assertFalse(edt(() -> w.form.instrumental.isSelected()));
+        edt(() -> { w.undo.undo(); return null; });
+        assertEquals("unknown", edt(() -> w.form.language.getSelectedItem()));
+        edt(() -> { w.undo.undo(); return null; });
+        assertEquals(8, (int) edt(() -> (Integer) w.form.steps.getValue()));
+        edt(() -> { w.undo.redo(); return null; });
+        assertEquals(12, (int) edt(() -> (Integer) w.form.steps.getValue()));
+        edt(() -> { w.modeButtons.get(Mode.REMIX).doClick(); w.modeButtons.get(Mode.CUSTOM).doClick(); return null; });
+        edt(() -> { w.undo.undo(); return null; });
+        assertEquals(8, (int) edt(() -> (Integer) w.form.steps.getValue()), "a mode switch is not an edit: undo reaches the steps");
+    }
+
     /** The first component of a type in a tree that passes a test (null when none does). */
     static <T extends java.awt.Component> T first(java.awt.Container root, Class<T> type, java.util.function.Predicate<T> test) {
         for (java.awt.Component k : allComponents(root))
