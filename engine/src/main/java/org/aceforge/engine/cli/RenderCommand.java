@@ -116,6 +116,8 @@ public final class RenderCommand implements Callable<Integer> {
     String codes;
     @Option(names = "--code-strength", defaultValue = "1.0", description = "Fraction of the diffusion steps that follow the codes, 0–1 (LM code strength).")
     double codeStrength;
+    @Option(names = "--score", description = "Auto score: the 5 Hz LM rates each result (caption, lyrics and metadata fit, 0–1) in its sidecar.")
+    boolean score;
     @Option(names = "--lm", description = "5 Hz LM size or folder: 0.6B, 1.7B, 4B (default: 1.7B if installed, else the smallest).")
     String lmModel;
     @Option(names = "--lm-temperature", defaultValue = "0.85", description = "LM sampling temperature, 0–2 (0 = greedy).")
@@ -164,9 +166,12 @@ public final class RenderCommand implements Callable<Integer> {
         if (usesLm)
             b.lm(new LmRequest(think || describe != null, lmModel, new LmOptions(lmTemperature, lmCfg, lmTopK, lmTopP, lmNegative,
                     !noCotMetas, !noCotCaption, !noCotLanguage), describe, lmChunk, format));
-        else if (lmModel != null) throw new BadRequestException("--lm needs --think, --cot, --describe or --format");
+        else if (lmModel != null && score)   // the named LM scores; it plans nothing
+            b.lm(new LmRequest(false, lmModel, new LmOptions(lmTemperature, lmCfg, lmTopK, lmTopP, lmNegative, false, false, false),
+                    null, lmChunk, false));
+        else if (lmModel != null) throw new BadRequestException("--lm needs --think, --cot, --describe, --format or --score");
         if (codes != null) b.codes(CodesCommand.read("--codes", codes));
-        b.codeStrength(codeStrength);
+        b.codeStrength(codeStrength).score(score);
         if (start != null || end != null) {
             if (!rangeTexts.isEmpty()) throw new BadRequestException("give either --start/--end or --range, not both");
             b.range(start == null ? 0 : start, end == null ? -1 : end);

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param lm    what the 5 Hz LM does before the DiT (null: no LM)
  * @param int8  the DiT (and the LM) run on int8 weights: faster on CPU, slightly different audio
  * @param lora  a PEFT LoRA adapter folder for the DiT (null: none), applied at {@code loraScale}
+ * @param score each result gets the 5 Hz LM's quality score in its sidecar (auto score)
  * @param codes 5 Hz audio codes the DiT follows (text2music; null: none, or the LM's with --think), for the
  *              first {@code codeStrength} fraction of the steps
  */
@@ -26,7 +27,7 @@ public record RenderRequest(
         Path modelDir, String variant, Path output,
         Path source, List<double[]> ranges, String track, List<String> tracks, Double strength, Double noiseStrength,
         Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm, boolean int8,
-        Path lora, double loraScale, long[] codes, double codeStrength) {
+        Path lora, double loraScale, long[] codes, double codeStrength, boolean score) {
 
     public static final Set<String> TASKS = Set.of("text2music", "repaint", "cover", "extract", "lego", "complete");
     public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
@@ -124,7 +125,7 @@ public record RenderRequest(
     public RenderRequest withOutput(Path out) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, out, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score);
     }
 
     /** The same request with every seed fixed (drawn ones included), so all stages use the same seeds. */
@@ -133,7 +134,7 @@ public record RenderRequest(
         for (long s : drawn) fixed.add(s);
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 List.copyOf(fixed), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score);
     }
 
     /** The same request with what the LM decided filled in (text2music). */
@@ -141,7 +142,7 @@ public record RenderRequest(
                                      double duration, String language) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score);
     }
 
     /** Mutable assembly of a request (CLI, UI). */
@@ -167,6 +168,7 @@ public record RenderRequest(
         private double loraScale = 1.0;
         private long[] codes;
         private double codeStrength = 1.0;
+        private boolean score;
 
         public Builder task(String v) { task = v; return this; }
         public Builder caption(String v) { caption = v; return this; }
@@ -205,12 +207,13 @@ public record RenderRequest(
         public Builder lora(Path v, double scale) { lora = v; loraScale = scale; return this; }
         public Builder codes(long[] v) { codes = v; return this; }
         public Builder codeStrength(double v) { codeStrength = v; return this; }
+        public Builder score(boolean v) { score = v; return this; }
 
         public RenderRequest build() {
             return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
                     batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
                     modelDir, variant, output, source, List.copyOf(ranges), track, List.copyOf(tracks), strength,
-                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength);
+                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score);
         }
     }
 }

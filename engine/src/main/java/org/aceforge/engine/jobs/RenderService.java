@@ -67,7 +67,7 @@ public final class RenderService implements AutoCloseable {
         if (request.modelDir() != null) {
             ModelPack pack = new ModelPack(request.modelDir());
             pack.validate(ModelPack.Variant.parse(request.variant() == null ? "turbo" : request.variant()));
-            if (request.lm() != null) pack.lm(request.lm().model());
+            if (request.lm() != null || request.score()) pack.lm(request.lm() == null ? null : request.lm().model());
         }
         if (request.lora() != null) {
             try {
@@ -188,6 +188,7 @@ public final class RenderService implements AutoCloseable {
         RegionEdit.Result edited = edit != null ? RegionEdit.run(models, edit, stages, dump, LatentCache.defaultCache()) : null;
         List<float[]> audio = edited != null ? edited.audio() : Text2Music.run(models, plan, stages, dump);
         cancel.check();
+        List<org.aceforge.engine.lm.LmScorer.Score> scores = r.score() ? score(r, pack, models, planned, audio, progress, cancel) : null;
         progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "writing files"));
         List<RenderResult.Item> items = new ArrayList<>();
         List<Path> written = new ArrayList<>();
@@ -200,6 +201,7 @@ public final class RenderService implements AutoCloseable {
                         pack.isDemo(), a.getFileName().toString());
                 if (edited != null) Sidecar.addEdit(node, edited);
                 if (planned != null) Sidecar.addLm(node, job.request(), planned, i, lm.folder().toString());
+                if (scores != null) Sidecar.addScore(node, scores.get(i));
                 Sidecar.write(s, node);
                 written.add(s);
                 items.add(new RenderResult.Item(a, s, plan.seeds()[i], Math.round(audio.get(i).length / 2.0 / 48000 * 1000) / 1000.0));
@@ -211,6 +213,26 @@ public final class RenderService implements AutoCloseable {
         }
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));
         return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Auto score: each result's codes (the LM's, the given ones, or its own audio's) scored by the LM (spec §4.8). */
+    private List<org.aceforge.engine.lm.LmScorer.Score> score(RenderRequest r, ModelPack pack, ModelSet models, LmStage.Outcome planned,
+                                                              List<float[]> audio, ProgressListener progress, CancelToken cancel) throws Exception {
+        LmPlanner p = planner(pack, r.lm() == null ? null : r.lm().model(), r.int8());
+        org.aceforge.engine.lm.LmScorer scorer = new org.aceforge.engine.lm.LmScorer(lm);
+        List<org.aceforge.engine.lm.LmScorer.Score> out = new ArrayList<>();
+        for (int i = 0; i < audio.size(); i++) {
+            cancel.check();
+            progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "scoring variant " + (i + 1) + "/" + audio.size()));
+            long[] codes = planned != null && planned.codes() != null ? planned.codes()[i] : r.codes() != null && !r.hasSource() ? r.codes()
+                    : org.aceforge.engine.pipeline.SourceCodes.fromSamples(models, audio.get(i), LatentCache.defaultCache(), null);
+            org.aceforge.engine.lm.CotMetadata meta = new org.aceforge.engine.lm.CotMetadata(r.bpm(), null,
+                    (int) Math.round(audio.get(i).length / 2.0 / 48000), org.aceforge.engine.lm.Keys.canonical(r.key()),
+                    r.language() == null || r.language().equals("unknown") ? null : r.language(),
+                    r.timeSignature() == null ? null : Integer.valueOf(r.timeSignature()));
+            out.add(scorer.score(codes, r.caption(), r.instrumental() ? null : r.lyrics(), meta));
+        }
+        return out;
     }
 
     /** The LM stays open between renders for the same folder (its session and tokenizer take seconds to open). */

@@ -105,6 +105,15 @@ public final class Sidecar {
         }
     }
 
+    /** The LM quality score (0–1 each; absent parts are null). */
+    static void addScore(ObjectNode n, org.aceforge.engine.lm.LmScorer.Score s) {
+        ObjectNode o = n.putObject("score");
+        o.put("total", Math.round(s.total() * 1000) / 1000.0);
+        if (s.caption() != null) o.put("caption", Math.round(s.caption() * 1000) / 1000.0); else o.putNull("caption");
+        if (s.lyrics() != null) o.put("lyrics", Math.round(s.lyrics() * 1000) / 1000.0); else o.putNull("lyrics");
+        if (s.metadata() != null) o.put("metadata", Math.round(s.metadata() * 1000) / 1000.0); else o.putNull("metadata");
+    }
+
     /** What a region edit actually ran with, in place of the text2music defaults of the plan. */
     public static void addEdit(ObjectNode n, org.aceforge.engine.pipeline.RegionEdit.Result r) {
         n.put("caption_prompt", r.captionPrompt());

@@ -89,6 +89,13 @@ public final class CausalLm implements AutoCloseable {
         return forward(cache, b, ids, new long[]{ids.length - 1})[0];
     }
 
+    /** Logits at chosen positions of a sequence (scoring), through a cache of its own. */
+    public float[][] logitsAt(long[] ids, long[] positions) throws OrtException {
+        try (KvCache cache = newCache(1, ids.length)) {
+            return forward(cache, 0, ids, positions);
+        }
+    }
+
     /** Logits at every position of a prompt (tests and scoring), through a cache of its own. */
     public float[][] logitsAll(long[] ids) throws OrtException {
         try (KvCache cache = newCache(1, ids.length)) {

@@ -14,7 +14,12 @@ public final class SourceCodes {
 
     public static long[] fromAudio(ModelSet m, Path file, LatentCache cache, VaeModel.ProgressSink progress) throws Exception {
         AudioClip clip = AudioDecoder.decode(file).toEngineFormat();
-        Tensor3 latents = cache.encode(m.vae(), m.pack().vae().toAbsolutePath().toString(), clip.interleaved(), progress);
+        return fromSamples(m, clip.interleaved(), cache, progress);
+    }
+
+    /** The codes of 48 kHz interleaved stereo samples. */
+    public static long[] fromSamples(ModelSet m, float[] stereo48k, LatentCache cache, VaeModel.ProgressSink progress) throws Exception {
+        Tensor3 latents = cache.encode(m.vae(), m.pack().vae().toAbsolutePath().toString(), stereo48k, progress);
         return m.dit().tokenize(latents)[0];
     }
 }

@@ -103,6 +103,33 @@ class LmCliTest {
     }
 
     @Test
+    void autoScoreRatesEveryVariantAndNeedsAnLm() throws Exception {
+        Path out = tmp.resolve("s.wav");
+        RenderCliTest.Run r = render("--caption", "warm piano", "--lyrics", "[Verse]\nhello", "--score", "--duration", "10",
+                "--batch", "2", "--seed", "3", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        for (int i = 1; i <= 2; i++) {
+            JsonNode s = json(tmp.resolve("s-" + i + ".json")).path("score");
+            assertTrue(s.path("total").asDouble(-1) >= 0 && s.path("total").asDouble() <= 1, s.toString());
+            assertTrue(s.path("lyrics").isNumber() && s.path("caption").isNumber() && s.path("metadata").isNumber(), s.toString());
+        }
+        // A checkpoints folder without an LM: --score is refused up front.
+        Path noLm = Files.createDirectories(tmp.resolve("no-lm"));
+        try (var dirs = Files.list(model)) {
+            for (Path p : dirs.toList())
+                if (!p.getFileName().toString().startsWith("acestep-5Hz-lm")) Files.createSymbolicLink(noLm.resolve(p.getFileName()), p);
+        }
+        RenderCliTest.Run bad = RenderCliTest.cli("render", "--caption", "x", "--model", noLm.toString(), "--score",
+                "--duration", "10", "--out", tmp.resolve("bad.wav").toString());
+        try (var links = Files.list(noLm)) {
+            for (Path l : links.toList()) Files.delete(l);   // the links go before the temporary folder is cleaned
+        }
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("5 Hz LM"), bad.err());
+        assertFalse(Files.exists(tmp.resolve("bad.wav")));
+    }
+
+    @Test
     void badLmOptionsExitTwoWithOneLineAndNoFiles() throws Exception {
         String[][] bad = {
                 {"--caption", "x", "--think", "--duration", "10", "--lm-temperature", "5"},

@@ -72,6 +72,18 @@ class CausalLmTest {
         }
     }
 
+    @Test
+    void logitsAtChosenPositionsAreThoseRowsOfTheFullForward() throws Exception {
+        Path d = Fixtures.dir("lm-tiny");
+        long[] prompt = Npy.read(d.resolve("in_prefill_ids.npy")).toLongs();
+        try (CausalLm lm = new CausalLm(d, new GraphCache(cache))) {
+            float[][] all = lm.logitsAll(prompt), some = lm.logitsAt(prompt, new long[]{2, 5, 8});
+            assertTrue(java.util.Arrays.equals(all[2], some[0]) || Ref.relErr(some[0], all[2]) < 1e-6);
+            assertTrue(Ref.relErr(some[1], all[5]) < 1e-6);
+            assertTrue(Ref.relErr(some[2], all[8]) < 1e-6);
+        }
+    }
+
     private static long[] append(long[] ids, long id) {
         long[] out = java.util.Arrays.copyOf(ids, ids.length + 1);
         out[ids.length] = id;

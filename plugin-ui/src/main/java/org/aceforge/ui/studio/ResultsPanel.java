@@ -107,7 +107,8 @@ public final class ResultsPanel extends JPanel {
         JPanel p = new JPanel(new BorderLayout());
         JPanel buttons = new JPanel(new FlowLayout(FlowLayout.LEFT, 4, 2));
         p.setBorder(BorderFactory.createMatteBorder(0, 0, 1, 0, java.awt.Color.GRAY));
-        JLabel name = new JLabel(it.audio().getFileName() + "  ·  seed " + it.seed() + "  ·  " + it.durationSeconds() + " s");
+        JLabel name = new JLabel(it.audio().getFileName() + "  ·  seed " + it.seed() + "  ·  " + it.durationSeconds() + " s" + scoreText(it));
+        name.setName("variant-" + it.seed());
         name.setTransferHandler(new FileExport(it.audio()));
         name.addMouseMotionListener(new java.awt.event.MouseMotionAdapter() {
             @Override
@@ -143,6 +144,7 @@ public final class ResultsPanel extends JPanel {
             }
         });
         name.setBorder(BorderFactory.createEmptyBorder(4, 6, 0, 6));
+        name.setToolTipText(scoreTip(it));
         buttons.add(play);
         buttons.add(ab);
         buttons.add(save);
@@ -213,4 +215,29 @@ public final class ResultsPanel extends JPanel {
         }
     }
 
+
+    /** "  ·  score 0.62" when the render was scored by the LM (auto score). */
+    static String scoreText(RenderResult.Item it) {
+        var score = score(it);
+        return score == null ? "" : String.format(java.util.Locale.ROOT, "  ·  %s %.2f", I18n.t("results.score"), score.path("total").asDouble());
+    }
+
+    static String scoreTip(RenderResult.Item it) {
+        var s = score(it);
+        if (s == null) return null;
+        return String.format(java.util.Locale.ROOT, I18n.t("results.scoreTip"), part(s, "caption"), part(s, "lyrics"), part(s, "metadata"));
+    }
+
+    private static String part(com.fasterxml.jackson.databind.JsonNode s, String k) {
+        return s.path(k).isNumber() ? String.format(java.util.Locale.ROOT, "%.2f", s.path(k).asDouble()) : "–";
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode score(RenderResult.Item it) {
+        try {
+            var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(it.sidecar().toFile()).path("score");
+            return n.isMissingNode() ? null : n;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
 }

@@ -60,6 +60,9 @@ final class SettingsDialog extends JDialog {
         JTextField negative = new JTextField(s.lmNegative, 24);
         JCheckBox cotMetas = new JCheckBox(I18n.t("settings.cotMetas"), s.cotMetas);
         JCheckBox cotLanguage = new JCheckBox(I18n.t("settings.cotLanguage"), s.cotLanguage);
+        JCheckBox autoScore = new JCheckBox(I18n.t("settings.autoScore"), s.autoScore);
+        autoScore.setName("autoScore");
+        autoScore.setToolTipText(I18n.t("settings.autoScore.tip"));
         temperature.setName("lmTemperature");
         cfg.setName("lmCfg");
         topK.setName("lmTopK");
@@ -130,6 +133,7 @@ final class SettingsDialog extends JDialog {
         lmForm.add(negative);
         lmForm.add(cotMetas);
         lmForm.add(cotLanguage);
+        lmForm.add(autoScore);
         for (java.awt.Component c : lmForm.getComponents()) c.setEnabled(!lms.isEmpty());
         JPanel center = new JPanel(new BorderLayout());
         center.add(form, BorderLayout.CENTER);
@@ -156,6 +160,7 @@ final class SettingsDialog extends JDialog {
             s.lmNegative = negative.getText().isBlank() ? "NO USER INPUT" : negative.getText().strip();
             s.cotMetas = cotMetas.isSelected();
             s.cotLanguage = cotLanguage.isSelected();
+            s.autoScore = autoScore.isSelected();
             boolean languageChanged = !s.language.equals(language.getSelectedItem());
             s.language = String.valueOf(language.getSelectedItem());
             w.saveSettings();

@@ -34,6 +34,8 @@ public final class StudioSettings {
     public int lmTopK = 0;
     public String lmNegative = "NO USER INPUT";
     public boolean cotMetas = true, cotLanguage = true;
+    /** Auto score: the LM rates every result (caption, lyrics and metadata fit). */
+    public boolean autoScore = false;
     public int width = 1280, height = 860;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

@@ -461,6 +461,7 @@ public final class StudioWindow extends JFrame {
             request = form.request(source, timeline.regions(), settings.variant, settings.modelDir.isBlank() ? null : Path.of(settings.modelDir))
                     .lm(m.task.equals("text2music") ? settings.lmRequest(lmAvailable(), m == Mode.SIMPLE ? form.description.getText() : null) : null)
                     .int8(settings.int8)
+                    .score(settings.autoScore && lmAvailable())
                     .lora(settings.useLora && !settings.lora.isBlank() ? Path.of(settings.lora) : null, settings.loraScale)
                     .output(out).build();
             RenderJob job = renders.submit(request, p -> SwingUtilities.invokeLater(() -> showProgress(p)), null);

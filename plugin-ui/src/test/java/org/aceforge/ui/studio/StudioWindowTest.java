@@ -468,6 +468,30 @@ class StudioWindowTest {
         assertEquals(8, (int) edt(() -> (Integer) w.form.steps.getValue()), "a mode switch is not an edit: undo reaches the steps");
     }
 
+    @Test
+    @Order(13)
+    void autoScoreShowsEachVariantsScore() throws Exception {
+        edt(() -> {
+            w.settings.autoScore = true;
+            w.settings.think = false;
+            w.think.setSelected(false);
+            w.modeButtons.get(Mode.CUSTOM).doClick();
+            w.form.caption.setText("warm keys");
+            w.form.durationAuto.setSelected(false);
+            w.form.duration.setValue(10.0);
+            w.form.batch.setValue(1);
+            w.form.seed.setText("21");
+            return null;
+        });
+        RenderResult r = edt(() -> w.startRender()).result().get(600, TimeUnit.SECONDS);
+        double total = sidecar(r, 0).path("score").path("total").asDouble(-1);
+        assertTrue(total >= 0 && total <= 1, "score " + total);
+        waitFor(() -> first(w.results, javax.swing.JLabel.class, l -> l.getText() != null && l.getText().contains("seed 21")) != null, 30, "the result row");
+        String row = edt(() -> first(w.results, javax.swing.JLabel.class, l -> l.getText() != null && l.getText().contains("seed 21")).getText());
+        assertTrue(row.contains(I18n.t("results.score")), row);
+        edt(() -> { w.settings.autoScore = false; w.settings.think = true; w.think.setSelected(true); return null; });
+    }
+
     /** The first component of a type in a tree that passes a test (null when none does). */
     static <T extends java.awt.Component> T first(java.awt.Container root, Class<T> type, java.util.function.Predicate<T> test) {
         for (java.awt.Component k : allComponents(root))
