@@ -41,7 +41,10 @@ public final class PluginCore implements PluginContext, HostHooks {
 
     /** One render service per JVM, shared by every instance (the CPU has no room for two renders at once). */
     static synchronized RenderService sharedRenders() {
-        if (sharedRenders == null) sharedRenders = new RenderService(1, GraphCache.defaultCache());
+        if (sharedRenders == null) {
+            StudioSettings.load().applyDevice();   // the studio's device choice, before the first session exists
+            sharedRenders = new RenderService(1, GraphCache.defaultCache());
+        }
         return sharedRenders;
     }
 

@@ -78,6 +78,8 @@ public final class RenderCommand implements Callable<Integer> {
     Path lora;
     @Option(names = "--lora-scale", defaultValue = "1.0", description = "Strength of the LoRA, 0–4 (1 = as trained).")
     double loraScale;
+    @Option(names = "--offload", description = "Free each model's memory as soon as its stage is done (lower peak memory, slower next render).")
+    boolean offload;
     @Option(names = "--dump", description = "Write intermediate tensors (.npy) to this folder.")
     Path dump;
     @Option(names = "--src", description = "Source audio for repaint, cover, extract, lego, complete (WAV, AIFF, FLAC, MP3, Opus, Vorbis).")
@@ -194,7 +196,7 @@ public final class RenderCommand implements Callable<Integer> {
         if (model != null && !Files.isDirectory(model)) throw new BadRequestException("--model " + model + " is not a folder");
 
         boolean tty = System.console() != null;
-        try (RenderService service = new RenderService(1, GraphCache.defaultCache());
+        try (RenderService service = new RenderService(1, GraphCache.defaultCache()).offload(offload);
              ProgressBar bar = tty ? new ProgressBarBuilder().setTaskName("render").setInitialMax(1000)
                      .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build() : null) {
             RenderJob job = service.submit(request, p -> {

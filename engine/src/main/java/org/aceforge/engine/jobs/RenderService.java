@@ -43,6 +43,7 @@ public final class RenderService implements AutoCloseable {
     private ModelSet loaded;
     private String loadedKey;
     private CausalLm lm;
+    private volatile boolean offload;
     private LmPlanner lmPlanner;
     private String lmFolder;
 
@@ -54,6 +55,22 @@ public final class RenderService implements AutoCloseable {
             return t;
         });
         this.cache = cache;
+    }
+
+    /**
+     * Offload: each network's memory is freed as soon as its stage is done (the LM after planning, the text encoder
+     * and the DiT before decoding, the VAE after the render), so peak memory is that of the largest stage rather
+     * than of all models; each opens again (seconds for the real models) on its next use. Any thread; applies to the
+     * next render.
+     */
+    public RenderService offload(boolean on) {
+        offload = on;
+        return this;
+    }
+
+    /** The models a render left loaded (tests). */
+    public synchronized int openSessions() {
+        return (loaded == null ? 0 : loaded.openSessions()) + (lm != null && lm.sessionOpen() ? 1 : 0);
     }
 
     /** Any thread. Validation errors throw here, before anything is queued. */
@@ -151,6 +168,7 @@ public final class RenderService implements AutoCloseable {
             LmPlanner planner = planner(pack, r.lm().model(), r.int8());
             planned = LmStage.run(r.withSeeds(seeds), seeds, planner, progress, cancel);
             r = planned.planned();
+            if (offload && !r.score()) lm.releaseSessions();
         }
         if (r.codes() != null && planned == null)   // the codes fix the length (and the caption prompt's duration)
             r = r.withPlanned(r.caption(), r.lyrics(), r.bpm(), r.key(), r.timeSignature(), r.codes().length / 5.0, r.language());
@@ -179,6 +197,10 @@ public final class RenderService implements AutoCloseable {
             }
 
             public VaeModel.ProgressSink decoding(int item, int items) {
+                if (offload && item == 0) {   // diffusion is over: only the VAE is needed now
+                    models.dit().releaseSessions();
+                    models.text().releaseSessions();
+                }
                 return (f, msg) -> {
                     cancel.check();
                     progress.onProgress(new Progress(Progress.Stage.DECODING, (item + f) / items, "decoding variant " + (item + 1) + "/" + items));
@@ -189,6 +211,10 @@ public final class RenderService implements AutoCloseable {
         List<float[]> audio = edited != null ? edited.audio() : Text2Music.run(models, plan, stages, dump);
         cancel.check();
         List<org.aceforge.engine.lm.LmScorer.Score> scores = r.score() ? score(r, pack, models, planned, audio, progress, cancel) : null;
+        if (offload) {
+            models.releaseSessions();
+            if (lm != null) lm.releaseSessions();
+        }
         progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "writing files"));
         List<RenderResult.Item> items = new ArrayList<>();
         List<Path> written = new ArrayList<>();

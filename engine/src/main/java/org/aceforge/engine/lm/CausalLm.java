@@ -166,6 +166,15 @@ public final class CausalLm implements AutoCloseable {
         }
     }
 
+    /** Frees the network's memory (the tokenizer stays); it opens again on the next use. */
+    public void releaseSessions() {
+        session.close();
+    }
+
+    public boolean sessionOpen() {
+        return session.isOpen();
+    }
+
     @Override
     public void close() {
         session.close();

@@ -163,6 +163,17 @@ public final class DitModel implements AutoCloseable {
         return detokenize(tokenize(src)).frames(0, src.frames());
     }
 
+    /** Frees the networks' memory; they open again on the next use (offload between stages). */
+    public void releaseSessions() {
+        close();
+    }
+
+    public int openSessions() {
+        int n = 0;
+        for (LazySession s : new LazySession[]{dit, encoder, tokenizer, detokenizer}) if (s.isOpen()) n++;
+        return n;
+    }
+
     @Override
     public void close() {
         dit.close();

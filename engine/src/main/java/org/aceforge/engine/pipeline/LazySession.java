@@ -32,6 +32,11 @@ public final class LazySession implements AutoCloseable {
         return session;
     }
 
+    /** Whether the session is open now (it opens again on the next use after a close). */
+    public synchronized boolean isOpen() {
+        return session != null;
+    }
+
     @Override
     public synchronized void close() {
         if (session != null) session.close();

@@ -41,6 +41,18 @@ public final class ModelSet implements AutoCloseable {
     public VaeModel vae() { return vae; }
     public TextEncoderModel text() { return text; }
 
+    /** Frees every network's memory; each opens again on its next use. */
+    public void releaseSessions() {
+        dit.releaseSessions();
+        vae.releaseSessions();
+        text.releaseSessions();
+    }
+
+    /** Sessions open now (for tests and the offload figures). */
+    public int openSessions() {
+        return dit.openSessions() + vae.openSessions() + text.openSessions();
+    }
+
     @Override
     public void close() {
         dit.close();

@@ -76,6 +76,15 @@ public final class TextEncoderModel implements AutoCloseable {
         return new Tensor3(out, 1, ids.length, H);
     }
 
+    /** Frees the network's memory; it opens again on the next use (offload between stages). */
+    public void releaseSessions() {
+        session.close();
+    }
+
+    public int openSessions() {
+        return session.isOpen() ? 1 : 0;
+    }
+
     @Override
     public void close() {
         session.close();

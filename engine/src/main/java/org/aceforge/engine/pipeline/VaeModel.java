@@ -101,6 +101,15 @@ public final class VaeModel implements AutoCloseable {
         encoder.close();
     }
 
+    /** Frees the networks' memory; they open again on the next use (offload between stages). */
+    public void releaseSessions() {
+        close();
+    }
+
+    public int openSessions() {
+        return (decoder.isOpen() ? 1 : 0) + (encoder.isOpen() ? 1 : 0);
+    }
+
     /** Reports a fraction in [0, 1] of one stage with a message. */
     @FunctionalInterface
     public interface ProgressSink {

@@ -146,6 +146,7 @@ final class SettingsDialog extends JDialog {
         ok.addActionListener(e -> {
             s.modelDir = model.getText().strip();
             s.variant = String.valueOf(variant.getSelectedItem());
+            boolean deviceChanged = !s.device.equals(device.getSelectedItem());
             s.device = String.valueOf(device.getSelectedItem());
             s.offload = offload.isSelected();
             s.int8 = int8.isSelected();
@@ -166,6 +167,8 @@ final class SettingsDialog extends JDialog {
             w.saveSettings();
             w.applyModelAvailability();
             if (languageChanged) I18n.retranslate(w, s.language);
+            // ONNX Runtime picks its device once per process (sessions are built for it).
+            if (deviceChanged) w.message(String.format(I18n.t("settings.deviceRestart"), s.device));
             dispose();
         });
         cancel.addActionListener(e -> dispose());

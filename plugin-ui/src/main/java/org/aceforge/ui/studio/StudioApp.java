@@ -22,6 +22,7 @@ public final class StudioApp {
         StudioSettings settings = StudioSettings.load();
         if (firstRun) settings.theme = SystemTheme.detect();
         I18n.use(settings.language);
+        settings.applyDevice();
         Path renders = Files.createDirectories(Path.of(System.getProperty("user.home"), "AceForge", "renders"));
         RenderService service = new RenderService(1, GraphCache.defaultCache());
         SwingUtilities.invokeAndWait(() -> {

@@ -52,6 +52,12 @@ public final class StudioSettings {
                 parallelThinking ? org.aceforge.engine.jobs.RenderRequest.MAX_BATCH : 1, false);
     }
 
+    /** Chooses ONNX Runtime's device for this process (auto, cpu, cuda) unless the command line already did. */
+    public void applyDevice() {
+        if (System.getProperty("aceforge.device") == null && device != null && !device.isBlank())
+            System.setProperty("aceforge.device", device);
+    }
+
     public static Path folder() {
         String p = System.getProperty("aceforge.config");
         return p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".config", "aceforge");

@@ -464,6 +464,7 @@ public final class StudioWindow extends JFrame {
                     .score(settings.autoScore && lmAvailable())
                     .lora(settings.useLora && !settings.lora.isBlank() ? Path.of(settings.lora) : null, settings.loraScale)
                     .output(out).build();
+            renders.offload(settings.offload);
             RenderJob job = renders.submit(request, p -> SwingUtilities.invokeLater(() -> showProgress(p)), null);
             jobs.add(job);
             Map<String, String> fields = form.values();

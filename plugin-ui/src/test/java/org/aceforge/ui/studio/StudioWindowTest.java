@@ -473,6 +473,7 @@ class StudioWindowTest {
     void autoScoreShowsEachVariantsScore() throws Exception {
         edt(() -> {
             w.settings.autoScore = true;
+            w.settings.offload = true;
             w.settings.think = false;
             w.think.setSelected(false);
             w.modeButtons.get(Mode.CUSTOM).doClick();
@@ -489,7 +490,8 @@ class StudioWindowTest {
         waitFor(() -> first(w.results, javax.swing.JLabel.class, l -> l.getText() != null && l.getText().contains("seed 21")) != null, 30, "the result row");
         String row = edt(() -> first(w.results, javax.swing.JLabel.class, l -> l.getText() != null && l.getText().contains("seed 21")).getText());
         assertTrue(row.contains(I18n.t("results.score")), row);
-        edt(() -> { w.settings.autoScore = false; w.settings.think = true; w.think.setSelected(true); return null; });
+        assertEquals(0, service.openSessions(), "offload (Settings) freed every model after the render");
+        edt(() -> { w.settings.autoScore = false; w.settings.offload = false; w.settings.think = true; w.think.setSelected(true); return null; });
     }
 
     /** The first component of a type in a tree that passes a test (null when none does). */
