@@ -120,6 +120,8 @@ public final class RenderCommand implements Callable<Integer> {
     double codeStrength;
     @Option(names = "--score", description = "Auto score: the 5 Hz LM rates each result (caption, lyrics and metadata fit, 0–1) in its sidecar.")
     boolean score;
+    @Option(names = "--lrc", description = "Auto-LRC: time each lyric line from the DiT's cross-attention; writes NAME.lrc beside the audio.")
+    boolean lrc;
     @Option(names = "--lm", description = "5 Hz LM size or folder: 0.6B, 1.7B, 4B (default: 1.7B if installed, else the smallest).")
     String lmModel;
     @Option(names = "--lm-temperature", defaultValue = "0.85", description = "LM sampling temperature, 0–2 (0 = greedy).")
@@ -173,7 +175,7 @@ public final class RenderCommand implements Callable<Integer> {
                     null, lmChunk, false));
         else if (lmModel != null) throw new BadRequestException("--lm needs --think, --cot, --describe, --format or --score");
         if (codes != null) b.codes(CodesCommand.read("--codes", codes));
-        b.codeStrength(codeStrength).score(score);
+        b.codeStrength(codeStrength).score(score).lrc(lrc);
         if (start != null || end != null) {
             if (!rangeTexts.isEmpty()) throw new BadRequestException("give either --start/--end or --range, not both");
             b.range(start == null ? 0 : start, end == null ? -1 : end);

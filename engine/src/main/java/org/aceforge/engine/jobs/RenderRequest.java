@@ -14,6 +14,7 @@ import java.util.Set;
  * @param lm    what the 5 Hz LM does before the DiT (null: no LM)
  * @param int8  the DiT (and the LM) run on int8 weights: faster on CPU, slightly different audio
  * @param lora  a PEFT LoRA adapter folder for the DiT (null: none), applied at {@code loraScale}
+ * @param lrc   auto-LRC: each result's lyric lines timed from the DiT's cross-attention (NAME.lrc; text2music)
  * @param score each result gets the 5 Hz LM's quality score in its sidecar (auto score)
  * @param codes 5 Hz audio codes the DiT follows (text2music; null: none, or the LM's with --think), for the
  *              first {@code codeStrength} fraction of the steps
@@ -27,7 +28,7 @@ public record RenderRequest(
         Path modelDir, String variant, Path output,
         Path source, List<double[]> ranges, String track, List<String> tracks, Double strength, Double noiseStrength,
         Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm, boolean int8,
-        Path lora, double loraScale, long[] codes, double codeStrength, boolean score) {
+        Path lora, double loraScale, long[] codes, double codeStrength, boolean score, boolean lrc) {
 
     public static final Set<String> TASKS = Set.of("text2music", "repaint", "cover", "extract", "lego", "complete");
     public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
@@ -95,6 +96,7 @@ public record RenderRequest(
             for (long c : codes)
                 if (c < 0 || c >= org.aceforge.engine.lm.LmTokenizer.AUDIO_CODES) throw new BadRequestException("--codes: code " + c + " is out of range 0 to 63999");
         }
+        if (lrc && !task.equals("text2music")) throw new BadRequestException("--lrc works with text2music only (--task is " + task + ")");
         if (!(codeStrength >= 0 && codeStrength <= 1)) throw new BadRequestException("--code-strength " + codeStrength + " is out of range: use 0 to 1");
         if (!(loraScale >= 0 && loraScale <= 4)) throw new BadRequestException("--lora-scale " + loraScale + " is out of range: use 0 to 4");
         if (lora != null && !java.nio.file.Files.isDirectory(lora))
@@ -104,6 +106,13 @@ public record RenderRequest(
 
     static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    /** The LRC file beside item i's audio. */
+    public Path lrcPath(int i) {
+        String name = audioPath(i).getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return output.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".lrc");
     }
 
     /** Output files of item i (1-based) of a batch of n: NAME-i.EXT, or NAME.EXT alone. */
@@ -125,7 +134,7 @@ public record RenderRequest(
     public RenderRequest withOutput(Path out) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, out, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score, lrc);
     }
 
     /** The same request with every seed fixed (drawn ones included), so all stages use the same seeds. */
@@ -134,7 +143,7 @@ public record RenderRequest(
         for (long s : drawn) fixed.add(s);
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 List.copyOf(fixed), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score, lrc);
     }
 
     /** The same request with what the LM decided filled in (text2music). */
@@ -142,7 +151,7 @@ public record RenderRequest(
                                      double duration, String language) {
         return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
                 seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score);
+                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score, lrc);
     }
 
     /** Mutable assembly of a request (CLI, UI). */
@@ -168,7 +177,7 @@ public record RenderRequest(
         private double loraScale = 1.0;
         private long[] codes;
         private double codeStrength = 1.0;
-        private boolean score;
+        private boolean score, lrc;
 
         public Builder task(String v) { task = v; return this; }
         public Builder caption(String v) { caption = v; return this; }
@@ -208,12 +217,13 @@ public record RenderRequest(
         public Builder codes(long[] v) { codes = v; return this; }
         public Builder codeStrength(double v) { codeStrength = v; return this; }
         public Builder score(boolean v) { score = v; return this; }
+        public Builder lrc(boolean v) { lrc = v; return this; }
 
         public RenderRequest build() {
             return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
                     batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
                     modelDir, variant, output, source, List.copyOf(ranges), track, List.copyOf(tracks), strength,
-                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score);
+                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score, lrc);
         }
     }
 }

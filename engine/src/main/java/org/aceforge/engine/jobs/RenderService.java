@@ -208,7 +208,22 @@ public final class RenderService implements AutoCloseable {
             }
         };
         RegionEdit.Result edited = edit != null ? RegionEdit.run(models, edit, stages, dump, LatentCache.defaultCache()) : null;
-        List<float[]> audio = edited != null ? edited.audio() : Text2Music.run(models, plan, stages, dump);
+        Text2Music.Rendered rendered = edited != null ? null : Text2Music.render(models, plan, stages, dump);
+        List<float[]> audio = edited != null ? edited.audio() : rendered.audio();
+        List<List<org.aceforge.engine.pipeline.LyricTimestamps.Line>> lrc = null;
+        if (r.lrc() && rendered != null) {
+            lrc = new ArrayList<>();
+            String lyrics = r.instrumental() || r.lyrics() == null ? "" : r.lyrics();
+            for (int i = 0; i < audio.size(); i++) {
+                cancel.check();
+                progress.onProgress(new Progress(Progress.Stage.DECODING, 1, "timing the lyrics of variant " + (i + 1)));
+                var cond = new org.aceforge.engine.pipeline.Condition(rendered.condition().encoderStates().item(i),
+                        rendered.condition().contextLatents().item(i));
+                lrc.add(lyrics.isBlank() ? List.of() : org.aceforge.engine.pipeline.LyricTimestamps.compute(models, rendered.latents().item(i),
+                        cond, plan.sampler().turbo() ? plan.sampler().schedule().length : plan.sampler().steps(), plan.lyricPrompt(), lyrics,
+                        plan.durationSeconds()));
+            }
+        }
         cancel.check();
         List<org.aceforge.engine.lm.LmScorer.Score> scores = r.score() ? score(r, pack, models, planned, audio, progress, cancel) : null;
         if (offload) {
@@ -228,6 +243,12 @@ public final class RenderService implements AutoCloseable {
                 if (edited != null) Sidecar.addEdit(node, edited);
                 if (planned != null) Sidecar.addLm(node, job.request(), planned, i, lm.folder().toString());
                 if (scores != null) Sidecar.addScore(node, scores.get(i));
+                if (lrc != null) {
+                    Path l = r.lrcPath(i + 1);
+                    Sidecar.writeText(l, org.aceforge.engine.pipeline.LyricTimestamps.lrc(lrc.get(i)));
+                    written.add(l);
+                    Sidecar.addLrc(node, l, lrc.get(i));
+                }
                 Sidecar.write(s, node);
                 written.add(s);
                 items.add(new RenderResult.Item(a, s, plan.seeds()[i], Math.round(audio.get(i).length / 2.0 / 48000 * 1000) / 1000.0));

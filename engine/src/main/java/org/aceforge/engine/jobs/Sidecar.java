@@ -114,6 +114,28 @@ public final class Sidecar {
         if (s.metadata() != null) o.put("metadata", Math.round(s.metadata() * 1000) / 1000.0); else o.putNull("metadata");
     }
 
+    /** Auto-LRC: the .lrc file and each line's time and confidence. */
+    static void addLrc(ObjectNode n, Path file, java.util.List<org.aceforge.engine.pipeline.LyricTimestamps.Line> lines) {
+        ObjectNode o = n.putObject("lrc");
+        o.put("file", file.getFileName().toString());
+        ArrayNode a = o.putArray("lines");
+        for (var l : lines)
+            a.addObject().put("time", Math.round(l.seconds() * 100) / 100.0).put("text", l.text())
+                    .put("confidence", Math.round(l.confidence() * 1000) / 1000.0);
+    }
+
+    /** A small text file written atomically (temporary sibling, then rename). */
+    public static void writeText(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part");
+        try {
+            Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+            org.aceforge.engine.audio.AudioFileWriter.readableByAll(tmp);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** What a region edit actually ran with, in place of the text2music defaults of the plan. */
     public static void addEdit(ObjectNode n, org.aceforge.engine.pipeline.RegionEdit.Result r) {
         n.put("caption_prompt", r.captionPrompt());

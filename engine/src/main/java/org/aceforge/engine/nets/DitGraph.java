@@ -32,6 +32,21 @@ public final class DitGraph {
     /** As above, with a LoRA adapter applied at the given scale (null: none). */
     public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
                                   org.aceforge.engine.model.LoraAdapter lora, double loraScale) {
+        return build(c, all, int8, lora, loraScale, null);
+    }
+
+    /** Output name of the raw cross-attention scores of a layer (auto-LRC). */
+    public static String crossScores(int layer) {
+        return "cross_scores_" + layer;
+    }
+
+    /**
+     * As above; for each layer in {@code alignHeads} the raw cross-attention scores q·kᵀ/√d of the listed heads are
+     * also output as {@code cross_scores_<layer>} [B, heads, tokens, condition length] (auto-LRC, spec §4.9).
+     */
+    public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
+                                  org.aceforge.engine.model.LoraAdapter lora, double loraScale,
+                                  java.util.Map<Integer, int[]> alignHeads) {
         WeightSource w = all.sub("decoder.");
         OnnxGraph g = new OnnxGraph(NAME).int8(int8).lora(lora, loraScale);
         int C = c.latentChannels(), H = c.hiddenSize(), P = c.patchSize();
@@ -68,7 +83,8 @@ public final class DitGraph {
                 if (window == null) window = Transformer.slidingMask(g, x, c.slidingWindow());
                 mask = window;
             }
-            x = ditLayer(g, w.sub("layers." + i + "."), x, cond, proj, a, rope, mask);
+            int[] heads = alignHeads == null ? null : alignHeads.get(i);
+            x = ditLayer(g, w.sub("layers." + i + "."), x, cond, proj, a, rope, mask, i, heads);
         }
 
         // Final AdaLN: (table + temb) split into shift, scale.
@@ -87,7 +103,8 @@ public final class DitGraph {
         return g;
     }
 
-    private static V ditLayer(OnnxGraph g, WeightSource w, V x, V cond, V proj, AttentionShape a, Transformer.Rope rope, V mask) {
+    private static V ditLayer(OnnxGraph g, WeightSource w, V x, V cond, V proj, AttentionShape a, Transformer.Rope rope, V mask,
+                              int layer, int[] alignHeads) {
         V mod = g.add(g.weight(w.get("scale_shift_table")), proj);                      // [B, 6, H]
         V[] m = g.split(mod, 1, 1, 1, 1, 1, 1, 1);
         // m: shift_msa, scale_msa, gate_msa, c_shift, c_scale, c_gate, each [B, 1, H]
@@ -96,10 +113,29 @@ public final class DitGraph {
         n = g.add(g.mul(n, g.add(one, m[1])), m[0]);
         V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, false, true)));
         V cn = Transformer.rmsNorm(g, w, "cross_attn_norm", h, a.eps());
+        if (alignHeads != null)
+            g.output(crossScores(g, w.sub("cross_attn."), cn, cond, a, alignHeads), crossScores(layer), DType.F32,
+                    "batch", (long) alignHeads.length, "tokens", "cond_len");
         h = g.add(h, Transformer.attention(g, w.sub("cross_attn."), cn, cond, a, null, null, false));
         V mn = Transformer.rmsNorm(g, w, "mlp_norm", h, a.eps());
         mn = g.add(g.mul(mn, g.add(one, m[4])), m[3]);
         return g.add(h, g.mul(m[5], Transformer.mlp(g, w.sub("mlp."), mn)));
     }
 
+    /** Raw scores q·kᵀ/√d [B, heads, T, L] of chosen heads of a cross-attention (GQA: head h reads kv head h / group). */
+    static V crossScores(OnnxGraph g, WeightSource w, V x, V kv, AttentionShape a, int[] heads) {
+        V q = g.rmsNorm(g.reshape(g.linear(x, w.get("q_proj.weight"), null), 0, 0, a.heads(), a.headDim()),
+                g.weight(w.get("q_norm.weight")), a.eps());
+        V k = g.rmsNorm(g.reshape(g.linear(kv, w.get("k_proj.weight"), null), 0, 0, a.kvHeads(), a.headDim()),
+                g.weight(w.get("k_norm.weight")), a.eps());
+        V qt = g.transpose(q, 0, 2, 1, 3);   // [B, H, T, D]
+        V kt = g.transpose(k, 0, 2, 3, 1);   // [B, G, D, L]
+        int group = a.heads() / a.kvHeads();
+        V[] parts = new V[heads.length];
+        for (int j = 0; j < heads.length; j++) {
+            int h = heads[j], kvh = h / group;
+            parts[j] = g.mul(g.matMul(g.slice(qt, 1, h, h + 1), g.slice(kt, 1, kvh, kvh + 1)), g.scalar(1.0 / Math.sqrt(a.headDim())));
+        }
+        return parts.length == 1 ? parts[0] : g.concat(1, parts);
+    }
 }

@@ -29,7 +29,7 @@ public final class DitModel implements AutoCloseable {
     private final WeightSource weights;
     private final Tensor3 silence;
     private final float[] nullEmbedding;
-    private final LazySession dit, encoder, tokenizer, detokenizer;
+    private final LazySession dit, encoder, tokenizer, detokenizer, align;
     private final boolean int8;
 
     public DitModel(Path folder, GraphCache cache) {
@@ -65,9 +65,56 @@ public final class DitModel implements AutoCloseable {
         String key = lora == null ? cfg : cfg + "\nlora_scale=" + lora.alphaOverR() * options.loraScale();
         dit = new LazySession(name, key, int8 ? q : ditWeights, cache,
                 () -> DitGraph.build(config, weights, q, lora, options.loraScale()));
+        Map<Integer, int[]> heads = alignHeads(config);
+        align = new LazySession(name + "-align", key + "\nalign=" + headsText(heads), int8 ? q : ditWeights, cache,
+                () -> DitGraph.build(config, weights, q, lora, options.loraScale(), heads));
         encoder = new LazySession(ConditionEncoderGraph.NAME, cfg, weights, cache, () -> ConditionEncoderGraph.build(config, weights));
         tokenizer = new LazySession(AudioTokenizerGraph.NAME, cfg, weights, cache, () -> AudioTokenizerGraph.build(config, weights));
         detokenizer = new LazySession(AudioDetokenizerGraph.NAME, cfg, weights, cache, () -> AudioDetokenizerGraph.build(config, weights));
+    }
+
+    /** The cross-attention heads that follow the lyrics (spec §4.9 custom_layers_config: layer → heads). */
+    public static final Map<Integer, int[]> LYRIC_HEADS = Map.of(2, new int[]{6}, 3, new int[]{10, 11}, 4, new int[]{3},
+            5, new int[]{8, 9}, 6, new int[]{8});
+
+    /** The reference's heads for the full DiT; every head of every layer for a smaller one (the demo pack). */
+    static Map<Integer, int[]> alignHeads(AceStepConfig c) {
+        if (c.numHiddenLayers() > 6 && c.numAttentionHeads() > 11) return LYRIC_HEADS;
+        Map<Integer, int[]> all = new java.util.TreeMap<>();
+        for (int l = 0; l < c.numHiddenLayers(); l++) all.put(l, java.util.stream.IntStream.range(0, c.numAttentionHeads()).toArray());
+        return all;
+    }
+
+    private static String headsText(Map<Integer, int[]> heads) {
+        StringBuilder s = new StringBuilder();
+        new java.util.TreeMap<>(heads).forEach((l, h) -> s.append(l).append(Arrays.toString(h)));
+        return s.toString();
+    }
+
+    /**
+     * One DiT forward that also returns the raw cross-attention scores of the lyric-following heads, for a batch of
+     * one: a list over (layer, head) of [tokens][condition length] (tokens are patches, 12.5 per second).
+     */
+    public java.util.List<float[][]> crossScores(Tensor3 xt, double t, Condition cond) throws Exception {
+        Map<String, TensorData> in = new LinkedHashMap<>();
+        in.put("hidden_states", xt.toTensorData("x"));
+        in.put("context_latents", cond.contextLatents().toTensorData("ctx"));
+        in.put("encoder_hidden_states", cond.encoderStates().toTensorData("enc"));
+        in.put("timestep", TensorData.ofFloats("t", new float[]{(float) t}, 1));
+        Map<String, TensorData> out = align.get().run(in);
+        java.util.List<float[][]> maps = new java.util.ArrayList<>();
+        for (int layer : new java.util.TreeMap<>(alignHeads(config)).keySet()) {
+            TensorData s = out.get(DitGraph.crossScores(layer));
+            long[] sh = s.shape();   // [1, heads, T, L]
+            float[] d = s.toFloats();
+            int heads = (int) sh[1], T = (int) sh[2], L = (int) sh[3];
+            for (int h = 0; h < heads; h++) {
+                float[][] m = new float[T][L];
+                for (int i = 0; i < T; i++) System.arraycopy(d, (h * T + i) * L, m[i], 0, L);
+                maps.add(m);
+            }
+        }
+        return maps;
     }
 
     /** silence_latent.pt is stored [1, C, T] (channels first); the engine uses [1, T, C]. */
@@ -170,7 +217,7 @@ public final class DitModel implements AutoCloseable {
 
     public int openSessions() {
         int n = 0;
-        for (LazySession s : new LazySession[]{dit, encoder, tokenizer, detokenizer}) if (s.isOpen()) n++;
+        for (LazySession s : new LazySession[]{dit, encoder, tokenizer, detokenizer, align}) if (s.isOpen()) n++;
         return n;
     }
 
@@ -180,5 +227,6 @@ public final class DitModel implements AutoCloseable {
         encoder.close();
         tokenizer.close();
         detokenizer.close();
+        align.close();
     }
 }

@@ -53,6 +53,13 @@ public final class Text2Music {
 
     /** Renders every batch item; returns interleaved stereo audio per item. */
     public static List<float[]> run(ModelSet m, Plan plan, Stages stages, TensorDump dump) throws Exception {
+        return render(m, plan, stages, dump).audio();
+    }
+
+    /** The audio, and what the DiT ended with (final latents and the condition), for auto-LRC. */
+    public record Rendered(List<float[]> audio, Tensor3 latents, Condition condition) {}
+
+    public static Rendered render(ModelSet m, Plan plan, Stages stages, TensorDump dump) throws Exception {
         DitModel dit = m.dit();
         int B = plan.seeds().length, T = plan.frames(), C = dit.config().latentChannels();
 
@@ -100,7 +107,7 @@ public final class Text2Music {
             Loudness.normalizePeak(x, NORMALIZE_DB);
             out.add(x);
         }
-        return out;
+        return new Rendered(out, latents, cond);
     }
 
     /** Standard normal noise [B, T, C], one generator per item seeded with that item's seed. */

@@ -57,6 +57,10 @@ public final class TextEncoderModel implements AutoCloseable {
         return Tensor3.of(session.get().run(Map.of("input_ids", in)).get("last_hidden_state"));
     }
 
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids);
+    }
+
     /** Lyric prompt → token embeddings [1, L, hidden] (no transformer pass). */
     public Tensor3 embedLyrics(String prompt) {
         return embed(tokenizeLyrics(prompt));

@@ -33,6 +33,11 @@ public final class TextTokenizer implements AutoCloseable {
         return ids.length > maxLength ? java.util.Arrays.copyOf(ids, maxLength) : ids;
     }
 
+    /** Text of token ids (special tokens kept). */
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, false);
+    }
+
     @Override
     public void close() {
         tokenizer.close();

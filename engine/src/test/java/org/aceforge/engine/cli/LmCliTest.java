@@ -130,6 +130,25 @@ class LmCliTest {
     }
 
     @Test
+    void lrcTimesEveryLyricLine() throws Exception {
+        Path out = tmp.resolve("l.wav");
+        RenderCliTest.Run r = render("--caption", "pop", "--lyrics", "[Verse]\nfirst line here\nsecond line here\n\n[Chorus]\nthe chorus",
+                "--lrc", "--duration", "10", "--seed", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lrc = Files.readAllLines(tmp.resolve("l.lrc"));
+        assertEquals(3, lrc.size(), lrc.toString());
+        double prev = -1;
+        for (String line : lrc) {
+            assertTrue(line.matches("\\[\\d\\d:\\d\\d\\.\\d\\d\\].+"), line);
+            double t = Integer.parseInt(line.substring(1, 3)) * 60 + Double.parseDouble(line.substring(4, 9));
+            assertTrue(t >= prev && t <= 10, "times rise within the song: " + lrc);
+            prev = t;
+        }
+        assertTrue(lrc.get(2).endsWith("the chorus"));
+        assertEquals(3, json(tmp.resolve("l.json")).path("lrc").path("lines").size());
+    }
+
+    @Test
     void badLmOptionsExitTwoWithOneLineAndNoFiles() throws Exception {
         String[][] bad = {
                 {"--caption", "x", "--think", "--duration", "10", "--lm-temperature", "5"},
@@ -141,6 +160,7 @@ class LmCliTest {
                 {"--caption", "x", "--duration", "10", "--lm", "1.7B"},
                 {"--describe", "", "--duration", "10"},
                 {"--describe", "a song", "--format", "--duration", "10"},
+                {"--caption", "x", "--lrc", "--task", "cover", "--src", "missing.wav"},
                 {"--caption", "x", "--think", "--task", "cover", "--src", "missing.wav"},
         };
         for (String[] args : bad) {

@@ -12,6 +12,7 @@ import org.aceforge.engine.runtime.NetSession;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +39,51 @@ class DitGraphTest {
                     "timestep", TensorData.ofFloats("t", t.toFloats(), 1))).get("velocity").toFloats();
             double err = Ref.relErr(got, expected);
             assertTrue(err < 1e-4, "graph vs fixture rel err " + err);
+        }
+    }
+
+    /** The auto-LRC outputs: raw cross-attention scores q·kᵀ/√d of every head against a double-precision reference. */
+    @Test
+    void crossAttentionScoresMatchTheReference() throws Exception {
+        Path dir = Fixtures.dir("dit-tiny");
+        AceStepConfig c = AceStepConfig.read(dir.resolve("config.json"));
+        SafeTensors w = SafeTensors.open(dir.resolve("model.safetensors"));
+        TensorData xt = Npy.read(dir.resolve("in_hidden_states.npy"));
+        TensorData ctx = Npy.read(dir.resolve("in_context_latents.npy"));
+        TensorData enc = Npy.read(dir.resolve("in_encoder_hidden_states.npy"));
+        TensorData t = Npy.read(dir.resolve("in_timestep.npy"));
+        var a = c.attention();
+        java.util.Map<Integer, int[]> heads = new java.util.TreeMap<>();
+        for (int l = 0; l < c.numHiddenLayers(); l++) heads.put(l, l % 2 == 0 ? new int[]{0, a.heads() - 1} : new int[]{1});
+        java.util.Map<Integer, double[][][]> expected = new java.util.HashMap<>();
+        RefDit.forward(c, w, Ref.rows(xt), Ref.rows(ctx), Ref.rows(enc), t.toDoubles()[0], (layer, cn, cond) -> {
+            var lw = w.sub("decoder.layers." + layer + ".cross_attn.");
+            double[][] q = Ref.headNorm(Ref.linear(cn, lw.get("q_proj.weight"), null), a.heads(), a.headDim(), lw.doubles("q_norm.weight"), a.eps());
+            double[][] k = Ref.headNorm(Ref.linear(cond, lw.get("k_proj.weight"), null), a.kvHeads(), a.headDim(), lw.doubles("k_norm.weight"), a.eps());
+            int[] hs = heads.get(layer);
+            double[][][] s = new double[hs.length][q.length][k.length];
+            for (int j = 0; j < hs.length; j++) {
+                int h = hs[j], kh = h / (a.heads() / a.kvHeads());
+                for (int i = 0; i < q.length; i++)
+                    for (int m = 0; m < k.length; m++) {
+                        double v = 0;
+                        for (int e = 0; e < a.headDim(); e++) v += q[i][h * a.headDim() + e] * k[m][kh * a.headDim() + e];
+                        s[j][i][m] = v / Math.sqrt(a.headDim());
+                    }
+            }
+            expected.put(layer, s);
+        });
+        OnnxGraph g = DitGraph.build(c, w, null, null, 0, heads);
+        try (NetSession s = new NetSession("dit-align", g.toModelBytes(), g.externalWeights())) {
+            var out = s.run(Map.of("hidden_states", xt, "context_latents", ctx, "encoder_hidden_states", enc,
+                    "timestep", TensorData.ofFloats("t", t.toFloats(), 1)));
+            for (int layer : heads.keySet()) {
+                float[] got = out.get(DitGraph.crossScores(layer)).toFloats();
+                double err = Ref.relErr(got, Arrays.stream(expected.get(layer)).flatMap(Arrays::stream).flatMapToDouble(Arrays::stream).toArray());
+                assertTrue(err < 1e-4, "layer " + layer + ": " + err);
+            }
+            assertTrue(Ref.relErr(out.get("velocity").toFloats(), Npy.read(dir.resolve("out_velocity.npy")).toFloats()) < 1e-4,
+                    "the velocity is unchanged by the extra outputs");
         }
     }
 }

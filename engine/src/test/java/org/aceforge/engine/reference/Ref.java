@@ -74,7 +74,7 @@ public final class Ref {
     }
 
     /** Per-head RMSNorm of a [S, heads·D] matrix. */
-    static double[][] headNorm(double[][] x, int heads, int d, double[] w, double eps) {
+    public static double[][] headNorm(double[][] x, int heads, int d, double[] w, double eps) {
         double[][] y = new double[x.length][heads * d];
         for (int r = 0; r < x.length; r++)
             for (int h = 0; h < heads; h++) {

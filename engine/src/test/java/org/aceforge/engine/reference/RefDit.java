@@ -26,6 +26,16 @@ public final class RefDit {
 
     /** x_t [T][C], context [T][2C], enc [L][H] → velocity [T][C]. */
     public static double[][] forward(AceStepConfig c, WeightSource all, double[][] xt, double[][] ctx, double[][] enc, double t) {
+        return forward(c, all, xt, ctx, enc, t, null);
+    }
+
+    /** Receives each layer's cross-attention input (normed states, condition) — for the auto-LRC scores. */
+    public interface CrossInput {
+        void accept(int layer, double[][] normed, double[][] cond);
+    }
+
+    public static double[][] forward(AceStepConfig c, WeightSource all, double[][] xt, double[][] ctx, double[][] enc, double t,
+                                     CrossInput crossInput) {
         WeightSource w = all.sub("decoder.");
         int C = c.latentChannels(), H = c.hiddenSize(), P = c.patchSize();
         double[][] te = timestep(w.sub("time_embed."), t), tr = timestep(w.sub("time_embed_r."), 0);
@@ -63,6 +73,7 @@ public final class RefDit {
             double[][] h = new double[tokens][H];
             for (int r = 0; r < tokens; r++) for (int i = 0; i < H; i++) h[r][i] = x[r][i] + m[2][i] * att[r][i];
             double[][] cn = Ref.rmsNorm(h, lw.doubles("cross_attn_norm.weight"), a.eps());
+            if (crossInput != null) crossInput.accept(l, cn, cond);
             h = Ref.add(h, Ref.attention(lw.sub("cross_attn."), cn, cond, a, false, null));
             double[][] mn = modulate(Ref.rmsNorm(h, lw.doubles("mlp_norm.weight"), a.eps()), m[4], m[3]);
             double[][] ff = Ref.mlp(lw.sub("mlp."), mn);
