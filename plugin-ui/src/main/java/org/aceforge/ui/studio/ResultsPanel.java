@@ -150,6 +150,21 @@ public final class ResultsPanel extends JPanel {
         buttons.add(save);
         buttons.add(send);
         buttons.add(details);
+        Path lrcFile = lrcOf(it);
+        if (lrcFile != null) {
+            JButton lrc = new JButton("LRC");
+            lrc.setName("lrc");
+            lrc.setToolTipText(I18n.t("results.lrc.tip"));
+            lrc.addActionListener(e -> {
+                try {
+                    JOptionPane.showMessageDialog(this, new JScrollPane(new javax.swing.JTextArea(Files.readString(lrcFile), 16, 50)),
+                            lrcFile.getFileName().toString(), JOptionPane.PLAIN_MESSAGE);
+                } catch (IOException ex) {
+                    message.accept(ex.getMessage());
+                }
+            });
+            buttons.add(lrc);
+        }
         if (place != null) {
             JButton put = new JButton(I18n.t("host.place"));
             put.setName("place");
@@ -239,5 +254,12 @@ public final class ResultsPanel extends JPanel {
         } catch (java.io.IOException e) {
             return null;
         }
+    }
+
+    /** The variant's .lrc file (auto-LRC), or null. */
+    static Path lrcOf(RenderResult.Item it) {
+        String name = it.audio().getFileName().toString();
+        Path p = it.audio().resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".lrc");
+        return Files.isRegularFile(p) ? p : null;
     }
 }

@@ -63,6 +63,9 @@ final class SettingsDialog extends JDialog {
         JCheckBox autoScore = new JCheckBox(I18n.t("settings.autoScore"), s.autoScore);
         autoScore.setName("autoScore");
         autoScore.setToolTipText(I18n.t("settings.autoScore.tip"));
+        JCheckBox autoLrc = new JCheckBox(I18n.t("settings.autoLrc"), s.autoLrc);
+        autoLrc.setName("autoLrc");
+        autoLrc.setToolTipText(I18n.t("settings.autoLrc.tip"));
         temperature.setName("lmTemperature");
         cfg.setName("lmCfg");
         topK.setName("lmTopK");
@@ -134,6 +137,8 @@ final class SettingsDialog extends JDialog {
         lmForm.add(cotMetas);
         lmForm.add(cotLanguage);
         lmForm.add(autoScore);
+        form.add(autoLrc);
+        form.add(new JLabel(""));
         for (java.awt.Component c : lmForm.getComponents()) c.setEnabled(!lms.isEmpty());
         JPanel center = new JPanel(new BorderLayout());
         center.add(form, BorderLayout.CENTER);
@@ -162,6 +167,7 @@ final class SettingsDialog extends JDialog {
             s.cotMetas = cotMetas.isSelected();
             s.cotLanguage = cotLanguage.isSelected();
             s.autoScore = autoScore.isSelected();
+            s.autoLrc = autoLrc.isSelected();
             boolean languageChanged = !s.language.equals(language.getSelectedItem());
             s.language = String.valueOf(language.getSelectedItem());
             w.saveSettings();

@@ -36,6 +36,8 @@ public final class StudioSettings {
     public boolean cotMetas = true, cotLanguage = true;
     /** Auto score: the LM rates every result (caption, lyrics and metadata fit). */
     public boolean autoScore = false;
+    /** Auto-LRC: time every lyric line of a text2music result (writes NAME.lrc). */
+    public boolean autoLrc = false;
     public int width = 1280, height = 860;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

@@ -462,6 +462,7 @@ public final class StudioWindow extends JFrame {
                     .lm(m.task.equals("text2music") ? settings.lmRequest(lmAvailable(), m == Mode.SIMPLE ? form.description.getText() : null) : null)
                     .int8(settings.int8)
                     .score(settings.autoScore && lmAvailable())
+                    .lrc(settings.autoLrc && m.task.equals("text2music"))
                     .lora(settings.useLora && !settings.lora.isBlank() ? Path.of(settings.lora) : null, settings.loraScale)
                     .output(out).build();
             renders.offload(settings.offload);

@@ -473,7 +473,9 @@ class StudioWindowTest {
     void autoScoreShowsEachVariantsScore() throws Exception {
         edt(() -> {
             w.settings.autoScore = true;
+            w.settings.autoLrc = true;
             w.settings.offload = true;
+            w.form.lyrics.setText("[Verse]\nline one\nline two");
             w.settings.think = false;
             w.think.setSelected(false);
             w.modeButtons.get(Mode.CUSTOM).doClick();
@@ -491,7 +493,9 @@ class StudioWindowTest {
         String row = edt(() -> first(w.results, javax.swing.JLabel.class, l -> l.getText() != null && l.getText().contains("seed 21")).getText());
         assertTrue(row.contains(I18n.t("results.score")), row);
         assertEquals(0, service.openSessions(), "offload (Settings) freed every model after the render");
-        edt(() -> { w.settings.autoScore = false; w.settings.offload = false; w.settings.think = true; w.think.setSelected(true); return null; });
+        assertEquals(2, sidecar(r, 0).path("lrc").path("lines").size(), "auto-LRC timed both lines");
+        assertNotNull(edt(() -> findButton(w.results, "lrc")), "the variant offers its LRC");
+        edt(() -> { w.settings.autoLrc = false; w.form.lyrics.setText(""); w.settings.autoScore = false; w.settings.offload = false; w.settings.think = true; w.think.setSelected(true); return null; });
     }
 
     /** The first component of a type in a tree that passes a test (null when none does). */
