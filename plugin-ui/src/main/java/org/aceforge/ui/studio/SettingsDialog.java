@@ -93,7 +93,9 @@ final class SettingsDialog extends JDialog {
         JTextArea report = new JTextArea(5, 50);
         report.setEditable(false);
         JButton init = new JButton(I18n.t("settings.initialise"));
-        init.addActionListener(e -> report.setText(tierReport(model.getText(), String.valueOf(variant.getSelectedItem()))));
+        init.addActionListener(e -> report.setText(tierReport(model.getText(), String.valueOf(variant.getSelectedItem()))
+                + System.lineSeparator() + String.format(I18n.t("settings.reportLm"), lms.isEmpty() ? I18n.t("settings.lmNone") : String.join(", ", lms),
+                org.aceforge.engine.runtime.OrtRuntime.device())));
 
         JPanel form = new JPanel(new GridLayout(0, 2, 6, 4));
         form.setBorder(BorderFactory.createEmptyBorder(10, 10, 10, 10));
