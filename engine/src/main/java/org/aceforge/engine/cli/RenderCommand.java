@@ -122,6 +122,8 @@ public final class RenderCommand implements Callable<Integer> {
     boolean score;
     @Option(names = "--lrc", description = "Auto-LRC: time each lyric line from the DiT's cross-attention; writes NAME.lrc beside the audio.")
     boolean lrc;
+    @Option(names = "--lm-debug", description = "Constrained-decoding debug: the sidecar's lm.trace lists what each constrained step allowed and chose.")
+    boolean lmDebug;
     @Option(names = "--lm", description = "5 Hz LM size or folder: 0.6B, 1.7B, 4B (default: 1.7B if installed, else the smallest).")
     String lmModel;
     @Option(names = "--lm-temperature", defaultValue = "0.85", description = "LM sampling temperature, 0–2 (0 = greedy).")
@@ -169,10 +171,10 @@ public final class RenderCommand implements Callable<Integer> {
                 .repaintMode(repaintMode).regionOnly(regionOnly).handles(handles);
         if (usesLm)
             b.lm(new LmRequest(think || describe != null, lmModel, new LmOptions(lmTemperature, lmCfg, lmTopK, lmTopP, lmNegative,
-                    !noCotMetas, !noCotCaption, !noCotLanguage), describe, lmChunk, format));
+                    !noCotMetas, !noCotCaption, !noCotLanguage), describe, lmChunk, format, lmDebug));
         else if (lmModel != null && score)   // the named LM scores; it plans nothing
             b.lm(new LmRequest(false, lmModel, new LmOptions(lmTemperature, lmCfg, lmTopK, lmTopP, lmNegative, false, false, false),
-                    null, lmChunk, false));
+                    null, lmChunk, false, false));
         else if (lmModel != null) throw new BadRequestException("--lm needs --think, --cot, --describe, --format or --score");
         if (codes != null) b.codes(CodesCommand.read("--codes", codes));
         b.codeStrength(codeStrength).score(score).lrc(lrc);

@@ -10,12 +10,13 @@ import org.aceforge.engine.lm.LmOptions;
  * @param describe  Simple mode: a description the LM turns into caption, lyrics and metadata first (null: none)
  * @param chunk     variants whose codes are decoded together (ParallelThinking; 1 = one at a time, less memory)
  * @param format    the LM first rewrites caption and lyrics into a detailed description ("format")
+ * @param debug     constrained-decoding debug: the sidecar's {@code lm.trace} lists what each constrained step allowed
  */
-public record LmRequest(boolean think, String model, LmOptions options, String describe, int chunk, boolean format) {
+public record LmRequest(boolean think, String model, LmOptions options, String describe, int chunk, boolean format, boolean debug) {
     public static final int MAX_DESCRIPTION = 2000;
 
     public static LmRequest thinking() {
-        return new LmRequest(true, null, LmOptions.defaults(), null, 8, false);
+        return new LmRequest(true, null, LmOptions.defaults(), null, 8, false, false);
     }
 
     void validate(String task) {

@@ -16,9 +16,20 @@ final class LmStage {
     private LmStage() {}
 
     /** The request as planned, and what the LM wrote (for the sidecars and the details view). */
-    record Outcome(RenderRequest planned, LmPlanner.Sample sample, CotMetadata cot, long[][] codes) {}
+    record Outcome(RenderRequest planned, LmPlanner.Sample sample, CotMetadata cot, long[][] codes, java.util.List<String> trace) {}
 
     static Outcome run(RenderRequest r, long[] seeds, LmPlanner planner, ProgressListener progress, CancelToken cancel) throws Exception {
+        java.util.List<String> trace = r.lm().debug() ? new java.util.ArrayList<>() : null;
+        planner.trace(trace == null ? null : trace::add);
+        try {
+            return plan(r, seeds, planner, progress, cancel, trace);
+        } finally {
+            planner.trace(null);
+        }
+    }
+
+    private static Outcome plan(RenderRequest r, long[] seeds, LmPlanner planner, ProgressListener progress, CancelToken cancel,
+                                java.util.List<String> trace) throws Exception {
         LmRequest lm = r.lm();
         LmOptions o = lm.options();
         LmPlanner.Progress tokens = (phase, done, total) -> {
@@ -73,7 +84,7 @@ final class LmStage {
             }
         }
         RenderRequest planned = r.withPlanned(ditCaption, lyrics, bpm, key, ts == null ? null : ts.toString(), seconds, language);
-        return new Outcome(planned, sample, cot, codes);
+        return new Outcome(planned, sample, cot, codes, trace);
     }
 
     private static boolean unknown(String language) {

@@ -99,6 +99,10 @@ public final class Sidecar {
         l.put("user_lyrics", asked.lyrics());
         l.put("cot", o.cot().yaml());
         if (o.sample() != null) l.put("sample_caption", o.sample().metadata().caption()).put("sample_lyrics", o.sample().lyrics());
+        if (o.trace() != null) {
+            ArrayNode t = l.putArray("trace");
+            o.trace().forEach(t::add);
+        }
         if (o.codes() != null) {
             l.put("code_count", o.codes()[item].length);
             l.put("codes", org.aceforge.engine.lm.LmPlanner.codeString(o.codes()[item]));

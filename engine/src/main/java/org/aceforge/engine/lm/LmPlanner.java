@@ -35,6 +35,17 @@ public final class LmPlanner {
     private final java.util.Set<String> languages;
     private final int maxDuration;
     private TokenIndex index;
+    /** Constrained-decoding debug: what each constrained step allowed and chose (null: off). */
+    private java.util.function.Consumer<String> trace;
+
+    /** Turns the constrained-decoding trace on (a sink for its lines) or off (null). Worker thread of the job. */
+    public synchronized void trace(java.util.function.Consumer<String> sink) {
+        trace = sink;
+    }
+
+    private void note(String line) {
+        if (trace != null) trace.accept(line);
+    }
 
     public LmPlanner(CausalLm lm, java.util.Set<String> languages, int maxDuration) {
         this.lm = lm;
@@ -123,13 +134,15 @@ public final class LmPlanner {
         return new CotMetadata(bpm, caption.isBlank() ? g.caption() : caption, duration, key, language, ts);
     }
 
-    private static int given(Sequence s, String field, int value) throws OrtException {
+    private int given(Sequence s, String field, int value) throws OrtException {
         s.force(field + ": " + value + "\n");
+        note(field + ": injected the user's value " + value);
         return value;
     }
 
-    private static String givenText(Sequence s, String field, String value) throws OrtException {
+    private String givenText(Sequence s, String field, String value) throws OrtException {
         s.force(field + ": " + value + "\n");
+        note(field + ": injected the user's value " + value);
         return value;
     }
 
@@ -162,6 +175,12 @@ public final class LmPlanner {
             }
             if (!any) throw new IllegalStateException("the LM tokenizer cannot spell a " + field + " value");
             int id = greedy ? TokenSampler.argmax(s.logits(), allowed) : sampler.sample(s.logits().clone(), allowed);
+            if (trace != null) {
+                int n = 0;
+                for (boolean b : allowed) if (b) n++;
+                note(field + ": " + n + " tokens allowed after '" + done.replace("\n", "\\n") + "', " + (greedy ? "greedy" : "sampled")
+                        + " '" + ix.text(id).replace("\n", "\\n") + "'");
+            }
             done += ix.text(id);
             s.append(id);
             if (targets.contains(done)) return done.strip();
@@ -185,7 +204,10 @@ public final class LmPlanner {
                 if (!next.startsWith(" ") && !next.startsWith("\t")) break;
             }
         }
-        return joinLines(s.decodeFrom(from));
+        String caption = joinLines(s.decodeFrom(from));
+        note("caption: " + (s.count() - from) + " tokens (free text without backticks or audio codes), ended "
+                + (s.count() - from >= CAPTION_MAX_TOKENS ? "at the " + CAPTION_MAX_TOKENS + "-token limit" : "at an unindented new line"));
+        return caption;
     }
 
     /** Free text after the think block (Simple mode's lyrics), until the end of the turn; a "# Lyric" header dropped. */
@@ -245,6 +267,8 @@ public final class LmPlanner {
                     logits[items + b] = uncondLogits.clone();
                 }
             }
+            note("codes: " + items + " variant(s) × " + count + " codes, " + (guided ? "guided (scale " + o.cfgScale() + ", "
+                    + streams + " sequences)" : "unguided") + "; only the 64,000 audio-code tokens allowed, EOS blocked until the end");
             TokenSampler[] samplers = new TokenSampler[items];
             for (int b = 0; b < items; b++) samplers[b] = new TokenSampler(o, seeds[b]);
             long[] next = new long[streams];

@@ -41,7 +41,7 @@ class LmCliTest {
     void thinkWritesCodesTheDitFollowsAndKeepsTheUsersValues() throws Exception {
         Path out = tmp.resolve("t.wav");
         RenderCliTest.Run r = render("--caption", "warm lofi piano", "--think", "--duration", "12", "--bpm", "90",
-                "--seed", "3", "--batch", "2", "--out", out.toString());
+                "--seed", "3", "--batch", "2", "--lm-debug", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         for (int i = 1; i <= 2; i++) {
             JsonNode j = json(tmp.resolve("t-" + i + ".json"));
@@ -52,6 +52,9 @@ class LmCliTest {
             assertTrue(Keys.ALL.contains(j.path("key").asText()), "the LM chose a key: " + j.path("key"));
             assertTrue(j.path("lm").path("cot").asText().contains("bpm: 90\n"));
             assertEquals("warm lofi piano", j.path("lm").path("user_caption").asText());
+            String trace = j.path("lm").path("trace").toString();
+            assertTrue(trace.contains("bpm: injected the user's value 90") && trace.contains("keyscale: ") && trace.contains("tokens allowed")
+                    && trace.contains("codes: 2 variant(s) × 60 codes"), trace);
         }
         assertNotEquals(json(tmp.resolve("t-1.json")).path("lm").path("codes"), json(tmp.resolve("t-2.json")).path("lm").path("codes"));
         // Same seed, same codes and bytes.

@@ -63,6 +63,9 @@ final class SettingsDialog extends JDialog {
         JCheckBox autoScore = new JCheckBox(I18n.t("settings.autoScore"), s.autoScore);
         autoScore.setName("autoScore");
         autoScore.setToolTipText(I18n.t("settings.autoScore.tip"));
+        JCheckBox lmDebug = new JCheckBox(I18n.t("settings.lmDebug"), s.lmDebug);
+        lmDebug.setName("lmDebug");
+        lmDebug.setToolTipText(I18n.t("settings.lmDebug.tip"));
         JCheckBox autoLrc = new JCheckBox(I18n.t("settings.autoLrc"), s.autoLrc);
         autoLrc.setName("autoLrc");
         autoLrc.setToolTipText(I18n.t("settings.autoLrc.tip"));
@@ -139,6 +142,7 @@ final class SettingsDialog extends JDialog {
         lmForm.add(cotMetas);
         lmForm.add(cotLanguage);
         lmForm.add(autoScore);
+        lmForm.add(lmDebug);
         form.add(autoLrc);
         form.add(new JLabel(""));
         for (java.awt.Component c : lmForm.getComponents()) c.setEnabled(!lms.isEmpty());
@@ -170,6 +174,7 @@ final class SettingsDialog extends JDialog {
             s.cotLanguage = cotLanguage.isSelected();
             s.autoScore = autoScore.isSelected();
             s.autoLrc = autoLrc.isSelected();
+            s.lmDebug = lmDebug.isSelected();
             boolean languageChanged = !s.language.equals(language.getSelectedItem());
             s.language = String.valueOf(language.getSelectedItem());
             w.saveSettings();

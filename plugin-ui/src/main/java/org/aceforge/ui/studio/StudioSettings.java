@@ -38,6 +38,8 @@ public final class StudioSettings {
     public boolean autoScore = false;
     /** Auto-LRC: time every lyric line of a text2music result (writes NAME.lrc). */
     public boolean autoLrc = false;
+    /** Constrained-decoding debug: the sidecar (Details) lists what each constrained LM step allowed and chose. */
+    public boolean lmDebug = false;
     public int width = 1280, height = 860;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -51,7 +53,7 @@ public final class StudioSettings {
         boolean simple = description != null;
         if (!simple && !think && !cotMetas && !captionRewrite && !cotLanguage) return null;
         return new org.aceforge.engine.jobs.LmRequest(think || simple, "auto".equals(lm) ? null : lm, o, description,
-                parallelThinking ? org.aceforge.engine.jobs.RenderRequest.MAX_BATCH : 1, false);
+                parallelThinking ? org.aceforge.engine.jobs.RenderRequest.MAX_BATCH : 1, false, lmDebug);
     }
 
     /** Chooses ONNX Runtime's device for this process (auto, cpu, cuda) unless the command line already did. */
