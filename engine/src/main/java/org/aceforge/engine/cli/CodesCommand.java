@@ -58,7 +58,10 @@ public final class CodesCommand implements Callable<Integer> {
         long[] c = codes != null ? read("--codes", codes) : null;
         try (RenderService service = new RenderService(1, GraphCache.defaultCache())) {
             if (c == null) c = service.toCodes(model, variant, src).get();
-            if (out != null) writeAtomically(out, AudioCodes.format(c) + "\n");
+            if (out != null) {
+                java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+                org.aceforge.engine.jobs.Sidecar.writeText(out, AudioCodes.format(c) + "\n");
+            }
             else if (!understand) System.out.println(AudioCodes.format(c));
             if (out != null || understand)
                 System.err.printf("%d codes = %.1f s%n", c.length, c.length / (double) LmPlanner.CODES_PER_SECOND);
@@ -89,18 +92,6 @@ public final class CodesCommand implements Callable<Integer> {
             return AudioCodes.parse(text);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(option + ": " + e.getMessage());
-        }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

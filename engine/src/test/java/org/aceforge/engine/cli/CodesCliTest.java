@@ -2,11 +2,8 @@ package org.aceforge.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.aceforge.engine.DemoPackFixture;
 import org.aceforge.engine.lm.AudioCodes;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,16 +14,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** `aceforge codes` and `render --codes`: audio → codes → a render that follows them; bad values exit 2. */
-class CodesCliTest {
-    @TempDir
-    Path tmp;
-    static Path model;
-
-    @BeforeAll
-    static void demo() {
-        model = DemoPackFixture.pack().root();
-    }
-
+class CodesCliTest extends DemoPackCliTest {
     @Test
     void audioToCodesToARenderOfTheSameLength() throws Exception {
         Path src = tmp.resolve("src.wav"), codes = tmp.resolve("codes.txt");

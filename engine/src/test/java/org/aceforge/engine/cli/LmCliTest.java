@@ -2,11 +2,8 @@ package org.aceforge.engine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.aceforge.engine.DemoPackFixture;
 import org.aceforge.engine.lm.Keys;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,20 +14,9 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The 5 Hz LM from the command line: --think, --cot, --describe, and bad LM options (exit 2, nothing written). */
-class LmCliTest {
-    @TempDir
-    Path tmp;
-    static Path model;
-
-    @BeforeAll
-    static void demo() {
-        model = DemoPackFixture.pack().root();
-    }
-
+class LmCliTest extends DemoPackCliTest {
     RenderCliTest.Run render(String... extra) {
-        List<String> a = new ArrayList<>(List.of("render", "--model", model.toString()));
-        a.addAll(Arrays.asList(extra));
-        return RenderCliTest.cli(a.toArray(new String[0]));
+        return run(List.of("render", "--model", model.toString()), extra);
     }
 
     static JsonNode json(Path p) throws Exception {

@@ -7,9 +7,7 @@ import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.LoraAdapterTest;
 import org.aceforge.engine.model.ModelPack;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,21 +18,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** --int8 and --lora from the command line: they render, the sidecar says so, the audio differs; bad values exit 2. */
-class ModelOptionsCliTest {
-    @TempDir
-    Path tmp;
-    static Path model;
-
-    @BeforeAll
-    static void demo() {
-        model = DemoPackFixture.pack().root();
-    }
-
+class ModelOptionsCliTest extends DemoPackCliTest {
     RenderCliTest.Run render(String... extra) {
-        List<String> a = new ArrayList<>(List.of("render", "--caption", "warm lofi piano", "--model", model.toString(),
-                "--duration", "10", "--seed", "5"));
-        a.addAll(Arrays.asList(extra));
-        return RenderCliTest.cli(a.toArray(new String[0]));
+        return run(List.of("render", "--caption", "warm lofi piano", "--model", model.toString(),
+                "--duration", "10", "--seed", "5"), extra);
     }
 
     @Test

@@ -1,9 +1,6 @@
 package org.aceforge.engine.cli;
 
-import org.aceforge.engine.DemoPackFixture;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
@@ -24,16 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Region tasks through the command line on the demo pack: exact splices, lengths, tasks, and bad inputs. */
-class RegionCliTest {
-    @TempDir
-    Path tmp;
-    static Path model;
-
-    @BeforeAll
-    static void demo() {
-        model = DemoPackFixture.pack().root();
-    }
-
+class RegionCliTest extends DemoPackCliTest {
     /** A real-sounding 48 kHz stereo test signal: a chord with a slow tremolo and a little noise. */
     static Path source(Path file, double seconds) throws Exception {
         int n = (int) Math.round(seconds * 48000);

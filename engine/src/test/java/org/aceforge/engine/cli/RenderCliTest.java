@@ -1,9 +1,6 @@
 package org.aceforge.engine.cli;
 
-import org.aceforge.engine.DemoPackFixture;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -23,16 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The render command's contract: files, lengths, reproducibility, batch naming and exit codes. */
-class RenderCliTest {
-    @TempDir
-    Path tmp;
-    static Path model;
-
-    @BeforeAll
-    static void demo() {
-        model = DemoPackFixture.pack().root();
-    }
-
+class RenderCliTest extends DemoPackCliTest {
     record Run(int code, String out, String err) {}
 
     static synchronized Run cli(String... args) {

@@ -18,15 +18,22 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DitGraphTest {
+    /** The dit-tiny fixture's config, weights and inputs. */
+    record Tiny(AceStepConfig c, SafeTensors w, TensorData xt, TensorData ctx, TensorData enc, TensorData t) {
+        static Tiny read(Path dir) throws Exception {
+            return new Tiny(AceStepConfig.read(dir.resolve("config.json")), SafeTensors.open(dir.resolve("model.safetensors")),
+                    Npy.read(dir.resolve("in_hidden_states.npy")), Npy.read(dir.resolve("in_context_latents.npy")),
+                    Npy.read(dir.resolve("in_encoder_hidden_states.npy")), Npy.read(dir.resolve("in_timestep.npy")));
+        }
+    }
+
     @Test
     void reproducesDitTinyFixture() throws Exception {
         Path dir = Fixtures.dir("dit-tiny");
-        AceStepConfig c = AceStepConfig.read(dir.resolve("config.json"));
-        SafeTensors w = SafeTensors.open(dir.resolve("model.safetensors"));
-        TensorData xt = Npy.read(dir.resolve("in_hidden_states.npy"));
-        TensorData ctx = Npy.read(dir.resolve("in_context_latents.npy"));
-        TensorData enc = Npy.read(dir.resolve("in_encoder_hidden_states.npy"));
-        TensorData t = Npy.read(dir.resolve("in_timestep.npy"));
+        Tiny f = Tiny.read(dir);
+        AceStepConfig c = f.c();
+        SafeTensors w = f.w();
+        TensorData xt = f.xt(), ctx = f.ctx(), enc = f.enc(), t = f.t();
         float[] expected = Npy.read(dir.resolve("out_velocity.npy")).toFloats();
 
         double[][] ref = RefDit.forward(c, w, Ref.rows(xt), Ref.rows(ctx), Ref.rows(enc), t.toDoubles()[0]);
@@ -46,12 +53,10 @@ class DitGraphTest {
     @Test
     void crossAttentionScoresMatchTheReference() throws Exception {
         Path dir = Fixtures.dir("dit-tiny");
-        AceStepConfig c = AceStepConfig.read(dir.resolve("config.json"));
-        SafeTensors w = SafeTensors.open(dir.resolve("model.safetensors"));
-        TensorData xt = Npy.read(dir.resolve("in_hidden_states.npy"));
-        TensorData ctx = Npy.read(dir.resolve("in_context_latents.npy"));
-        TensorData enc = Npy.read(dir.resolve("in_encoder_hidden_states.npy"));
-        TensorData t = Npy.read(dir.resolve("in_timestep.npy"));
+        Tiny f = Tiny.read(dir);
+        AceStepConfig c = f.c();
+        SafeTensors w = f.w();
+        TensorData xt = f.xt(), ctx = f.ctx(), enc = f.enc(), t = f.t();
         var a = c.attention();
         java.util.Map<Integer, int[]> heads = new java.util.TreeMap<>();
         for (int l = 0; l < c.numHiddenLayers(); l++) heads.put(l, l % 2 == 0 ? new int[]{0, a.heads() - 1} : new int[]{1});
