@@ -58,7 +58,7 @@ final class LmBench {
     private static void measure(org.aceforge.engine.lm.CausalLm lm, Qwen3Config c, int layers, int repeats, String label,
                                 PrintStream out) throws Exception {
         long[] prompt = new java.util.Random(1).longs(512, 0, 151_000).toArray();
-        double prefill = median(repeats, () -> {
+        double prefill = Bench.median(repeats, () -> {
             try (KvCache kv = lm.newCache(1, 1024)) { lm.prefill(kv, 0, prompt); }
         });
         double[] decode = new double[2];
@@ -69,7 +69,7 @@ final class LmBench {
                 for (int s = 0; s < b; s++) lm.prefill(kv, s, Arrays.copyOf(prompt, 64));
                 long[] tok = new long[b];
                 Arrays.fill(tok, 151_700);
-                decode[i] = median(repeats * 5, () -> lm.decode(kv, tok));
+                decode[i] = Bench.median(repeats * 5, () -> lm.decode(kv, tok));
             }
         }
         out.printf("%-16s %d layers, vocab %d: prefill 512 tokens %.2f s (%.0f tokens/s)%n", label, layers, c.vocabSize(),
@@ -90,9 +90,5 @@ final class LmBench {
         public void close() {
             lm.close();
         }
-    }
-
-    private static double median(int repeats, Bench.Run r) throws Exception {
-        return Bench.median(repeats, r);
     }
 }

@@ -56,6 +56,14 @@ public final class CodesCommand implements Callable<Integer> {
             throw new BadRequestException(e.getMessage());
         }
         long[] c = codes != null ? read("--codes", codes) : null;
+        if (understand) {   // the LM must exist before any work is done or printed
+            var pack = model != null ? new org.aceforge.engine.model.ModelPack(model) : org.aceforge.engine.jobs.ModelLocator.defaultPack();
+            try {
+                pack.lm(lm);
+            } catch (org.aceforge.engine.model.ModelFolderException e) {
+                throw new BadRequestException("--understand: " + e.getMessage());
+            }
+        }
         try (RenderService service = new RenderService(1, GraphCache.defaultCache())) {
             if (c == null) c = service.toCodes(model, variant, src).get();
             if (out != null) {

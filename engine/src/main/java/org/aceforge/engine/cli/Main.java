@@ -36,6 +36,8 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns its exit code (tests call this directly). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // "@FILE" is ours (--codes @FILE reads codes from a file); picocli must not expand it into arguments.
+        cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler((ex, a) -> {
             System.err.println("aceforge: " + ex.getMessage());
             return BAD_INPUT;

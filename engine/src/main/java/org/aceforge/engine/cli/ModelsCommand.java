@@ -29,11 +29,17 @@ public final class ModelsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (Files.exists(dir) && (!Files.isDirectory(dir) || Files.list(dir).findAny().isPresent()))
+            if (Files.exists(dir) && (!Files.isDirectory(dir) || !isEmpty(dir)))
                 throw new IllegalArgumentException(dir + " exists and is not an empty folder");
             DemoPack.makeAtomically(dir);
             System.out.println("demo pack written to " + dir + " (tiny random weights: audio is noise-like by design)");
             return Main.OK;
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws java.io.IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 

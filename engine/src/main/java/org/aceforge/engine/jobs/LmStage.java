@@ -41,7 +41,8 @@ final class LmStage {
         Integer bpm = r.bpm(), ts = r.timeSignature() == null ? null : Integer.valueOf(r.timeSignature());
         Integer duration = r.duration() == -1 ? null : (int) Math.round(r.duration());
         LmPlanner.Sample sample = null;
-        if (r.codes() != null) duration = r.codes().length / LmPlanner.CODES_PER_SECOND;   // the codes fix the length
+        Double codeSeconds = r.codes() == null ? null : r.codes().length / (double) LmPlanner.CODES_PER_SECOND;
+        if (codeSeconds != null) duration = (int) Math.round(codeSeconds);   // the codes fix the length
         if (lm.describe() != null || lm.format()) {
             sample = lm.describe() != null ? planner.createSample(lm.describe(), r.instrumental(), language, o, seeds[0], tokens)
                     : planner.format(new LmPlanner.Given(caption, lyrics, bpm, key, ts, duration, unknown(language) ? null : language),
@@ -70,8 +71,7 @@ final class LmStage {
             cot = new CotMetadata(bpm, caption, duration, key, unknownLanguage ? null : language, ts);
         }
         String ditCaption = o.cotCaption() && cot.caption() != null && !cot.caption().isBlank() ? cot.caption() : caption;
-        double seconds = r.codes() != null ? r.codes().length / (double) LmPlanner.CODES_PER_SECOND
-                : duration != null ? duration : RenderService.autoDuration(seeds[0]);
+        double seconds = codeSeconds != null ? codeSeconds : duration != null ? duration : RenderService.autoDuration(seeds[0]);
         cot = new CotMetadata(cot.bpm(), cot.caption(), (int) Math.round(seconds), cot.keyscale(), cot.language(), cot.timesignature());
         long[][] codes = null;
         if (lm.think() && r.codes() == null) {

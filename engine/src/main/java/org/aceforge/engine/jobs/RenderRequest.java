@@ -132,26 +132,32 @@ public record RenderRequest(
 
     /** The same request with its output file replaced (services write into their own folders). */
     public RenderRequest withOutput(Path out) {
-        return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
-                seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, out, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score, lrc);
+        return toBuilder().output(out).build();
     }
 
     /** The same request with every seed fixed (drawn ones included), so all stages use the same seeds. */
     public RenderRequest withSeeds(long[] drawn) {
-        List<Long> fixed = new ArrayList<>();
-        for (long s : drawn) fixed.add(s);
-        return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
-                List.copyOf(fixed), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score, lrc);
+        return toBuilder().seeds(java.util.Arrays.stream(drawn).boxed().toList()).build();
     }
 
     /** The same request with what the LM decided filled in (text2music). */
     public RenderRequest withPlanned(String caption, String lyrics, Integer bpm, String key, String timeSignature,
                                      double duration, String language) {
-        return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, batch,
-                seeds, steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd, modelDir, variant, output, source,
-                ranges, track, tracks, strength, noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score, lrc);
+        return toBuilder().caption(caption).lyrics(lyrics).bpm(bpm).key(key).timeSignature(timeSignature)
+                .duration(duration).language(language).build();
+    }
+
+    /** A builder holding every value of this request (the with* copies above are built through it). */
+    public Builder toBuilder() {
+        Builder b = builder().task(task).caption(caption).lyrics(lyrics).instrumental(instrumental).language(language)
+                .bpm(bpm).key(key).timeSignature(timeSignature).duration(duration).batch(batch).seeds(seeds).steps(steps)
+                .shift(shift).method(method).timesteps(timesteps).guidance(guidance).adg(adg).cfgInterval(cfgStart, cfgEnd)
+                .modelDir(modelDir).variant(variant).output(output).source(source).track(track).tracks(tracks)
+                .strength(strength).noiseStrength(noiseStrength).reference(reference).repaintMode(repaintMode)
+                .regionOnly(regionOnly).handles(handles).lm(lm).int8(int8).lora(lora, loraScale).codes(codes)
+                .codeStrength(codeStrength).score(score).lrc(lrc);
+        for (double[] r : ranges) b.range(r[0], r[1]);
+        return b;
     }
 
     /** Mutable assembly of a request (CLI, UI). */

@@ -265,8 +265,8 @@ public final class RenderService implements AutoCloseable {
     /** Auto score: each result's codes (the LM's, the given ones, or its own audio's) scored by the LM (spec §4.8). */
     private List<org.aceforge.engine.lm.LmScorer.Score> score(RenderRequest r, ModelPack pack, ModelSet models, LmStage.Outcome planned,
                                                               List<float[]> audio, ProgressListener progress, CancelToken cancel) throws Exception {
-        LmPlanner p = planner(pack, r.lm() == null ? null : r.lm().model(), r.int8());
-        org.aceforge.engine.lm.LmScorer scorer = new org.aceforge.engine.lm.LmScorer(lm);
+        org.aceforge.engine.lm.LmScorer scorer = new org.aceforge.engine.lm.LmScorer(
+                planner(pack, r.lm() == null ? null : r.lm().model(), r.int8()).model());
         List<org.aceforge.engine.lm.LmScorer.Score> out = new ArrayList<>();
         for (int i = 0; i < audio.size(); i++) {
             cancel.check();

@@ -2,7 +2,6 @@ package org.aceforge.engine.lm;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import org.aceforge.engine.io.TensorData;
 import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelFolderException;
@@ -110,8 +109,7 @@ public final class CausalLm implements AutoCloseable {
         cache.setLength(b, ids.length);
         Map<String, OnnxTensor> in = new HashMap<>(), pinned = new HashMap<>();
         for (int l = 0; l < cache.layers(); l++) bind(in, pinned, l, cache.itemKey(b, l), cache.itemValue(b, l));
-        return run(in, pinned, TensorData.ofLongs("input_ids", ids, 1, ids.length), positions,
-                new int[]{ids.length - 1}, ids.length)[0];
+        return run(in, pinned, ids, new long[]{1, ids.length}, positions, new int[]{ids.length - 1}, ids.length)[0];
     }
 
     /** Appends one token to every sequence and returns each one's next-token logits [B][vocab]. */
@@ -126,7 +124,7 @@ public final class CausalLm implements AutoCloseable {
         }
         Map<String, OnnxTensor> in = new HashMap<>(), pinned = new HashMap<>();
         for (int l = 0; l < cache.layers(); l++) bind(in, pinned, l, cache.key(l), cache.value(l));
-        float[][][] out = run(in, pinned, TensorData.ofLongs("input_ids", tokens, tokens.length, 1), new long[]{0}, seqlens, total);
+        float[][][] out = run(in, pinned, tokens, new long[]{tokens.length, 1}, new long[]{0}, seqlens, total);
         float[][] logits = new float[tokens.length][];
         for (int b = 0; b < tokens.length; b++) logits[b] = out[b][0];
         return logits;
@@ -140,13 +138,13 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /** Runs the graph; returns logits [B][positions][vocab]. */
-    private float[][][] run(Map<String, OnnxTensor> in, Map<String, OnnxTensor> pinned, TensorData ids, long[] positions,
-                            int[] seqlens, int total) throws OrtException {
+    private float[][][] run(Map<String, OnnxTensor> in, Map<String, OnnxTensor> pinned, long[] ids, long[] idShape,
+                            long[] positions, int[] seqlens, int total) throws OrtException {
         NetSession s = session.get();
         OnnxTensor idT = null, posT = null, seqT = null, totT = null;
         try {
             var env = org.aceforge.engine.runtime.OrtRuntime.env();
-            idT = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(ids.toLongs()), ids.shape());
+            idT = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(ids), idShape);
             posT = OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(positions), new long[]{positions.length});
             seqT = OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(seqlens), new long[]{seqlens.length});
             totT = OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(new int[]{total}), new long[0]);
@@ -155,7 +153,7 @@ public final class CausalLm implements AutoCloseable {
             in.put("seqlens_k", seqT);
             in.put("total_sequence_length", totT);
             float[] flat = s.run(in, Set.of("logits"), pinned).get("logits").toFloats();
-            int batch = (int) ids.shape()[0], vocab = config.vocabSize(), k = positions.length;
+            int batch = (int) idShape[0], vocab = config.vocabSize(), k = positions.length;
             float[][][] out = new float[batch][k][];
             for (int b = 0; b < batch; b++)
                 for (int p = 0; p < k; p++)

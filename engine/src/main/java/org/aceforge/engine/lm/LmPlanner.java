@@ -53,6 +53,11 @@ public final class LmPlanner {
         this.maxDuration = maxDuration;
     }
 
+    /** The LM this planner writes with. */
+    public CausalLm model() {
+        return lm;
+    }
+
     private synchronized TokenIndex index() {
         if (index == null) index = new TokenIndex(lm.tokenizer());
         return index;
@@ -194,7 +199,7 @@ public final class LmPlanner {
         int from = s.count();
         for (int n = 0; ; n++) {
             if (n >= CAPTION_MAX_TOKENS || s.room() < 40) {
-                if (!s.generated().endsWith("\n")) s.force("\n");
+                if (!s.lastText().endsWith("\n")) s.force("\n");
                 break;
             }
             int id = sampler.sample(s.logits().clone(), ix.freeText);

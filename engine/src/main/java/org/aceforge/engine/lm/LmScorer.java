@@ -26,14 +26,15 @@ public final class LmScorer {
         Double cap = caption == null || caption.isBlank() ? null : sigmoid(pmi(codes, "<think>\ncaption: " + caption.strip() + "\n</think>\n"));
         boolean hasLyrics = lyrics != null && !lyrics.isBlank() && !lyrics.strip().equals("[Instrumental]");
         Double lyr = hasLyrics ? sigmoid(pmi(codes, "<think>\n</think>\n# Lyric\n" + lyrics.strip() + "\n")) : null;
-        List<Double> recalls = new ArrayList<>();
+        List<String[]> fields = new ArrayList<>();
         if (meta != null) {
-            if (meta.bpm() != null) recalls.add(recall(codes, "bpm", meta.bpm().toString()));
-            if (meta.duration() != null) recalls.add(recall(codes, "duration", meta.duration().toString()));
-            if (meta.keyscale() != null) recalls.add(recall(codes, "keyscale", meta.keyscale()));
-            if (meta.language() != null) recalls.add(recall(codes, "language", meta.language()));
-            if (meta.timesignature() != null) recalls.add(recall(codes, "timesignature", meta.timesignature().toString()));
+            if (meta.bpm() != null) fields.add(new String[]{"bpm", meta.bpm().toString()});
+            if (meta.duration() != null) fields.add(new String[]{"duration", meta.duration().toString()});
+            if (meta.keyscale() != null) fields.add(new String[]{"keyscale", meta.keyscale()});
+            if (meta.language() != null) fields.add(new String[]{"language", meta.language()});
+            if (meta.timesignature() != null) fields.add(new String[]{"timesignature", meta.timesignature().toString()});
         }
+        List<Double> recalls = recalls(codes, fields);
         Double md = recalls.isEmpty() ? null : recalls.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         double sum = 0, weight = 0;
         if (cap != null) { sum += 0.5 * cap; weight += 0.5; }
@@ -47,7 +48,7 @@ public final class LmScorer {
     }
 
     /** Prompt ids of the understand direction: the codes (or "NO USER INPUT") as the user turn. */
-    private long[] prompt(long[] codes) {
+    long[] prompt(long[] codes) {
         LmTokenizer t = lm.tokenizer();
         long[] head = t.encode(LmPrompts.system(LmPrompts.UNDERSTAND) + "<|im_start|>user\n");
         long[] body = codes == null ? t.encode(LmOptions.NO_USER_INPUT) : codes.clone();
@@ -89,19 +90,38 @@ public final class LmScorer {
         return meanLogProb(prompt(codes), t) - meanLogProb(prompt(null), t);
     }
 
-    /** Fraction of the value's tokens that are among the 10 most likely at their place, given the codes. */
-    private double recall(long[] codes, String field, String value) throws Exception {
+    /**
+     * For each field, the fraction of its value's tokens that are among the 10 most likely at their place, given the
+     * codes — all fields in one pass over "<think>\nbpm: 120\nduration: 30\n…", as the chain of thought writes them.
+     */
+    private List<Double> recalls(long[] codes, List<String[]> fields) throws Exception {
+        if (fields.isEmpty()) return List.of();
         LmTokenizer t = lm.tokenizer();
-        long[] before = t.encode("<think>\n" + field + ":");
-        long[] val = t.encode(" " + value + "\n");
-        long[] prompt = concat(prompt(codes), before);
-        long[] ids = concat(prompt, val);
-        long[] positions = new long[val.length];
-        for (int i = 0; i < val.length; i++) positions[i] = prompt.length - 1 + i;
+        List<long[]> parts = new ArrayList<>(List.of(prompt(codes), t.encode("<think>\n")));
+        List<int[]> valueSpans = new ArrayList<>();   // [first, end) of each value's tokens in the whole sequence
+        int length = parts.get(0).length + parts.get(1).length;
+        for (String[] f : fields) {
+            long[] name = t.encode(f[0] + ":"), value = t.encode(" " + f[1] + "\n");
+            parts.add(name);
+            parts.add(value);
+            valueSpans.add(new int[]{length + name.length, length + name.length + value.length});
+            length += name.length + value.length;
+        }
+        long[] ids = concat(parts.toArray(new long[0][]));
+        int count = 0;
+        for (int[] span : valueSpans) count += span[1] - span[0];
+        long[] positions = new long[count];
+        int k = 0;
+        for (int[] span : valueSpans) for (int p = span[0]; p < span[1]; p++) positions[k++] = p - 1;   // logits predicting token p
         float[][] logits = lm.logitsAt(ids, positions);
-        int hits = 0;
-        for (int i = 0; i < val.length; i++) if (rank(logits[i], (int) val[i]) < TOP_K) hits++;
-        return hits / (double) val.length;
+        List<Double> out = new ArrayList<>();
+        k = 0;
+        for (int[] span : valueSpans) {
+            int hits = 0;
+            for (int p = span[0]; p < span[1]; p++, k++) if (rank(logits[k], (int) ids[p]) < TOP_K) hits++;
+            out.add(hits / (double) (span[1] - span[0]));
+        }
+        return out;
     }
 
     /** How many tokens are more likely than this one. */

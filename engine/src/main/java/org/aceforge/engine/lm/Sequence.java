@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtException;
 final class Sequence implements AutoCloseable {
     private final CausalLm lm;
     private final KvCache cache;
-    private final StringBuilder generated = new StringBuilder();
     private final java.util.List<Long> ids = new java.util.ArrayList<>();
     private final TokenIndex index;
     private float[] logits;
@@ -20,14 +19,13 @@ final class Sequence implements AutoCloseable {
 
     float[] logits() { return logits; }
 
-    /** Text appended after the prompt. */
-    String generated() { return generated.toString(); }
+    /** The text of the last token appended (empty before any). */
+    String lastText() { return ids.isEmpty() ? "" : index.text(ids.get(ids.size() - 1).intValue()); }
 
     int room() { return cache.capacity() - cache.length(0); }
 
     void append(int id) throws OrtException {
         logits = lm.decode(cache, new long[]{id})[0];
-        generated.append(index.text(id));
         ids.add((long) id);
     }
 

@@ -52,8 +52,8 @@ public final class CausalLmGraph {
             WeightSource l = w.sub("layers." + i + ".");
             WeightSource at = l.sub("self_attn.");
             V n = Transformer.rmsNorm(g, l, "input_layernorm", h, a.eps());
-            V q = headNorm(g, g.linear(n, at.get("q_proj.weight"), null), at, "q_norm", a.heads(), a);
-            V k = headNorm(g, g.linear(n, at.get("k_proj.weight"), null), at, "k_norm", a.kvHeads(), a);
+            V q = g.reshape(Transformer.headNorm(g, at, "q_norm", g.linear(n, at.get("q_proj.weight"), null), a.heads(), a), 0, 0, (long) a.qWidth());
+            V k = g.reshape(Transformer.headNorm(g, at, "k_norm", g.linear(n, at.get("k_proj.weight"), null), a.kvHeads(), a), 0, 0, (long) a.kvWidth());
             V v = g.linear(n, at.get("v_proj.weight"), null);
             V pastK = g.input(pastKey(i), DType.F32, "batch", (long) a.kvHeads(), "capacity", (long) a.headDim());
             V pastV = g.input(pastValue(i), DType.F32, "batch", (long) a.kvHeads(), "capacity", (long) a.headDim());
@@ -73,12 +73,6 @@ public final class CausalLmGraph {
         V shape = g.concat(0, g.dim(h, 0), g.dim(h, 1), g.longs(-1));
         g.output(g.reshape(logits, shape), "logits", DType.F32, "batch", "outputs", (long) c.vocabSize());
         return g;
-    }
-
-    /** Per-head RMSNorm of a projection [B, S, heads·D], returned in the same layout. */
-    private static V headNorm(OnnxGraph g, V x, WeightSource w, String norm, int heads, AttentionShape a) {
-        V perHead = g.rmsNorm(g.reshape(x, 0, 0, heads, a.headDim()), g.weight(w.get(norm + ".weight")), a.eps());
-        return g.reshape(perHead, 0, 0, (long) heads * a.headDim());
     }
 
     /** cos/sin [MAX_POSITIONS, D/2] of position × θ^(−2k/D), rotate-half layout. */

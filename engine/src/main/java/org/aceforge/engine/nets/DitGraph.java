@@ -124,10 +124,8 @@ public final class DitGraph {
 
     /** Raw scores q·kᵀ/√d [B, heads, T, L] of chosen heads of a cross-attention (GQA: head h reads kv head h / group). */
     static V crossScores(OnnxGraph g, WeightSource w, V x, V kv, AttentionShape a, int[] heads) {
-        V q = g.rmsNorm(g.reshape(g.linear(x, w.get("q_proj.weight"), null), 0, 0, a.heads(), a.headDim()),
-                g.weight(w.get("q_norm.weight")), a.eps());
-        V k = g.rmsNorm(g.reshape(g.linear(kv, w.get("k_proj.weight"), null), 0, 0, a.kvHeads(), a.headDim()),
-                g.weight(w.get("k_norm.weight")), a.eps());
+        V q = Transformer.headNorm(g, w, "q_norm", g.linear(x, w.get("q_proj.weight"), null), a.heads(), a);
+        V k = Transformer.headNorm(g, w, "k_norm", g.linear(kv, w.get("k_proj.weight"), null), a.kvHeads(), a);
         V qt = g.transpose(q, 0, 2, 1, 3);   // [B, H, T, D]
         V kt = g.transpose(k, 0, 2, 3, 1);   // [B, G, D, L]
         int group = a.heads() / a.kvHeads();

@@ -37,6 +37,11 @@ public final class Transformer {
         return g.add(g.mul(x, r.cos()), g.mul(rotated, r.sin()));
     }
 
+    /** Per-head RMSNorm (Qwen3's q_norm / k_norm) of a projection [B, S, heads·D] → [B, S, heads, D]. */
+    public static V headNorm(OnnxGraph g, WeightSource w, String norm, V x, int heads, AttentionShape a) {
+        return g.rmsNorm(g.reshape(x, 0, 0, heads, a.headDim()), g.weight(w.get(norm + ".weight")), a.eps());
+    }
+
     /** Bool [S, S] mask, true where |i − j| ≤ window (bidirectional sliding window). */
     public static V slidingMask(OnnxGraph g, V x, int window) {
         V idx = g.op("Range", g.longScalar(0), g.squeeze(g.dim(x, 1), 0), g.longScalar(1));
@@ -58,8 +63,8 @@ public final class Transformer {
         V q = g.linear(x, w.get("q_proj.weight"), null);
         V k = g.linear(kv, w.get("k_proj.weight"), null);
         V v = g.linear(kv, w.get("v_proj.weight"), null);
-        q = g.rmsNorm(g.reshape(q, 0, 0, a.heads(), a.headDim()), g.weight(w.get("q_norm.weight")), a.eps());
-        k = g.rmsNorm(g.reshape(k, 0, 0, a.kvHeads(), a.headDim()), g.weight(w.get("k_norm.weight")), a.eps());
+        q = headNorm(g, w, "q_norm", q, a.heads(), a);
+        k = headNorm(g, w, "k_norm", k, a.kvHeads(), a);
         if (rope != null) {
             q = applyRope(g, q, rope, a.headDim());
             k = applyRope(g, k, rope, a.headDim());

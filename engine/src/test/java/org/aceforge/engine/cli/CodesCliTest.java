@@ -38,6 +38,11 @@ class CodesCliTest extends DemoPackCliTest {
         assertEquals(12.0, j.path("duration").asDouble());
         assertFalse(Arrays.equals(Files.readAllBytes(full), Files.readAllBytes(half)), "code strength changes the render");
 
+        Path numbers = tmp.resolve("numbers.txt");   // plain numbers with spaces and new lines work from a file too
+        Files.writeString(numbers, String.join(" ", Arrays.stream(parsed).mapToObj(Long::toString).toList()).replaceFirst(" ", "\n"));
+        RenderCliTest.Run printedAgain = RenderCliTest.cli("codes", "--codes", "@" + numbers, "--model", model.toString());
+        assertEquals(0, printedAgain.code(), printedAgain.err());
+        assertArrayEquals(parsed, AudioCodes.parse(printedAgain.out()));
         RenderCliTest.Run u = RenderCliTest.cli("codes", "--codes", "@" + codes, "--understand", "--model", model.toString());
         assertEquals(0, u.code(), u.err());
         assertTrue(u.out().contains("bpm: ") && u.out().contains("keyscale: ") && u.out().contains("lyrics: |"), u.out());
@@ -53,6 +58,10 @@ class CodesCliTest extends DemoPackCliTest {
                 {"codes", "--src", "a.wav", "--codes", "1"},
                 {"codes", "--codes", "<|audio_code_99999|>"},
                 {"codes", "--codes", "@" + tmp.resolve("nofile.txt")},
+                {"codes", "--codes", "@" + few, "--variant", "huge"},
+                {"codes", "--codes", "@" + few, "--understand", "--lm-temperature", "3"},
+                {"codes", "--codes", "@" + few, "--understand", "--lm", "9B"},
+                {"render", "--describe", "x".repeat(2001), "--out", tmp.resolve("r.wav").toString()},
                 {"render", "--caption", "x", "--codes", "@" + few, "--out", tmp.resolve("r.wav").toString()},
                 {"render", "--caption", "x", "--codes", "1,2,x", "--out", tmp.resolve("r.wav").toString()},
                 {"render", "--caption", "x", "--codes", "@" + few, "--code-strength", "2", "--out", tmp.resolve("r.wav").toString()},
@@ -66,6 +75,9 @@ class CodesCliTest extends DemoPackCliTest {
             assertEquals(2, r.code(), String.join(" ", args) + " → " + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
+        RenderCliTest.Run noFolder = RenderCliTest.cli("codes", "--codes", "@" + few, "--model", tmp.resolve("nowhere").toString());
+        assertEquals(2, noFolder.code(), noFolder.err());
+        assertTrue(noFolder.err().contains("--model"), noFolder.err());
         try (var files = Files.list(tmp)) {
             assertEquals(List.of(few), files.toList(), "nothing written");
         }

@@ -178,6 +178,8 @@ class RenderCliTest extends DemoPackCliTest {
         assertBadInput(cli("bench", "--seconds", "0"), "--seconds");
         assertBadInput(cli("bench", "--full-layers", "25"), "--full-layers");
         assertBadInput(cli("bench", "--repeats", "0"), "--repeats");
+        assertBadInput(cli("bench", "--lm-layers", "29"), "--lm-layers");
+        assertBadInput(cli("bench", "--lm-layers", "-1"), "--lm-layers");
         assertBadInput(cli("models", "list", "--model", tmp.resolve("nope").toString()), "is not a folder");
         Path file = tmp.resolve("a-file");
         Files.writeString(file, "x");

@@ -26,6 +26,30 @@ class LmScorerTest {
         }
     }
 
+    /** The one-pass metadata recall against a plain count over the full forward of the same text. */
+    @Test
+    void metadataRecallIsTheTopTenShareOfTheValueTokens() throws Exception {
+        try (CausalLm lm = new CausalLm(DemoPackFixture.pack().lm(null), GraphCache.defaultCache())) {
+            LmScorer s = new LmScorer(lm);
+            LmTokenizer t = lm.tokenizer();
+            long[] codes = new java.util.Random(6).longs(50, 0, LmTokenizer.AUDIO_CODES).toArray();
+            for (int bpm : new int[]{75, 128}) {
+                long[] head = concat(s.prompt(codes), t.encode("<think>\n"), t.encode("bpm:"));
+                long[] value = t.encode(" " + bpm + "\n");
+                float[][] all = lm.logitsAll(concat(head, value));
+                int hits = 0;
+                for (int i = 0; i < value.length; i++) if (LmScorer.rank(all[head.length - 1 + i], (int) value[i]) < 10) hits++;
+                LmScorer.Score got = s.score(codes, null, null, new CotMetadata(bpm, null, null, null, null, null));
+                assertEquals(hits / (double) value.length, got.metadata(), 1e-12, "bpm " + bpm);
+                assertEquals(got.metadata(), got.total(), 1e-12, "metadata alone is the total");
+            }
+        }
+    }
+
+    static long[] concat(long[]... parts) {
+        return java.util.Arrays.stream(parts).flatMapToLong(java.util.Arrays::stream).toArray();
+    }
+
     @Test
     void helpersFollowTheirDefinitions() {
         assertEquals(0.5, LmScorer.sigmoid(0), 1e-12);

@@ -107,7 +107,8 @@ public final class ResultsPanel extends JPanel {
         JPanel p = new JPanel(new BorderLayout());
         JPanel buttons = new JPanel(new FlowLayout(FlowLayout.LEFT, 4, 2));
         p.setBorder(BorderFactory.createMatteBorder(0, 0, 1, 0, java.awt.Color.GRAY));
-        JLabel name = new JLabel(it.audio().getFileName() + "  ·  seed " + it.seed() + "  ·  " + it.durationSeconds() + " s" + scoreText(it));
+        var score = score(it);
+        JLabel name = new JLabel(it.audio().getFileName() + "  ·  seed " + it.seed() + "  ·  " + it.durationSeconds() + " s" + scoreText(score));
         name.setName("variant-" + it.seed());
         name.setTransferHandler(new FileExport(it.audio()));
         name.addMouseMotionListener(new java.awt.event.MouseMotionAdapter() {
@@ -144,7 +145,7 @@ public final class ResultsPanel extends JPanel {
             }
         });
         name.setBorder(BorderFactory.createEmptyBorder(4, 6, 0, 6));
-        name.setToolTipText(scoreTip(it));
+        name.setToolTipText(scoreTip(score));
         buttons.add(play);
         buttons.add(ab);
         buttons.add(save);
@@ -232,13 +233,11 @@ public final class ResultsPanel extends JPanel {
 
 
     /** "  ·  score 0.62" when the render was scored by the LM (auto score). */
-    static String scoreText(RenderResult.Item it) {
-        var score = score(it);
+    static String scoreText(com.fasterxml.jackson.databind.JsonNode score) {
         return score == null ? "" : String.format(java.util.Locale.ROOT, "  ·  %s %.2f", I18n.t("results.score"), score.path("total").asDouble());
     }
 
-    static String scoreTip(RenderResult.Item it) {
-        var s = score(it);
+    static String scoreTip(com.fasterxml.jackson.databind.JsonNode s) {
         if (s == null) return null;
         return String.format(java.util.Locale.ROOT, I18n.t("results.scoreTip"), part(s, "caption"), part(s, "lyrics"), part(s, "metadata"));
     }

@@ -451,7 +451,8 @@ public final class StudioWindow extends JFrame {
     public RenderJob startRender() {
         error.setText(" ");
         Mode m = form.mode();
-        String why = m.unavailableReason(settings.variant, lmAvailable());
+        boolean lm = lmAvailable();   // one look at the model folder per render
+        String why = m.unavailableReason(settings.variant, lm);
         if (why != null) { error.setText(why); return null; }
         if (m.needsSource() && source == null) { error.setText(I18n.t("error.needsSource")); return null; }
         RenderRequest request;
@@ -459,9 +460,9 @@ public final class StudioWindow extends JFrame {
             Path out = renderFolder.resolve("aceforge-" + java.time.LocalDateTime.now().toString().replace(':', '-').replace('.', '-')
                     + "." + form.audioFormat());
             request = form.request(source, timeline.regions(), settings.variant, settings.modelDir.isBlank() ? null : Path.of(settings.modelDir))
-                    .lm(m.task.equals("text2music") ? settings.lmRequest(lmAvailable(), m == Mode.SIMPLE ? form.description.getText() : null) : null)
+                    .lm(m.task.equals("text2music") ? settings.lmRequest(lm, m == Mode.SIMPLE ? form.description.getText() : null) : null)
                     .int8(settings.int8)
-                    .score(settings.autoScore && lmAvailable())
+                    .score(settings.autoScore && lm)
                     .lrc(settings.autoLrc && m.task.equals("text2music"))
                     .lora(settings.useLora && !settings.lora.isBlank() ? Path.of(settings.lora) : null, settings.loraScale)
                     .output(out).build();

@@ -24,22 +24,18 @@ final class ValueEdits {
     }
 
     void track(JSpinner s) {
-        watch(s, s::getValue, s::setValue);
+        last.put(s, s.getValue());
         s.addChangeListener(e -> changed(s, s::getValue, s::setValue));
     }
 
     void track(JComboBox<?> c) {
-        watch(c, c::getSelectedItem, c::setSelectedItem);
+        last.put(c, c.getSelectedItem());
         c.addActionListener(e -> changed(c, c::getSelectedItem, c::setSelectedItem));
     }
 
     void track(AbstractButton b) {
-        watch(b, b::isSelected, v -> b.setSelected((Boolean) v));
+        last.put(b, b.isSelected());
         b.addItemListener(e -> changed(b, b::isSelected, v -> b.setSelected((Boolean) v)));
-    }
-
-    private void watch(Object c, Supplier<Object> get, Consumer<Object> set) {
-        last.put(c, get.get());
     }
 
     private void changed(Object c, Supplier<Object> get, Consumer<Object> set) {
