@@ -1,133 +1,268 @@
 /*
- * Starting Java inside the host: find libjvm (the bundle's runtime, then ACEFORGE_JAVA_HOME / JAVA_HOME, then the
- * system default), attach to a JVM that already exists in the process or create one on a dedicated thread with a
- * large stack, and hand Java the shim's API table. Done once; the JVM is never destroyed.
+ * Starting Java inside the host, so that a failure can never end the host:
+ * 1. A JVM already running in the process (another instance's copy of this module, another Java plugin, a Java
+ *    host) is reused: attach, load our classes (our own class loader if the JVM's class path lacks them).
+ * 2. Otherwise the exact runtime and options (jvmcfg.c) are first tried in a child process, aceforge-jvm-probe.
+ *    JNI_CreateJavaVM ends the calling process with exit() on several failures (bad -javaagent, tiny -Xmx, a heap
+ *    that does not fit the address-space limit); in the child that is harmless, and its message says why.
+ * 3. Only then is the JVM created here, on our own 8 MB-stack thread, with the JVM's abort/exit hooks set: should
+ *    creation still fail in a way that calls them (the host's address space is fuller than the probe's), that thread
+ *    is parked for ever instead of returning into exit(), and the host carries on without Java.
+ * 4. The bridge class receives this copy's shim table and returns its Java table.
+ * Done once per loaded copy of the module; the JVM is never destroyed (it cannot be re-created, and others may
+ * share it). Everything the JVM prints goes to the plugin log, never to the host's terminal.
+ *
+ * Thread contract: af_java() may block (first call: up to the probe's time-out plus the JVM start) and is called
+ * from host non-audio threads and the shim's own start threads, never the audio thread. af_java_if_started() never
+ * blocks. af_java_attach_thread() attaches the calling (non-audio) thread once, as a daemon.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <jni.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "af_internal.h"
+#include "jvmcfg.h"
+
+extern char **environ;
 
 typedef jint (*CreateVM)(JavaVM **, void **, void *);
 typedef jint (*GetCreatedVMs)(JavaVM **, jsize, jsize *);
 
+#define PROBE_TIMEOUT_SECONDS 60
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static JavaVM *vm;
 static const af_java_api *javaApi;
-static char error[512] = "Java was not started";
+static _Atomic int ready;
+static char error[640] = "Java was not started";
 
 const char *af_java_error(void) { return error; }
 
-static int file_exists(const char *p) { return access(p, R_OK) == 0; }
+/* ---------------- JVM output: into the log, the last lines kept for the error message ---------------- */
+static pthread_mutex_t outputLock = PTHREAD_MUTEX_INITIALIZER;
+static char jvmOutput[1024];
 
-/* Reads Contents/Resources/jvm.cfg: java_home=, classpath= (repeatable), option= (repeatable). */
-typedef struct { char javaHome[PATH_MAX]; char *classpath; char *options[32]; int nOptions; } jvm_config;
-
-static void append_cp(jvm_config *c, const char *entry) {
-    size_t old = c->classpath ? strlen(c->classpath) : 0, add = strlen(entry);
-    char *n = realloc(c->classpath, old + add + 2);
-    if (!n) return;
-    if (old) n[old++] = ':';
-    memcpy(n + old, entry, add + 1);
-    c->classpath = n;
+static void keep_output(const char *text) {
+    size_t have = strlen(jvmOutput), add = strlen(text);
+    if (add >= sizeof jvmOutput) { text += add - (sizeof jvmOutput - 1); add = sizeof jvmOutput - 1; }
+    if (have + add >= sizeof jvmOutput) {
+        size_t drop = have + add - (sizeof jvmOutput - 1);
+        memmove(jvmOutput, jvmOutput + drop, have - drop + 1);
+        have -= drop;
+    }
+    memcpy(jvmOutput + have, text, add + 1);
 }
 
-static void read_config(jvm_config *c) {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/Contents/Resources/jvm.cfg", af_bundle_dir());
-    FILE *f = fopen(path, "r");
-    if (f) {
-        char line[4096];
-        while (fgets(line, sizeof line, f)) {
-            line[strcspn(line, "\r\n")] = 0;
-            if (!strncmp(line, "java_home=", 10)) snprintf(c->javaHome, sizeof c->javaHome, "%s", line + 10);
-            else if (!strncmp(line, "classpath=", 10)) append_cp(c, line + 10);
-            else if (!strncmp(line, "option=", 7) && c->nOptions < 32) c->options[c->nOptions++] = strdup(line + 7);
-        }
-        fclose(f);
+static jint JNICALL vfprintf_hook(FILE *fp, const char *format, va_list args) {
+    (void)fp;
+    char line[512];
+    int n = vsnprintf(line, sizeof line, format, args);
+    if (pthread_mutex_trylock(&outputLock) == 0) {
+        keep_output(line);
+        pthread_mutex_unlock(&outputLock);
     }
-    /* Every jar of Contents/Resources/java is on the class path. */
-    snprintf(path, sizeof path, "%s/Contents/Resources/java", af_bundle_dir());
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            size_t n = strlen(e->d_name);
-            if (n > 4 && !strcmp(e->d_name + n - 4, ".jar")) {
-                char jar[PATH_MAX];
-                snprintf(jar, sizeof jar, "%s/%s", path, e->d_name);
-                append_cp(c, jar);
-            }
-        }
-        closedir(d);
-    }
+    line[strcspn(line, "\n")] = 0;
+    if (line[0]) af_log("jvm: %s", line);
+    return n;
 }
 
-/* The JDK that `java` on PATH belongs to (…/bin/java → …). */
-static int java_on_path(char *home, size_t size) {
-    const char *path = getenv("PATH");
-    if (!path) return 0;
-    char *copy = strdup(path), *save = NULL;
-    int found = 0;
-    for (char *d = strtok_r(copy, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-        char exe[PATH_MAX], real[PATH_MAX];
-        snprintf(exe, sizeof exe, "%s/java", d);
-        if (access(exe, X_OK) == 0 && realpath(exe, real)) {
-            char *s = strrchr(real, '/');
-            if (s) { *s = 0; s = strrchr(real, '/'); }
-            if (s) { *s = 0; snprintf(home, size, "%s", real); found = 1; }
-        }
+/* The meaningful lines of a JVM's output joined into one clause (without the generic and the echo lines). */
+static void summarize(const char *output, char *out, size_t size) {
+    out[0] = 0;
+    char *copy = strdup(output), *save = NULL;
+    if (!copy) return;
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        while (*l == ' ' || *l == '\t') l++;
+        if (!*l || strstr(l, "Error occurred during initialization of VM") || !strncmp(l, "Picked up ", 10)) continue;
+        size_t n = strlen(out);
+        snprintf(out + n, size - n, "%s%s", n ? "; " : "", l);
     }
     free(copy);
-    return found;
+    size_t n = strlen(out);
+    while (n && (out[n - 1] == '.' || out[n - 1] == ' ')) out[--n] = 0;
 }
 
-static void *open_libjvm(const jvm_config *c) {
-    const char *candidates[8];
-    char buf[8][PATH_MAX];
-    int n = 0;
-    snprintf(buf[n], PATH_MAX, "%s/Contents/Resources/jre/lib/server/libjvm.so", af_bundle_dir()); candidates[n] = buf[n]; n++;
-    if (c->javaHome[0]) { snprintf(buf[n], PATH_MAX, "%s/lib/server/libjvm.so", c->javaHome); candidates[n] = buf[n]; n++; }
-    const char *envs[] = {"ACEFORGE_JAVA_HOME", "JAVA_HOME"};
-    for (int i = 0; i < 2; i++) {
-        const char *h = getenv(envs[i]);
-        if (h && *h) { snprintf(buf[n], PATH_MAX, "%s/lib/server/libjvm.so", h); candidates[n] = buf[n]; n++; }
+/* Names the environment variables that feed options to every JVM, since they are a common cause. */
+static void env_note(char *out, size_t size) {
+    out[0] = 0;
+    const char *vars[] = {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"};
+    for (int i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) {
+            size_t n = strlen(out);
+            snprintf(out + n, size - n, "%s%s=%s", n ? ", " : " (", vars[i], v);
+        }
     }
-    snprintf(buf[n], PATH_MAX, "/usr/lib/jvm/default-java/lib/server/libjvm.so"); candidates[n] = buf[n]; n++;
-    char home[PATH_MAX];
-    if (java_on_path(home, sizeof home)) { snprintf(buf[n], PATH_MAX, "%s/lib/server/libjvm.so", home); candidates[n] = buf[n]; n++; }
-    for (int i = 0; i < n; i++) {
-        if (!file_exists(candidates[i])) continue;
-        void *h = dlopen(candidates[i], RTLD_NOW | RTLD_GLOBAL);
-        if (h) { af_log("using %s", candidates[i]); return h; }
-        af_log("cannot load %s: %s", candidates[i], dlerror());
-    }
-    return NULL;
+    if (out[0]) { size_t n = strlen(out); snprintf(out + n, size - n, ")"); }
 }
 
-typedef struct { CreateVM create; JavaVMInitArgs args; jint result; JavaVM *vm; } create_job;
+/* ---------------- the probe ---------------- */
 
-static void *create_thread(void *arg) {
-    create_job *j = arg;
+/* 1 = the probe started this runtime with these options; 0 = it did not (why[] says why); -1 = no probe. */
+static int run_probe(const char *libjvm, const char **opts, int n, char *why, size_t whySize) {
+    char probe[PATH_MAX];
+    snprintf(probe, sizeof probe, "%s/Contents/Resources/aceforge-jvm-probe", af_bundle_dir());
+    if (access(probe, X_OK) != 0) return -1;
+    const char *argv[AF_JVM_MAX_OPTIONS + 3];
+    int a = 0;
+    argv[a++] = probe;
+    argv[a++] = libjvm;
+    for (int i = 0; i < n; i++) argv[a++] = opts[i];
+    argv[a] = NULL;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) { snprintf(why, whySize, "cannot create a pipe (%s)", strerror(errno)); return 0; }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    pid_t pid;
+    int rc = posix_spawn(&pid, probe, &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (rc != 0) { close(fds[0]); snprintf(why, whySize, "cannot run the start check (%s)", strerror(rc)); return 0; }
+    char output[4096] = "";
+    size_t have = 0;
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int timedOut = 0;
+    for (;;) {
+        struct pollfd p = {fds[0], POLLIN, 0};
+        int r = poll(&p, 1, 200);
+        if (r > 0) {
+            char buf[1024];
+            ssize_t got = read(fds[0], buf, sizeof buf);
+            if (got <= 0) break;
+            if (have + (size_t)got >= sizeof output) {   /* keep the tail: the JVM says why last */
+                size_t drop = have + (size_t)got - (sizeof output - 1);
+                if (drop > have) drop = have;
+                memmove(output, output + drop, have - drop);
+                have -= drop;
+            }
+            size_t take = (size_t)got < sizeof output - 1 - have ? (size_t)got : sizeof output - 1 - have;
+            memcpy(output + have, buf, take);
+            have += take;
+            output[have] = 0;
+        } else if (r < 0 && errno != EINTR) {
+            break;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec - t0.tv_sec > PROBE_TIMEOUT_SECONDS) { timedOut = 1; kill(pid, SIGKILL); break; }
+    }
+    close(fds[0]);
+    int status = 0;
+    pid_t w;
+    do w = waitpid(pid, &status, 0); while (w < 0 && errno == EINTR);
+    af_log("start check: %s", output[0] ? output : "(no output)");
+    if (strstr(output, AF_PROBE_OK) && !timedOut) return 1;
+    char said[400];
+    summarize(output, said, sizeof said);
+    if (timedOut) snprintf(why, whySize, "it did not finish starting within %d s", PROBE_TIMEOUT_SECONDS);
+    else if (said[0]) snprintf(why, whySize, "%s", said);
+    else if (w == pid && WIFSIGNALED(status)) snprintf(why, whySize, "it crashed (signal %d)", WTERMSIG(status));
+    else if (w == pid && WIFEXITED(status)) snprintf(why, whySize, "it exited with code %d", WEXITSTATUS(status));
+    else snprintf(why, whySize, "it ended without saying why");
+    return 0;
+}
+
+/* ---------------- creating the JVM in the host ---------------- */
+
+static struct {
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    int done, aborted, creating;
+    pthread_t creator;
+    CreateVM create;
+    JavaVMInitArgs args;
+    jint result;
+    JavaVM *vm;
+} cr = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, NULL, {0}, JNI_ERR, NULL};
+
+/* Called by the JVM just before it would end the process. During creation, on our thread: never return. */
+static void park_if_creating(void) {
+    if (!cr.creating || !pthread_equal(pthread_self(), cr.creator)) return;
+    pthread_mutex_lock(&cr.m);
+    cr.aborted = 1;
+    cr.done = 1;
+    pthread_cond_broadcast(&cr.c);
+    pthread_mutex_unlock(&cr.m);
+    for (;;) pause();
+}
+static void JNICALL abort_hook(void) { park_if_creating(); }
+static void JNICALL exit_hook(jint code) { (void)code; park_if_creating(); }
+
+static void *create_thread(void *unused) {
+    (void)unused;
     JNIEnv *env;
-    j->result = j->create(&j->vm, (void **)&env, &j->args);
-    if (j->result == JNI_OK) (*j->vm)->DetachCurrentThread(j->vm);
+    cr.creator = pthread_self();
+    cr.creating = 1;
+    jint r = cr.create(&cr.vm, (void **)&env, &cr.args);
+    cr.creating = 0;
+    if (r == JNI_OK) (*cr.vm)->DetachCurrentThread(cr.vm);
+    pthread_mutex_lock(&cr.m);
+    cr.result = r;
+    cr.done = 1;
+    pthread_cond_broadcast(&cr.c);
+    pthread_mutex_unlock(&cr.m);
     return NULL;
+}
+
+/* Creates the JVM on a detached big-stack thread; 0 and *out on success, otherwise why[] is filled. */
+static int create_vm(void *lib, const char **optStrings, int n, JavaVM **out, char *why, size_t whySize) {
+    CreateVM create = (CreateVM)dlsym(lib, "JNI_CreateJavaVM");
+    if (!create) { snprintf(why, whySize, "the Java runtime is broken (JNI_CreateJavaVM missing)"); return -1; }
+    static JavaVMOption opts[AF_JVM_MAX_OPTIONS + 3];
+    int k = 0;
+    for (int i = 0; i < n; i++) opts[k++] = (JavaVMOption){(char *)optStrings[i], NULL};
+    opts[k++] = (JavaVMOption){"vfprintf", (void *)vfprintf_hook};
+    opts[k++] = (JavaVMOption){"abort", (void *)abort_hook};
+    opts[k++] = (JavaVMOption){"exit", (void *)exit_hook};
+    cr.create = create;
+    cr.args = (JavaVMInitArgs){JNI_VERSION_10, k, opts, JNI_FALSE};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 8u << 20);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t t;
+    int rc = pthread_create(&t, &attr, create_thread, NULL);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) { snprintf(why, whySize, "cannot create its start thread"); return -1; }
+    pthread_mutex_lock(&cr.m);
+    while (!cr.done) pthread_cond_wait(&cr.c, &cr.m);
+    pthread_mutex_unlock(&cr.m);
+    if (cr.aborted || cr.result != JNI_OK) {
+        char said[400];
+        pthread_mutex_lock(&outputLock);
+        summarize(jvmOutput, said, sizeof said);
+        pthread_mutex_unlock(&outputLock);
+        if (said[0]) snprintf(why, whySize, "%s", said);
+        else if (cr.aborted) snprintf(why, whySize, "it stopped while starting");
+        else snprintf(why, whySize, "it refused its options (JNI error %d)", (int)cr.result);
+        return -1;
+    }
+    *out = cr.vm;
+    return 0;
 }
 
 /*
- * Our bridge class: through the system class loader when we created the JVM (the class path is ours), otherwise
- * through a URLClassLoader over the bundle's class path, so a JVM started by someone else (another Java plugin, a
- * Java host) loads our classes in isolation.
+ * Our bridge class: through the system class loader when its class path has it, otherwise through a URLClassLoader
+ * over the bundle's class path, so a JVM started by someone else (another Java plugin, a Java host) loads our
+ * classes in isolation.
  */
 static jclass find_bridge(JNIEnv *env, const char *classpath) {
-    jclass c = (*env)->FindClass(env, "org/aceforge/bridge/vst3/Vst3Bridge");
+    jclass c = (*env)->FindClass(env, AF_BRIDGE_CLASS);
     if (c) return c;
     (*env)->ExceptionClear(env);
     if (!classpath) return NULL;
@@ -155,49 +290,61 @@ static jclass find_bridge(JNIEnv *env, const char *classpath) {
     }
     free(copy);
     jobject loader = (*env)->NewObject(env, loaderCls, loaderInit, urls);
-    jobject cls = loader ? (*env)->CallObjectMethod(env, loader, loadClass, (*env)->NewStringUTF(env, "org.aceforge.bridge.vst3.Vst3Bridge")) : NULL;
+    jstring name = (*env)->NewStringUTF(env, "org.aceforge.bridge.vst3.Vst3Bridge");
+    jobject cls = loader ? (*env)->CallObjectMethod(env, loader, loadClass, name) : NULL;
     if ((*env)->ExceptionCheck(env) || !cls) { (*env)->ExceptionClear(env); return NULL; }
     (*env)->NewGlobalRef(env, loader);   /* the loader lives as long as the JVM */
     return (jclass)(*env)->NewGlobalRef(env, cls);
 }
 
-static void start(void) {
-    jvm_config cfg = {0};
-    read_config(&cfg);
-    void *lib = dlopen("libjvm.so", RTLD_NOW | RTLD_NOLOAD);
-    if (!lib) lib = open_libjvm(&cfg);
-    if (!lib) {
-        snprintf(error, sizeof error, "no Java runtime found (looked in the bundle, ACEFORGE_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/default-java and java on PATH)");
-        goto done;
+/* The pending exception as its toString() (e.g. "java.lang.OutOfMemoryError: Java heap space"), then cleared. */
+static void describe_exception(JNIEnv *env, char *out, size_t size) {
+    snprintf(out, size, "an exception");
+    jthrowable t = (*env)->ExceptionOccurred(env);
+    (*env)->ExceptionClear(env);
+    if (!t) return;
+    jclass objectCls = (*env)->FindClass(env, "java/lang/Object");
+    jmethodID toString = objectCls ? (*env)->GetMethodID(env, objectCls, "toString", "()Ljava/lang/String;") : NULL;
+    jstring text = toString ? (jstring)(*env)->CallObjectMethod(env, t, toString) : NULL;
+    if ((*env)->ExceptionCheck(env) || !text) { (*env)->ExceptionClear(env); return; }
+    const char *chars = (*env)->GetStringUTFChars(env, text, NULL);
+    if (chars) {
+        snprintf(out, size, "%s", chars);
+        (*env)->ReleaseStringUTFChars(env, text, chars);
     }
-    GetCreatedVMs getCreated = (GetCreatedVMs)dlsym(lib, "JNI_GetCreatedJavaVMs");
-    CreateVM create = (CreateVM)dlsym(lib, "JNI_CreateJavaVM");
-    if (!getCreated || !create) { snprintf(error, sizeof error, "the Java runtime is broken (JNI entry points missing)"); goto done; }
+}
+
+static void start(void) {
+    af_jvm_config cfg;
+    af_jvm_config_read(af_bundle_dir(), &cfg);
+    char why[480] = "";
+    char note[200];
+    env_note(note, sizeof note);
+    void *lib = dlopen("libjvm.so", RTLD_NOW | RTLD_NOLOAD);
+    GetCreatedVMs getCreated = lib ? (GetCreatedVMs)dlsym(lib, "JNI_GetCreatedJavaVMs") : NULL;
     jsize count = 0;
-    if (getCreated(&vm, 1, &count) != JNI_OK || count == 0) {
+    if (!getCreated || getCreated(&vm, 1, &count) != JNI_OK || count == 0) {
         vm = NULL;
+        char libjvm[PATH_MAX];
+        if (!af_jvm_find_libjvm(af_bundle_dir(), &cfg, libjvm, sizeof libjvm)) {
+            if (cfg.javaHome[0]) snprintf(error, sizeof error, "no Java runtime at %s (java_home in the plugin's jvm.cfg)", cfg.javaHome);
+            else snprintf(error, sizeof error, "no Java runtime found (looked in the bundle, ACEFORGE_JAVA_HOME, JAVA_HOME, /usr/lib/jvm/default-java and java on PATH)");
+            goto done;
+        }
         if (!cfg.classpath) { snprintf(error, sizeof error, "the plugin bundle has no Java classes (Contents/Resources/java is empty)"); goto done; }
-        JavaVMOption opts[40];
-        int n = 0;
-        char *cp = malloc(strlen(cfg.classpath) + 32);
-        sprintf(cp, "-Djava.class.path=%s", cfg.classpath);
-        opts[n++].optionString = cp;
-        opts[n++].optionString = "-Xrs";                          /* never take the host's SIGINT/SIGTERM */
-        opts[n++].optionString = "-Djava.awt.headless=false";
-        opts[n++].optionString = "-Daceforge.plugin=true";
-        for (int i = 0; i < cfg.nOptions; i++) opts[n++].optionString = cfg.options[i];
-        for (int i = 0; i < n; i++) opts[i].extraInfo = NULL;
-        create_job job = {create, {JNI_VERSION_10, n, opts, JNI_FALSE}, JNI_ERR, NULL};
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setstacksize(&attr, 8u << 20);
-        pthread_t t;
-        if (pthread_create(&t, &attr, create_thread, &job) == 0) pthread_join(t, NULL);
-        pthread_attr_destroy(&attr);
-        free(cp);
-        if (job.result != JNI_OK) { snprintf(error, sizeof error, "the Java runtime failed to start (JNI error %d)", (int)job.result); goto done; }
-        vm = job.vm;
-        af_log("created the JVM");
+        const char *opts[AF_JVM_MAX_OPTIONS];
+        int n = af_jvm_options(&cfg, opts);
+        int probed = run_probe(libjvm, opts, n, why, sizeof why);
+        if (probed == 0) { snprintf(error, sizeof error, "Java could not start with %s: %s%s", libjvm, why, note); goto done; }
+        if (probed < 0) af_log("the start check (aceforge-jvm-probe) is missing from the bundle; starting Java without it");
+        lib = dlopen(libjvm, RTLD_NOW | RTLD_GLOBAL);
+        if (!lib) { snprintf(error, sizeof error, "cannot load %s: %s", libjvm, dlerror()); goto done; }
+        if (create_vm(lib, opts, n, &vm, why, sizeof why) != 0) {
+            vm = NULL;
+            snprintf(error, sizeof error, "Java could not start with %s: %s%s", libjvm, why, note);
+            goto done;
+        }
+        af_log("created the JVM (%s)", libjvm);
     } else {
         af_log("attached to the JVM already running in this process");
     }
@@ -207,21 +354,22 @@ static void start(void) {
     if (!bridge) { snprintf(error, sizeof error, "AceForge's Java classes are missing from the plugin bundle"); goto done; }
     jmethodID boot = (*env)->GetStaticMethodID(env, bridge, "bootstrap", "(J)J");
     if (!boot) { (*env)->ExceptionClear(env); snprintf(error, sizeof error, "AceForge's Java bridge does not match this plugin binary"); goto done; }
+    af_module_pin();   /* Java is about to keep addresses inside this copy of the module */
     jlong table = (*env)->CallStaticLongMethod(env, bridge, boot, (jlong)(intptr_t)af_shim_api_table());
     if ((*env)->ExceptionCheck(env)) {
-        (*env)->ExceptionDescribe(env);
-        (*env)->ExceptionClear(env);
-        snprintf(error, sizeof error, "AceForge's Java side failed to start (see the plugin log)");
+        char what[300];
+        describe_exception(env, what, sizeof what);
+        snprintf(error, sizeof error, "AceForge's Java side failed to start: %s%s", what, note);
         goto done;
     }
     const af_java_api *api = (const af_java_api *)(intptr_t)table;
     if (!api || api->version != AF_BRIDGE_VERSION) { snprintf(error, sizeof error, "AceForge's Java bridge has another version"); goto done; }
     javaApi = api;
     error[0] = 0;
+    atomic_store(&ready, 1);
 done:
     if (!javaApi) af_log("Java unavailable: %s", error);
-    for (int i = 0; i < cfg.nOptions; i++) free(cfg.options[i]);
-    free(cfg.classpath);
+    af_jvm_config_free(&cfg);
 }
 
 static pthread_key_t detachKey;
@@ -229,7 +377,6 @@ static pthread_once_t keyOnce = PTHREAD_ONCE_INIT;
 static void detach_at_exit(void *unused) { (void)unused; if (vm) (*vm)->DetachCurrentThread(vm); }
 static void make_key(void) { pthread_key_create(&detachKey, detach_at_exit); }
 
-/* Attaches the calling host thread once (as a daemon); it is detached when the thread ends. */
 void af_java_attach_thread(void) {
     if (!vm) return;
     JNIEnv *env;
@@ -245,3 +392,5 @@ const af_java_api *af_java(void) {
     pthread_once(&once, start);
     return javaApi;
 }
+
+const af_java_api *af_java_if_started(void) { return atomic_load(&ready) ? javaApi : NULL; }

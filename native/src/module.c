@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <stdatomic.h>
 #include "af_internal.h"
 
 /* Class IDs: "AceForgeProc0001" / "AceForgeCtrl0001" as four big-endian words. */
@@ -33,6 +34,23 @@ int af_uid_equals(const void *tuid, af_uid u) {
 }
 
 const char *af_bundle_dir(void) { return bundleDir; }
+
+/*
+ * Once Java has this copy's function addresses (its shim table, instance pointers it calls back with) or one of our
+ * own threads runs in it, the copy must stay mapped even if the host unloads the module: a call into an unmapped
+ * copy is a crash in the host. RTLD_NODELETE on the already loaded object (found by the name it was loaded under)
+ * makes every later dlclose keep it; a reload then gets the same copy back, statics and all.
+ * Thread contract: any non-audio thread; idempotent.
+ */
+void af_module_pin(void) {
+    static _Atomic int pinned;
+    if (atomic_exchange(&pinned, 1)) return;
+    Dl_info info;
+    if (!dladdr((void *)&af_module_pin, &info) || !info.dli_fname) { af_log("cannot find this module to pin it"); return; }
+    void *h = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+    if (!h) af_log("cannot pin %s: %s", info.dli_fname, dlerror());
+    /* The handle is not closed: this reference and NODELETE both keep the copy. */
+}
 
 void af_log(const char *fmt, ...) {
     const char *state = getenv("XDG_STATE_HOME");

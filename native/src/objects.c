@@ -4,61 +4,138 @@
  * reached only from host non-audio threads, through the flat af_java_api.
  */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include "af_internal.h"
 
 #define CONTAINER(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 
-static __thread int onAudioThread;
+/* initial-exec: in a dlopen'ed module the default TLS model allocates the variable's block on a thread's first
+ * access, which would be a malloc on the host's audio thread; initial-exec uses the static TLS reserve instead. */
+static __thread int onAudioThread __attribute__((tls_model("initial-exec")));
 
 /* Every call into Java goes through here: it counts calls made from inside process() (there must be none). */
 #define JAVA_CALL(in, expr) do { \
         if (onAudioThread) atomic_fetch_add(&(in)->javaCallsOnAudioThread, 1); \
         af_java_attach_thread(); expr; } while (0)
 
-/* ---------------- state framing: params in C, the rest is Java's JSON ---------------- */
-static const char STATE_MAGIC[4] = {'A', 'F', 'S', 'T'};
-#define STATE_VERSION 1
+/* ---------------- Java, when something needs it ---------------- */
 
-static int write_state(af_instance *in, FUnknown *stream) {
-    char head[4 + 4 + 8 * AF_PARAM_COUNT];
-    memcpy(head, STATE_MAGIC, 4);
-    int32_t v = STATE_VERSION;
-    memcpy(head + 4, &v, 4);
-    for (int i = 0; i < AF_PARAM_COUNT; i++) { double p = af_param(in, i); memcpy(head + 8 + 8 * i, &p, 8); }
-    if (af_stream_write(stream, head, sizeof head) != 0) return -1;
-    if (in->javaId > 0 && af_java()) {
-        int32_t r;
-        JAVA_CALL(in, r = af_java()->get_state(in->javaId, (int64_t)(intptr_t)stream));
-        return r;
+/*
+ * Java is started only when something needs it: a saved state with Java content (asynchronously, so loading a
+ * project does not wait for the JVM), the editor, a test hook. Creating, scanning and processing never start it.
+ * Thread contract: host non-audio threads and the shim's attach threads; takes javaLock (never the audio thread).
+ */
+static int java_attach_instance(af_instance *in) {
+    const af_java_api *j = af_java();
+    if (!j) return 0;
+    pthread_mutex_lock(&in->javaLock);
+    if (in->javaId == 0) {
+        int64_t id = 0;
+        JAVA_CALL(in, id = j->instance_created((int64_t)(intptr_t)in));
+        in->javaId = id > 0 ? id : 0;
+        if (in->javaId > 0 && (in->pendingState || in->pendingNotice)) {
+            int32_t r;
+            JAVA_CALL(in, r = j->set_state(in->javaId, in->pendingState, in->pendingStateLength, in->pendingNotice));
+            (void)r;
+        }
+        free(in->pendingState);
+        free(in->pendingNotice);
+        in->pendingState = in->pendingNotice = NULL;
+        in->pendingStateLength = 0;
+        if (in->javaId > 0 && atomic_load(&in->ring))
+            JAVA_CALL(in, j->setup(in->javaId, atomic_load(&in->sampleRate), atomic_load(&in->maxBlock)));
     }
-    /* Without Java, whatever the project held is kept verbatim, so nothing is lost. */
-    if (in->pendingState && in->pendingStateLength > 0) return af_stream_write(stream, in->pendingState, in->pendingStateLength);
-    return 0;
+    int ok = in->javaId > 0;
+    pthread_mutex_unlock(&in->javaLock);
+    return ok;
 }
 
-static int read_state(af_instance *in, FUnknown *stream) {
+static void java_detach_instance(af_instance *in) {
+    const af_java_api *j = af_java_if_started();
+    pthread_mutex_lock(&in->javaLock);
+    if (in->javaId > 0 && j) JAVA_CALL(in, j->instance_destroyed(in->javaId));
+    in->javaId = 0;
+    pthread_mutex_unlock(&in->javaLock);
+}
+
+/* ---------------- state: the header in C (state.c), the rest is Java's JSON ---------------- */
+
+static int write_state(af_instance *in, FUnknown *stream) {
+    int r = 0;
+    pthread_mutex_lock(&in->javaLock);
+    if (in->refusedState) {
+        /* A newer version's state: written back exactly as it came, so opening a project here loses nothing. */
+        r = af_stream_write(stream, in->refusedState, in->refusedStateLength);
+        pthread_mutex_unlock(&in->javaLock);
+        return r;
+    }
+    char head[AF_STATE_HEADER_SIZE];
+    double params[AF_PARAM_COUNT];
+    for (int i = 0; i < AF_PARAM_COUNT; i++) params[i] = af_param(in, i);
+    af_state_header_write(params, head);
+    r = af_stream_write(stream, head, sizeof head);
+    const af_java_api *j = af_java_if_started();
+    if (r == 0 && in->javaId > 0 && j) {
+        JAVA_CALL(in, r = j->get_state(in->javaId, (int64_t)(intptr_t)stream));
+    } else if (r == 0 && in->pendingState && in->pendingStateLength > 0) {
+        /* Java has not taken the project's state yet (or cannot run): kept verbatim, so nothing is lost. */
+        r = af_stream_write(stream, in->pendingState, in->pendingStateLength);
+    }
+    pthread_mutex_unlock(&in->javaLock);
+    return r;
+}
+
+/* Returns 1 when the state was applied, 0 when it was refused (newer version), −1 when it could not be read. */
+static int read_state(af_instance *in, FUnknown *stream, int *needsJava) {
     char *data;
     int32_t len;
-    if (af_stream_read_all(stream, &data, &len) != 0) return -1;
-    int32_t off = 0;
-    if (len >= (int32_t)(8 + 8 * AF_PARAM_COUNT) && memcmp(data, STATE_MAGIC, 4) == 0) {
-        for (int i = 0; i < AF_PARAM_COUNT; i++) { double p; memcpy(&p, data + 8 + 8 * i, 8); af_set_param(in, i, p); }
-        off = 8 + 8 * AF_PARAM_COUNT;
+    *needsJava = 0;
+    if (af_stream_read_all(stream, &data, &len) != 0) {
+        af_log("state: the host's stream could not be read (or is over 64 MB); the current state is kept");
+        return -1;
     }
-    int r = 0;
-    if (in->javaId > 0 && af_java()) {
-        JAVA_CALL(in, r = af_java()->set_state(in->javaId, data + off, len - off));
-        free(data);
+    af_state_header h;
+    af_state_parse(data, len, &h);
+    if (h.notice[0]) af_log("state: %s", h.notice);
+    if (h.migrated) af_log("state: version %d migrated to version %d", (int)h.version, AF_STATE_VERSION);
+    for (int i = 0; i < AF_PARAM_COUNT; i++) af_set_param(in, i, h.params[i]);
+    const char *payload = data + h.payloadOffset;
+    int32_t plen = len - h.payloadOffset;
+    pthread_mutex_lock(&in->javaLock);
+    snprintf(in->notice, sizeof in->notice, "%s", h.notice);
+    free(in->refusedState);
+    in->refusedState = NULL;
+    in->refusedStateLength = 0;
+    if (h.refused) {
+        in->refusedState = data;
+        in->refusedStateLength = len;
+        data = NULL;
+    }
+    const af_java_api *j = af_java_if_started();
+    const char *notice = h.notice[0] ? h.notice : NULL;
+    if (in->javaId > 0 && j) {
+        int32_t r;
+        JAVA_CALL(in, r = j->set_state(in->javaId, payload, plen, notice));
+        (void)r;
     } else {
         free(in->pendingState);
-        in->pendingState = malloc((size_t)(len - off) + 1);
-        if (in->pendingState) { memcpy(in->pendingState, data + off, (size_t)(len - off)); in->pendingStateLength = len - off; }
-        free(data);
+        free(in->pendingNotice);
+        in->pendingState = NULL;
+        in->pendingStateLength = 0;
+        in->pendingNotice = notice ? strdup(notice) : NULL;
+        if (plen > 0 && (in->pendingState = malloc((size_t)plen))) {
+            memcpy(in->pendingState, payload, (size_t)plen);
+            in->pendingStateLength = plen;
+            *needsJava = 1;
+        }
     }
-    return r;
+    pthread_mutex_unlock(&in->javaLock);
+    free(data);
+    return h.refused ? 0 : 1;
 }
 
 /* ================= processor ================= */
@@ -67,6 +144,7 @@ typedef struct af_processor {
     const IComponentVtbl *component;
     const IAudioProcessorVtbl *processor;
     const IConnectionPointVtbl *connection;
+    const IProcessContextRequirementsVtbl *contextRequirements;
     _Atomic uint32_t refs;
     af_instance *in;
     int initialized;
@@ -75,18 +153,20 @@ typedef struct af_processor {
 static af_processor *P_c(void *s) { return CONTAINER(s, af_processor, component); }
 static af_processor *P_p(void *s) { return CONTAINER(s, af_processor, processor); }
 static af_processor *P_x(void *s) { return CONTAINER(s, af_processor, connection); }
+static af_processor *P_r(void *s) { return CONTAINER(s, af_processor, contextRequirements); }
 
 static tresult p_query(af_processor *p, const TUID iid, void **obj) {
+    if (!obj) return kInvalidArgument;
     if (af_uid_equals(iid, AF_IID_FUNKNOWN) || af_uid_equals(iid, AF_IID_IPLUGINBASE) || af_uid_equals(iid, AF_IID_ICOMPONENT))
         *obj = &p->component;
     else if (af_uid_equals(iid, AF_IID_IAUDIOPROCESSOR)) *obj = &p->processor;
     else if (af_uid_equals(iid, AF_IID_ICONNECTIONPOINT)) *obj = &p->connection;
+    else if (af_uid_equals(iid, AF_IID_IPROCESSCONTEXTREQUIREMENTS)) *obj = &p->contextRequirements;
     else { *obj = NULL; return kNoInterface; }
     atomic_fetch_add(&p->refs, 1);
     return kResultOk;
 }
 static uint32_t p_addref(af_processor *p) { return atomic_fetch_add(&p->refs, 1) + 1; }
-static void java_detach_instance(af_instance *in);
 static uint32_t p_release(af_processor *p) {
     uint32_t r = atomic_fetch_sub(&p->refs, 1) - 1;
     if (r == 0) {
@@ -97,38 +177,49 @@ static uint32_t p_release(af_processor *p) {
     return r;
 }
 
-static tresult c_query(void *s, const TUID iid, void **o) { return p_query(P_c(s), iid, o); }
-static uint32_t c_addref(void *s) { return p_addref(P_c(s)); }
-static uint32_t c_release(void *s) { return p_release(P_c(s)); }
+/* The shim's own thread that starts Java for one instance and hands it the pending state. */
+static void *attach_thread(void *arg) {
+    af_processor *p = arg;
+    java_attach_instance(p->in);
+    pthread_mutex_lock(&p->in->javaLock);
+    p->in->attaching = 0;
+    pthread_mutex_unlock(&p->in->javaLock);
+    p_release(p);   /* may be the last reference: then the instance goes here, off the host's threads */
+    return NULL;
+}
 
-static void java_attach_instance(af_instance *in) {
-    if (in->javaId > 0) return;
-    const af_java_api *j = af_java();
-    if (!j) { af_log("processor runs without Java: %s", af_java_error()); return; }
-    int64_t id = 0;
-    JAVA_CALL(in, id = j->instance_created((int64_t)(intptr_t)in));
-    in->javaId = id > 0 ? id : 0;
-    if (in->javaId > 0 && in->pendingState) {
-        int r;
-        JAVA_CALL(in, r = j->set_state(in->javaId, in->pendingState, in->pendingStateLength));
-        (void)r;
-        free(in->pendingState);
-        in->pendingState = NULL;
-        in->pendingStateLength = 0;
+static void request_java_async(af_processor *p) {
+    pthread_mutex_lock(&p->in->javaLock);
+    int go = p->in->javaId == 0 && !p->in->attaching;
+    if (go) p->in->attaching = 1;
+    pthread_mutex_unlock(&p->in->javaLock);
+    if (!go) return;
+    af_module_pin();   /* our thread will run code of this copy after the host might unload it */
+    p_addref(p);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t t;
+    int rc = pthread_create(&t, &attr, attach_thread, p);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        pthread_mutex_lock(&p->in->javaLock);
+        p->in->attaching = 0;
+        pthread_mutex_unlock(&p->in->javaLock);
+        p_release(p);
+        af_log("cannot start a thread to start Java: the saved state waits until the editor opens");
     }
 }
 
-static void java_detach_instance(af_instance *in) {
-    if (in->javaId > 0 && af_java()) JAVA_CALL(in, af_java()->instance_destroyed(in->javaId));
-    in->javaId = 0;
-}
+static tresult c_query(void *s, const TUID iid, void **o) { return p_query(P_c(s), iid, o); }
+static uint32_t c_addref(void *s) { return p_addref(P_c(s)); }
+static uint32_t c_release(void *s) { return p_release(P_c(s)); }
 
 static tresult c_initialize(void *s, FUnknown *ctx) {
     (void)ctx;
     af_processor *p = P_c(s);
     if (p->initialized) return kResultFalse;
-    p->initialized = 1;
-    java_attach_instance(p->in);
+    p->initialized = 1;   /* no Java here: scanning and creating an instance stay in C */
     return kResultOk;
 }
 static tresult c_terminate(void *s) {
@@ -137,17 +228,17 @@ static tresult c_terminate(void *s) {
     p->initialized = 0;
     return kResultOk;
 }
-static tresult c_getcontroller(void *s, TUID cid) { (void)s; af_uid_to_tuid(AF_CID_CONTROLLER, cid); return kResultOk; }
+static tresult c_getcontroller(void *s, TUID cid) { (void)s; if (!cid) return kInvalidArgument; af_uid_to_tuid(AF_CID_CONTROLLER, cid); return kResultOk; }
 static tresult c_setiomode(void *s, int32_t m) { (void)s; (void)m; return kResultOk; }
 static int32_t c_buscount(void *s, int32_t type, int32_t dir) {
     (void)s;
-    if (type == kAudio) return 1;
+    if (type == kAudio && (dir == kInput || dir == kOutput)) return 1;
     if (type == kEvent && dir == kInput) return 1;
     return 0;
 }
 static tresult c_businfo(void *s, int32_t type, int32_t dir, int32_t index, BusInfo *bus) {
     (void)s;
-    if (index != 0) return kInvalidArgument;
+    if (index != 0 || !bus || c_buscount(s, type, dir) == 0) return kInvalidArgument;
     memset(bus, 0, sizeof *bus);
     bus->mediaType = type;
     bus->direction = dir;
@@ -156,21 +247,25 @@ static tresult c_businfo(void *s, int32_t type, int32_t dir, int32_t index, BusI
     if (type == kAudio) {
         bus->channelCount = 2;
         af_utf16_copy(bus->name, dir == kInput ? "Input" : "Output", 128);
-        return kResultOk;
-    }
-    if (type == kEvent && dir == kInput) {
+    } else {
         bus->channelCount = 16;
         af_utf16_copy(bus->name, "Notes", 128);
-        return kResultOk;
     }
-    return kInvalidArgument;
+    return kResultOk;
 }
 static tresult c_routing(void *s, RoutingInfo *a, RoutingInfo *b) { (void)s; (void)a; (void)b; return kNotImplemented; }
-static tresult c_activatebus(void *s, int32_t t, int32_t d, int32_t i, uint8_t st) { (void)s; (void)t; (void)d; (void)i; (void)st; return kResultOk; }
-static tresult c_setactive(void *s, uint8_t state) { P_c(s)->in->active = state; return kResultOk; }
+static tresult c_activatebus(void *s, int32_t t, int32_t d, int32_t i, uint8_t st) {
+    (void)st;
+    return i == 0 && c_buscount(s, t, d) > 0 ? kResultOk : kInvalidArgument;
+}
+static tresult c_setactive(void *s, uint8_t state) { atomic_store(&P_c(s)->in->active, state != 0); return kResultOk; }
 static tresult c_setstate(void *s, FUnknown *stream) {
     if (!stream) return kInvalidArgument;
-    return read_state(P_c(s)->in, stream) == 0 ? kResultOk : kResultFalse;
+    af_processor *p = P_c(s);
+    int needsJava;
+    int r = read_state(p->in, stream, &needsJava);
+    if (needsJava) request_java_async(p);
+    return r > 0 ? kResultOk : kResultFalse;
 }
 static tresult c_getstate(void *s, FUnknown *stream) {
     if (!stream) return kInvalidArgument;
@@ -187,31 +282,54 @@ static uint32_t a_addref(void *s) { return p_addref(P_p(s)); }
 static uint32_t a_release(void *s) { return p_release(P_p(s)); }
 static tresult a_setarr(void *s, SpeakerArrangement *in, int32_t ni, SpeakerArrangement *out, int32_t no) {
     (void)s;
-    if (ni != 1 || no != 1) return kResultFalse;
+    if (ni != 1 || no != 1 || !in || !out) return kResultFalse;
     return in[0] == kSpeakerStereo && out[0] == kSpeakerStereo ? kResultOk : kResultFalse;
 }
 static tresult a_getarr(void *s, int32_t dir, int32_t index, SpeakerArrangement *arr) {
-    (void)s; (void)dir;
-    if (index != 0) return kInvalidArgument;
+    (void)s;
+    if (index != 0 || !arr || (dir != kInput && dir != kOutput)) return kInvalidArgument;
     *arr = kSpeakerStereo;
     return kResultOk;
 }
-static tresult a_cansize(void *s, int32_t size) { (void)s; return size == kSample32 ? kResultOk : kResultFalse; }
+/* 64-bit costs nothing here: the mixer computes in double and the capture ring stores float either way. */
+static tresult a_cansize(void *s, int32_t size) { (void)s; return size == kSample32 || size == kSample64 ? kResultOk : kResultFalse; }
 static uint32_t a_latency(void *s) { (void)s; return 0; }
 static tresult a_setup(void *s, ProcessSetup *setup) {
     af_processor *p = P_p(s);
-    if (setup->symbolicSampleSize != kSample32) return kResultFalse;
-    p->in->sampleRate = setup->sampleRate;
-    p->in->maxBlock = setup->maxSamplesPerBlock;
-    if (p->in->javaId > 0 && af_java()) JAVA_CALL(p->in, af_java()->setup(p->in->javaId, setup->sampleRate, setup->maxSamplesPerBlock));
+    if (!setup || (setup->symbolicSampleSize != kSample32 && setup->symbolicSampleSize != kSample64)) return kResultFalse;
+    if (af_instance_setup(p->in, setup->sampleRate, setup->maxSamplesPerBlock) != 0) return kResultFalse;
+    const af_java_api *j = af_java_if_started();
+    pthread_mutex_lock(&p->in->javaLock);
+    if (p->in->javaId > 0 && j) JAVA_CALL(p->in, j->setup(p->in->javaId, setup->sampleRate, setup->maxSamplesPerBlock));
+    pthread_mutex_unlock(&p->in->javaLock);
     return kResultOk;
 }
-static tresult a_setprocessing(void *s, uint8_t state) { P_p(s)->in->processing = state; return kResultOk; }
+static tresult a_setprocessing(void *s, uint8_t state) { atomic_store(&P_p(s)->in->processing, state != 0); return kResultOk; }
+
+#ifdef AF_BREAK_RT
+/* Deliberately broken builds for the test host: each must be caught (native/test/run-tests.sh). */
+static void break_rt(af_instance *in) {
+    if (!strcmp(AF_BREAK_RT, "java")) {
+        const af_java_api *j = af_java_if_started();
+        if (j && in->javaId > 0) j->debug(in->javaId, 2, 0);   /* enters Java without the counting macro */
+    } else if (!strcmp(AF_BREAK_RT, "malloc")) {
+        void *volatile m = malloc(64);
+        free(m);
+    } else if (!strcmp(AF_BREAK_RT, "lock")) {
+        pthread_mutex_lock(&in->lock);
+        pthread_mutex_unlock(&in->lock);
+    }
+}
+#endif
+
 static tresult a_process(void *s, ProcessData *d) {
     if (!d) return kInvalidArgument;
-    if (d->symbolicSampleSize != kSample32) return kResultFalse;
+    if (d->symbolicSampleSize != kSample32 && d->symbolicSampleSize != kSample64) return kInvalidArgument;
     onAudioThread = 1;
     af_process_block(P_p(s)->in, d);
+#ifdef AF_BREAK_RT
+    break_rt(P_p(s)->in);
+#endif
     onAudioThread = 0;
     return kResultOk;
 }
@@ -221,6 +339,14 @@ static const IAudioProcessorVtbl processorVtbl = {
     a_query, a_addref, a_release, a_setarr, a_getarr, a_cansize, a_latency, a_setup, a_setprocessing, a_process, a_tail
 };
 
+/* Exactly what process() reads from the ProcessContext: tempo, time signature, transport state (plus sample
+ * rate and project time, which are always valid). */
+static tresult r_query(void *s, const TUID iid, void **o) { return p_query(P_r(s), iid, o); }
+static uint32_t r_addref(void *s) { return p_addref(P_r(s)); }
+static uint32_t r_release(void *s) { return p_release(P_r(s)); }
+static uint32_t r_requirements(void *s) { (void)s; return kNeedTempo | kNeedTimeSignature | kNeedTransportState; }
+static const IProcessContextRequirementsVtbl contextRequirementsVtbl = {r_query, r_addref, r_release, r_requirements};
+
 static tresult x_query(void *s, const TUID iid, void **o) { return p_query(P_x(s), iid, o); }
 static uint32_t x_addref(void *s) { return p_addref(P_x(s)); }
 static uint32_t x_release(void *s) { return p_release(P_x(s)); }
@@ -228,8 +354,9 @@ static tresult x_connect(void *s, FUnknown *other) { (void)s; return other ? kRe
 static tresult x_disconnect(void *s, FUnknown *other) { (void)s; (void)other; return kResultOk; }
 /*
  * Test hooks, reached the VST3 way (IConnectionPoint::notify with an IMessage) so that no extra symbol is exported:
- * "AceForge.debug.gc" starts GC pressure in Java for attribute "ms" milliseconds; "AceForge.debug.stats" reports
- * "audioThreadJavaCalls", "blocks" and "javaId" back in the message's attributes.
+ * "AceForge.debug.java" starts Java for this instance (reports "javaId"); "AceForge.debug.gc" starts GC pressure in
+ * Java for attribute "ms" milliseconds; "AceForge.debug.clip" places a test clip; "AceForge.debug.stats" reports
+ * "audioThreadJavaCalls", "blocks", "javaId" (0 while Java is not started; never starts it) and "gcCount".
  */
 static tresult x_notify(void *s, FUnknown *m) {
     af_processor *p = P_x(s);
@@ -239,31 +366,31 @@ static tresult x_notify(void *s, FUnknown *m) {
     FUnknown *attrs = mv->getAttributes(m);
     if (!id || !attrs) return kResultFalse;
     const IAttributeListVtbl *av = (const IAttributeListVtbl *)attrs->vtbl;
-    if (!strcmp(id, "AceForge.debug.gc")) {
-        int64_t ms = 0;
-        av->getInt(attrs, "ms", &ms);
-        if (p->in->javaId <= 0 || !af_java()) return kResultFalse;
-        int64_t r;
-        JAVA_CALL(p->in, r = af_java()->debug(p->in->javaId, 1, ms));
-        av->setInt(attrs, "started", r);
+    if (!strcmp(id, "AceForge.debug.java")) {
+        av->setInt(attrs, "javaId", java_attach_instance(p->in) ? p->in->javaId : 0);
         return kResultOk;
     }
-    if (!strcmp(id, "AceForge.debug.clip")) {
-        int64_t value = 0;
-        av->getInt(attrs, "value", &value);
-        if (p->in->javaId <= 0 || !af_java()) return kResultFalse;
+    if (!strcmp(id, "AceForge.debug.gc") || !strcmp(id, "AceForge.debug.clip")) {
+        int gc = !strcmp(id, "AceForge.debug.gc");
+        int64_t arg = 0;
+        av->getInt(attrs, gc ? "ms" : "value", &arg);
+        if (!java_attach_instance(p->in)) return kResultFalse;
         int64_t r;
-        JAVA_CALL(p->in, r = af_java()->debug(p->in->javaId, 3, value));
-        av->setInt(attrs, "placed", r);
+        JAVA_CALL(p->in, r = af_java_if_started()->debug(p->in->javaId, gc ? 1 : 3, arg));
+        av->setInt(attrs, gc ? "started" : "placed", r);
         return kResultOk;
     }
     if (!strcmp(id, "AceForge.debug.stats")) {
         av->setInt(attrs, "audioThreadJavaCalls", atomic_load(&p->in->javaCallsOnAudioThread));
         av->setInt(attrs, "blocks", atomic_load(&p->in->blocksProcessed));
-        av->setInt(attrs, "javaId", p->in->javaId);
-        if (p->in->javaId > 0 && af_java()) {
+        pthread_mutex_lock(&p->in->javaLock);
+        int64_t javaId = p->in->javaId;
+        pthread_mutex_unlock(&p->in->javaLock);
+        av->setInt(attrs, "javaId", javaId);
+        const af_java_api *j = af_java_if_started();
+        if (javaId > 0 && j) {
             int64_t gcs;
-            JAVA_CALL(p->in, gcs = af_java()->debug(p->in->javaId, 2, 0));
+            JAVA_CALL(p->in, gcs = j->debug(javaId, 2, 0));
             av->setInt(attrs, "gcCount", gcs);
         }
         return kResultOk;
@@ -281,6 +408,7 @@ void *af_create_processor(void) {
     p->component = &componentVtbl;
     p->processor = &processorVtbl;
     p->connection = &processorConnectionVtbl;
+    p->contextRequirements = &contextRequirementsVtbl;
     p->refs = 1;
     return &p->component;
 }
@@ -338,61 +466,58 @@ static tresult e_setcomponentstate(void *s, FUnknown *stream) {
     char *data;
     int32_t len;
     if (af_stream_read_all(stream, &data, &len) != 0) return kResultFalse;
-    if (len >= (int32_t)(8 + 8 * AF_PARAM_COUNT) && memcmp(data, STATE_MAGIC, 4) == 0)
-        for (int i = 0; i < AF_PARAM_COUNT; i++) memcpy(&c->params[i], data + 8 + 8 * i, 8);
+    af_state_header h;
+    af_state_parse(data, len, &h);   /* the same checks as the processor: finite, in range, known version */
     free(data);
-    return kResultOk;
+    for (int i = 0; i < AF_PARAM_COUNT; i++) c->params[i] = h.params[i];
+    return h.refused ? kResultFalse : kResultOk;
 }
 static tresult e_setstate(void *s, FUnknown *st) { (void)s; (void)st; return kResultOk; }
 static tresult e_getstate(void *s, FUnknown *st) { (void)s; (void)st; return kResultOk; }
 static int32_t e_paramcount(void *s) { (void)s; return AF_PARAM_COUNT; }
 static tresult e_paraminfo(void *s, int32_t index, ParameterInfo *info) {
     (void)s;
-    if (index < 0 || index >= AF_PARAM_COUNT) return kInvalidArgument;
+    const af_param_info *p = af_param_info_of(index);
+    if (!p || !info) return kInvalidArgument;
     memset(info, 0, sizeof *info);
-    info->id = (ParamID)index;
-    info->flags = kCanAutomate;
-    if (index == AF_PARAM_MIX) {
-        af_utf16_copy(info->title, "Dry/Wet", 128);
-        af_utf16_copy(info->shortTitle, "Mix", 128);
-        af_utf16_copy(info->units, "%", 128);
-        info->defaultNormalizedValue = 1.0;
-    } else {
-        af_utf16_copy(info->title, "Output Gain", 128);
-        af_utf16_copy(info->shortTitle, "Gain", 128);
-        af_utf16_copy(info->units, "dB", 128);
-        info->defaultNormalizedValue = 60.0 / 72.0;
-    }
+    info->id = (ParamID)p->id;
+    info->flags = p->flags;
+    info->stepCount = p->stepCount;
+    info->defaultNormalizedValue = p->defaultNormalized;
+    af_utf16_copy(info->title, p->title, 128);
+    af_utf16_copy(info->shortTitle, p->shortTitle, 128);
+    af_utf16_copy(info->units, p->units, 128);
     return kResultOk;
-}
-static double to_plain(ParamID id, double v) { return id == AF_PARAM_MIX ? v * 100.0 : af_gain_db(v); }
-static double to_norm(ParamID id, double p) {
-    double v = id == AF_PARAM_MIX ? p / 100.0 : (p + 60.0) / 72.0;
-    return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 static tresult e_paramstring(void *s, ParamID id, ParamValue v, char16 *out) {
     (void)s;
-    if (id >= AF_PARAM_COUNT) return kInvalidArgument;
+    if (id >= AF_PARAM_COUNT || !out) return kInvalidArgument;
     char buf[64];
-    snprintf(buf, sizeof buf, id == AF_PARAM_MIX ? "%.0f" : "%.1f", to_plain(id, v));
+    double plain = af_param_to_plain((int)id, af_param_sanitize((int)id, v));
+    if (id == AF_PARAM_BYPASS) snprintf(buf, sizeof buf, "%s", plain >= 0.5 ? "On" : "Off");
+    else snprintf(buf, sizeof buf, id == AF_PARAM_MIX ? "%.0f" : "%.1f", plain);
     af_utf16_copy(out, buf, 128);
     return kResultOk;
 }
 static tresult e_paramvalue(void *s, ParamID id, char16 *str, ParamValue *v) {
     (void)s;
-    if (id >= AF_PARAM_COUNT || !str) return kInvalidArgument;
+    if (id >= AF_PARAM_COUNT || !str || !v) return kInvalidArgument;
     char buf[64];
     int i = 0;
     for (; str[i] && i < 63; i++) buf[i] = (char)str[i];
     buf[i] = 0;
+    if (id == AF_PARAM_BYPASS && (!strcasecmp(buf, "on") || !strcasecmp(buf, "off"))) {
+        *v = !strcasecmp(buf, "on") ? 1.0 : 0.0;
+        return kResultOk;
+    }
     char *end;
     double p = strtod(buf, &end);
-    if (end == buf) return kResultFalse;
-    *v = to_norm(id, p);
+    if (end == buf || !isfinite(p)) return kResultFalse;
+    *v = af_param_to_normalized((int)id, p);
     return kResultOk;
 }
-static ParamValue e_toplain(void *s, ParamID id, ParamValue v) { (void)s; return to_plain(id, v); }
-static ParamValue e_tonorm(void *s, ParamID id, ParamValue p) { (void)s; return to_norm(id, p); }
+static ParamValue e_toplain(void *s, ParamID id, ParamValue v) { (void)s; return af_param_to_plain((int)id, v); }
+static ParamValue e_tonorm(void *s, ParamID id, ParamValue p) { (void)s; return af_param_to_normalized((int)id, p); }
 static ParamValue e_getparam(void *s, ParamID id) {
     af_controller *c = C_e(s);
     if (id >= AF_PARAM_COUNT) return 0;
@@ -400,8 +525,8 @@ static ParamValue e_getparam(void *s, ParamID id) {
 }
 static tresult e_setparam(void *s, ParamID id, ParamValue v) {
     af_controller *c = C_e(s);
-    if (id >= AF_PARAM_COUNT) return kInvalidArgument;
-    c->params[id] = v;
+    if (id >= AF_PARAM_COUNT || !af_param_valid((int)id, v)) return kInvalidArgument;
+    c->params[id] = af_param_sanitize((int)id, v);
     return kResultOk;
 }
 static tresult e_sethandler(void *s, FUnknown *h) {
@@ -457,8 +582,7 @@ void *af_create_controller(void) {
     c->controller = &controllerVtbl;
     c->connection = &controllerConnectionVtbl;
     c->refs = 1;
-    c->params[AF_PARAM_MIX] = 1.0;
-    c->params[AF_PARAM_GAIN] = 60.0 / 72.0;
+    for (int i = 0; i < AF_PARAM_COUNT; i++) c->params[i] = af_param_default(i);
     return &c->controller;
 }
 
@@ -506,25 +630,37 @@ static tresult v_attached(void *s, void *parent, const char *type) {
     af_view *v = V(s);
     if (v_supported(s, type) != kResultTrue) return kResultFalse;
     const char *text;
-    char buf[512];
-    if (v->in && v->in->javaId > 0 && af_java()) {
+    char buf[1024];
+    /* Opening the editor needs Java: started here if nothing needed it before (the host's UI thread waits). */
+    if (v->in && java_attach_instance(v->in)) {
         int32_t r;
-        JAVA_CALL(v->in, r = af_java()->editor_open(v->in->javaId, (int64_t)(intptr_t)parent));
+        JAVA_CALL(v->in, r = af_java_if_started()->editor_open(v->in->javaId, (int64_t)(intptr_t)parent));
         v->javaEditor = r == 0;
         text = v->javaEditor ? "AceForge: the editor is open in its own window." : "AceForge: the editor could not open; see the plugin log.";
     } else {
-        snprintf(buf, sizeof buf, "AceForge cannot start its engine: %s. Audio passes through unchanged.",
-                 af_java() ? "the plugin is not connected" : af_java_error());
+        char notice[320] = "";
+        if (v->in) {
+            pthread_mutex_lock(&v->in->javaLock);
+            snprintf(notice, sizeof notice, "%s", v->in->notice);
+            pthread_mutex_unlock(&v->in->javaLock);
+        }
+        snprintf(buf, sizeof buf, "AceForge cannot start its engine: %s. Audio passes through unchanged.%s%s",
+                 v->in ? af_java_error() : "the plugin is not connected", notice[0] ? " " : "", notice);
         text = buf;
+        af_log("editor: %s", buf);
     }
     v->message = af_xmsg_open((unsigned long)(intptr_t)parent, v->size.right, v->size.bottom, text);
     return kResultOk;
 }
 static tresult v_removed(void *s) {
     af_view *v = V(s);
-    if (v->javaEditor && v->in && v->in->javaId > 0 && af_java()) {
+    const af_java_api *j = af_java_if_started();
+    if (v->javaEditor && v->in && j) {
+        pthread_mutex_lock(&v->in->javaLock);
+        int64_t id = v->in->javaId;
+        pthread_mutex_unlock(&v->in->javaLock);
         int32_t r;
-        JAVA_CALL(v->in, r = af_java()->editor_close(v->in->javaId));
+        if (id > 0) JAVA_CALL(v->in, r = j->editor_close(id));
         (void)r;
     }
     v->javaEditor = 0;
@@ -558,4 +694,3 @@ void *af_create_view(af_instance *in, void *controller) {
     return &v->view;
 }
 
-af_instance *af_processor_instance(void *processorIface) { return P_c(processorIface)->in; }

@@ -1,57 +1,37 @@
 /*
- * The real-time path, in C only: process() copies the input into the capture ring with its timeline position and
- * mixes the published clips into the output. No Java, no lock, no allocation on the audio thread. Java fills and
- * drains these buffers from its own threads through the af_shim_api functions at the end of this file.
+ * The real-time path: everything the host's audio thread runs, and nothing else.
+ *
+ * Thread contract: af_process_block is called only from the host's audio thread, inside IAudioProcessor::process,
+ * one call at a time per instance. It never enters Java, never takes a lock, never allocates, never waits, and never
+ * calls anything that might (the C test host interposes malloc/free and the pthread locks around process() and
+ * fails if one is called). It reads data other threads publish only through atomics.
+ *
+ * The hand-off with the other threads (C11 memory model):
+ * - `epoch` is incremented twice per block: seq_cst at entry (odd = inside) and release at exit (even = outside).
+ *   Each clip pointer and the ring pointer are loaded once per block, seq_cst, after the entry increment.
+ * - A writer (capture.c, instance.c) publishes a new pointer with a seq_cst exchange, then loads `epoch` (seq_cst).
+ *   All four operations are seq_cst, so they are in one total order S. If the writer's load sees an even value, the
+ *   next entry increment comes after it in S, hence after the exchange, and that block's pointer loads (later in S)
+ *   see the new pointer: the old one can be freed. If it sees an odd value e, the block that is running may hold
+ *   the old pointer; the writer waits until `epoch` ≠ e (acquire), which synchronizes with the exit increment
+ *   (release), so every read of the old clip happens-before the free. Blocks after that entered after the writer's
+ *   load in S (their increment is coherence-ordered after the value the writer read), so they see the new pointer.
+ * - Captured samples and block records are relaxed atomics; `captureWriting` (release, before the samples are
+ *   written) and `captureTotal` (release, after) tell readers which frames may be changing; see capture.c.
  */
-#define _GNU_SOURCE
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "af_internal.h"
 
+#define CHUNK 256   /* frames per inner pass: the dry input is copied to the stack (no allocation) */
+#define BYPASS_RAMP_SECONDS 0.01
+
 static uint64_t dbits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
-static double bitsd(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
-
-af_instance *af_instance_new(void) {
-    af_instance *in = calloc(1, sizeof *in);
-    if (!in) return NULL;
-    in->ringFrames = 48000 * AF_CAPTURE_SECONDS;
-    in->ring = calloc((size_t)in->ringFrames * 2, sizeof(float));
-    in->blocks = calloc(AF_BLOCK_RECORDS, sizeof(af_block_record));
-    if (!in->ring || !in->blocks) { free(in->ring); free(in->blocks); free(in); return NULL; }
-    pthread_mutex_init(&in->lock, NULL);
-    af_set_param(in, AF_PARAM_MIX, 1.0);
-    af_set_param(in, AF_PARAM_GAIN, 60.0 / 72.0);
-    for (int i = 0; i < AF_MAX_CLIPS; i++) in->voicePos[i] = -1;
-    in->sampleRate = 48000;
-    return in;
+static void store_t(af_instance *in, int i, double v) {
+    atomic_store_explicit(&in->transportBits[i], dbits(v), memory_order_relaxed);
 }
 
-void af_instance_free(af_instance *in) {
-    if (!in) return;
-    for (int i = 0; i < AF_MAX_CLIPS; i++) {
-        af_clip *c = atomic_exchange(&in->clips[i], NULL);
-        if (c) { free(c->data); free(c); }
-    }
-    free(in->ring);
-    free(in->blocks);
-    free(in->pendingState);
-    pthread_mutex_destroy(&in->lock);
-    free(in);
-}
-
-double af_param(af_instance *in, int id) { return bitsd(atomic_load(&in->paramBits[id])); }
-void af_set_param(af_instance *in, int id, double v) {
-    if (v < 0) v = 0;
-    if (v > 1) v = 1;
-    atomic_store(&in->paramBits[id], dbits(v));
-}
-double af_gain_db(double normalized) { return -60.0 + 72.0 * normalized; }
-
-static void store_t(af_instance *in, int i, double v) { atomic_store_explicit(&in->transportBits[i], dbits(v), memory_order_relaxed); }
-
-/* Sample-accurate enough for mix/gain: the last point of each queue in the block wins. */
+/* The last point of each queue in the block wins (mix, gain and bypass need no sample accuracy). */
 static void read_params(af_instance *in, ProcessData *d) {
     FUnknown *changes = (FUnknown *)d->inputParameterChanges;
     if (!changes) return;
@@ -66,7 +46,7 @@ static void read_params(af_instance *in, ProcessData *d) {
         if (id >= AF_PARAM_COUNT || points <= 0) continue;
         int32_t off;
         ParamValue v;
-        if (qv->getPoint(q, points - 1, &off, &v) == kResultOk) af_set_param(in, (int)id, v);
+        if (qv->getPoint(q, points - 1, &off, &v) == kResultOk) af_set_param(in, (int)id, v);   /* sanitized */
     }
 }
 
@@ -79,9 +59,10 @@ static void read_notes(af_instance *in, ProcessData *d) {
     for (int32_t i = 0; i < n; i++) {
         Event e;
         if (ev->getEvent(events, i, &e) != kResultOk) continue;
+        int32_t off = e.sampleOffset < 0 ? 0 : e.sampleOffset;
         if (e.type == kNoteOnEvent) {
             int k = e.noteOn.pitch - 60;
-            if (k >= 0 && k < AF_MAX_CLIPS) in->voicePos[k] = -(int64_t)e.sampleOffset - 2;   /* starts at offset */
+            if (k >= 0 && k < AF_MAX_CLIPS) in->voicePos[k] = -(int64_t)off - 2;
         } else if (e.type == kNoteOffEvent) {
             int k = e.noteOff.pitch - 60;
             if (k >= 0 && k < AF_MAX_CLIPS) in->voicePos[k] = -1;
@@ -89,16 +70,83 @@ static void read_notes(af_instance *in, ProcessData *d) {
     }
 }
 
+/* One bus's channel pointers, whatever the sample size; NULL where the host gave none. */
+typedef struct { float *f[2]; double *d[2]; int channels; } bus;
+
+static bus bus_of(AudioBusBuffers *b, int count, int size64) {
+    bus r = {{0}, {0}, 0};
+    if (count < 1 || !b || b[0].numChannels < 1) return r;
+    if (size64 ? !b[0].channelBuffers64 : !b[0].channelBuffers32) return r;
+    r.channels = b[0].numChannels;
+    for (int c = 0; c < 2; c++) {
+        int src = c < r.channels ? c : 0;   /* a mono bus feeds both sides */
+        if (size64) r.d[c] = b[0].channelBuffers64[src];
+        else r.f[c] = b[0].channelBuffers32[src];
+    }
+    return r;
+}
+static inline double sample_at(const bus *b, int c, int32_t i) {
+    return b->d[c] ? b->d[c][i] : b->f[c] ? (double)b->f[c][i] : 0.0;
+}
+static inline void sample_put(bus *b, int c, int32_t i, double v) {
+    if (b->d[c]) b->d[c][i] = v;
+    else if (b->f[c]) b->f[c][i] = (float)v;
+}
+
+static void capture(af_instance *in, af_ring *ring, const bus *inb, int32_t n, int64_t pos, int playing) {
+    int64_t total = atomic_load_explicit(&in->captureTotal, memory_order_relaxed);
+    /* Readers must not trust frames up to total + n − frames from here on (capture.c). */
+    int64_t seq = atomic_load_explicit(&in->blockSeq, memory_order_relaxed);
+    atomic_store_explicit(&in->captureWriting, total + n, memory_order_release);
+    atomic_store_explicit(&in->blockWriting, seq, memory_order_release);
+    atomic_thread_fence(memory_order_release);
+    for (int32_t i = 0; i < n; i++) {
+        int64_t r = (total + i) % ring->frames;
+        atomic_store_explicit(&ring->data[2 * r], (float)sample_at(inb, 0, i), memory_order_relaxed);
+        atomic_store_explicit(&ring->data[2 * r + 1], (float)sample_at(inb, 1, i), memory_order_relaxed);
+    }
+    af_block_record *b = &in->blocks[seq % AF_BLOCK_RECORDS];
+    atomic_store_explicit(&b->ringStart, total, memory_order_relaxed);
+    atomic_store_explicit(&b->timeline, pos, memory_order_relaxed);
+    atomic_store_explicit(&b->frames, n, memory_order_relaxed);
+    atomic_store_explicit(&b->flags, playing, memory_order_relaxed);
+    atomic_store_explicit(&in->captureTotal, total + n, memory_order_release);
+    atomic_store_explicit(&in->blockSeq, seq + 1, memory_order_release);
+}
+
+/* 1 if clip k sounds at block frame i (advancing its note voice), with the frame index in *idx. */
+static inline int clip_frame(af_instance *in, const af_clip *c, int k, int playing, int64_t pos, int32_t i, int64_t *idx) {
+    int64_t at = -1;
+    if (playing) {
+        int64_t rel = pos + i - c->timelineStart;
+        if (rel >= 0 && rel < c->frames) at = rel;
+    }
+    int64_t vp = in->voicePos[k];
+    if (vp <= -2 && i >= -(vp + 2)) { in->voicePos[k] = 0; vp = 0; }
+    if (vp >= 0) {
+        if (vp < c->frames) { at = vp; in->voicePos[k] = vp + 1; }
+        else in->voicePos[k] = -1;
+    }
+    *idx = at;
+    return at >= 0;
+}
+
 void af_process_block(af_instance *in, ProcessData *d) {
-    atomic_store_explicit(&in->inProcess, 1, memory_order_seq_cst);
-    int32_t n = d->numSamples;
+    atomic_fetch_add_explicit(&in->epoch, 1, memory_order_seq_cst);   /* odd: inside */
+    af_clip *clips[AF_MAX_CLIPS];
+    for (int k = 0; k < AF_MAX_CLIPS; k++) clips[k] = atomic_load_explicit(&in->clips[k], memory_order_seq_cst);
+    af_ring *ring = atomic_load_explicit(&in->ring, memory_order_seq_cst);
+
+    int32_t n = d->numSamples > 0 ? d->numSamples : 0;
+    int size64 = d->symbolicSampleSize == kSample64;
     read_params(in, d);
     read_notes(in, d);
 
     ProcessContext *ctx = d->processContext;
+    double rate = atomic_load_explicit(&in->sampleRate, memory_order_relaxed);
     int playing = ctx ? (ctx->state & kPlaying) != 0 : 0;
     int64_t pos = ctx ? ctx->projectTimeSamples : 0;
-    store_t(in, AF_T_SAMPLE_RATE, ctx && ctx->sampleRate > 0 ? ctx->sampleRate : in->sampleRate);
+    store_t(in, AF_T_SAMPLE_RATE, ctx && ctx->sampleRate > 0 ? ctx->sampleRate : rate);
     if (ctx && (ctx->state & kTempoValid)) store_t(in, AF_T_TEMPO, ctx->tempo);
     if (ctx && (ctx->state & kTimeSigValid)) {
         store_t(in, AF_T_TIMESIG_NUM, ctx->timeSigNumerator);
@@ -106,199 +154,76 @@ void af_process_block(af_instance *in, ProcessData *d) {
     }
     store_t(in, AF_T_PLAYING, playing);
     store_t(in, AF_T_PROJECT_SAMPLES, (double)pos);
-    store_t(in, AF_T_MAX_BLOCK, in->maxBlock);
+    store_t(in, AF_T_MAX_BLOCK, atomic_load_explicit(&in->maxBlock, memory_order_relaxed));
 
-    float *inL = NULL, *inR = NULL, *outL = NULL, *outR = NULL;
-    if (d->numInputs > 0 && d->inputs && d->inputs[0].numChannels > 0 && d->inputs[0].channelBuffers32) {
-        inL = d->inputs[0].channelBuffers32[0];
-        inR = d->inputs[0].numChannels > 1 ? d->inputs[0].channelBuffers32[1] : inL;
-    }
-    if (d->numOutputs > 0 && d->outputs && d->outputs[0].numChannels > 0 && d->outputs[0].channelBuffers32) {
-        outL = d->outputs[0].channelBuffers32[0];
-        outR = d->outputs[0].numChannels > 1 ? d->outputs[0].channelBuffers32[1] : NULL;
-    }
+    bus inb = bus_of(d->inputs, d->numInputs, size64);
+    bus outb = bus_of(d->outputs, d->numOutputs, size64);
+    if (outb.channels == 1) outb.f[1] = NULL, outb.d[1] = NULL;   /* a mono output takes the left side only */
 
-    /* Capture: the ring keeps the last AF_CAPTURE_SECONDS; each block records its timeline position. */
-    if (inL && n > 0) {
-        int64_t total = atomic_load_explicit(&in->captureTotal, memory_order_relaxed);
-        for (int32_t i = 0; i < n; i++) {
-            int64_t r = (total + i) % in->ringFrames;
-            in->ring[2 * r] = inL[i];
-            in->ring[2 * r + 1] = inR[i];
-        }
-        int64_t seq = atomic_load_explicit(&in->blockSeq, memory_order_relaxed);
-        af_block_record *b = &in->blocks[seq % AF_BLOCK_RECORDS];
-        b->ringStart = total;
-        b->timeline = pos;
-        b->frames = n;
-        b->flags = playing;
-        atomic_store_explicit(&in->captureTotal, total + n, memory_order_release);
-        atomic_store_explicit(&in->blockSeq, seq + 1, memory_order_release);
-    }
+    /* Capture: the ring keeps the last 10 minutes; each block records its timeline position. */
+    if (inb.channels > 0 && n > 0 && ring) capture(in, ring, &inb, n, pos, playing);
 
     /* Output: gain · ((1 − mix) · dry + mix · wet), where wet is the clips' sum on samples a clip covers and the
-     * dry input elsewhere, so with nothing rendered the track passes through unchanged. */
-    if (outL) {
+     * dry input elsewhere, so with nothing rendered the track passes through unchanged. Bypass crossfades to the
+     * dry input over 10 ms. Computed in double, so 64-bit hosts get their input back bit for bit when bypassed. */
+    if (outb.channels > 0 && n > 0) {
         double mix = af_param(in, AF_PARAM_MIX);
-        float gain = (float)pow(10.0, af_gain_db(af_param(in, AF_PARAM_GAIN)) / 20.0);
-        for (int32_t i = 0; i < n; i++) {
-            float dl = inL ? inL[i] : 0.f, dr = inL ? inR[i] : 0.f;
-            float wl = 0.f, wr = 0.f;
-            int covered = 0;
-            for (int k = 0; k < AF_MAX_CLIPS; k++) {
-                af_clip *c = atomic_load_explicit(&in->clips[k], memory_order_acquire);
-                if (!c) continue;
-                int64_t idx = -1;
-                if (playing) {
-                    int64_t rel = pos + i - c->timelineStart;
-                    if (rel >= 0 && rel < c->frames) idx = rel;
+        double gain = pow(10.0, af_gain_db(af_param(in, AF_PARAM_GAIN)) / 20.0);
+        double bypassTarget = af_param(in, AF_PARAM_BYPASS) >= 0.5 ? 1.0 : 0.0;
+        double step = 1.0 / (BYPASS_RAMP_SECONDS * (rate > 0 ? rate : 48000.0));
+        int anyNonZero[2] = {0, 0};
+        for (int32_t base = 0; base < n; base += CHUNK) {
+            int32_t m = n - base < CHUNK ? n - base : CHUNK;
+            double dry[2][CHUNK];   /* read before writing: hosts may process in place */
+            for (int c = 0; c < 2; c++)
+                for (int32_t j = 0; j < m; j++) dry[c][j] = sample_at(&inb, c, base + j);
+            for (int32_t j = 0; j < m; j++) {
+                int32_t i = base + j;
+                double wl = 0, wr = 0;
+                int covered = 0;
+                for (int k = 0; k < AF_MAX_CLIPS; k++) {
+                    const af_clip *c = clips[k];
+                    int64_t idx;
+                    if (c && clip_frame(in, c, k, playing, pos, i, &idx)) {
+                        wl += c->data[2 * idx] * c->gain;
+                        wr += c->data[2 * idx + 1] * c->gain;
+                        covered = 1;
+                    }
                 }
-                int64_t vp = in->voicePos[k];
-                if (vp <= -2 && i >= -(vp + 2)) { in->voicePos[k] = 0; vp = 0; }
-                if (vp >= 0) {
-                    if (vp < c->frames) { idx = vp; in->voicePos[k] = vp + 1; }
-                    else in->voicePos[k] = -1;
+                if (!covered) { wl = dry[0][j]; wr = dry[1][j]; }
+                double l = gain * ((1 - mix) * dry[0][j] + mix * wl);
+                double r = gain * ((1 - mix) * dry[1][j] + mix * wr);
+                if (in->bypassMix != bypassTarget) {
+                    in->bypassMix += bypassTarget > in->bypassMix ? step : -step;
+                    if (in->bypassMix < 0 || in->bypassMix > 1 || fabs(in->bypassMix - bypassTarget) < step) in->bypassMix = bypassTarget;
                 }
-                if (idx >= 0) {
-                    wl += c->data[2 * idx] * c->gain;
-                    wr += c->data[2 * idx + 1] * c->gain;
-                    covered = 1;
+                if (in->bypassMix == 1.0) { l = dry[0][j]; r = dry[1][j]; }
+                else if (in->bypassMix > 0) {
+                    l += in->bypassMix * (dry[0][j] - l);
+                    r += in->bypassMix * (dry[1][j] - r);
                 }
+                sample_put(&outb, 0, i, l);
+                sample_put(&outb, 1, i, r);
+                anyNonZero[0] |= l != 0;
+                anyNonZero[1] |= r != 0;
             }
-            if (!covered) { wl = dl; wr = dr; }
-            float l = gain * (float)((1 - mix) * dl + mix * wl);
-            float r = gain * (float)((1 - mix) * dr + mix * wr);
-            outL[i] = l;
-            if (outR) outR[i] = r;
         }
-        for (int c = 2; c < d->outputs[0].numChannels; c++)
-            memset(d->outputs[0].channelBuffers32[c], 0, sizeof(float) * (size_t)n);
+        /* Channels beyond stereo are silent; the silence flags tell the host which channels are all zeros. */
+        uint64_t silence = 0;
+        for (int c = 0; c < d->outputs[0].numChannels && c < 64; c++) {
+            if (c >= 2) {
+                void *buf = size64 ? (void *)d->outputs[0].channelBuffers64[c] : (void *)d->outputs[0].channelBuffers32[c];
+                if (buf) memset(buf, 0, (size64 ? sizeof(double) : sizeof(float)) * (size_t)n);
+                silence |= 1ull << c;
+            } else if (!anyNonZero[c]) {
+                silence |= 1ull << c;
+            }
+        }
+        d->outputs[0].silenceFlags = silence;
+    } else if (d->numOutputs > 0 && d->outputs) {
         d->outputs[0].silenceFlags = 0;
     }
-    atomic_fetch_add_explicit(&in->blocksProcessed, 1, memory_order_release);
-    store_t(in, AF_T_BLOCKS, (double)atomic_load(&in->blocksProcessed));
-    atomic_store_explicit(&in->inProcess, 0, memory_order_seq_cst);
+    atomic_fetch_add_explicit(&in->blocksProcessed, 1, memory_order_relaxed);
+    store_t(in, AF_T_BLOCKS, (double)atomic_load_explicit(&in->blocksProcessed, memory_order_relaxed));
+    atomic_fetch_add_explicit(&in->epoch, 1, memory_order_release);   /* even: outside */
 }
-
-/* ---------------- the API Java calls (never on the audio thread) ---------------- */
-
-static af_instance *I(int64_t h) { return (af_instance *)(intptr_t)h; }
-
-static int64_t s_capture_total(int64_t h) { return atomic_load_explicit(&I(h)->captureTotal, memory_order_acquire); }
-static int32_t s_capture_capacity(int64_t h) { return I(h)->ringFrames; }
-
-static int32_t s_capture_read(int64_t h, int64_t from, float *dst, int32_t frames) {
-    af_instance *in = I(h);
-    int64_t total = atomic_load_explicit(&in->captureTotal, memory_order_acquire);
-    int64_t oldest = total - in->ringFrames;
-    if (oldest < 0) oldest = 0;
-    if (from < oldest || from >= total || frames <= 0) return 0;
-    int64_t n = total - from < frames ? total - from : frames;
-    for (int64_t i = 0; i < n; i++) {
-        int64_t r = (from + i) % in->ringFrames;
-        dst[2 * i] = in->ring[2 * r];
-        dst[2 * i + 1] = in->ring[2 * r + 1];
-    }
-    return (int32_t)n;
-}
-
-static int64_t s_block_seq(int64_t h) { return atomic_load_explicit(&I(h)->blockSeq, memory_order_acquire); }
-
-static int32_t s_capture_blocks(int64_t h, int64_t fromSeq, int64_t *dst, int32_t max) {
-    af_instance *in = I(h);
-    int64_t seq = atomic_load_explicit(&in->blockSeq, memory_order_acquire);
-    if (fromSeq < seq - AF_BLOCK_RECORDS) fromSeq = seq - AF_BLOCK_RECORDS;
-    if (fromSeq < 0) fromSeq = 0;
-    int32_t n = 0;
-    for (int64_t s = fromSeq; s < seq && n < max; s++, n++) {
-        af_block_record *b = &in->blocks[s % AF_BLOCK_RECORDS];
-        dst[4 * n] = b->ringStart;
-        dst[4 * n + 1] = b->timeline;
-        dst[4 * n + 2] = b->frames;
-        dst[4 * n + 3] = b->flags;
-    }
-    return n;
-}
-
-/* Waits until the audio thread is outside process() or has finished the block it was in. */
-static void wait_quiescent(af_instance *in) {
-    int64_t start = atomic_load(&in->blocksProcessed);
-    for (int spins = 0; spins < 2000; spins++) {
-        if (!atomic_load(&in->inProcess) || atomic_load(&in->blocksProcessed) != start) return;
-        struct timespec ts = {0, 500000};
-        nanosleep(&ts, NULL);
-    }
-}
-
-static void retire(af_instance *in, af_clip *old) {
-    if (!old) return;
-    wait_quiescent(in);
-    free(old->data);
-    free(old);
-}
-
-static int32_t s_clip_set(int64_t h, int32_t slot, const float *data, int64_t frames, int64_t start, float gain) {
-    af_instance *in = I(h);
-    if (slot < 0 || slot >= AF_MAX_CLIPS || frames <= 0 || !data) return -1;
-    af_clip *c = malloc(sizeof *c);
-    float *copy = malloc(sizeof(float) * 2 * (size_t)frames);
-    if (!c || !copy) { free(c); free(copy); return -2; }
-    memcpy(copy, data, sizeof(float) * 2 * (size_t)frames);
-    c->data = copy;
-    c->frames = frames;
-    c->timelineStart = start;
-    c->gain = gain;
-    pthread_mutex_lock(&in->lock);
-    af_clip *old = atomic_exchange_explicit(&in->clips[slot], c, memory_order_acq_rel);
-    retire(in, old);
-    pthread_mutex_unlock(&in->lock);
-    return 0;
-}
-
-static int32_t s_clip_clear(int64_t h, int32_t slot) {
-    af_instance *in = I(h);
-    if (slot < 0 || slot >= AF_MAX_CLIPS) return -1;
-    pthread_mutex_lock(&in->lock);
-    retire(in, atomic_exchange_explicit(&in->clips[slot], NULL, memory_order_acq_rel));
-    pthread_mutex_unlock(&in->lock);
-    return 0;
-}
-
-static void s_transport(int64_t h, double *out) {
-    for (int i = 0; i < AF_T_COUNT; i++) out[i] = bitsd(atomic_load_explicit(&I(h)->transportBits[i], memory_order_relaxed));
-}
-
-static double s_param_get(int64_t h, int32_t id) {
-    if (id < 0 || id >= AF_PARAM_COUNT) return 0;
-    return af_param(I(h), id);
-}
-
-static void s_param_edit(int64_t h, int32_t id, double v) {
-    af_instance *in = I(h);
-    if (id < 0 || id >= AF_PARAM_COUNT) return;
-    af_set_param(in, id, v);
-    pthread_mutex_lock(&in->lock);
-    FUnknown *handler = in->componentHandler;
-    pthread_mutex_unlock(&in->lock);
-    if (handler) {
-        const IComponentHandlerVtbl *hv = (const IComponentHandlerVtbl *)handler->vtbl;
-        hv->beginEdit(handler, (ParamID)id);
-        hv->performEdit(handler, (ParamID)id, v);
-        hv->endEdit(handler, (ParamID)id);
-    }
-}
-
-static void s_stream_write(int64_t stream, const void *data, int32_t len) {
-    af_stream_write((FUnknown *)(intptr_t)stream, data, len);
-}
-
-static void s_log(const char *m) { af_log("java: %s", m); }
-
-static int64_t s_audio_java(int64_t h) { return atomic_load(&I(h)->javaCallsOnAudioThread); }
-
-static const af_shim_api shimApi = {
-    AF_BRIDGE_VERSION, s_capture_total, s_capture_capacity, s_capture_read, s_capture_blocks, s_block_seq,
-    s_clip_set, s_clip_clear, s_transport, s_param_get, s_param_edit, s_stream_write, s_log, s_audio_java
-};
-
-const af_shim_api *af_shim_api_table(void) { return &shimApi; }

@@ -26,10 +26,12 @@ enum { kMain = 0, kAux = 1 };                    /* BusType */
 enum { kDefaultActive = 1 };                     /* BusFlags */
 enum { kSample32 = 0, kSample64 = 1 };           /* symbolicSampleSize */
 enum { kNoteOnEvent = 0, kNoteOffEvent = 1 };
-enum { kCanAutomate = 1 };                       /* ParameterInfo flags */
+enum { kCanAutomate = 1, kIsBypass = 1 << 16 };  /* ParameterInfo flags */
 enum { kDistributable = 1 };                     /* class flags */
 enum { kSpeakerStereo = 3 };                     /* kSpeakerL | kSpeakerR */
 enum { kSeekSet = 0, kSeekCur = 1, kSeekEnd = 2 };
+/* IProcessContextRequirements flags: what process() reads from the ProcessContext */
+enum { kNeedTempo = 1 << 6, kNeedTimeSignature = 1 << 7, kNeedTransportState = 1 << 10 };
 /* ProcessContext state flags */
 enum { kPlaying = 1 << 1, kTempoValid = 1 << 10, kTimeSigValid = 1 << 13, kProjectTimeMusicValid = 1 << 9 };
 
@@ -150,6 +152,11 @@ typedef struct {
 
 typedef struct {
     AF_FUNKNOWN(void);
+    uint32_t (*getProcessContextRequirements)(void *self);
+} IProcessContextRequirementsVtbl;
+
+typedef struct {
+    AF_FUNKNOWN(void);
     tresult (*isPlatformTypeSupported)(void *self, const char *type);
     tresult (*attached)(void *self, void *parent, const char *type);
     tresult (*removed)(void *self);
@@ -235,6 +242,7 @@ int af_uid_equals(const void *tuid, af_uid u);
 #define AF_IID_ICOMPONENT        ((af_uid){0xE831FF31, 0xF2D54301, 0x928EBBEE, 0x25697802})
 #define AF_IID_IAUDIOPROCESSOR   ((af_uid){0x42043F99, 0xB7DA453C, 0xA569E79D, 0x9AAEC33D})
 #define AF_IID_IEDITCONTROLLER   ((af_uid){0xDCD7BBE3, 0x7742448D, 0xA874AACC, 0x979C759E})
+#define AF_IID_IPROCESSCONTEXTREQUIREMENTS ((af_uid){0x2A654303, 0xEF764E3D, 0x95B5FE83, 0x730EF6D0})
 #define AF_IID_ICONNECTIONPOINT  ((af_uid){0x70A4156F, 0x6E6E4026, 0x989148BF, 0xAA60D8D1})
 #define AF_IID_IPLUGVIEW         ((af_uid){0x5BC32507, 0xD06049EA, 0xA6151B52, 0x2B755B29})
 #define AF_IID_IPLUGFRAME        ((af_uid){0x367FAF01, 0xAFA94693, 0x8D4DA2A0, 0xED0882A3})

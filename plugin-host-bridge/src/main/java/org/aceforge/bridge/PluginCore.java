@@ -16,12 +16,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The format-neutral plugin: settings, region, kept variants, capture access, clip placement, state and the
- * editor. One per plugin instance. Host non-audio threads call {@link #saveState}, {@link #restoreState},
+ * editor. One per plugin instance. Host non-audio threads (and the shim's start threads) call {@link #saveState},
+ * {@link #restoreState},
  * {@link #openEditor}, {@link #closeEditor}; the editor calls the {@link PluginContext} methods on the EDT.
  */
 public final class PluginCore implements PluginContext, HostHooks {
@@ -32,6 +40,14 @@ public final class PluginCore implements PluginContext, HostHooks {
     private final List<Variant> variants = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private StudioWindow editor;
+    /** Restores' file work: one daemon thread for every instance (file checks are I/O bound and rare). */
+    private static final ExecutorService RESTORER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "aceforge-restore");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong restoreGeneration = new AtomicLong();
+    private volatile Future<?> restoring;
     /** Swing is touched only once an editor was asked for (a host may run us without a display). */
     private volatile boolean editorCreated;
 
@@ -159,22 +175,56 @@ public final class PluginCore implements PluginContext, HostHooks {
         return PluginState.write(settings, variants);
     }
 
-    /** Host thread: restores settings and re-places variants; missing or changed files become messages. */
+    /** Host thread: restores settings and re-places variants (see {@link #restoreState(byte[], String)}). */
     public void restoreState(byte[] data) {
+        restoreState(data, null);
+    }
+
+    /**
+     * Host thread (or the shim's start thread): applies the settings and the list of kept variants at once and
+     * returns; the files are checked (existence, SHA-256) and placed on {@link #RESTORER}, so a project that names
+     * many large files never holds up the host. {@code notice} is the shim's sentence about the state header, or
+     * null. Missing or changed files become messages; a later restore supersedes an unfinished one.
+     */
+    public void restoreState(byte[] data, String notice) {
+        if (notice != null && !notice.isBlank()) messages.add(notice);
+        long generation = restoreGeneration.incrementAndGet();
+        PluginState.Restored r;
         try {
-            PluginState.Restored r = PluginState.read(data);
-            settings = r.settings();
-            for (int s = 0; s < HostPort.CLIP_SLOTS; s++) port.clipClear(s);
+            r = PluginState.read(data);
+        } catch (IOException | RuntimeException e) {
+            messages.add("Could not restore the saved AceForge state: " + e.getMessage());
+            LOG.warn("state restore failed: {}", e.getMessage());
+            return;
+        }
+        messages.addAll(r.notes());
+        settings = r.settings();
+        synchronized (this) {
             variants.clear();
+            variants.addAll(r.variants());
+        }
+        restoring = RESTORER.submit(() -> placeRestored(generation, r.variants()));
+    }
+
+    /** Restore thread: the file work of a restore. */
+    private void placeRestored(long generation, List<Variant> saved) {
+        try {
+            for (int s = 0; s < HostPort.CLIP_SLOTS; s++) port.clipClear(s);
+            Map<Path, String> hashes = new HashMap<>();   // a file named by many variants is hashed once
             List<Variant> kept = new ArrayList<>();
-            for (Variant v : r.variants()) {
+            for (Variant v : saved) {
+                if (restoreGeneration.get() != generation) return;
                 if (!Files.isRegularFile(v.file())) {
                     messages.add("A rendered variant of this project is missing: " + v.file() + " (it was not placed).");
                     kept.add(new Variant(v.file(), v.sha256(), -1, v.timelineStart(), false));
                     continue;
                 }
-                String hash = AudioClips.sha256(v.file());
-                if (!hash.equals(v.sha256())) messages.add("The file " + v.file() + " changed since the project was saved; placing it anyway.");
+                String hash = hashes.get(v.file());
+                if (hash == null) {
+                    hash = AudioClips.sha256(v.file());
+                    hashes.put(v.file(), hash);
+                    if (!hash.equals(v.sha256())) messages.add("The file " + v.file() + " changed since the project was saved; placing it anyway.");
+                }
                 if (v.placed()) {
                     double rate = transport().sampleRate() > 0 ? transport().sampleRate() : 48000;
                     float[] audio = AudioClips.readStereo(v.file(), rate);
@@ -185,11 +235,21 @@ public final class PluginCore implements PluginContext, HostHooks {
                     kept.add(new Variant(v.file(), hash, -1, v.timelineStart(), false));
                 }
             }
-            variants.addAll(kept);
+            synchronized (this) {
+                if (restoreGeneration.get() != generation) return;
+                variants.clear();
+                variants.addAll(kept);
+            }
         } catch (IOException | RuntimeException e) {
-            messages.add("Could not restore the saved AceForge state: " + e.getMessage());
-            LOG.warn("state restore failed", e);
+            messages.add("Could not place the saved variants: " + e.getMessage());
+            LOG.warn("placing restored variants failed", e);
         }
+    }
+
+    /** Waits for the file work of the last restore (tests and the shim's test hooks). */
+    public void awaitRestore() throws Exception {
+        Future<?> f = restoring;
+        if (f != null) f.get(60, TimeUnit.SECONDS);
     }
 
     /** Host UI thread: shows the editor window (created on the EDT; the host never waits for it). */

@@ -13,7 +13,10 @@ final class FakePort implements HostPort {
     final List<long[]> blocks = new ArrayList<>();
     final Map<Integer, float[]> clips = new HashMap<>();
     final Map<Integer, Long> clipStarts = new HashMap<>();
-    final double[] params = {1.0, 60.0 / 72};
+    final double[] params = {1.0, 60.0 / 72, 0.0};
+    /** When set, clipSet waits for it (shows which thread places clips). */
+    volatile java.util.concurrent.CountDownLatch gate;
+    final java.util.concurrent.atomic.AtomicInteger clipSets = new java.util.concurrent.atomic.AtomicInteger();
     double[] transport = {48000, 120, 4, 4, 0, 0, 0, 64};
 
     FakePort(int capacity) {
@@ -57,13 +60,22 @@ final class FakePort implements HostPort {
         return n;
     }
 
-    public int clipSet(int slot, float[] data, long frames, long start, float gain) {
+    public synchronized int clipSet(int slot, float[] data, long frames, long start, float gain) {
+        java.util.concurrent.CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                g.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        clipSets.incrementAndGet();
         clips.put(slot, java.util.Arrays.copyOf(data, (int) (2 * frames)));
         clipStarts.put(slot, start);
         return 0;
     }
 
-    public int clipClear(int slot) {
+    public synchronized int clipClear(int slot) {
         clips.remove(slot);
         clipStarts.remove(slot);
         return 0;

@@ -91,6 +91,7 @@ class PluginCoreTest {
         FakePort port2 = new FakePort(1000);
         PluginCore reopened = new PluginCore(port2);
         reopened.restoreState(state);
+        reopened.awaitRestore();
         assertEquals("dreamy synthwave", reopened.settings().caption);
         assertEquals(12.5, reopened.settings().regionStart);
         assertEquals(48000L, port2.clipStarts.get(0), "the placed variant plays again after reopening");
@@ -107,6 +108,7 @@ class PluginCoreTest {
         Files.delete(f);
         PluginCore reopened = new PluginCore(new FakePort(1000));
         reopened.restoreState(state);
+        reopened.awaitRestore();
         assertEquals(1, reopened.messages().size());
         assertTrue(reopened.messages().get(0).contains("missing"), reopened.messages().get(0));
         assertEquals(1, reopened.variants().size(), "the variant is remembered, not dropped");
@@ -141,5 +143,87 @@ class PluginCoreTest {
         assertEquals("base", r.variant);
         assertEquals(7, r.seed);
         assertEquals(false, r.instrumental);
+    }
+
+    @Test
+    void anUntouchedPluginSavesAnEmptyStateSoLoadingItNeedsNoJava() throws Exception {
+        PluginCore core = new PluginCore(new FakePort(1000));
+        assertEquals(0, core.saveState().length);
+        core.settings().caption = "x";
+        assertTrue(core.saveState().length > 0);
+        PluginState.Restored r = PluginState.read(new byte[0]);
+        assertEquals("", r.settings().caption);
+        assertEquals(List.of(), r.notes());
+    }
+
+    @Test
+    void invalidValuesInAStateBecomeDefaultsAndAreNamed() throws Exception {
+        String big = "x".repeat(PluginState.MAX_TEXT + 1);
+        String json = "{\"format\":\"aceforge-plugin-state\",\"version\":1,\"settings\":{\"caption\":\"" + big
+                + "\",\"lyrics\":42,\"instrumental\":\"yes\",\"duration\":1e999,\"variant\":\"huge\",\"seed\":-5},"
+                + "\"region\":{\"start\":-1e308,\"end\":\"a\"},\"variants\":[{\"path\":\"/a.wav\",\"sha256\":\"zz\"},"
+                + "{\"path\":\"/b.wav\",\"sha256\":\"\",\"slot\":999,\"timelineStart\":-3,\"placed\":true}]}";
+        PluginState.Restored r = PluginState.read(json.getBytes(StandardCharsets.UTF_8));
+        PluginSettings d = new PluginSettings();
+        assertEquals(d.caption, r.settings().caption);
+        assertEquals(d.lyrics, r.settings().lyrics);
+        assertEquals(d.instrumental, r.settings().instrumental);
+        assertEquals(d.duration, r.settings().duration);
+        assertEquals(d.variant, r.settings().variant);
+        assertEquals(d.seed, r.settings().seed);
+        assertEquals(d.regionStart, r.settings().regionStart);
+        assertEquals(d.regionEnd, r.settings().regionEnd);
+        assertEquals(1, r.variants().size(), "the entry with a bad hash is dropped, the other kept with defaults");
+        assertEquals(-1, r.variants().get(0).slot());
+        assertEquals(0, r.variants().get(0).timelineStart());
+        assertEquals(false, r.variants().get(0).placed());
+        for (String field : List.of("caption", "lyrics", "instrumental", "duration", "variant", "seed", "start", "end", "slot", "timelineStart"))
+            assertTrue(r.notes().stream().anyMatch(n -> n.contains("\"" + field + "\"")), field + " in " + r.notes());
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("unreadable")));
+    }
+
+    @Test
+    void tooManyVariantsAreCutAndNamed() throws Exception {
+        StringBuilder b = new StringBuilder("{\"format\":\"aceforge-plugin-state\",\"version\":1,\"variants\":[");
+        for (int i = 0; i < PluginState.MAX_VARIANTS + 10; i++) b.append(i > 0 ? "," : "").append("{\"path\":\"/v").append(i).append(".wav\"}");
+        PluginState.Restored r = PluginState.read(b.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+        assertEquals(PluginState.MAX_VARIANTS, r.variants().size());
+        assertTrue(r.notes().get(0).contains("only the first"));
+    }
+
+    @Test
+    void restoringNeverWaitsForFilesOnTheHostThread() throws Exception {
+        FakePort port = new FakePort(1000);
+        PluginCore core = new PluginCore(port);
+        Path f = wav(tmp.resolve("big.wav"), 48000, 0.5f);
+        List<PluginContext.Variant> forty = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) forty.add(new PluginContext.Variant(f, AudioClips.sha256(f), i < 16 ? i : -1, 48000L * i, i < 16));
+        byte[] state = PluginState.write(core.settings(), forty);
+        FakePort port2 = new FakePort(1000);
+        port2.gate = new java.util.concurrent.CountDownLatch(1);   // placing blocks until released
+        PluginCore reopened = new PluginCore(port2);
+        reopened.restoreState(state, "The saved AceForge state had invalid values for Output Gain; their defaults are used.");
+        assertEquals(0, port2.clipSets.get(), "restoreState returned before any clip was placed");
+        assertEquals(40, reopened.variants().size(), "the kept variants are known at once (a save now loses nothing)");
+        assertTrue(reopened.messages().get(0).contains("Output Gain"), "the shim's notice reaches the editor");
+        port2.gate.countDown();
+        reopened.awaitRestore();
+        assertEquals(16, port2.clipSets.get());
+        assertEquals(List.of(), reopened.messages().subList(1, reopened.messages().size()));
+    }
+
+    @Test
+    void aLaterRestoreSupersedesAnUnfinishedOne() throws Exception {
+        FakePort port = new FakePort(1000);
+        PluginCore core = new PluginCore(port);
+        core.place(wav(tmp.resolve("a.wav"), 480, 0.5f), 0);
+        byte[] first = core.saveState();
+        port.gate = new java.util.concurrent.CountDownLatch(1);
+        PluginCore reopened = new PluginCore(port);
+        reopened.restoreState(first);
+        reopened.restoreState(new byte[0]);
+        port.gate.countDown();
+        reopened.awaitRestore();
+        assertEquals(List.of(), reopened.variants(), "the empty state, restored last, wins");
     }
 }

@@ -16,7 +16,7 @@ public final class JavaApi extends Structure {
     public interface InstanceDestroyed extends Callback { void invoke(long id); }
     public interface Setup extends Callback { void invoke(long id, double sampleRate, int maxBlock); }
     public interface GetState extends Callback { int invoke(long id, long stream); }
-    public interface SetState extends Callback { int invoke(long id, Pointer data, int length); }
+    public interface SetState extends Callback { int invoke(long id, Pointer data, int length, String notice); }
     public interface EditorOpen extends Callback { int invoke(long id, long parentWindow); }
     public interface EditorClose extends Callback { int invoke(long id); }
     public interface Debug extends Callback { long invoke(long id, int what, long arg); }

@@ -10,7 +10,7 @@ import org.aceforge.bridge.HostPort;
  * as a {@link HostPort}. Java threads only.
  */
 final class ShimApi {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private final Function captureTotal, captureCapacity, captureRead, captureBlocks, blockSeq, clipSet, clipClear,
             transport, paramGet, paramEdit, streamWrite, log;
 

@@ -14,31 +14,57 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The Java end of the VST3 shim. The shim calls {@link #bootstrap} once through JNI with its function table and
- * receives ours (a {@link JavaApi}); from then on every call is a JNA callback on a host non-audio thread. Every
- * callback catches everything: a failure becomes an error code and a log line, never an exception into the host.
+ * The Java end of the VST3 shim. Each loaded copy of the shim calls {@link #bootstrap} once through JNI with its
+ * function table and receives a Java table bound to that table (a {@link JavaApi}): an instance created by one copy
+ * is only ever served through that copy's functions. From then on every call is a JNA callback on a host non-audio
+ * thread or one of the shim's own threads. Every callback catches everything: a failure becomes an error code and a
+ * log line, never an exception into the host.
  */
 public final class Vst3Bridge {
     private static final Logger LOG = LoggerFactory.getLogger(Vst3Bridge.class);
     private static final Map<Long, PluginCore> INSTANCES = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_ID = new AtomicLong(1);
-    private static ShimApi shim;
-    /** Strong references: the shim holds these addresses for the life of the process. */
-    private static JavaApi api;
+    /** Per shim table: its binding. Strong references: each shim holds its Java table's addresses for ever. */
+    private static final Map<Long, Binding> BINDINGS = new ConcurrentHashMap<>();
+
+    private record Binding(ShimApi shim, JavaApi api) {}
 
     private Vst3Bridge() {}
 
-    /** Called once by the shim (JNI), on a host thread. Returns the address of the Java function table. */
+    /** Called once per loaded copy of the shim (JNI), on a host thread. Returns the address of its Java table. */
     public static synchronized long bootstrap(long shimTable) {
-        if (api != null) return Pointer.nativeValue(api.getPointer());
-        Thread.currentThread().setContextClassLoader(Vst3Bridge.class.getClassLoader());
-        quietConsole();
-        shim = new ShimApi(new Pointer(shimTable));
+        Binding b = BINDINGS.get(shimTable);
+        if (b == null) {
+            if (BINDINGS.isEmpty()) {
+                Thread.currentThread().setContextClassLoader(Vst3Bridge.class.getClassLoader());
+                quietConsole();
+            }
+            ShimApi shim = new ShimApi(new Pointer(shimTable));
+            b = new Binding(shim, table(shim));
+            BINDINGS.put(shimTable, b);
+            shim.log("Java bridge started (Java " + System.getProperty("java.version") + ", shim copy " + BINDINGS.size() + ")");
+        }
+        return Pointer.nativeValue(b.api().getPointer());
+    }
+
+    /**
+     * Called by aceforge-jvm-probe (native/src/probe.c) in a child process before Java is started inside a host:
+     * throws if this JVM cannot run the plugin (JNA's native library, logging, a heap that holds a working set).
+     */
+    public static String probe() {
+        int pointer = Native.POINTER_SIZE;            // loads JNA's native library
+        LoggerFactory.getLogger(Vst3Bridge.class).debug("start check");
+        byte[] workingSet = new byte[64 << 20];        // the least a render needs; a tiny -Xmx fails here
+        workingSet[workingSet.length - 1] = 1;
+        return "ok: " + pointer * 8 + "-bit, max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB";
+    }
+
+    private static JavaApi table(ShimApi shim) {
         JavaApi a = new JavaApi();
-        a.instance_created = Vst3Bridge::created;
+        a.instance_created = instance -> created(shim, instance);
         a.instance_destroyed = Vst3Bridge::destroyed;
         a.setup = (id, rate, block) -> {};
-        a.get_state = Vst3Bridge::getState;
+        a.get_state = (id, stream) -> getState(shim, id, stream);
         a.set_state = Vst3Bridge::setState;
         a.editor_open = Vst3Bridge::editorOpen;
         a.editor_close = Vst3Bridge::editorClose;
@@ -48,9 +74,7 @@ public final class Vst3Bridge {
                 a.editor_open, a.editor_close, a.debug})
             Native.setCallbackThreadInitializer((com.sun.jna.Callback) cb, keepAttached);
         a.write();
-        api = a;
-        shim.log("Java bridge started (Java " + System.getProperty("java.version") + ")");
-        return Pointer.nativeValue(a.getPointer());
+        return a;
     }
 
     /** Inside a host, logs go to the log file only: the host's terminal is not ours. */
@@ -59,7 +83,7 @@ public final class Vst3Bridge {
         if (root instanceof ch.qos.logback.classic.Logger l) l.detachAppender("STDERR");
     }
 
-    private static long created(long instance) {
+    private static long created(ShimApi shim, long instance) {
         try {
             long id = NEXT_ID.getAndIncrement();
             INSTANCES.put(id, new PluginCore(shim.port(instance)));
@@ -79,7 +103,7 @@ public final class Vst3Bridge {
         }
     }
 
-    private static int getState(long id, long stream) {
+    private static int getState(ShimApi shim, long id, long stream) {
         try {
             PluginCore c = INSTANCES.get(id);
             if (c == null) return -1;
@@ -91,11 +115,11 @@ public final class Vst3Bridge {
         }
     }
 
-    private static int setState(long id, Pointer data, int length) {
+    private static int setState(long id, Pointer data, int length, String notice) {
         try {
             PluginCore c = INSTANCES.get(id);
             if (c == null) return -1;
-            c.restoreState(length > 0 ? data.getByteArray(0, length) : new byte[0]);
+            c.restoreState(length > 0 && data != null ? data.getByteArray(0, length) : new byte[0], notice);
             return 0;
         } catch (Throwable t) {
             LOG.error("setState failed", t);
