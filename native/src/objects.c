@@ -148,6 +148,7 @@ typedef struct af_processor {
     _Atomic uint32_t refs;
     af_instance *in;
     int initialized;
+    int64_t linkToken;   /* names this processor to its controller through a host's connection proxy */
 } af_processor;
 
 static af_processor *P_c(void *s) { return CONTAINER(s, af_processor, component); }
@@ -167,9 +168,12 @@ static tresult p_query(af_processor *p, const TUID iid, void **obj) {
     return kResultOk;
 }
 static uint32_t p_addref(af_processor *p) { return atomic_fetch_add(&p->refs, 1) + 1; }
+static void link_register(af_processor *p);
+static void link_unregister(af_processor *p);
 static uint32_t p_release(af_processor *p) {
     uint32_t r = atomic_fetch_sub(&p->refs, 1) - 1;
     if (r == 0) {
+        link_unregister(p);
         java_detach_instance(p->in);
         af_instance_free(p->in);
         free(p);
@@ -350,7 +354,14 @@ static const IProcessContextRequirementsVtbl contextRequirementsVtbl = {r_query,
 static tresult x_query(void *s, const TUID iid, void **o) { return p_query(P_x(s), iid, o); }
 static uint32_t x_addref(void *s) { return p_addref(P_x(s)); }
 static uint32_t x_release(void *s) { return p_release(P_x(s)); }
-static tresult x_connect(void *s, FUnknown *other) { (void)s; return other ? kResultOk : kInvalidArgument; }
+static int is_controller_connection(void *cp);
+static void send_link(af_processor *p, FUnknown *other);
+/* Connected to our controller directly, it links itself; through a host's proxy, a message tells it who we are. */
+static tresult x_connect(void *s, FUnknown *other) {
+    if (!other) return kInvalidArgument;
+    if (!is_controller_connection(other)) send_link(P_x(s), other);
+    return kResultOk;
+}
 static tresult x_disconnect(void *s, FUnknown *other) { (void)s; (void)other; return kResultOk; }
 /*
  * Test hooks, reached the VST3 way (IConnectionPoint::notify with an IMessage) so that no extra symbol is exported:
@@ -410,10 +421,108 @@ void *af_create_processor(void) {
     p->connection = &processorConnectionVtbl;
     p->contextRequirements = &contextRequirementsVtbl;
     p->refs = 1;
+    link_register(p);
     return &p->component;
 }
 
 int af_is_processor_connection(void *cp) { return cp && ((FUnknown *)cp)->vtbl == (const void *)&processorConnectionVtbl; }
+static const IConnectionPointVtbl controllerConnectionVtbl;
+static int is_controller_connection(void *cp) { return cp && ((FUnknown *)cp)->vtbl == (const void *)&controllerConnectionVtbl; }
+
+/* ================= linking processor and controller through a host's connection proxy ================= */
+
+/*
+ * Hosts such as Ardour connect the two halves through their own proxy objects, so the controller never sees our
+ * processor's connection point. The processor then sends an "AceForge.link" message (our own IMessage) carrying a
+ * token; the controller finds the processor by that token in this registry. A token from anywhere else finds
+ * nothing. Thread contract: host non-audio threads; linkLock is never held by the audio thread.
+ */
+typedef struct link_entry { int64_t token; af_processor *p; struct link_entry *next; } link_entry;
+static pthread_mutex_t linkLock = PTHREAD_MUTEX_INITIALIZER;
+static link_entry *links;
+static _Atomic int64_t nextToken = 0x41464C4B00000001;
+
+static void link_register(af_processor *p) {
+    link_entry *e = malloc(sizeof *e);
+    if (!e) return;
+    p->linkToken = atomic_fetch_add(&nextToken, 1);
+    pthread_mutex_lock(&linkLock);
+    *e = (link_entry){p->linkToken, p, links};
+    links = e;
+    pthread_mutex_unlock(&linkLock);
+}
+static void link_unregister(af_processor *p) {
+    pthread_mutex_lock(&linkLock);
+    for (link_entry **e = &links; *e; e = &(*e)->next)
+        if ((*e)->p == p) { link_entry *dead = *e; *e = dead->next; free(dead); break; }
+    pthread_mutex_unlock(&linkLock);
+}
+/* The processor with this token, with a reference taken, or NULL (also when it is being released). */
+static af_processor *link_find(int64_t token) {
+    af_processor *found = NULL;
+    pthread_mutex_lock(&linkLock);
+    for (link_entry *e = links; e; e = e->next)
+        if (e->token == token) {
+            uint32_t r = atomic_load(&e->p->refs);
+            while (r > 0 && !atomic_compare_exchange_weak(&e->p->refs, &r, r + 1)) {}
+            if (r > 0) found = e->p;
+            break;
+        }
+    pthread_mutex_unlock(&linkLock);
+    return found;
+}
+
+typedef struct { const IAttributeListVtbl *vtbl; int64_t token; } link_attrs;
+typedef struct { const IMessageVtbl *vtbl; _Atomic uint32_t refs; link_attrs attrs; } link_message;
+static link_message *LM(void *s) { return (link_message *)s; }
+static link_message *LA(void *s) { return CONTAINER(s, link_message, attrs); }
+static uint32_t lm_addref(void *s) { return atomic_fetch_add(&LM(s)->refs, 1) + 1; }
+static uint32_t lm_release(void *s) {
+    uint32_t r = atomic_fetch_sub(&LM(s)->refs, 1) - 1;
+    if (r == 0) free(s);
+    return r;
+}
+static tresult lm_query(void *s, const TUID iid, void **o) {
+    if (af_uid_equals(iid, AF_IID_FUNKNOWN) || af_uid_equals(iid, AF_IID_IMESSAGE)) { *o = s; lm_addref(s); return kResultOk; }
+    *o = NULL;
+    return kNoInterface;
+}
+static const char *lm_id(void *s) { (void)s; return "AceForge.link"; }
+static void lm_setid(void *s, const char *id) { (void)s; (void)id; }
+static FUnknown *lm_attrs(void *s) { return (FUnknown *)&LM(s)->attrs; }
+static const IMessageVtbl linkMessageVtbl = {lm_query, lm_addref, lm_release, lm_id, lm_setid, lm_attrs};
+static tresult la_query(void *s, const TUID iid, void **o) {
+    if (af_uid_equals(iid, AF_IID_FUNKNOWN) || af_uid_equals(iid, AF_IID_IATTRIBUTELIST)) { *o = s; lm_addref(LA(s)); return kResultOk; }
+    *o = NULL;
+    return kNoInterface;
+}
+static uint32_t la_addref(void *s) { return lm_addref(LA(s)); }
+static uint32_t la_release(void *s) { return lm_release(LA(s)); }
+static tresult la_setint(void *s, const char *id, int64_t v) {
+    if (!id || strcmp(id, "token")) return kResultFalse;
+    ((link_attrs *)s)->token = v;
+    return kResultOk;
+}
+static tresult la_getint(void *s, const char *id, int64_t *v) {
+    if (!id || !v || strcmp(id, "token")) return kResultFalse;
+    *v = ((link_attrs *)s)->token;
+    return kResultOk;
+}
+static tresult la_none(void) { return kResultFalse; }
+static const IAttributeListVtbl linkAttrsVtbl = {
+    la_query, la_addref, la_release, la_setint, la_getint, (void *)la_none, (void *)la_none, (void *)la_none,
+    (void *)la_none, (void *)la_none, (void *)la_none
+};
+
+static void send_link(af_processor *p, FUnknown *other) {
+    link_message *m = calloc(1, sizeof *m);
+    if (!m) return;
+    m->vtbl = &linkMessageVtbl;
+    m->refs = 1;
+    m->attrs = (link_attrs){&linkAttrsVtbl, p->linkToken};
+    ((const IConnectionPointVtbl *)other->vtbl)->notify(other, (FUnknown *)m);
+    lm_release(m);
+}
 
 /* ================= controller ================= */
 
@@ -527,6 +636,9 @@ static tresult e_setparam(void *s, ParamID id, ParamValue v) {
     af_controller *c = C_e(s);
     if (id >= AF_PARAM_COUNT || !af_param_valid((int)id, v)) return kInvalidArgument;
     c->params[id] = af_param_sanitize((int)id, v);
+    /* The host also sends the change to the processor through process(); when it saves before the next block
+     * (a headless session, a stopped engine), the processor's state must already hold it, so it is set here too. */
+    if (c->peer) af_set_param(c->peer->in, (int)id, v);
     return kResultOk;
 }
 static tresult e_sethandler(void *s, FUnknown *h) {
@@ -556,23 +668,39 @@ static const IEditControllerVtbl controllerVtbl = {
 static tresult y_query(void *s, const TUID iid, void **o) { return k_q(C_x(s), iid, o); }
 static uint32_t y_addref(void *s) { return atomic_fetch_add(&C_x(s)->refs, 1) + 1; }
 static uint32_t y_release(void *s) { return k_release(C_x(s)); }
+/* Links the controller to its processor, taking over the reference the caller holds on it. */
+static void link_controller(af_controller *c, af_processor *p) {
+    unlink_peer(c);
+    c->peer = p;
+    for (int i = 0; i < AF_PARAM_COUNT; i++) c->params[i] = af_param(p->in, i);
+    pthread_mutex_lock(&p->in->lock);
+    p->in->componentHandler = c->handler;
+    pthread_mutex_unlock(&p->in->lock);
+}
 static tresult y_connect(void *s, FUnknown *other) {
     af_controller *c = C_x(s);
     if (!other) return kInvalidArgument;
     /* Both halves live in this module: link them directly instead of passing messages. */
     if (af_is_processor_connection(other)) {
-        unlink_peer(c);
-        c->peer = P_x(other);
-        p_addref(c->peer);
-        for (int i = 0; i < AF_PARAM_COUNT; i++) c->params[i] = af_param(c->peer->in, i);
-        pthread_mutex_lock(&c->peer->in->lock);
-        c->peer->in->componentHandler = c->handler;
-        pthread_mutex_unlock(&c->peer->in->lock);
+        p_addref(P_x(other));
+        link_controller(c, P_x(other));
     }
     return kResultOk;
 }
 static tresult y_disconnect(void *s, FUnknown *other) { (void)other; unlink_peer(C_x(s)); return kResultOk; }
-static tresult y_notify(void *s, FUnknown *m) { (void)s; (void)m; return kResultOk; }
+static tresult y_notify(void *s, FUnknown *m) {
+    if (!m) return kInvalidArgument;
+    const IMessageVtbl *mv = (const IMessageVtbl *)m->vtbl;
+    const char *id = mv->getMessageID(m);
+    FUnknown *attrs = mv->getAttributes(m);
+    int64_t token = 0;
+    if (!id || strcmp(id, "AceForge.link") || !attrs ||
+        ((const IAttributeListVtbl *)attrs->vtbl)->getInt(attrs, "token", &token) != kResultOk) return kResultFalse;
+    af_processor *p = link_find(token);
+    if (!p) return kResultFalse;
+    link_controller(C_x(s), p);
+    return kResultOk;
+}
 
 static const IConnectionPointVtbl controllerConnectionVtbl = {y_query, y_addref, y_release, y_connect, y_disconnect, y_notify};
 

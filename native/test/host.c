@@ -162,7 +162,16 @@ typedef struct {
 
 static TUID PCID, CCID;
 
-static int create_plugin(FUnknown *f, plugin *pl) {
+/* A host's connection proxy (as Ardour and the SDK's hosting code use): forwards messages, hides the other side. */
+typedef struct { const IConnectionPointVtbl *vtbl; FUnknown *target; } proxy;
+static tresult px_connect(void *s, FUnknown *o) { (void)s; (void)o; return kResultOk; }
+static tresult px_notify(void *s, FUnknown *m) { FUnknown *t = ((proxy *)s)->target; return ((const IConnectionPointVtbl *)t->vtbl)->notify(t, m); }
+static const IConnectionPointVtbl pxVtbl = {nq, one, one, px_connect, px_connect, px_notify};
+static proxy toController = {&pxVtbl, NULL}, toProcessor = {&pxVtbl, NULL};
+
+static int create_plugin_via(FUnknown *f, plugin *pl, int viaProxy);
+static int create_plugin(FUnknown *f, plugin *pl) { return create_plugin_via(f, pl, 0); }
+static int create_plugin_via(FUnknown *f, plugin *pl, int viaProxy) {
     const IPluginFactory3Vtbl *fv = (const IPluginFactory3Vtbl *)f->vtbl;
     pl->factory = f;
     if (fv->createInstance(f, (const char *)PCID, (const char *)iid(AF_IID_ICOMPONENT), (void **)&pl->comp) != kResultOk) return 0;
@@ -174,8 +183,15 @@ static int create_plugin(FUnknown *f, plugin *pl) {
     if (pl->c->initialize(pl->comp, NULL) != kResultOk || pl->e->initialize(pl->ctrl, NULL) != kResultOk) return 0;
     if (pl->c->queryInterface(pl->comp, iid(AF_IID_ICONNECTIONPOINT), (void **)&pl->pcp) != kResultOk) return 0;
     if (pl->e->queryInterface(pl->ctrl, iid(AF_IID_ICONNECTIONPOINT), (void **)&pl->ccp) != kResultOk) return 0;
-    ((const IConnectionPointVtbl *)pl->pcp->vtbl)->connect(pl->pcp, pl->ccp);
-    ((const IConnectionPointVtbl *)pl->ccp->vtbl)->connect(pl->ccp, pl->pcp);
+    if (viaProxy) {
+        toController.target = pl->ccp;
+        toProcessor.target = pl->pcp;
+        ((const IConnectionPointVtbl *)pl->pcp->vtbl)->connect(pl->pcp, (FUnknown *)&toController);
+        ((const IConnectionPointVtbl *)pl->ccp->vtbl)->connect(pl->ccp, (FUnknown *)&toProcessor);
+    } else {
+        ((const IConnectionPointVtbl *)pl->pcp->vtbl)->connect(pl->pcp, pl->ccp);
+        ((const IConnectionPointVtbl *)pl->ccp->vtbl)->connect(pl->ccp, pl->pcp);
+    }
     pl->e->setComponentHandler(pl->ctrl, (FUnknown *)&handler);
     return 1;
 }
@@ -503,14 +519,56 @@ static int use_instance(plugin *pl, const char *tag) {
 
 /*
  * --copies BUNDLE2 STEPS: two copies of the module from two paths, driven by steps separated by spaces:
- * +A/+B load, iA create an instance, jA start its Java, uA use it, xA release it, -A ModuleExit + dlclose.
+ * +A/+B load, iA create an instance, jA start its Java, sA give it a state with Java content (Java starts in the
+ * background), uA use it, xA release it, -A ModuleExit + dlclose, w wait 3 s.
  */
+/* Each step runs on a thread of its own, as hosts call from several threads: a thread that Java saw and that ends
+ * after the copy it came through was unloaded must not run code of that copy (thread-exit hooks, JVM hooks). */
+typedef struct { const char *step; module *mod; plugin *pl; const char **bundles; int linger; _Atomic int done; } step_job;
+static pthread_mutex_t lingerLock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lingerCond = PTHREAD_COND_INITIALIZER;
+static int lingerRelease;
+static void *copies_step(void *arg);
 static int run_copies(const char *bundleA, const char *bundleB, const char *steps) {
     module mod[2] = {{0}};
     plugin pl[2] = {{0}};
     const char *bundles[2] = {bundleA, bundleB};
     char *copy = strdup(steps), *save = NULL;
+    pthread_t lingering[16];
+    step_job jobs[16];
+    int nl = 0;
     for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        step_job job = {t, mod, pl, bundles, 0, 0};
+        pthread_t th;
+        if (t[0] == 'j' && nl < 16) {
+            /* The thread that started Java for this copy lives on until after the copy may have been unloaded. */
+            jobs[nl] = job;
+            jobs[nl].linger = 1;
+            pthread_create(&lingering[nl], NULL, copies_step, &jobs[nl]);
+            while (!atomic_load(&jobs[nl].done)) usleep(1000);
+            nl++;
+            continue;
+        }
+        pthread_create(&th, NULL, copies_step, &job);
+        pthread_join(th, NULL);
+    }
+    pthread_mutex_lock(&lingerLock);
+    lingerRelease = 1;
+    pthread_cond_broadcast(&lingerCond);
+    pthread_mutex_unlock(&lingerLock);
+    for (int i = 0; i < nl; i++) pthread_join(lingering[i], NULL);
+    free(copy);
+    for (int k = 0; k < 2; k++) if (pl[k].comp) destroy_plugin(&pl[k]);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+static void *copies_step(void *arg) {
+    step_job *jb = arg;
+    module *mod = jb->mod;
+    plugin *pl = jb->pl;
+    const char **bundles = jb->bundles;
+    const char *t = jb->step;
+    {
         int k = t[1] == 'B';
         char op = t[0];
         if (op == '+') {
@@ -521,6 +579,16 @@ static int run_copies(const char *bundleA, const char *bundleB, const char *step
             CHECK(pl[k].pcp && notify(pl[k].pcp, "AceForge.debug.java", NULL, 0, "javaId") > 0, "%s: Java serves copy %c", t, 'A' + k);
         } else if (op == 'u') {
             CHECK(pl[k].pcp && use_instance(&pl[k], t), "%s: copy %c works (state through Java, clip from Java, audio)", t, 'A' + k);
+        } else if (op == 's') {
+            /* A project's state with Java content: Java starts on the shim's own thread; the host goes on at once. */
+            const char *json = "{\"format\":\"aceforge-plugin-state\",\"version\":1,\"settings\":{\"caption\":\"async\"}}";
+            double params[3] = {1.0, 60.0 / 72.0, 0.0};
+            mstream in = header_blob(2, 3, params, 3, json, strlen(json));
+            CHECK(pl[k].comp && pl[k].c->setState(pl[k].comp, (FUnknown *)&in) == kResultOk, "%s: a state with Java content", t);
+            free(in.buf);
+        } else if (op == 'w') {
+            sleep(3);   /* whatever the shim started in the background runs on meanwhile */
+            passed++;
         } else if (op == 'x') {
             if (pl[k].comp) destroy_plugin(&pl[k]);
             passed++;
@@ -529,10 +597,13 @@ static int run_copies(const char *bundleA, const char *bundleB, const char *step
             passed++;
         }
     }
-    free(copy);
-    for (int k = 0; k < 2; k++) if (pl[k].comp) destroy_plugin(&pl[k]);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    atomic_store(&jb->done, 1);
+    if (jb->linger) {
+        pthread_mutex_lock(&lingerLock);
+        while (!lingerRelease) pthread_cond_wait(&lingerCond, &lingerLock);
+        pthread_mutex_unlock(&lingerLock);
+    }
+    return NULL;
 }
 
 static int log_contains(const char *text) {
@@ -751,7 +822,24 @@ int main(int argc, char **argv) {
 
     /* Java, first needed by a saved state with Java content: loaded asynchronously, the host thread does not wait. */
     plugin pj;
-    create_plugin(f, &pj);
+    CHECK(create_plugin_via(f, &pj, 1), "an instance connected through a host's proxies");
+    {
+        /* Linked through the proxy: the controller reports the processor's values and passes its own on. */
+        int ok2;
+        setup(&pj, 48000, 64, 0);
+        pqueue qp = {&pqVtbl, 0, 0, 0.25};
+        pchanges pcp = {&pcVtbl, &qp, 1};
+        run_blocks(&pj, 48000, 64, 1, 1.0, &pcp, NULL, &ok2, 0);
+        teardown(&pj);
+        CHECK(fabs(pj.e->getParamNormalized(pj.ctrl, 0) - 0.25) < 1e-12, "through proxies the controller sees the processor's mix");
+        CHECK(pj.e->setParamNormalized(pj.ctrl, 0, 1.0) == kResultOk, "setParamNormalized");
+        mstream st = {&msVtbl, NULL, 0, 0, 0};
+        pj.c->getState(pj.comp, (FUnknown *)&st);
+        double mix = 0;
+        if (st.len >= 20) memcpy(&mix, st.buf + 12, 8);
+        CHECK(mix == 1.0, "a value the host set on the controller is in the processor's state before any block");
+        free(st.buf);
+    }
     {
         const char *json = "{\"format\":\"aceforge-plugin-state\",\"version\":1,\"settings\":{\"caption\":\"lazy java\"}}";
         double params[3] = {1.0, 60.0 / 72.0, 0.0};

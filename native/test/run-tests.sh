@@ -50,7 +50,9 @@ for steps in "+A +B iA iB jA jB xA -A uB +A iA jA uA uB xB -B uA xA -A" \
              "+A iA jA uA xA -A +A iA jA uA xA -A" \
              "+B +A iB jB iA jA xB -B uA xA -A +B iB jB uB xB -B" \
              "+A +B iA iB jB jA xB -B uA +B iB jB uB uA xA -A xB -B" \
-             "+A iA xA -A +B iB jB uB +A iA jA uA uB"; do
+             "+A iA xA -A +B iB jB uB +A iA jA uA uB" \
+             "+A iA sA xA -A w +B iB jB uB" \
+             "+A +B iA iB sA sB xA -A w uB +A iA uA"; do
   run "two copies: $steps" env -u DISPLAY "$host" "$bundle" --copies "$bundle2" "$steps"
 done
 
