@@ -138,6 +138,7 @@ void af_xmsg_close(void *handle);
 const char *af_bundle_dir(void);
 void af_module_pin(void);                    /* keeps this copy mapped for the life of the process */
 void af_log(const char *fmt, ...);
+void af_state_path(const char *name, char *path, size_t size);
 
 /* stream helpers */
 int af_stream_read_all(FUnknown *stream, char **data, int32_t *length);

@@ -257,6 +257,23 @@ static int create_vm(void *lib, const char **optStrings, int n, JavaVM **out, ch
 }
 
 /*
+ * JNI_CreateJavaVM answers JNI_EEXIST at once when another creation is under way in the process (another copy of
+ * this module, another Java plugin starting at the same moment); that JVM is then used once it is up.
+ */
+static JavaVM *wait_for_other_creator(void *lib) {
+    if (cr.result != JNI_EEXIST) return NULL;
+    GetCreatedVMs getCreated = (GetCreatedVMs)dlsym(lib, "JNI_GetCreatedJavaVMs");
+    for (int i = 0; getCreated && i < 6000; i++) {   /* 60 s */
+        JavaVM *other;
+        jsize count = 0;
+        if (getCreated(&other, 1, &count) == JNI_OK && count > 0) { af_log("another JVM start finished first; using it"); return other; }
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+/*
  * Our bridge class: through the system class loader when its class path has it, otherwise through a URLClassLoader
  * over the bundle's class path, so a JVM started by someone else (another Java plugin, a Java host) loads our
  * classes in isolation.
@@ -314,7 +331,45 @@ static void describe_exception(JNIEnv *env, char *out, size_t size) {
     }
 }
 
+/*
+ * Every copy of this module in the process starts Java under one lock: JNI_CreateJavaVM must not be called once a
+ * JVM exists or while one is being created (HotSpot 17 answers JNI_EEXIST but also marks its JVM as "being created"
+ * for good, so JNI_GetCreatedJavaVMs stops finding it). Copies share no memory, so the lock is an open-file-description
+ * lock on one byte (this process's id) of a file in the state folder: it excludes the copies of this process only.
+ */
+static int start_lock(void) {
+    char path[PATH_MAX];
+    af_state_path("jvm-start.lock", path, sizeof path);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = getpid(), .l_len = 1};
+    while (fcntl(fd, F_OFD_SETLKW, &l) != 0)
+        if (errno != EINTR) { close(fd); return -1; }
+    return fd;
+}
+static void start_unlock(int fd) { if (fd >= 0) close(fd); }   /* closing the description releases the lock */
+
+/* libjvm loaded but no JVM yet: another component of the process is creating it; use it once it is up. */
+static JavaVM *wait_for_created(GetCreatedVMs getCreated) {
+    for (int i = 0; i < 6000; i++) {   /* 60 s */
+        JavaVM *other;
+        jsize count = 0;
+        if (getCreated(&other, 1, &count) == JNI_OK && count > 0) return other;
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+static void start_locked(void);
 static void start(void) {
+    int lock = start_lock();
+    if (lock < 0) af_log("cannot take the Java start lock (%s); starting without it", strerror(errno));
+    start_locked();
+    start_unlock(lock);
+}
+
+static void start_locked(void) {
     af_jvm_config cfg;
     af_jvm_config_read(af_bundle_dir(), &cfg);
     char why[480] = "";
@@ -323,7 +378,14 @@ static void start(void) {
     void *lib = dlopen("libjvm.so", RTLD_NOW | RTLD_NOLOAD);
     GetCreatedVMs getCreated = lib ? (GetCreatedVMs)dlsym(lib, "JNI_GetCreatedJavaVMs") : NULL;
     jsize count = 0;
-    if (!getCreated || getCreated(&vm, 1, &count) != JNI_OK || count == 0) {
+    if (getCreated && (getCreated(&vm, 1, &count) != JNI_OK || count == 0)) {
+        /* libjvm is loaded and no JVM is up: someone else is starting one; never race them with a second start. */
+        af_log("a Java runtime is loaded in this process but not started yet; waiting for it");
+        vm = wait_for_created(getCreated);
+        if (!vm) { snprintf(error, sizeof error, "another Java in this process did not finish starting within 60 s"); goto done; }
+        count = 1;
+    }
+    if (!getCreated || count == 0) {
         vm = NULL;
         char libjvm[PATH_MAX];
         if (!af_jvm_find_libjvm(af_bundle_dir(), &cfg, libjvm, sizeof libjvm)) {
@@ -339,12 +401,12 @@ static void start(void) {
         if (probed < 0) af_log("the start check (aceforge-jvm-probe) is missing from the bundle; starting Java without it");
         lib = dlopen(libjvm, RTLD_NOW | RTLD_GLOBAL);
         if (!lib) { snprintf(error, sizeof error, "cannot load %s: %s", libjvm, dlerror()); goto done; }
-        if (create_vm(lib, opts, n, &vm, why, sizeof why) != 0) {
-            vm = NULL;
+        if (create_vm(lib, opts, n, &vm, why, sizeof why) == 0) {
+            af_log("created the JVM (%s)", libjvm);
+        } else if (!(vm = wait_for_other_creator(lib))) {
             snprintf(error, sizeof error, "Java could not start with %s: %s%s", libjvm, why, note);
             goto done;
         }
-        af_log("created the JVM (%s)", libjvm);
     } else {
         af_log("attached to the JVM already running in this process");
     }

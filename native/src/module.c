@@ -52,16 +52,22 @@ void af_module_pin(void) {
     /* The handle is not closed: this reference and NODELETE both keep the copy. */
 }
 
-void af_log(const char *fmt, ...) {
+/* $XDG_STATE_HOME/aceforge (or ~/.local/state/aceforge), created if needed, + "/" + name. */
+void af_state_path(const char *name, char *path, size_t size) {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
-    char dir[PATH_MAX], path[PATH_MAX];
+    char dir[PATH_MAX];
     if (state && *state) snprintf(dir, sizeof dir, "%s/aceforge", state);
     else snprintf(dir, sizeof dir, "%s/.local/state/aceforge", home ? home : "/tmp");
     for (char *p = dir + 1; *p; p++)   /* mkdir -p */
         if (*p == '/') { *p = 0; mkdir(dir, 0755); *p = '/'; }
     mkdir(dir, 0755);
-    snprintf(path, sizeof path, "%s/plugin.log", dir);
+    snprintf(path, size, "%s/%s", dir, name);
+}
+
+void af_log(const char *fmt, ...) {
+    char path[PATH_MAX];
+    af_state_path("plugin.log", path, sizeof path);
     FILE *f = fopen(path, "a");
     if (!f) return;
     time_t now = time(NULL);
