@@ -29,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -165,7 +167,8 @@ static int run_probe(const char *libjvm, const char **opts, int n, char *why, si
     int status = 0;
     pid_t w;
     do w = waitpid(pid, &status, 0); while (w < 0 && errno == EINTR);
-    af_log("start check: %s", output[0] ? output : "(no output)");
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    af_log("start check (%.0f ms): %s", (t.tv_sec - t0.tv_sec) * 1e3 + (t.tv_nsec - t0.tv_nsec) / 1e6, output[0] ? output : "(no output)");
     if (strstr(output, AF_PROBE_OK) && !timedOut) return 1;
     char said[400];
     summarize(output, said, sizeof said);
@@ -175,6 +178,28 @@ static int run_probe(const char *libjvm, const char **opts, int n, char *why, si
     else if (w == pid && WIFEXITED(status)) snprintf(why, whySize, "it exited with code %d", WEXITSTATUS(status));
     else snprintf(why, whySize, "it ended without saying why");
     return 0;
+}
+
+/*
+ * A start check that passed is remembered (a file in the state folder named by a hash of everything it depended on:
+ * the libjvm file, every option, the JVM's environment variables, the address-space limit), so later sessions
+ * start Java half a second sooner. Any change in those makes a new check; a failed start in the host forgets it.
+ */
+static void probe_memo_path(const char *libjvm, const char **opts, int n, char *path, size_t size) {
+    uint64_t h = 1469598103934665603ull;
+#define MIX(p, len) do { const unsigned char *b_ = (const unsigned char *)(p); for (size_t i_ = 0; i_ < (len); i_++) { h ^= b_[i_]; h *= 1099511628211ull; } h ^= 0xff; h *= 1099511628211ull; } while (0)
+    MIX(libjvm, strlen(libjvm));
+    struct stat st;
+    if (stat(libjvm, &st) == 0) { MIX(&st.st_mtime, sizeof st.st_mtime); MIX(&st.st_size, sizeof st.st_size); MIX(&st.st_ino, sizeof st.st_ino); }
+    for (int i = 0; i < n; i++) MIX(opts[i], strlen(opts[i]));
+    const char *vars[] = {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS"};
+    for (int i = 0; i < 3; i++) { const char *v = getenv(vars[i]); MIX(v ? v : "", v ? strlen(v) : 0); }
+    struct rlimit as;
+    if (getrlimit(RLIMIT_AS, &as) == 0) MIX(&as.rlim_cur, sizeof as.rlim_cur);
+#undef MIX
+    char name[64];
+    snprintf(name, sizeof name, "jvm-start-ok-%016llx", (unsigned long long)h);
+    af_state_path(name, path, size);
 }
 
 /* ---------------- creating the JVM in the host ---------------- */
@@ -396,16 +421,23 @@ static void start_locked(void) {
         if (!cfg.classpath) { snprintf(error, sizeof error, "the plugin bundle has no Java classes (Contents/Resources/java is empty)"); goto done; }
         const char *opts[AF_JVM_MAX_OPTIONS];
         int n = af_jvm_options(&cfg, opts);
-        int probed = run_probe(libjvm, opts, n, why, sizeof why);
+        char memo[PATH_MAX];
+        probe_memo_path(libjvm, opts, n, memo, sizeof memo);
+        int probed = access(memo, F_OK) == 0 ? 2 : run_probe(libjvm, opts, n, why, sizeof why);
+        if (probed == 2) af_log("start check skipped: this runtime started with these options before");
         if (probed == 0) { snprintf(error, sizeof error, "Java could not start with %s: %s%s", libjvm, why, note); goto done; }
         if (probed < 0) af_log("the start check (aceforge-jvm-probe) is missing from the bundle; starting Java without it");
         lib = dlopen(libjvm, RTLD_NOW | RTLD_GLOBAL);
         if (!lib) { snprintf(error, sizeof error, "cannot load %s: %s", libjvm, dlerror()); goto done; }
         if (create_vm(lib, opts, n, &vm, why, sizeof why) == 0) {
             af_log("created the JVM (%s)", libjvm);
-        } else if (!(vm = wait_for_other_creator(lib))) {
-            snprintf(error, sizeof error, "Java could not start with %s: %s%s", libjvm, why, note);
-            goto done;
+            if (probed == 1) { int fd = open(memo, O_WRONLY | O_CREAT | O_CLOEXEC, 0644); if (fd >= 0) close(fd); }
+        } else {
+            unlink(memo);   /* a start that failed here forgets the check that passed */
+            if (!(vm = wait_for_other_creator(lib))) {
+                snprintf(error, sizeof error, "Java could not start with %s: %s%s", libjvm, why, note);
+                goto done;
+            }
         }
     } else {
         af_log("attached to the JVM already running in this process");

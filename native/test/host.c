@@ -606,6 +606,38 @@ static void *copies_step(void *arg) {
     return NULL;
 }
 
+/* --bench [LABEL]: the figures of docs/benchmarks.md for one bundle (works with any VST3 build of AceForge). */
+static int cmp_double(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return x < y ? -1 : x > y; }
+static int run_bench(const char *bundle, const char *label) {
+    double t0 = now();
+    module m;
+    if (!load_module(bundle, &m)) return 1;
+    FUnknown *f = m.getFactory();
+    PClassInfo2 ci;
+    for (int i = 0; i < 2; i++) ((const IPluginFactory3Vtbl *)f->vtbl)->getClassInfo2(f, i, &ci);
+    double scan = now() - t0;
+    t0 = now();
+    plugin pl;
+    if (!create_plugin(f, &pl)) return 1;
+    double first = now() - t0;
+    t0 = now();
+    for (int i = 0; i < 20; i++) { plugin q; create_plugin(f, &q); destroy_plugin(&q); }
+    double each = (now() - t0) / 20;
+    setup(&pl, 48000, 64, 0);
+    double runs[5];
+    for (int r = 0; r < 5; r++) {
+        rt_job j = {&pl, 48000, 0, 1.0, 64, 20000, 0, 0, 0, 0, 0, 0, 0};
+        rt_run(&j);
+        runs[r] = j.mean;
+    }
+    qsort(runs, 5, sizeof runs[0], cmp_double);
+    teardown(&pl);
+    printf("bench %s: scan %.3f ms | first instance %.3f ms | instance create+release %.3f ms | process() 64 frames %.2f us (median of 5 x 20000 blocks)\n",
+           label, scan * 1e3, first * 1e3, each * 1e3, runs[2] * 1e6);
+    destroy_plugin(&pl);
+    return 0;
+}
+
 static int log_contains(const char *text) {
     const char *state = getenv("XDG_STATE_HOME");
     char path[4096];
@@ -625,6 +657,7 @@ int main(int argc, char **argv) {
     af_uid_to_tuid((af_uid){0x41636546, 0x6F726765, 0x4374726C, 0x30303031}, CCID);
     const char *mode = argc > 2 ? argv[2] : "";
     if (!strcmp(mode, "--copies") && argc > 4) return run_copies(argv[1], argv[3], argv[4]);
+    if (!strcmp(mode, "--bench")) return run_bench(argv[1], argc > 3 ? argv[3] : "");
     int expectJava = strcmp(mode, "--no-java-expected") != 0;
     const char *expectError = !expectJava && argc > 3 ? argv[3] : NULL;
     int foreign = !strcmp(mode, "--foreign-jvm");

@@ -34,6 +34,7 @@ run() {
 bundle="$(make_bundle "$build/test-bundle")"
 bundle2="$(make_bundle "$build/test-bundle-copy")"
 
+run "real-time hand-off under stress (AddressSanitizer)" "$build/rt-test"
 if command -v valgrind >/dev/null 2>&1; then
   run "C path without Java, under valgrind" env ACEFORGE_NO_JAVA=1 valgrind --error-exitcode=9 --leak-check=full \
     --errors-for-leak-kinds=definite -q "$host" "$bundle" --no-java-expected
@@ -55,6 +56,14 @@ for steps in "+A +B iA iB jA jB xA -A uB +A iA jA uA uB xB -B uA xA -A" \
              "+A +B iA iB sA sB xA -A w uB +A iA uA"; do
   run "two copies: $steps" env -u DISPLAY "$host" "$bundle" --copies "$bundle2" "$steps"
 done
+
+# A start check that passed is remembered: the second start with the same runtime and options skips it.
+memo_twice() {
+  "$host" "$bundle" --copies "$bundle2" "+A iA jA uA xA" > /dev/null && "$host" "$bundle" --copies "$bundle2" "+A iA jA uA xA" \
+    && [ "$(grep -c 'start check (' "$XDG_STATE_HOME/aceforge/plugin.log")" = 1 ] \
+    && grep -q "start check skipped" "$XDG_STATE_HOME/aceforge/plugin.log"
+}
+run "the start check runs once for a runtime and its options" memo_twice
 
 # Java that cannot start: the host lives on, audio passes through, the log and the editor say why.
 broken_cfg() { local d; d="$(make_bundle "$build/jvmfail/$1")"; echo "$d"; }
