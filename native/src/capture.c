@@ -40,7 +40,8 @@ static int32_t s_capture_capacity(int64_t h) {
  * Copies, then checks what the audio thread may have written meanwhile: frame f shares its slot with frame
  * f + ring->frames, so it was stable during the copy iff f + ring->frames ≥ captureWriting read after the copy
  * (seqlock order: relaxed data loads, acquire fence, then the marker; the writer stores the marker, then a release
- * fence, then the data). The ring is ~2 s larger than what readers may ask for, so this rarely discards anything.
+ * fence, then the data). The ring is 2 s plus a block larger than what readers may ask for, so when the copy starts
+ * no frame in it is being written, and only a writer that laps the reader during the copy makes it discard frames.
  */
 static int32_t s_capture_read(int64_t h, int64_t from, float *dst, int32_t frames) {
     af_instance *in = I(h);

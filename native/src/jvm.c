@@ -339,23 +339,6 @@ static jclass find_bridge(JNIEnv *env, const char *classpath) {
     return (jclass)(*env)->NewGlobalRef(env, cls);
 }
 
-/* The pending exception as its toString() (e.g. "java.lang.OutOfMemoryError: Java heap space"), then cleared. */
-static void describe_exception(JNIEnv *env, char *out, size_t size) {
-    snprintf(out, size, "an exception");
-    jthrowable t = (*env)->ExceptionOccurred(env);
-    (*env)->ExceptionClear(env);
-    if (!t) return;
-    jclass objectCls = (*env)->FindClass(env, "java/lang/Object");
-    jmethodID toString = objectCls ? (*env)->GetMethodID(env, objectCls, "toString", "()Ljava/lang/String;") : NULL;
-    jstring text = toString ? (jstring)(*env)->CallObjectMethod(env, t, toString) : NULL;
-    if ((*env)->ExceptionCheck(env) || !text) { (*env)->ExceptionClear(env); return; }
-    const char *chars = (*env)->GetStringUTFChars(env, text, NULL);
-    if (chars) {
-        snprintf(out, size, "%s", chars);
-        (*env)->ReleaseStringUTFChars(env, text, chars);
-    }
-}
-
 /*
  * Every copy of this module in the process starts Java under one lock: JNI_CreateJavaVM must not be called once a
  * JVM exists or while one is being created (HotSpot 17 answers JNI_EEXIST but also marks its JVM as "being created"
@@ -452,7 +435,7 @@ static void start_locked(void) {
     jlong table = (*env)->CallStaticLongMethod(env, bridge, boot, (jlong)(intptr_t)af_shim_api_table());
     if ((*env)->ExceptionCheck(env)) {
         char what[300];
-        describe_exception(env, what, sizeof what);
+        af_jni_describe_exception(env, what, sizeof what);
         snprintf(error, sizeof error, "AceForge's Java side failed to start: %s%s", what, note);
         goto done;
     }

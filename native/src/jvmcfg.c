@@ -116,3 +116,20 @@ int af_jvm_options(af_jvm_config *c, const char **out) {
     for (int i = 0; i < c->nOptions; i++) out[n++] = c->options[i];
     return n;
 }
+
+/* The pending exception as its toString() (e.g. "java.lang.OutOfMemoryError: Java heap space"), then cleared. */
+void af_jni_describe_exception(JNIEnv *env, char *out, size_t size) {
+    snprintf(out, size, "an exception");
+    jthrowable t = (*env)->ExceptionOccurred(env);
+    (*env)->ExceptionClear(env);
+    if (!t) return;
+    jclass objectCls = (*env)->FindClass(env, "java/lang/Object");
+    jmethodID toString = objectCls ? (*env)->GetMethodID(env, objectCls, "toString", "()Ljava/lang/String;") : NULL;
+    jstring text = toString ? (jstring)(*env)->CallObjectMethod(env, t, toString) : NULL;
+    if ((*env)->ExceptionCheck(env) || !text) { (*env)->ExceptionClear(env); return; }
+    const char *chars = (*env)->GetStringUTFChars(env, text, NULL);
+    if (chars) {
+        snprintf(out, size, "%s", chars);
+        (*env)->ReleaseStringUTFChars(env, text, chars);
+    }
+}

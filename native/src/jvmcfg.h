@@ -1,6 +1,7 @@
 /* The Java runtime and options AceForge starts (jvmcfg.c), shared by the shim and aceforge-jvm-probe. */
 #ifndef AF_JVMCFG_H
 #define AF_JVMCFG_H
+#include <jni.h>
 #include <limits.h>
 #include <stddef.h>
 
@@ -23,5 +24,8 @@ void af_jvm_config_free(af_jvm_config *c);
 int af_jvm_find_libjvm(const char *bundleDir, const af_jvm_config *c, char *out, size_t size);
 /* Every option string the JVM is created with, in order; returns the count (≤ AF_JVM_MAX_OPTIONS). */
 int af_jvm_options(af_jvm_config *c, const char **out);
+
+/* The pending Java exception as its toString() (e.g. "java.lang.OutOfMemoryError: Java heap space"), then cleared. */
+void af_jni_describe_exception(JNIEnv *env, char *out, size_t size);
 
 #endif

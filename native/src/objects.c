@@ -1,7 +1,18 @@
 /*
- * The VST3 objects: the processor (IComponent + IAudioProcessor + IConnectionPoint, one interface pointer each,
- * one reference count), the edit controller (IEditController + IConnectionPoint) and the plug view. Java is
- * reached only from host non-audio threads, through the flat af_java_api.
+ * The VST3 objects: the processor (IComponent + IAudioProcessor + IConnectionPoint + IProcessContextRequirements,
+ * one interface pointer each, one reference count), the edit controller (IEditController + IConnectionPoint) and
+ * the plug view. Java is reached only from host non-audio threads and the shim's own start threads, through the flat
+ * af_java_api, and only once something needs it.
+ *
+ * Thread contract (the VST3 rules, and what each method does here):
+ * - IAudioProcessor::process: the host's audio thread only → rt.c; nothing else here runs on that thread.
+ * - IComponent / IAudioProcessor setup methods (initialize, terminate, buses, arrangements, setupProcessing,
+ *   setActive, setProcessing, setState, getState) and every IEditController, IConnectionPoint and IPlugView method:
+ *   the host's UI/main thread (some hosts use other non-audio threads; everything here is safe on any of them).
+ *   They may take `javaLock`/`lock` and call Java; setState never waits for Java to start or for files.
+ * - attach_thread: the shim's own thread, started by setState for a state with Java content.
+ * - addRef/release: any thread; the last release frees the instance (on whichever thread that is, never the audio
+ *   thread in a host that respects the VST3 rules).
  */
 #define _GNU_SOURCE
 #include <math.h>

@@ -34,15 +34,10 @@ static void *run(void *arg) {
     jmethodID probe = (*env)->GetStaticMethodID(env, c, "probe", "()Ljava/lang/String;");
     if (!probe) { (*env)->ExceptionClear(env); snprintf(j->failure, sizeof j->failure, "AceForge's Java bridge does not match this plugin binary"); return NULL; }
     (*env)->CallStaticObjectMethod(env, c, probe);
-    jthrowable t = (*env)->ExceptionOccurred(env);
-    if (t) {
-        (*env)->ExceptionClear(env);
-        jclass objectCls = (*env)->FindClass(env, "java/lang/Object");
-        jmethodID toString = (*env)->GetMethodID(env, objectCls, "toString", "()Ljava/lang/String;");
-        jstring text = (jstring)(*env)->CallObjectMethod(env, t, toString);
-        const char *chars = text ? (*env)->GetStringUTFChars(env, text, NULL) : NULL;
-        snprintf(j->failure, sizeof j->failure, "AceForge's Java side cannot run: %s", chars ? chars : "an exception");
-        (*env)->ExceptionClear(env);
+    if ((*env)->ExceptionCheck(env)) {
+        char what[300];
+        af_jni_describe_exception(env, what, sizeof what);
+        snprintf(j->failure, sizeof j->failure, "AceForge's Java side cannot run: %s", what);
     }
     return NULL;
 }

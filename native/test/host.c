@@ -779,6 +779,13 @@ int main(int argc, char **argv) {
                 teardown(&pl);
             }
 
+    {
+        /* Blocks after setActive(false) (a host still flushing): no crash, audio passes through. */
+        int okInactive;
+        run_blocks(&pl, 48000, 128, 4, 1.0, NULL, NULL, &okInactive, 0);
+        CHECK(okInactive, "process() while inactive passes audio through");
+    }
+
     /* Notes and a parameter change (−6 dB) arriving in the first block. */
     int ok;
     setup(&pl, 48000, 256, 0);
