@@ -13,8 +13,11 @@ mkdir -p "$bundle/Contents/x86_64-linux" "$bundle/Contents/Resources/java"
     -DincludeScope=runtime -DoutputDirectory="$bundle/Contents/Resources/java") >"$work/mvn.log" 2>&1 \
   || { cat "$work/mvn.log" >&2; echo "assemble-bundle: the Java build failed" >&2; exit 1; }
 cp "$root"/plugin-host-bridge/target/aceforge-plugin-host-bridge-*.jar "$bundle/Contents/Resources/java/"
-make -s -C "$root/native" BUILD="$work/build" all >/dev/null || { echo "assemble-bundle: the native build failed" >&2; exit 1; }
+make -s -C "$root/native" BUILD="$work/build" "$work/build/AceForge.so" "$work/build/aceforge-jvm-probe" >/dev/null \
+  || { echo "assemble-bundle: the native build failed" >&2; exit 1; }
 cp "$work/build/AceForge.so" "$bundle/Contents/x86_64-linux/AceForge.so"
+# The JVM start check the module runs in a child process before it starts Java inside a host.
+cp "$work/build/aceforge-jvm-probe" "$bundle/Contents/Resources/aceforge-jvm-probe"
 java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
 {
   echo "# AceForge launcher config: the Java runtime to start inside the host, and extra JVM options."
