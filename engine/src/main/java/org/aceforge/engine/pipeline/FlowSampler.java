@@ -1,7 +1,5 @@
 package org.aceforge.engine.pipeline;
 
-import java.util.Random;
-
 /**
  * The flow-matching sampling loop of ACE-Step 1.5 (x_t = t·noise + (1−t)·x0, the DiT predicts v ≈ noise − x0).
  * Turbo: no CFG, last step jumps to x0 = x − t·v. Base/SFT: Euler over consecutive schedule pairs with CFG (APG or
@@ -15,11 +13,11 @@ public final class FlowSampler {
      * @param nonCover     condition used after the cover steps (null = never switch)
      * @param nullEmbedding null_condition_emb for CFG (base/SFT with guidance > 1)
      * @param source       raw source latents for cover noise (null when not used)
-     * @param sdeNoise     fresh noise for SDE re-noising
+     * @param sdeNoise     fresh noise for SDE re-noising, one generator per variant
      */
     public static Tensor3 sample(VelocityModel dit, SamplerSettings s, Condition cond, Condition nonCover,
                                  float[] nullEmbedding, Tensor3 noise, Tensor3 source, RepaintGuide repaint,
-                                 Random sdeNoise, StepListener listener) throws Exception {
+                                 SdeNoise sdeNoise, StepListener listener) throws Exception {
         double[] sched = s.schedule();
         // Turbo lists model evaluations only; base lists N+1 points ending at 0.
         double[] evals = s.turbo() ? sched : java.util.Arrays.copyOf(sched, sched.length - 1);
@@ -71,7 +69,7 @@ public final class FlowSampler {
                     // Base/SFT re-noise to the unshifted 1 − (i+1)/N (a quirk of the reference); turbo to t_next.
                     double renoiseTo = s.turbo() ? tNext : 1.0 - (double) (i + 1) / steps;
                     axpy(x, v, -t);
-                    renoise(x, renoiseTo, sdeNoise);
+                    sdeNoise.renoise(x, renoiseTo);
                     tNext = renoiseTo;
                 } else {
                     axpy(x, v, -(t - tNext));
@@ -87,10 +85,5 @@ public final class FlowSampler {
     private static void axpy(Tensor3 x, Tensor3 v, double a) {
         float[] xd = x.data(), vd = v.data();
         for (int i = 0; i < xd.length; i++) xd[i] = (float) (xd[i] + a * vd[i]);
-    }
-
-    private static void renoise(Tensor3 x, double t, Random rng) {
-        float[] xd = x.data();
-        for (int i = 0; i < xd.length; i++) xd[i] = (float) (t * rng.nextGaussian() + (1 - t) * xd[i]);
     }
 }

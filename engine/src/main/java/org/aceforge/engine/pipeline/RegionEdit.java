@@ -9,7 +9,6 @@ import org.aceforge.engine.text.Prompts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * The tasks that start from source audio — repaint (one or several ranges, outpainting), cover, extract, lego and
@@ -140,7 +139,7 @@ public final class RegionEdit {
         }
         StepListener steps = stages.diffusion();
         Tensor3 out = FlowSampler.sample(dit.velocityModel(), plan.sampler(), cond, nonCover, dit.nullEmbedding(), noise,
-                latents.repeatBatch(B), guide, new Random(plan.seeds()[0] ^ 0x5DEECE66DL),
+                latents.repeatBatch(B), guide, SdeNoise.forSeeds(plan.seeds()),
                 dump == null ? steps : (i, n, x) -> { dump.write(String.format("latents_step%02d", i), x); steps.afterStep(i, n, x); });
 
         List<float[]> results = new ArrayList<>();

@@ -95,7 +95,7 @@ public final class Text2Music {
             steps.afterStep(i, n, x);
         };
         Tensor3 latents = FlowSampler.sample(dit.velocityModel(), plan.sampler(), cond, free, dit.nullEmbedding(),
-                noise, null, null, new Random(plan.seeds()[0] ^ 0x5DEECE66DL), listener);
+                noise, null, null, SdeNoise.forSeeds(plan.seeds()), listener);
         if (dump != null) dump.write("target_latents", latents);
 
         List<float[]> out = new ArrayList<>();

@@ -86,6 +86,23 @@ class RenderCliTest extends DemoPackCliTest {
     }
 
     @Test
+    void anSdeVariantReRenderedAloneFromItsSidecarIsTheSameAudio() throws Exception {
+        // Each variant re-noises from its own generator: variant 3 must not depend on variants 1 and 2.
+        Path batch = tmp.resolve("sde.wav");
+        Run r = render("--duration", "10", "--batch", "3", "--seed", "21,22,23", "--method", "sde", "--out", batch.toString());
+        assertEquals(0, r.code(), r.err());
+        String sidecar = Files.readString(tmp.resolve("sde-3.json"));
+        java.util.regex.Matcher seed = java.util.regex.Pattern.compile("\"seed\" : (\\d+)").matcher(sidecar);
+        assertTrue(seed.find(), sidecar);
+        Path alone = tmp.resolve("alone.wav");
+        assertEquals(0, render("--duration", "10", "--seed", seed.group(1), "--method", "sde", "--out", alone.toString()).code());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("sde-3.wav")), Files.readAllBytes(alone));
+        Path first = tmp.resolve("first.wav");
+        assertEquals(0, render("--duration", "10", "--seed", "21", "--method", "sde", "--out", first.toString()).code());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("sde-1.wav")), Files.readAllBytes(first));
+    }
+
+    @Test
     void mp3AndFlacAreWritten() throws Exception {
         Path mp3 = tmp.resolve("x.mp3");
         assertEquals(0, render("--duration", "10", "--seed", "1", "--out", mp3.toString()).code());

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,7 +56,7 @@ class AceStepTinyRenderTest {
         near("encoder states", cond.encoderStates(), npy("text2music", "out_encoder_hidden_states"), 1e-4);
         near("context", cond.contextLatents(), npy("text2music", "out_context_latents"), 1e-6);
         Tensor3 out = FlowSampler.sample(model.velocityModel(), SamplerSettings.turbo(3), cond, null, null,
-                npy("text2music", "in_noise"), null, null, new Random(0), StepListener.NONE);
+                npy("text2music", "in_noise"), null, null, SdeNoise.forSeeds(0), StepListener.NONE);
         near("target latents", out, npy("text2music", "out_target_latents"), 1e-3);
     }
 
@@ -73,7 +72,7 @@ class AceStepTinyRenderTest {
         Tensor3 encNon = model.encodeCondition(npy(c, "in_non_cover_text_hidden_states"), npy(c, "in_lyric_hidden_states"), npy(c, "in_refer_latents"));
         Condition nonCover = new Condition(encNon, Tensor3.concatChannels(model.silence(src.frames()), npy(c, "in_chunk_masks")));
         Tensor3 out = FlowSampler.sample(model.velocityModel(), SamplerSettings.turbo(2).withCover(0.5, 0),
-                new Condition(enc, ctx), nonCover, null, npy(c, "in_noise"), src, null, new Random(0), StepListener.NONE);
+                new Condition(enc, ctx), nonCover, null, npy(c, "in_noise"), src, null, SdeNoise.forSeeds(0), StepListener.NONE);
         near("target latents", out, npy(c, "out_target_latents"), 1e-3);
     }
 
@@ -88,7 +87,7 @@ class AceStepTinyRenderTest {
         for (int i = 0; i < m.length; i++) regen[0][i] = m[i] != 0;
         RepaintGuide guide = new RepaintGuide(regen, npy(c, "in_clean_src_latents"), 0.5, 3);
         Tensor3 out = FlowSampler.sample(model.velocityModel(), SamplerSettings.turbo(3), cond, null, null,
-                npy(c, "in_noise"), null, guide, new Random(0), StepListener.NONE);
+                npy(c, "in_noise"), null, guide, SdeNoise.forSeeds(0), StepListener.NONE);
         near("target latents", out, npy(c, "out_target_latents"), 1e-3);
     }
 
@@ -103,7 +102,7 @@ class AceStepTinyRenderTest {
     private Tensor3 base(SamplerSettings s) throws Exception {
         Condition cond = condition("text2music", "in_text_hidden_states");
         return FlowSampler.sample(model.velocityModel(), s, cond, null, model.nullEmbedding(),
-                npy("text2music", "in_noise"), null, null, new Random(0), StepListener.NONE);
+                npy("text2music", "in_noise"), null, null, SdeNoise.forSeeds(0), StepListener.NONE);
     }
 
     @Test
