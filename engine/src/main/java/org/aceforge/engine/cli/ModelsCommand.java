@@ -1,7 +1,7 @@
 package org.aceforge.engine.cli;
 
 import org.aceforge.engine.jobs.ModelLocator;
-import org.aceforge.engine.model.DemoPack;
+import org.aceforge.engine.demo.DemoPack;
 import org.aceforge.engine.model.ModelPack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

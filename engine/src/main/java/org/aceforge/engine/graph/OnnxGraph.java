@@ -254,11 +254,11 @@ public final class OnnxGraph {
         return this;
     }
 
-    private org.aceforge.engine.model.LoraAdapter lora;
+    private LowRankUpdates lora;
     private double loraScale;
 
     /** From now on, Linear layers the adapter names get its low-rank update, scaled by (alpha / r) · scale. */
-    public OnnxGraph lora(org.aceforge.engine.model.LoraAdapter adapter, double scale) {
+    public OnnxGraph lora(LowRankUpdates adapter, double scale) {
         this.lora = adapter;
         this.loraScale = adapter == null ? 0 : adapter.alphaOverR() * scale;
         return this;

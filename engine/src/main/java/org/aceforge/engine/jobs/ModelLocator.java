@@ -1,6 +1,6 @@
 package org.aceforge.engine.jobs;
 
-import org.aceforge.engine.model.DemoPack;
+import org.aceforge.engine.demo.DemoPack;
 import org.aceforge.engine.model.ModelPack;
 
 import java.io.IOException;

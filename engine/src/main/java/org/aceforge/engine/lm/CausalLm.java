@@ -8,8 +8,8 @@ import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.Qwen3Config;
 import org.aceforge.engine.nets.CausalLmGraph;
 import org.aceforge.engine.nets.TextEncoderGraph;
-import org.aceforge.engine.pipeline.LazySession;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.runtime.LazySession;
 import org.aceforge.engine.runtime.NetSession;
 
 import java.io.IOException;

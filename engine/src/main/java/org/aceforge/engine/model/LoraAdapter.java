@@ -2,6 +2,7 @@ package org.aceforge.engine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.aceforge.engine.graph.LowRankUpdates;
 import org.aceforge.engine.io.SafeTensors;
 import org.aceforge.engine.io.TensorData;
 import org.aceforge.engine.io.WeightSource;
@@ -20,14 +21,12 @@ import java.util.regex.Pattern;
  * {@code lora_B.weight} [out, r], relative to the decoder. Applied as y = x·Wᵀ + s·(x·Aᵀ)·Bᵀ with
  * s = (alpha / r) · scale — the same as merging W += s·B·A, without copying any weight.
  */
-public final class LoraAdapter {
+public final class LoraAdapter implements LowRankUpdates {
     private static final Pattern KEY = Pattern.compile("^(?:base_model\\.model\\.)?(.+)\\.lora_([AB])(?:\\.[A-Za-z0-9_]+)?\\.weight$");
     private final Path folder;
     private final double alphaOverR;
     /** DiT weight name → {A, B}. */
     private final Map<String, TensorData[]> pairs = new LinkedHashMap<>();
-
-    public record Pair(TensorData a, TensorData b) {}
 
     private LoraAdapter(Path folder, double alphaOverR) {
         this.folder = folder;
@@ -76,11 +75,13 @@ public final class LoraAdapter {
     public Path folder() { return folder; }
 
     /** alpha / r of the adapter's config. */
+    @Override
     public double alphaOverR() { return alphaOverR; }
 
     public int modules() { return pairs.size(); }
 
     /** The A/B pair of a DiT weight, or null when the adapter leaves it alone. */
+    @Override
     public Pair pair(String ditWeight) {
         TensorData[] p = pairs.get(ditWeight);
         return p == null ? null : new Pair(p[0], p[1]);

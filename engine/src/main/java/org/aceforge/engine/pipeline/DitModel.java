@@ -11,6 +11,7 @@ import org.aceforge.engine.nets.AudioTokenizerGraph;
 import org.aceforge.engine.nets.ConditionEncoderGraph;
 import org.aceforge.engine.nets.DitGraph;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.runtime.LazySession;
 
 import java.io.IOException;
 import java.nio.file.Path;

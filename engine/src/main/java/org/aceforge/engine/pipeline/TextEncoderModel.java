@@ -7,6 +7,7 @@ import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.Qwen3Config;
 import org.aceforge.engine.nets.TextEncoderGraph;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.runtime.LazySession;
 import org.aceforge.engine.text.TextTokenizer;
 
 import java.io.IOException;

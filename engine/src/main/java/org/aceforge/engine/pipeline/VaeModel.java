@@ -7,6 +7,7 @@ import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.VaeConfig;
 import org.aceforge.engine.nets.VaeGraphs;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.runtime.LazySession;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -74,7 +74,7 @@ public class LoraAdapterTest {
         Map<String, TensorData> merged = new LinkedHashMap<>(base.tensors());
         for (String m : MODULES) {
             String name = "decoder." + m + ".weight";
-            LoraAdapter.Pair p = a.pair(name);
+            org.aceforge.engine.graph.LowRankUpdates.Pair p = a.pair(name);
             float[] w = base.get(name).toFloats(), A = p.a().toFloats(), B = p.b().toFloats();
             int out = (int) base.get(name).shape()[0], in = (int) base.get(name).shape()[1], rank = (int) p.a().shape()[0];
             for (int o = 0; o < out; o++)

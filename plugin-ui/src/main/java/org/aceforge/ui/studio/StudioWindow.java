@@ -348,8 +348,8 @@ public final class StudioWindow extends JFrame {
         else {
             Path user = org.aceforge.engine.jobs.ModelLocator.userModels();
             if (java.nio.file.Files.isDirectory(user) && !new org.aceforge.engine.model.ModelPack(user).installedVariants().isEmpty()) root = user;
-            else if (!org.aceforge.engine.model.DemoPack.isCurrent(org.aceforge.engine.jobs.ModelLocator.demoPackDir()))
-                return org.aceforge.engine.model.DemoPack.LM_SIZES;   // written with its LM on the first render
+            else if (!org.aceforge.engine.demo.DemoPack.isCurrent(org.aceforge.engine.jobs.ModelLocator.demoPackDir()))
+                return org.aceforge.engine.demo.DemoPack.LM_SIZES;   // written with its LM on the first render
             else root = org.aceforge.engine.jobs.ModelLocator.demoPackDir();
         }
         return new org.aceforge.engine.model.ModelPack(root).installedLms();

@@ -1,4 +1,4 @@
-package org.aceforge.engine.model;
+package org.aceforge.engine.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.aceforge.engine.io.SafeTensorsWriter;
 import org.aceforge.engine.io.TensorData;
 import org.aceforge.engine.io.TorchTensorFile;
+import org.aceforge.engine.model.ModelPack;
 import org.aceforge.engine.pipeline.Tensor3;
 import org.aceforge.engine.pipeline.VaeModel;
 import org.aceforge.engine.runtime.GraphCache;

@@ -1,9 +1,7 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.runtime;
 
 import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.io.WeightSource;
-import org.aceforge.engine.runtime.GraphCache;
-import org.aceforge.engine.runtime.NetSession;
 
 import java.util.function.Supplier;
 

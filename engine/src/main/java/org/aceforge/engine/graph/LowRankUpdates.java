@@ -1,0 +1,17 @@
+package org.aceforge.engine.graph;
+
+import org.aceforge.engine.io.TensorData;
+
+/**
+ * Low-rank updates of Linear weights, as a LoRA adapter holds them: for a weight, its A [r, in] and B [out, r]. The
+ * graph builder applies them without knowing where they come from (model files are not the graph's business).
+ */
+public interface LowRankUpdates {
+    record Pair(TensorData a, TensorData b) {}
+
+    /** The A/B pair of the named weight, or null when the update leaves it alone. */
+    Pair pair(String weightName);
+
+    /** alpha / r: the scale of the update before the user's own scale. */
+    double alphaOverR();
+}

@@ -1,0 +1,68 @@
+package org.aceforge.bridge;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The house rules, checked on the compiled classes of every module (this module's tests see them all): the engine
+ * knows nothing of UI, hosts or HTTP; the UI nothing of VST3; only the bridge knows JNA; engine packages form no
+ * cycle; the graph builder knows nothing of model files.
+ */
+class ArchitectureTest {
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void load() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.aceforge");
+    }
+
+    @Test
+    void theRulesSeeEveryModule() {
+        for (String c : new String[]{"org.aceforge.engine.graph.OnnxGraph", "org.aceforge.ui.studio.StudioWindow",
+                "org.aceforge.bridge.vst3.Vst3Bridge"})
+            org.junit.jupiter.api.Assertions.assertTrue(classes.containPackage(c.substring(0, c.lastIndexOf('.'))), c);
+    }
+
+    @Test
+    void theEngineKnowsNothingOfUiHostsOrHttp() {
+        noClasses().that().resideInAPackage("org.aceforge.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.aceforge.ui..", "org.aceforge.bridge..",
+                        "javax.swing..", "java.awt..", "com.sun.jna..", "io.javalin..", "org.eclipse.jetty..")
+                .check(classes);
+    }
+
+    @Test
+    void theUiKnowsNothingOfVst3() {
+        noClasses().that().resideInAPackage("org.aceforge.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.aceforge.bridge..", "com.sun.jna..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheVst3BindingUsesJna() {
+        noClasses().that().resideOutsideOfPackage("org.aceforge.bridge.vst3..")
+                .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
+                .check(classes);
+    }
+
+    @Test
+    void enginePackagesFormNoCycle() {
+        slices().matching("org.aceforge.engine.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void theGraphBuilderKnowsNothingOfModelFilesOrWhatUsesIt() {
+        noClasses().that().resideInAPackage("org.aceforge.engine.graph..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.aceforge.engine.model..", "org.aceforge.engine.nets..",
+                        "org.aceforge.engine.pipeline..", "org.aceforge.engine.jobs..", "org.aceforge.engine.lm..",
+                        "org.aceforge.engine.demo..", "org.aceforge.engine.cli..")
+                .check(classes);
+    }
+}
