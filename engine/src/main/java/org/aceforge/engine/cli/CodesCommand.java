@@ -50,11 +50,7 @@ public final class CodesCommand implements Callable<Integer> {
         if (variant != null && !java.util.Set.of("turbo", "sft", "base").contains(variant))
             throw new BadRequestException("--variant " + variant + " is unknown: use turbo, sft or base");
         LmOptions options = new LmOptions(temperature, 1.0, 0, 0.9, LmOptions.NO_USER_INPUT, true, true, true);
-        try {
-            options.validate();
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException(e.getMessage());
-        }
+        org.aceforge.engine.jobs.LmRequest.validate(options);
         long[] c = codes != null ? read("--codes", codes) : null;
         if (understand) {   // the LM must exist before any work is done or printed
             var pack = model != null ? new org.aceforge.engine.model.ModelPack(model) : org.aceforge.engine.jobs.ModelLocator.defaultPack();

@@ -19,18 +19,23 @@ public record LmRequest(boolean think, String model, LmOptions options, String d
         return new LmRequest(true, null, LmOptions.defaults(), null, 8, false, false);
     }
 
+    /** Checks the LM's sampling options (also for the codes command). */
+    public static LmOptions validate(LmOptions o) {
+        if (!(o.temperature() >= 0 && o.temperature() <= 2)) throw new BadRequestException(RequestField.LM_TEMPERATURE, o.temperature() + " is out of range: use 0 to 2");
+        if (!(o.cfgScale() >= 1 && o.cfgScale() <= 10)) throw new BadRequestException(RequestField.LM_CFG, o.cfgScale() + " is out of range: use 1 to 10");
+        if (o.topK() < 0 || o.topK() > 1000) throw new BadRequestException(RequestField.LM_TOP_K, o.topK() + " is out of range: use 0 (off) to 1000");
+        if (!(o.topP() > 0 && o.topP() <= 1)) throw new BadRequestException(RequestField.LM_TOP_P, o.topP() + " is out of range: use a value in (0, 1]");
+        return o;
+    }
+
     void validate(String task) {
         if (!task.equals("text2music"))
-            throw new BadRequestException("--think, --cot and --describe work with text2music only (the LM plans new music; --task is " + task + ")");
-        try {
-            options.validate();
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException(e.getMessage());
-        }
-        if (chunk < 1 || chunk > RenderRequest.MAX_BATCH) throw new BadRequestException("--lm-chunk " + chunk + " is out of range: use 1 to 8");
+            throw new BadRequestException(RequestField.LM, "works with text2music only (the LM plans new music; {TASK} is " + task + ")");
+        validate(options);
+        if (chunk < 1 || chunk > RenderRequest.MAX_BATCH) throw new BadRequestException(RequestField.LM_CHUNK, chunk + " is out of range: use 1 to 8");
         if (describe != null && describe.length() > MAX_DESCRIPTION)
-            throw new BadRequestException("--describe is " + describe.length() + " characters long: use at most " + MAX_DESCRIPTION);
-        if (describe != null && describe.isBlank()) throw new BadRequestException("--describe must not be empty");
-        if (describe != null && format) throw new BadRequestException("give either --describe or --format, not both");
+            throw new BadRequestException(RequestField.DESCRIBE, "is " + describe.length() + " characters long: use at most " + MAX_DESCRIPTION);
+        if (describe != null && describe.isBlank()) throw new BadRequestException(RequestField.DESCRIBE, "must not be empty");
+        if (describe != null && format) throw new BadRequestException(RequestField.DESCRIBE, "and {FORMAT} cannot be used together: choose one");
     }
 }

@@ -18,40 +18,40 @@ final class RegionRules {
     static void validate(RenderRequest r) {
         String t = r.task();
         if (!r.hasSource()) {
-            if (r.source() != null) throw new BadRequestException("--src is for region tasks (repaint, cover, extract, lego, complete); for a style reference use --ref");
-            if (!r.ranges().isEmpty()) throw new BadRequestException("--start/--end/--range need a region task (--task repaint or lego)");
+            if (r.source() != null) throw new BadRequestException(RequestField.SOURCE, "is for region tasks (repaint, cover, extract, lego, complete); for a style reference use {REFERENCE}");
+            if (!r.ranges().isEmpty()) throw new BadRequestException(RequestField.REGION, "needs a region task ({TASK} repaint or lego)");
         } else {
-            if (r.source() == null) throw new BadRequestException("--task " + t + " needs --src FILE (the audio to edit)");
-            if (!Files.isRegularFile(r.source())) throw new BadRequestException("--src " + r.source() + " does not exist");
+            if (r.source() == null) throw new BadRequestException(RequestField.TASK, t + " needs {SOURCE} (the audio to edit)");
+            if (!Files.isRegularFile(r.source())) throw new BadRequestException(RequestField.SOURCE, r.source() + " does not exist");
         }
         if (r.reference() != null && !Files.isRegularFile(r.reference()))
-            throw new BadRequestException("--ref " + r.reference() + " does not exist");
+            throw new BadRequestException(RequestField.REFERENCE, r.reference() + " does not exist");
         for (double[] range : r.ranges()) {
             double s = range[0], e = range[1];
             if (Double.isNaN(s) || Double.isNaN(e) || Double.isInfinite(s) || Double.isInfinite(e))
-                throw new BadRequestException("region " + fmt(s) + ":" + fmt(e) + " is not a number");
-            if (e != -1 && s >= e) throw new BadRequestException("region start " + fmt(s) + " must be before its end " + fmt(e));
-            if (s < -MAX_OUTPAINT) throw new BadRequestException("region start " + fmt(s) + " extends the audio by more than 600 s");
-            if (e > 2 * MAX_OUTPAINT) throw new BadRequestException("region end " + fmt(e) + " is beyond what can be rendered (600 s in all)");
-            if (e < -1) throw new BadRequestException("region end " + fmt(e) + " is invalid: use seconds, or -1 for the end of the file");
+                throw new BadRequestException(RequestField.REGION, fmt(s) + ":" + fmt(e) + " is not a number");
+            if (e != -1 && s >= e) throw new BadRequestException(RequestField.REGION, "start " + fmt(s) + " must be before its end " + fmt(e));
+            if (s < -MAX_OUTPAINT) throw new BadRequestException(RequestField.REGION, "start " + fmt(s) + " extends the audio by more than 600 s");
+            if (e > 2 * MAX_OUTPAINT) throw new BadRequestException(RequestField.REGION, "end " + fmt(e) + " is beyond what can be rendered (600 s in all)");
+            if (e < -1) throw new BadRequestException(RequestField.REGION, "end " + fmt(e) + " is invalid: use seconds, or -1 for the end of the file");
         }
-        if (t.equals("repaint") && r.ranges().isEmpty()) throw new BadRequestException("--task repaint needs --start S --end E or --range S:E");
+        if (t.equals("repaint") && r.ranges().isEmpty()) throw new BadRequestException(RequestField.TASK, "repaint needs a region: {REGION} (a start and an end in seconds)");
         if (!t.equals("repaint") && !t.equals("lego") && !r.ranges().isEmpty())
-            throw new BadRequestException("--task " + t + " takes no region (regions are for repaint and lego)");
-        if (t.equals("lego") && r.ranges().size() > 1) throw new BadRequestException("--task lego takes at most one range");
+            throw new BadRequestException(RequestField.TASK, t + " takes no region (regions are for repaint and lego)");
+        if (t.equals("lego") && r.ranges().size() > 1) throw new BadRequestException(RequestField.TASK, "lego takes at most one region");
         if (r.track() != null && !Prompts.TRACKS.contains(r.track().toLowerCase(Locale.ROOT)))
-            throw new BadRequestException("--track " + r.track() + " is unknown: use one of " + String.join(", ", Prompts.TRACKS));
+            throw new BadRequestException(RequestField.TRACK, r.track() + " is unknown: use one of " + String.join(", ", Prompts.TRACKS));
         for (String tr : r.tracks())
             if (!Prompts.TRACKS.contains(tr.toLowerCase(Locale.ROOT)))
-                throw new BadRequestException("--tracks: " + tr + " is unknown: use names from " + String.join(", ", Prompts.TRACKS));
-        if ((t.equals("extract") || t.equals("lego")) && r.track() == null) throw new BadRequestException("--task " + t + " needs --track NAME");
-        if (t.equals("complete") && r.tracks().isEmpty()) throw new BadRequestException("--task complete needs --tracks A,B,…");
-        if (r.strength() != null && !(r.strength() >= 0 && r.strength() <= 1)) throw new BadRequestException("--strength " + r.strength() + " is out of range: use 0 to 1");
-        if (r.noiseStrength() != null && !(r.noiseStrength() >= 0 && r.noiseStrength() <= 1)) throw new BadRequestException("--noise-strength " + r.noiseStrength() + " is out of range: use 0 to 1");
+                throw new BadRequestException(RequestField.TRACKS, tr + " is unknown: use names from " + String.join(", ", Prompts.TRACKS));
+        if ((t.equals("extract") || t.equals("lego")) && r.track() == null) throw new BadRequestException(RequestField.TASK, t + " needs {TRACK} (which track)");
+        if (t.equals("complete") && r.tracks().isEmpty()) throw new BadRequestException(RequestField.TASK, "complete needs {TRACKS} (which tracks to add)");
+        if (r.strength() != null && !(r.strength() >= 0 && r.strength() <= 1)) throw new BadRequestException(RequestField.STRENGTH, r.strength() + " is out of range: use 0 to 1");
+        if (r.noiseStrength() != null && !(r.noiseStrength() >= 0 && r.noiseStrength() <= 1)) throw new BadRequestException(RequestField.NOISE_STRENGTH, r.noiseStrength() + " is out of range: use 0 to 1");
         if (r.repaintMode() != null && !RenderRequest.REPAINT_MODES.contains(r.repaintMode()))
-            throw new BadRequestException("--repaint-mode " + r.repaintMode() + " is unknown: use conservative, balanced or aggressive");
-        if (!(r.handles() >= 0 && r.handles() <= 60)) throw new BadRequestException("--handles " + r.handles() + " is out of range: use 0 to 60 seconds");
-        if (r.regionOnly() && r.ranges().isEmpty()) throw new BadRequestException("--region-only needs a region (--start/--end or --range)");
+            throw new BadRequestException(RequestField.REPAINT_MODE, r.repaintMode() + " is unknown: use conservative, balanced or aggressive");
+        if (!(r.handles() >= 0 && r.handles() <= 60)) throw new BadRequestException(RequestField.HANDLES, r.handles() + " is out of range: use 0 to 60 seconds");
+        if (r.regionOnly() && r.ranges().isEmpty()) throw new BadRequestException(RequestField.REGION_ONLY, "needs a region ({REGION})");
     }
 
     static String fmt(double d) {

@@ -57,50 +57,50 @@ public record RenderRequest(
     /** Checks every user-facing value; throws {@link BadRequestException} naming the first bad one. */
     public RenderRequest validate() {
         if (!TASKS.contains(task))
-            throw new BadRequestException("--task " + task + " is unknown: use text2music, repaint, cover, extract, lego or complete");
+            throw new BadRequestException(RequestField.TASK, task + " is unknown: use text2music, repaint, cover, extract, lego or complete");
         boolean described = lm != null && lm.describe() != null;
-        if ((caption == null || caption.isBlank()) && !task.equals("extract") && !described) throw new BadRequestException("--caption must not be empty");
+        if ((caption == null || caption.isBlank()) && !task.equals("extract") && !described) throw new BadRequestException(RequestField.CAPTION, "must not be empty");
         if (lm != null) lm.validate(task);
         RegionRules.validate(this);
         if (!hasSource() && !(duration == -1 || (duration >= MIN_DURATION && duration <= MAX_DURATION)))
-            throw new BadRequestException("--duration " + fmt(duration) + " is out of range: use 10 to 600 seconds, or -1 for auto");
-        if (batch < 1 || batch > MAX_BATCH) throw new BadRequestException("--batch " + batch + " is out of range: use 1 to 8");
+            throw new BadRequestException(RequestField.DURATION, fmt(duration) + " is out of range: use 10 to 600 seconds, or -1 for auto");
+        if (batch < 1 || batch > MAX_BATCH) throw new BadRequestException(RequestField.BATCH, batch + " is out of range: use 1 to 8");
         for (long s : seeds)
-            if (s != -1 && (s < 0 || s > 0xFFFFFFFFL)) throw new BadRequestException("--seed " + s + " is out of range: use 0 to 4294967295, or -1 for random");
-        if (seeds.size() > batch) throw new BadRequestException("--seed lists " + seeds.size() + " seeds for a batch of " + batch);
-        if (bpm != null && (bpm < 30 || bpm > 300)) throw new BadRequestException("--bpm " + bpm + " is out of range: use 30 to 300");
+            if (s != -1 && (s < 0 || s > 0xFFFFFFFFL)) throw new BadRequestException(RequestField.SEED, s + " is out of range: use 0 to 4294967295, or -1 for random");
+        if (seeds.size() > batch) throw new BadRequestException(RequestField.SEED, "lists " + seeds.size() + " seeds for a batch of " + batch);
+        if (bpm != null && (bpm < 30 || bpm > 300)) throw new BadRequestException(RequestField.BPM, bpm + " is out of range: use 30 to 300");
         if (timeSignature != null && !Set.of("2", "3", "4", "6").contains(timeSignature))
-            throw new BadRequestException("--timesig " + timeSignature + " is not supported: use 2, 3, 4 or 6");
+            throw new BadRequestException(RequestField.TIME_SIGNATURE, timeSignature + " is not supported: use 2, 3, 4 or 6");
         if (key != null && !KeyNames.isValid(key))
-            throw new BadRequestException("--key '" + key + "' is not a key: use e.g. \"C major\", \"F# minor\", \"Bb major\"");
+            throw new BadRequestException(RequestField.KEY, "'" + key + "' is not a key: use e.g. \"C major\", \"F# minor\", \"Bb major\"");
         if (language != null && !LANGUAGES.contains(language.toLowerCase(Locale.ROOT)))
-            throw new BadRequestException("--language " + language + " is not a known code (e.g. en, zh, ja, es, unknown)");
-        if (steps != null && (steps < 1 || steps > 200)) throw new BadRequestException("--steps " + steps + " is out of range: use 1 to 200");
-        if (shift != null && !(shift >= 1.0 && shift <= 5.0)) throw new BadRequestException("--shift " + shift + " is out of range: use 1.0 to 5.0");
-        if (method != null && !method.equals("ode") && !method.equals("sde")) throw new BadRequestException("--method " + method + " is unknown: use ode or sde");
-        if (guidance != null && !(guidance >= 1.0 && guidance <= 30.0)) throw new BadRequestException("--guidance " + guidance + " is out of range: use 1.0 to 30.0");
+            throw new BadRequestException(RequestField.LANGUAGE, language + " is not a known code (e.g. en, zh, ja, es, unknown)");
+        if (steps != null && (steps < 1 || steps > 200)) throw new BadRequestException(RequestField.STEPS, steps + " is out of range: use 1 to 200");
+        if (shift != null && !(shift >= 1.0 && shift <= 5.0)) throw new BadRequestException(RequestField.SHIFT, shift + " is out of range: use 1.0 to 5.0");
+        if (method != null && !method.equals("ode") && !method.equals("sde")) throw new BadRequestException(RequestField.METHOD, method + " is unknown: use ode or sde");
+        if (guidance != null && !(guidance >= 1.0 && guidance <= 30.0)) throw new BadRequestException(RequestField.GUIDANCE, guidance + " is out of range: use 1.0 to 30.0");
         if (!(cfgStart >= 0 && cfgEnd <= 1 && cfgStart <= cfgEnd))
-            throw new BadRequestException("--cfg-interval " + fmt(cfgStart) + "," + fmt(cfgEnd) + " is invalid: use A,B with 0 <= A <= B <= 1");
+            throw new BadRequestException(RequestField.CFG_INTERVAL, fmt(cfgStart) + "," + fmt(cfgEnd) + " is invalid: use A,B with 0 <= A <= B <= 1");
         if (timesteps != null) {
-            if (timesteps.length == 0 || timesteps.length > 20) throw new BadRequestException("--timesteps needs 1 to 20 values");
+            if (timesteps.length == 0 || timesteps.length > 20) throw new BadRequestException(RequestField.TIMESTEPS, "needs 1 to 20 values");
             for (double t : timesteps)
-                if (!(t >= 0 && t <= 1)) throw new BadRequestException("--timesteps value " + t + " is outside [0, 1]");
+                if (!(t >= 0 && t <= 1)) throw new BadRequestException(RequestField.TIMESTEPS, "value " + t + " is outside [0, 1]");
         }
         if (variant != null && !Set.of("turbo", "sft", "base").contains(variant))
-            throw new BadRequestException("--variant " + variant + " is unknown: use turbo, sft or base");
-        if (output == null) throw new BadRequestException("--out is required");
+            throw new BadRequestException(RequestField.VARIANT, variant + " is unknown: use turbo, sft or base");
+        if (output == null) throw new BadRequestException(RequestField.OUTPUT, "is required");
         if (codes != null) {
-            if (!task.equals("text2music")) throw new BadRequestException("--codes work with text2music only (--task is " + task + ")");
+            if (!task.equals("text2music")) throw new BadRequestException(RequestField.CODES, "work with text2music only ({TASK} is " + task + ")");
             if (codes.length < MIN_DURATION * 5 || codes.length > MAX_DURATION * 5)
-                throw new BadRequestException("--codes holds " + codes.length + " codes (" + codes.length / 5.0 + " s): use 50 to 3000 (10 to 600 s at 5 per second)");
+                throw new BadRequestException(RequestField.CODES, "holds " + codes.length + " codes (" + codes.length / 5.0 + " s): use 50 to 3000 (10 to 600 s at 5 per second)");
             for (long c : codes)
-                if (c < 0 || c >= org.aceforge.engine.lm.LmTokenizer.AUDIO_CODES) throw new BadRequestException("--codes: code " + c + " is out of range 0 to 63999");
+                if (c < 0 || c >= org.aceforge.engine.lm.LmTokenizer.AUDIO_CODES) throw new BadRequestException(RequestField.CODES, "code " + c + " is out of range 0 to 63999");
         }
-        if (lrc && !task.equals("text2music")) throw new BadRequestException("--lrc works with text2music only (--task is " + task + ")");
-        if (!(codeStrength >= 0 && codeStrength <= 1)) throw new BadRequestException("--code-strength " + codeStrength + " is out of range: use 0 to 1");
-        if (!(loraScale >= 0 && loraScale <= 4)) throw new BadRequestException("--lora-scale " + loraScale + " is out of range: use 0 to 4");
+        if (lrc && !task.equals("text2music")) throw new BadRequestException(RequestField.LRC, "works with text2music only ({TASK} is " + task + ")");
+        if (!(codeStrength >= 0 && codeStrength <= 1)) throw new BadRequestException(RequestField.CODE_STRENGTH, codeStrength + " is out of range: use 0 to 1");
+        if (!(loraScale >= 0 && loraScale <= 4)) throw new BadRequestException(RequestField.LORA_SCALE, loraScale + " is out of range: use 0 to 4");
         if (lora != null && !java.nio.file.Files.isDirectory(lora))
-            throw new BadRequestException("--lora " + lora + " is not a folder (expected a PEFT adapter folder with adapter_config.json)");
+            throw new BadRequestException(RequestField.LORA, lora + " is not a folder (expected a PEFT adapter folder with adapter_config.json)");
         return this;
     }
 

@@ -80,7 +80,7 @@ public final class RenderService implements AutoCloseable {
         TaskContext.Task task = TaskContext.Task.parse(request.task());
         String variant = request.variant() == null ? "turbo" : request.variant();
         if (task.needsBase() && !variant.equals("base"))
-            throw new BadRequestException("--task " + request.task() + " needs the base model: add --variant base (turbo and sft cannot " + request.task() + ")");
+            throw new BadRequestException(RequestField.TASK, request.task() + " needs the base model: choose {VARIANT} base (turbo and sft cannot " + request.task() + ")");
         if (request.modelDir() != null) {
             ModelPack pack = new ModelPack(request.modelDir());
             pack.validate(ModelPack.Variant.parse(request.variant() == null ? "turbo" : request.variant()));
@@ -90,7 +90,7 @@ public final class RenderService implements AutoCloseable {
             try {
                 org.aceforge.engine.model.LoraAdapter.read(request.lora());
             } catch (ModelFolderException e) {
-                throw new BadRequestException("--lora: " + e.getMessage());
+                throw new BadRequestException(RequestField.LORA, e.getMessage());
             }
         }
         RenderJob job = new RenderJob(request);
@@ -148,7 +148,7 @@ public final class RenderService implements AutoCloseable {
             Path probe = Files.createTempFile(dir, ".aceforge-write-check", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            throw new BadRequestException("--out " + r.output() + " is not writable (" + e.getClass().getSimpleName()
+            throw new BadRequestException(RequestField.OUTPUT, r.output() + " is not writable (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
     }
@@ -177,7 +177,7 @@ public final class RenderService implements AutoCloseable {
         else if (r.codes() != null) plan = plan.withCodes(repeat(r.codes(), r.batch()), r.codeStrength());
         TaskContext.Task task = TaskContext.Task.parse(r.task());
         if (task.needsBase() && models.dit().isTurbo())
-            throw new BadRequestException("--task " + r.task() + " needs a base checkpoint; " + models.dit().folder().getFileName() + " is a turbo model");
+            throw new BadRequestException(RequestField.TASK, r.task() + " needs a base checkpoint; " + models.dit().folder().getFileName() + " is a turbo model");
         RegionEdit.Plan edit = r.hasSource() ? regionPlan(r, plan, task) : null;
         LOG.info("render: {} {} s, {} frames, seeds {}, sampler {}", r.task(), plan.durationSeconds(), plan.frames(),
                 java.util.Arrays.toString(plan.seeds()), plan.sampler().turbo() ? "turbo" : "base");

@@ -20,15 +20,6 @@ public record LmOptions(double temperature, double cfgScale, int topK, double to
         return new LmOptions(0.85, 2.0, 0, 0.9, NO_USER_INPUT, true, true, true);
     }
 
-    /** Checks ranges; the message names the option as the command line spells it. */
-    public LmOptions validate() {
-        if (!(temperature >= 0 && temperature <= 2)) throw new IllegalArgumentException("--lm-temperature " + temperature + " is out of range: use 0 to 2");
-        if (!(cfgScale >= 1 && cfgScale <= 10)) throw new IllegalArgumentException("--lm-cfg " + cfgScale + " is out of range: use 1 to 10");
-        if (topK < 0 || topK > 1000) throw new IllegalArgumentException("--lm-top-k " + topK + " is out of range: use 0 (off) to 1000");
-        if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("--lm-top-p " + topP + " is out of range: use a value in (0, 1]");
-        return this;
-    }
-
     /** Whether the negative prompt says something (not empty and not the "no input" marker). */
     public boolean meaningfulNegative() {
         return negativePrompt != null && !negativePrompt.isBlank() && !negativePrompt.strip().equals(NO_USER_INPUT);

@@ -133,7 +133,7 @@ class RegionCliTest extends DemoPackCliTest {
         bad("not a number", "--task", "repaint", "--src", s, "--start", "NaN", "--end", "5", "--caption", "x", "--out", out);
         bad("600 s", "--task", "repaint", "--src", s, "--start", "0", "--end", "1300", "--caption", "x", "--out", out);
         bad("at most 600 s", "--task", "repaint", "--src", s, "--start", "-595", "--end", "1", "--caption", "x", "--out", out);
-        bad("needs --start", "--task", "repaint", "--src", s, "--caption", "x", "--out", out);
+        bad("repaint needs a region", "--task", "repaint", "--src", s, "--caption", "x", "--out", out);
         bad("--track banjo is unknown", "--task", "extract", "--variant", "base", "--src", s, "--track", "banjo", "--out", out);
         bad("needs the base model", "--task", "extract", "--src", s, "--track", "drums", "--out", out);
         bad("needs the base model", "--task", "lego", "--variant", "sft", "--src", s, "--track", "drums", "--caption", "x", "--out", out);

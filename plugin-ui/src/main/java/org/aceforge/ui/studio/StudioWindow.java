@@ -474,8 +474,9 @@ public final class StudioWindow extends JFrame {
             updateQueue();
             return job;
         } catch (IllegalArgumentException e) {
-            error.setText(e.getMessage());
-            markField(e.getMessage());
+            String text = StudioFieldNames.message(e);
+            error.setText(text);
+            markField(StudioFieldNames.fieldKey(e), text);
             return null;
         }
     }
@@ -506,7 +507,7 @@ public final class StudioWindow extends JFrame {
             codes = org.aceforge.engine.lm.AudioCodes.parse(form.codes.getText());
         } catch (IllegalArgumentException e) {
             error.setText(I18n.t("field.codes") + ": " + e.getMessage());
-            markField(error.getText());
+            markField("codes", error.getText());
             return null;
         }
         return withLm(p -> p.understand(codes, lmOptions(0.3), new java.util.Random().nextInt(1 << 30), (ph, d, t) -> { }), false);
@@ -559,14 +560,15 @@ public final class StudioWindow extends JFrame {
         Throwable c = err;
         while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null)
             c = c.getCause();
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return StudioFieldNames.message(c);
     }
 
     /** Outlines the field a message names (FlatLaf's error outline) until it is edited. */
-    void markField(String message) {
+    void markField(String fieldKey, String message) {
         for (String key : form.mode().fields) {
             JComponent f = form.field(key);
-            if (f == null || message == null || !message.startsWith(I18n.t("field." + key))) continue;
+            boolean named = fieldKey != null ? fieldKey.equals(key) : message != null && message.startsWith(I18n.t("field." + key));
+            if (f == null || !named) continue;
             JComponent target = f instanceof JScrollPane sp && sp.getViewport().getView() instanceof JComponent v ? v : f;
             target.putClientProperty("JComponent.outline", "error");
             target.setToolTipText(message);
@@ -592,7 +594,7 @@ public final class StudioWindow extends JFrame {
         if (err != null) {
             Throwable c = err.getCause() != null ? err.getCause() : err;
             progress.setString(c instanceof CancelledException ? I18n.t("render.cancelled") : I18n.t("render.failed"));
-            if (!(c instanceof CancelledException)) error.setText(c.getMessage());
+            if (!(c instanceof CancelledException)) error.setText(StudioFieldNames.message(c));
             return;
         }
         progress.setValue(1000);
