@@ -2,7 +2,7 @@
  * AceForge's VST3 test host: loads a .vst3 bundle the way a DAW does and checks it end to end —
  * exports and factory, class info, instantiation without Java, connection, buses and arrangements, process-context
  * requirements, setup at 44.1/48/96 kHz with block sizes 32–4096 in 32 and 64 bit, silence flags, audio and note
- * events, parameters (incl. bypass), state round trip and version migration, 40 corrupted states, the editor (when
+ * events, parameters (incl. bypass), state round trip and version migration, 39 corrupted states, the editor (when
  * DISPLAY is set), the real-time tripwire (no allocation, no lock, no Java on the audio thread, also under Java GC
  * pressure), and unload. Other modes: two copies of the module loaded/unloaded in a given order (--copies), a plugin
  * whose Java cannot start (--no-java-expected), a deliberately broken build that must be caught (--rt-only).

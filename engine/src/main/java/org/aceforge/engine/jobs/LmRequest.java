@@ -1,6 +1,7 @@
 package org.aceforge.engine.jobs;
 
 import org.aceforge.engine.lm.LmOptions;
+import org.aceforge.engine.pipeline.Task;
 
 /**
  * What the 5 Hz LM does for a text2music render.
@@ -28,8 +29,8 @@ public record LmRequest(boolean think, String model, LmOptions options, String d
         return o;
     }
 
-    void validate(String task) {
-        if (!task.equals("text2music"))
+    void validate(Task task) {
+        if (task != Task.TEXT2MUSIC)
             throw new BadRequestException(RequestField.LM, "works with text2music only (the LM plans new music; {TASK} is " + task + ")");
         validate(options);
         if (chunk < 1 || chunk > RenderRequest.MAX_BATCH) throw new BadRequestException(RequestField.LM_CHUNK, chunk + " is out of range: use 1 to 8");

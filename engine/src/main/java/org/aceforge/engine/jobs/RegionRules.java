@@ -1,5 +1,6 @@
 package org.aceforge.engine.jobs;
 
+import org.aceforge.engine.pipeline.Task;
 import org.aceforge.engine.text.Prompts;
 
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ final class RegionRules {
     private RegionRules() {}
 
     static void validate(RenderRequest r) {
-        String t = r.task();
+        Task task = r.task();
+        String t = task.key();
         if (!r.hasSource()) {
             if (r.source() != null) throw new BadRequestException(RequestField.SOURCE, "is for region tasks (repaint, cover, extract, lego, complete); for a style reference use {REFERENCE}");
             if (!r.ranges().isEmpty()) throw new BadRequestException(RequestField.REGION, "needs a region task ({TASK} repaint or lego)");
@@ -35,17 +37,17 @@ final class RegionRules {
             if (e > 2 * MAX_OUTPAINT) throw new BadRequestException(RequestField.REGION, "end " + fmt(e) + " is beyond what can be rendered (600 s in all)");
             if (e < -1) throw new BadRequestException(RequestField.REGION, "end " + fmt(e) + " is invalid: use seconds, or -1 for the end of the file");
         }
-        if (t.equals("repaint") && r.ranges().isEmpty()) throw new BadRequestException(RequestField.TASK, "repaint needs a region: {REGION} (a start and an end in seconds)");
-        if (!t.equals("repaint") && !t.equals("lego") && !r.ranges().isEmpty())
+        if (task == Task.REPAINT && r.ranges().isEmpty()) throw new BadRequestException(RequestField.TASK, "repaint needs a region: {REGION} (a start and an end in seconds)");
+        if (!task.takesRegions() && !r.ranges().isEmpty())
             throw new BadRequestException(RequestField.TASK, t + " takes no region (regions are for repaint and lego)");
-        if (t.equals("lego") && r.ranges().size() > 1) throw new BadRequestException(RequestField.TASK, "lego takes at most one region");
+        if (task == Task.LEGO && r.ranges().size() > 1) throw new BadRequestException(RequestField.TASK, "lego takes at most one region");
         if (r.track() != null && !Prompts.TRACKS.contains(r.track().toLowerCase(Locale.ROOT)))
             throw new BadRequestException(RequestField.TRACK, r.track() + " is unknown: use one of " + String.join(", ", Prompts.TRACKS));
         for (String tr : r.tracks())
             if (!Prompts.TRACKS.contains(tr.toLowerCase(Locale.ROOT)))
                 throw new BadRequestException(RequestField.TRACKS, tr + " is unknown: use names from " + String.join(", ", Prompts.TRACKS));
-        if ((t.equals("extract") || t.equals("lego")) && r.track() == null) throw new BadRequestException(RequestField.TASK, t + " needs {TRACK} (which track)");
-        if (t.equals("complete") && r.tracks().isEmpty()) throw new BadRequestException(RequestField.TASK, "complete needs {TRACKS} (which tracks to add)");
+        if ((task == Task.EXTRACT || task == Task.LEGO) && r.track() == null) throw new BadRequestException(RequestField.TASK, t + " needs {TRACK} (which track)");
+        if (task == Task.COMPLETE && r.tracks().isEmpty()) throw new BadRequestException(RequestField.TASK, "complete needs {TRACKS} (which tracks to add)");
         if (r.strength() != null && !(r.strength() >= 0 && r.strength() <= 1)) throw new BadRequestException(RequestField.STRENGTH, r.strength() + " is out of range: use 0 to 1");
         if (r.noiseStrength() != null && !(r.noiseStrength() >= 0 && r.noiseStrength() <= 1)) throw new BadRequestException(RequestField.NOISE_STRENGTH, r.noiseStrength() + " is out of range: use 0 to 1");
         if (r.repaintMode() != null && !RenderRequest.REPAINT_MODES.contains(r.repaintMode()))

@@ -1,5 +1,7 @@
 package org.aceforge.engine.jobs;
 
+import org.aceforge.engine.pipeline.Task;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,7 @@ import java.util.Set;
  *              first {@code codeStrength} fraction of the steps
  */
 public record RenderRequest(
-        String task, String caption, String lyrics, boolean instrumental, String language,
+        Task task, String caption, String lyrics, boolean instrumental, String language,
         Integer bpm, String key, String timeSignature, double duration,
         int batch, List<Long> seeds,
         Integer steps, Double shift, String method, double[] timesteps,
@@ -30,7 +32,6 @@ public record RenderRequest(
         Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm, boolean int8,
         Path lora, double loraScale, long[] codes, double codeStrength, boolean score, boolean lrc) {
 
-    public static final Set<String> TASKS = Set.of("text2music", "repaint", "cover", "extract", "lego", "complete");
     public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
 
     /** How the DiT runs for this request. */
@@ -40,7 +41,7 @@ public record RenderRequest(
 
     /** Tasks that edit a source file. */
     public boolean hasSource() {
-        return !task.equals("text2music");
+        return task.hasSource();
     }
 
     public static final double MIN_DURATION = 10, MAX_DURATION = 600;
@@ -56,10 +57,9 @@ public record RenderRequest(
 
     /** Checks every user-facing value; throws {@link BadRequestException} naming the first bad one. */
     public RenderRequest validate() {
-        if (!TASKS.contains(task))
-            throw new BadRequestException(RequestField.TASK, task + " is unknown: use text2music, repaint, cover, extract, lego or complete");
+        if (task == null) throw new BadRequestException(RequestField.TASK, "is required");
         boolean described = lm != null && lm.describe() != null;
-        if ((caption == null || caption.isBlank()) && !task.equals("extract") && !described) throw new BadRequestException(RequestField.CAPTION, "must not be empty");
+        if ((caption == null || caption.isBlank()) && task != Task.EXTRACT && !described) throw new BadRequestException(RequestField.CAPTION, "must not be empty");
         if (lm != null) lm.validate(task);
         RegionRules.validate(this);
         if (!hasSource() && !(duration == -1 || (duration >= MIN_DURATION && duration <= MAX_DURATION)))
@@ -90,13 +90,13 @@ public record RenderRequest(
             throw new BadRequestException(RequestField.VARIANT, variant + " is unknown: use turbo, sft or base");
         if (output == null) throw new BadRequestException(RequestField.OUTPUT, "is required");
         if (codes != null) {
-            if (!task.equals("text2music")) throw new BadRequestException(RequestField.CODES, "work with text2music only ({TASK} is " + task + ")");
+            if (task != Task.TEXT2MUSIC) throw new BadRequestException(RequestField.CODES, "work with text2music only ({TASK} is " + task + ")");
             if (codes.length < MIN_DURATION * 5 || codes.length > MAX_DURATION * 5)
                 throw new BadRequestException(RequestField.CODES, "holds " + codes.length + " codes (" + codes.length / 5.0 + " s): use 50 to 3000 (10 to 600 s at 5 per second)");
             for (long c : codes)
                 if (c < 0 || c >= org.aceforge.engine.lm.LmTokenizer.AUDIO_CODES) throw new BadRequestException(RequestField.CODES, "code " + c + " is out of range 0 to 63999");
         }
-        if (lrc && !task.equals("text2music")) throw new BadRequestException(RequestField.LRC, "works with text2music only ({TASK} is " + task + ")");
+        if (lrc && task != Task.TEXT2MUSIC) throw new BadRequestException(RequestField.LRC, "works with text2music only ({TASK} is " + task + ")");
         if (!(codeStrength >= 0 && codeStrength <= 1)) throw new BadRequestException(RequestField.CODE_STRENGTH, codeStrength + " is out of range: use 0 to 1");
         if (!(loraScale >= 0 && loraScale <= 4)) throw new BadRequestException(RequestField.LORA_SCALE, loraScale + " is out of range: use 0 to 4");
         if (lora != null && !java.nio.file.Files.isDirectory(lora))
@@ -162,7 +162,8 @@ public record RenderRequest(
 
     /** Mutable assembly of a request (CLI, UI). */
     public static final class Builder {
-        private String task = "text2music", caption, lyrics, language, key, timeSignature, method, variant;
+        private Task task = Task.TEXT2MUSIC;
+        private String caption, lyrics, language, key, timeSignature, method, variant;
         private boolean instrumental, adg;
         private Integer bpm, steps;
         private double duration = -1, cfgStart = 0, cfgEnd = 1;
@@ -185,7 +186,15 @@ public record RenderRequest(
         private double codeStrength = 1.0;
         private boolean score, lrc;
 
-        public Builder task(String v) { task = v; return this; }
+        public Builder task(Task v) { task = v; return this; }
+
+        /** The task by the name users type; an unknown name is a {@link BadRequestException} for {@link RequestField#TASK}. */
+        public Builder task(String v) {
+            task = Task.parse(v);
+            if (task == null)
+                throw new BadRequestException(RequestField.TASK, v + " is unknown: use text2music, repaint, cover, extract, lego or complete");
+            return this;
+        }
         public Builder caption(String v) { caption = v; return this; }
         public Builder lyrics(String v) { lyrics = v; return this; }
         public Builder instrumental(boolean v) { instrumental = v; return this; }

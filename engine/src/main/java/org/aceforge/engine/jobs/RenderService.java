@@ -9,7 +9,7 @@ import org.aceforge.engine.model.ModelPack;
 import org.aceforge.engine.pipeline.LatentCache;
 import org.aceforge.engine.pipeline.ModelSet;
 import org.aceforge.engine.pipeline.RegionEdit;
-import org.aceforge.engine.pipeline.TaskContext;
+import org.aceforge.engine.pipeline.Task;
 import org.aceforge.engine.pipeline.SamplerSettings;
 import org.aceforge.engine.pipeline.StepListener;
 import org.aceforge.engine.pipeline.TensorDump;
@@ -77,7 +77,7 @@ public final class RenderService implements AutoCloseable {
     public RenderJob submit(RenderRequest request, ProgressListener listener, Path dumpDir) {
         request.validate();
         checkWritable(request);
-        TaskContext.Task task = TaskContext.Task.parse(request.task());
+        Task task = request.task();
         String variant = request.variant() == null ? "turbo" : request.variant();
         if (task.needsBase() && !variant.equals("base"))
             throw new BadRequestException(RequestField.TASK, request.task() + " needs the base model: choose {VARIANT} base (turbo and sft cannot " + request.task() + ")");
@@ -175,7 +175,7 @@ public final class RenderService implements AutoCloseable {
         Text2Music.Plan plan = plan(r, models);
         if (planned != null && planned.codes() != null) plan = plan.withCodes(planned.codes(), r.codeStrength());
         else if (r.codes() != null) plan = plan.withCodes(repeat(r.codes(), r.batch()), r.codeStrength());
-        TaskContext.Task task = TaskContext.Task.parse(r.task());
+        Task task = r.task();
         if (task.needsBase() && models.dit().isTurbo())
             throw new BadRequestException(RequestField.TASK, r.task() + " needs a base checkpoint; " + models.dit().folder().getFileName() + " is a turbo model");
         RegionEdit.Plan edit = r.hasSource() ? regionPlan(r, plan, task) : null;
@@ -310,10 +310,10 @@ public final class RenderService implements AutoCloseable {
     }
 
     /** The region-edit plan of a request: the task's defaults on top of the resolved sampler and seeds. */
-    static RegionEdit.Plan regionPlan(RenderRequest r, Text2Music.Plan p, TaskContext.Task task) {
-        double strength = r.strength() == null ? (task == TaskContext.Task.COVER ? 1.0 : 0.5) : r.strength();
+    static RegionEdit.Plan regionPlan(RenderRequest r, Text2Music.Plan p, Task task) {
+        double strength = r.strength() == null ? (task == Task.COVER ? 1.0 : 0.5) : r.strength();
         SamplerSettings s = p.sampler();
-        if (task == TaskContext.Task.COVER) s = s.withCover(strength, r.noiseStrength() == null ? 0 : r.noiseStrength());
+        if (task == Task.COVER) s = s.withCover(strength, r.noiseStrength() == null ? 0 : r.noiseStrength());
         RegionEdit.RepaintMode mode = RegionEdit.RepaintMode.of(r.repaintMode() == null ? "balanced" : r.repaintMode(), strength);
         return new RegionEdit.Plan(task, r.source(), r.reference(), r.ranges(), r.track(), r.tracks(),
                 r.caption() == null ? "" : r.caption(), p.lyricPrompt(), p.seeds(), s, mode, strength,

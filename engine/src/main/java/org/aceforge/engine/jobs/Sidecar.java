@@ -24,7 +24,7 @@ public final class Sidecar {
         ObjectNode n = JSON.createObjectNode();
         n.put("aceforge_sidecar", FORMAT_VERSION);
         n.put("audio", audioFile);
-        n.put("task", r.task());
+        n.put("task", r.task().key());
         n.put("caption", r.caption());
         n.put("lyrics", r.lyrics());
         n.put("instrumental", r.instrumental());

@@ -32,7 +32,7 @@ public final class RegionEdit {
     }
 
     /** Everything the edit runs with, resolved. Ranges are in seconds on the source's own timeline. */
-    public record Plan(TaskContext.Task task, Path source, Path reference, List<double[]> ranges, String track,
+    public record Plan(Task task, Path source, Path reference, List<double[]> ranges, String track,
                        List<String> tracks, String caption, String lyricPrompt, long[] seeds, SamplerSettings sampler,
                        RepaintMode repaint, double coverStrength, double coverNoise, boolean regionOnly,
                        double handles, Integer bpm, String timeSignature, String key) {}
@@ -148,12 +148,12 @@ public final class RegionEdit {
             float[] gen = m.vae().decode(out.item(b), VaeModel.DECODE_CHUNK, VaeModel.DECODE_OVERLAP, stages.decoding(b, B)).data();
             gen = java.util.Arrays.copyOf(gen, 2 * src.frames());
             float[] audio;
-            if (plan.task() == TaskContext.Task.REPAINT && plan.repaint().splice()) {
+            if (plan.task() == Task.REPAINT && plan.repaint().splice()) {
                 audio = Splice.splice(original, gen, samples, (int) Math.round(plan.repaint().wavCrossfade() * RATE), RATE);
             } else {
                 audio = gen;
                 Loudness.limitToFullScale(audio);
-                if (plan.task() != TaskContext.Task.REPAINT) Loudness.normalizePeak(audio, Text2Music.NORMALIZE_DB);
+                if (plan.task() != Task.REPAINT) Loudness.normalizePeak(audio, Text2Music.NORMALIZE_DB);
             }
             if (plan.regionOnly() && !samples.isEmpty()) {
                 int s = samples.stream().mapToInt(Splice.Range::start).min().orElse(0);

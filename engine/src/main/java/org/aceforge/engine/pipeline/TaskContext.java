@@ -13,11 +13,6 @@ import java.util.Locale;
 public final class TaskContext {
     private TaskContext() {}
 
-    public enum Task { TEXT2MUSIC, REPAINT, COVER, EXTRACT, LEGO, COMPLETE;
-        public static Task parse(String s) { return valueOf(s.toUpperCase(Locale.ROOT)); }
-        public boolean needsBase() { return this == EXTRACT || this == LEGO || this == COMPLETE; }
-    }
-
     /** A span of latent frames [start, end). */
     public record Span(int start, int end) {}
 

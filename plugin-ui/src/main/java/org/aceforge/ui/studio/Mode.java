@@ -1,17 +1,19 @@
 package org.aceforge.ui.studio;
 
+import org.aceforge.engine.pipeline.Task;
+
 import java.util.Set;
 
 /** The studio's modes, the engine task each runs, and the fields it shows. */
 public enum Mode {
-    SIMPLE("text2music", fields("description", "instrumental", "language", "duration", "batch", "seed", "steps", "shift", "method", "guidance")),
-    CUSTOM("text2music", fields("caption", "lyrics", "instrumental", "language", "bpm", "key", "timesig", "duration", "ref",
+    SIMPLE(Task.TEXT2MUSIC, fields("description", "instrumental", "language", "duration", "batch", "seed", "steps", "shift", "method", "guidance")),
+    CUSTOM(Task.TEXT2MUSIC, fields("caption", "lyrics", "instrumental", "language", "bpm", "key", "timesig", "duration", "ref",
             "codes", "codeStrength", "batch", "seed", "steps", "shift", "method", "guidance")),
-    REMIX("cover", fields("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "guidance")),
-    REPAINT("repaint", fields("caption", "lyrics", "instrumental", "repaintMode", "strength", "batch", "seed", "steps", "shift", "guidance")),
-    EXTRACT("extract", fields("track", "batch", "seed", "steps", "guidance")),
-    LEGO("lego", fields("track", "caption", "batch", "seed", "steps", "guidance")),
-    COMPLETE("complete", fields("tracks", "caption", "batch", "seed", "steps", "guidance"));
+    REMIX(Task.COVER, fields("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "guidance")),
+    REPAINT(Task.REPAINT, fields("caption", "lyrics", "instrumental", "repaintMode", "strength", "batch", "seed", "steps", "shift", "guidance")),
+    EXTRACT(Task.EXTRACT, fields("track", "batch", "seed", "steps", "guidance")),
+    LEGO(Task.LEGO, fields("track", "caption", "batch", "seed", "steps", "guidance")),
+    COMPLETE(Task.COMPLETE, fields("tracks", "caption", "batch", "seed", "steps", "guidance"));
 
     /** Every mode also has the output format and the sampler's advanced controls (turbo timesteps; base ADG/CFG interval). */
     private static Set<String> fields(String... own) {
@@ -20,10 +22,10 @@ public enum Mode {
         return java.util.Collections.unmodifiableSet(s);
     }
 
-    public final String task;
+    public final Task task;
     public final Set<String> fields;
 
-    Mode(String task, Set<String> fields) {
+    Mode(Task task, Set<String> fields) {
         this.task = task;
         this.fields = fields;
     }
@@ -33,11 +35,11 @@ public enum Mode {
     }
 
     public boolean needsSource() {
-        return !task.equals("text2music");
+        return task.hasSource();
     }
 
     public boolean needsBase() {
-        return this == EXTRACT || this == LEGO || this == COMPLETE;
+        return task.needsBase();
     }
 
     /** Why the mode cannot run with the given model, or null when it can. */
