@@ -71,7 +71,7 @@ public record RenderRequest(
         if (bpm != null && (bpm < 30 || bpm > 300)) throw new BadRequestException(RequestField.BPM, bpm + " is out of range: use 30 to 300");
         if (timeSignature != null && !Set.of("2", "3", "4", "6").contains(timeSignature))
             throw new BadRequestException(RequestField.TIME_SIGNATURE, timeSignature + " is not supported: use 2, 3, 4 or 6");
-        if (key != null && !KeyNames.isValid(key))
+        if (key != null && org.aceforge.engine.lm.Keys.canonical(key) == null)
             throw new BadRequestException(RequestField.KEY, "'" + key + "' is not a key: use e.g. \"C major\", \"F# minor\", \"Bb major\"");
         if (language != null && !LANGUAGES.contains(language.toLowerCase(Locale.ROOT)))
             throw new BadRequestException(RequestField.LANGUAGE, language + " is not a known code (e.g. en, zh, ja, es, unknown)");

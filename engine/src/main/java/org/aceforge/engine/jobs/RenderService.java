@@ -40,6 +40,7 @@ public final class RenderService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RenderService.class);
     private final ExecutorService workers;
     private final GraphCache cache;
+    private final LatentCache latents;
     private ModelSet loaded;
     private String loadedKey;
     private CausalLm lm;
@@ -47,7 +48,12 @@ public final class RenderService implements AutoCloseable {
     private LmPlanner lmPlanner;
     private String lmFolder;
 
+    /** A service whose source latents are cached beside the graphs. */
     public RenderService(int workerThreads, GraphCache cache) {
+        this(workerThreads, cache, LatentCache.besides(cache));
+    }
+
+    public RenderService(int workerThreads, GraphCache cache, LatentCache latents) {
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workerThreads, r -> {
             Thread t = new Thread(r, "aceforge-render-" + n.incrementAndGet());
@@ -55,6 +61,7 @@ public final class RenderService implements AutoCloseable {
             return t;
         });
         this.cache = cache;
+        this.latents = latents;
     }
 
     /**
@@ -115,7 +122,7 @@ public final class RenderService implements AutoCloseable {
             try {
                 ModelPack pack = modelDir != null ? new ModelPack(modelDir) : ModelLocator.defaultPack();
                 ModelSet m = models(pack, ModelPack.Variant.parse(variant == null ? "turbo" : variant), org.aceforge.engine.pipeline.DitOptions.DEFAULT);
-                return org.aceforge.engine.pipeline.SourceCodes.fromAudio(m, audio, LatentCache.defaultCache(), null);
+                return org.aceforge.engine.pipeline.SourceCodes.fromAudio(m, audio, latents, null);
             } catch (Exception e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
@@ -207,8 +214,8 @@ public final class RenderService implements AutoCloseable {
                 };
             }
         };
-        RegionEdit.Result edited = edit != null ? RegionEdit.run(models, edit, stages, dump, LatentCache.defaultCache()) : null;
-        Text2Music.Rendered rendered = edited != null ? null : Text2Music.render(models, plan, stages, dump);
+        RegionEdit.Result edited = edit != null ? RegionEdit.run(models, edit, stages, dump, latents) : null;
+        Text2Music.Rendered rendered = edited != null ? null : Text2Music.render(models, plan, stages, dump, latents);
         List<float[]> audio = edited != null ? edited.audio() : rendered.audio();
         List<List<org.aceforge.engine.pipeline.LyricTimestamps.Line>> lrc = null;
         if (r.lrc() && rendered != null) {
@@ -272,7 +279,7 @@ public final class RenderService implements AutoCloseable {
             cancel.check();
             progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "scoring variant " + (i + 1) + "/" + audio.size()));
             long[] codes = planned != null && planned.codes() != null ? planned.codes()[i] : r.codes() != null && !r.hasSource() ? r.codes()
-                    : org.aceforge.engine.pipeline.SourceCodes.fromSamples(models, audio.get(i), LatentCache.defaultCache(), null);
+                    : org.aceforge.engine.pipeline.SourceCodes.fromSamples(models, audio.get(i), latents, null);
             org.aceforge.engine.lm.CotMetadata meta = new org.aceforge.engine.lm.CotMetadata(r.bpm(), null,
                     (int) Math.round(audio.get(i).length / 2.0 / 48000), org.aceforge.engine.lm.Keys.canonical(r.key()),
                     r.language() == null || r.language().equals("unknown") ? null : r.language(),
@@ -311,13 +318,14 @@ public final class RenderService implements AutoCloseable {
 
     /** The region-edit plan of a request: the task's defaults on top of the resolved sampler and seeds. */
     static RegionEdit.Plan regionPlan(RenderRequest r, Text2Music.Plan p, Task task) {
-        double strength = r.strength() == null ? (task == Task.COVER ? 1.0 : 0.5) : r.strength();
+        double strength = Defaults.strength(task, r.strength());
         SamplerSettings s = p.sampler();
-        if (task == Task.COVER) s = s.withCover(strength, r.noiseStrength() == null ? 0 : r.noiseStrength());
-        RegionEdit.RepaintMode mode = RegionEdit.RepaintMode.of(r.repaintMode() == null ? "balanced" : r.repaintMode(), strength);
+        double noise = r.noiseStrength() == null ? Defaults.NOISE_STRENGTH : r.noiseStrength();
+        if (task == Task.COVER) s = s.withCover(strength, noise);
+        RegionEdit.RepaintMode mode = RegionEdit.RepaintMode.of(r.repaintMode() == null ? Defaults.REPAINT_MODE : r.repaintMode(), strength);
         return new RegionEdit.Plan(task, r.source(), r.reference(), r.ranges(), r.track(), r.tracks(),
                 r.caption() == null ? "" : r.caption(), p.lyricPrompt(), p.seeds(), s, mode, strength,
-                r.noiseStrength() == null ? 0 : r.noiseStrength(), r.regionOnly(), r.handles(), r.bpm(),
+                noise, r.regionOnly(), r.handles(), r.bpm(),
                 r.timeSignature(), normalizeKey(r.key()));
     }
 
@@ -326,7 +334,7 @@ public final class RenderService implements AutoCloseable {
         long[] seeds = seeds(r.seeds(), r.batch());
         // Region edits take their length (and their caption prompt) from the source in RegionEdit; the plan's
         // duration only serves text2music.
-        double duration = r.hasSource() ? 10 : r.duration() == -1 ? autoDuration(seeds[0]) : r.duration();
+        double duration = r.hasSource() ? Defaults.EDIT_PLAN_DURATION : r.duration() == -1 ? autoDuration(seeds[0]) : r.duration();
         int frames = Math.max(Text2Music.frames(duration, 48000, m.vae().hop()), 1);
         boolean turbo = m.dit().isTurbo();
         if (!turbo && m.dit().nullEmbedding() == null)
@@ -335,16 +343,17 @@ public final class RenderService implements AutoCloseable {
         if (turbo) {
             if (r.steps() != null && r.steps() != 8 && r.timesteps() == null)
                 LOG.warn("turbo uses its fixed 8-step table; --steps {} is ignored (use --timesteps for another schedule)", r.steps());
-            s = SamplerSettings.turbo(r.shift() == null ? 3.0 : r.shift());
+            s = SamplerSettings.turbo(r.shift() == null ? Defaults.SHIFT : r.shift());
             if (r.timesteps() != null) s = s.withTimesteps(r.timesteps());
         } else {
-            s = SamplerSettings.base(r.steps() == null ? 32 : r.steps(), r.shift() == null ? 3.0 : r.shift(),
-                    r.guidance() == null ? 7.0 : r.guidance()).withCfg(r.guidance() == null ? 7.0 : r.guidance(), r.adg(), r.cfgStart(), r.cfgEnd());
+            double guidance = r.guidance() == null ? Defaults.GUIDANCE : r.guidance();
+            s = SamplerSettings.base(r.steps() == null ? Defaults.BASE_STEPS : r.steps(), r.shift() == null ? Defaults.SHIFT : r.shift(),
+                    guidance).withCfg(guidance, r.adg(), r.cfgStart(), r.cfgEnd());
         }
         s = s.withSde("sde".equals(r.method()));
         if (turbo) s.schedule(); // validates custom timesteps early
         String caption = Text2Music.captionPrompt(r.caption(), r.bpm(), r.timeSignature(), normalizeKey(r.key()), duration);
-        String lyrics = Prompts.lyrics(r.language() == null ? "unknown" : r.language(), r.lyrics(), r.instrumental());
+        String lyrics = Prompts.lyrics(r.language() == null ? Defaults.LANGUAGE : r.language(), r.lyrics(), r.instrumental());
         return new Text2Music.Plan(caption, lyrics, duration, frames, seeds, s, r.reference());
     }
 

@@ -25,10 +25,9 @@ public final class LatentCache {
         this.dir = dir;
     }
 
-    public static LatentCache defaultCache() {
-        String p = System.getProperty("aceforge.cache");
-        Path root = p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".cache", "aceforge");
-        return new LatentCache(root.resolve("latents"));
+    /** The latent cache kept beside a graph cache (…/aceforge/graphs → …/aceforge/latents). */
+    public static LatentCache besides(org.aceforge.engine.runtime.GraphCache graphs) {
+        return new LatentCache(graphs.dir().resolveSibling("latents"));
     }
 
     /** Whether the last call to {@link #encode} was served from the cache. */

@@ -4,6 +4,7 @@ import org.aceforge.engine.audio.AudioClip;
 import org.aceforge.engine.audio.AudioDecoder;
 import org.aceforge.engine.audio.Loudness;
 import org.aceforge.engine.audio.MusicAnalysis;
+import org.aceforge.engine.audio.Seconds;
 import org.aceforge.engine.text.Prompts;
 
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class RegionEdit {
             double end = r[1] == -1 ? dur : r[1];
             right = Math.max(right, end - dur);
         }
-        int leftFrames = (int) Math.round(left * RATE), rightFrames = (int) Math.round(right * RATE);
+        int leftFrames = Seconds.toFrames(left, RATE), rightFrames = Seconds.toFrames(right, RATE);
         int n = clip.frames() + leftFrames + rightFrames;
         if (n / (double) RATE > 600.0 + 1e-9)
             throw new IllegalArgumentException(String.format("the edit would be %.1f s long; at most 600 s can be rendered", n / (double) RATE));
@@ -66,7 +67,7 @@ public final class RegionEdit {
         List<Splice.Range> out = new ArrayList<>();
         for (double[] r : ranges) {
             double end = r[1] == -1 ? sourceSeconds : r[1];
-            out.add(new Splice.Range((int) Math.round((r[0] + s.leftPad()) * RATE), (int) Math.round((end + s.leftPad()) * RATE)));
+            out.add(new Splice.Range(Seconds.toFrames(r[0] + s.leftPad(), RATE), Seconds.toFrames(end + s.leftPad(), RATE)));
         }
         return out;
     }
@@ -149,7 +150,7 @@ public final class RegionEdit {
             gen = java.util.Arrays.copyOf(gen, 2 * src.frames());
             float[] audio;
             if (plan.task() == Task.REPAINT && plan.repaint().splice()) {
-                audio = Splice.splice(original, gen, samples, (int) Math.round(plan.repaint().wavCrossfade() * RATE), RATE);
+                audio = Splice.splice(original, gen, samples, Seconds.toFrames(plan.repaint().wavCrossfade(), RATE), RATE);
             } else {
                 audio = gen;
                 Loudness.limitToFullScale(audio);
@@ -158,7 +159,7 @@ public final class RegionEdit {
             if (plan.regionOnly() && !samples.isEmpty()) {
                 int s = samples.stream().mapToInt(Splice.Range::start).min().orElse(0);
                 int e = samples.stream().mapToInt(Splice.Range::end).max().orElse(src.frames());
-                audio = Splice.regionOnly(audio, s, e, (int) Math.round(plan.handles() * RATE));
+                audio = Splice.regionOnly(audio, s, e, Seconds.toFrames(plan.handles(), RATE));
             }
             results.add(audio);
         }

@@ -52,14 +52,14 @@ public final class Text2Music {
     }
 
     /** Renders every batch item; returns interleaved stereo audio per item. */
-    public static List<float[]> run(ModelSet m, Plan plan, Stages stages, TensorDump dump) throws Exception {
-        return render(m, plan, stages, dump).audio();
+    public static List<float[]> run(ModelSet m, Plan plan, Stages stages, TensorDump dump, LatentCache sourceLatents) throws Exception {
+        return render(m, plan, stages, dump, sourceLatents).audio();
     }
 
     /** The audio, and what the DiT ended with (final latents and the condition), for auto-LRC. */
     public record Rendered(List<float[]> audio, Tensor3 latents, Condition condition) {}
 
-    public static Rendered render(ModelSet m, Plan plan, Stages stages, TensorDump dump) throws Exception {
+    public static Rendered render(ModelSet m, Plan plan, Stages stages, TensorDump dump, LatentCache sourceLatents) throws Exception {
         DitModel dit = m.dit();
         int B = plan.seeds().length, T = plan.frames(), C = dit.config().latentChannels();
 
@@ -67,7 +67,7 @@ public final class Text2Music {
         stages.encoding(0.4);
         Tensor3 lyrics = m.text().embedLyrics(plan.lyricPrompt());
         Tensor3 refs = plan.reference() == null ? dit.silence(dit.config().timbreFixFrame())
-                : RegionEdit.referenceLatents(m, plan.reference(), plan.seeds()[0], LatentCache.defaultCache());
+                : RegionEdit.referenceLatents(m, plan.reference(), plan.seeds()[0], sourceLatents);
         Tensor3 enc = dit.encodeCondition(text, lyrics, refs);
         stages.encoding(1.0);
 

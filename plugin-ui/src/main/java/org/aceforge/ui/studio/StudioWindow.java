@@ -5,6 +5,7 @@ import com.formdev.flatlaf.FlatLaf;
 import com.formdev.flatlaf.FlatLightLaf;
 import org.aceforge.engine.audio.AudioClip;
 import org.aceforge.engine.audio.AudioDecoder;
+import org.aceforge.engine.audio.Seconds;
 import org.aceforge.engine.jobs.CancelledException;
 import org.aceforge.engine.jobs.Progress;
 import org.aceforge.engine.jobs.RenderJob;
@@ -435,7 +436,7 @@ public final class StudioWindow extends JFrame {
     float[] sourceRegionAudio() {
         if (sourceAudio == null) return null;
         List<Region> rs = timeline.regions();
-        int from = rs.isEmpty() ? 0 : (int) (rs.get(0).start() * 48000), to = rs.isEmpty() ? sourceAudio.frames() : (int) (rs.get(0).end() * 48000);
+        int from = rs.isEmpty() ? 0 : Seconds.toFrames(rs.get(0).start(), 48000), to = rs.isEmpty() ? sourceAudio.frames() : Seconds.toFrames(rs.get(0).end(), 48000);
         return java.util.Arrays.copyOfRange(sourceAudio.interleaved(), 2 * from, 2 * Math.min(sourceAudio.frames(), to));
     }
 
@@ -443,7 +444,7 @@ public final class StudioWindow extends JFrame {
         if (player.playing()) { player.stop(); return; }
         if (sourceAudio == null) return;
         List<Region> rs = timeline.regions();
-        int from = rs.isEmpty() ? 0 : (int) (rs.get(0).start() * 48000), to = rs.isEmpty() ? sourceAudio.frames() : (int) (rs.get(0).end() * 48000);
+        int from = rs.isEmpty() ? 0 : Seconds.toFrames(rs.get(0).start(), 48000), to = rs.isEmpty() ? sourceAudio.frames() : Seconds.toFrames(rs.get(0).end(), 48000);
         player.play(sourceAudio.interleaved(), 48000, from, to, t -> SwingUtilities.invokeLater(() -> timeline.setCursor(t)), () -> { });
     }
 
