@@ -2,6 +2,9 @@ package org.aceforge.engine.audio;
 
 /** Peak measurement and peak normalisation (the reference's −1 dBFS default). */
 public final class Loudness {
+    /** Every rendered result is peak-normalised to this level (dBFS). */
+    public static final double OUTPUT_PEAK_DB = -1.0;
+
     private Loudness() {}
 
     public static float peak(float[] x) {

@@ -9,9 +9,10 @@ import org.aceforge.engine.model.ModelPack;
 import org.aceforge.engine.pipeline.LatentCache;
 import org.aceforge.engine.pipeline.ModelSet;
 import org.aceforge.engine.pipeline.RegionEdit;
-import org.aceforge.engine.pipeline.Task;
+import org.aceforge.engine.pipeline.RenderStages;
 import org.aceforge.engine.pipeline.SamplerSettings;
 import org.aceforge.engine.pipeline.StepListener;
+import org.aceforge.engine.pipeline.Task;
 import org.aceforge.engine.pipeline.TensorDump;
 import org.aceforge.engine.pipeline.Text2Music;
 import org.aceforge.engine.pipeline.VaeModel;
@@ -190,7 +191,7 @@ public final class RenderService implements AutoCloseable {
                 java.util.Arrays.toString(plan.seeds()), plan.sampler().turbo() ? "turbo" : "base");
         progress.onProgress(new Progress(Progress.Stage.ENCODING, 0, r.hasSource() ? "encoding the source" : "encoding caption and lyrics"));
         TensorDump dump = dumpDir == null ? null : new TensorDump(dumpDir);
-        Text2Music.Stages stages = new Text2Music.Stages() {
+        RenderStages stages = new RenderStages() {
             public void encoding(double f) {
                 cancel.check();
                 progress.onProgress(new Progress(Progress.Stage.ENCODING, f, "encoding caption and lyrics"));

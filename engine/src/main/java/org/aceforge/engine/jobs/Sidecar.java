@@ -80,7 +80,7 @@ public final class Sidecar {
         n.put("caption_prompt", plan.captionPrompt());
         n.put("lyric_prompt", plan.lyricPrompt());
         n.put("sample_rate", 48000);
-        n.put("normalization_db", Text2Music.NORMALIZE_DB);
+        n.put("normalization_db", org.aceforge.engine.audio.Loudness.OUTPUT_PEAK_DB);
         return n;
     }
 

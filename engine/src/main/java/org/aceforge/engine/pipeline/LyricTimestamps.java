@@ -155,7 +155,7 @@ public final class LyricTimestamps {
     public static List<Line> compute(ModelSet m, Tensor3 latents, Condition cond, int steps, String lyricPrompt,
                                      String lyrics, double seconds) throws Exception {
         double t = 1.0 / Math.max(1, steps);
-        Tensor3 noise = Text2Music.noise(new long[]{RENOISE_SEED}, latents.frames(), latents.channels());
+        Tensor3 noise = InitialNoise.of(new long[]{RENOISE_SEED}, latents.frames(), latents.channels());
         float[] x = new float[latents.data().length];
         for (int i = 0; i < x.length; i++) x[i] = (float) (t * noise.data()[i] + (1 - t) * latents.data()[i]);
         List<float[][]> maps = m.dit().crossScores(new Tensor3(x, 1, latents.frames(), latents.channels()), t, cond);

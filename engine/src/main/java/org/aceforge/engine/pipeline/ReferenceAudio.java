@@ -1,5 +1,9 @@
 package org.aceforge.engine.pipeline;
 
+import org.aceforge.engine.audio.AudioClip;
+import org.aceforge.engine.audio.AudioDecoder;
+
+import java.nio.file.Path;
 import java.util.Random;
 
 /**
@@ -33,5 +37,14 @@ public final class ReferenceAudio {
             System.arraycopy(src, 2 * start, out, 2 * k * win, 2 * win);
         }
         return out;
+    }
+
+    /** A reference file → its seeded 30 s assembly → VAE latents for the timbre encoder. */
+    public static Tensor3 latents(ModelSet m, Path file, long seed, LatentCache cache) throws Exception {
+        int frames = m.dit().config().timbreFixFrame();
+        AudioClip ref = AudioDecoder.decode(file).toEngineFormat();
+        float[] assembled = assemble(ref.interleaved(), org.aceforge.engine.audio.Resampling.ENGINE_RATE, seed);
+        Tensor3 lat = cache.encode(m.vae(), m.pack().vae().toAbsolutePath().toString(), assembled, null);
+        return lat.frames() >= frames ? lat.frames(0, frames) : m.dit().silence(frames);
     }
 }

@@ -88,7 +88,7 @@ public final class RegionEdit {
                 plan.timeSignature() == null ? e.timeSignature() : null);
     }
 
-    public static Result run(ModelSet m, Plan plan, Text2Music.Stages stages, TensorDump dump,
+    public static Result run(ModelSet m, Plan plan, RenderStages stages, TensorDump dump,
                              LatentCache cache) throws Exception {
         DitModel dit = m.dit();
         int hop = m.vae().hop(), C = dit.config().latentChannels(), B = plan.seeds().length;
@@ -125,7 +125,7 @@ public final class RegionEdit {
             nonCover = new Condition(enc2.repeatBatch(B), Tensor3.concatChannels(silence, ctx.mask()).repeatBatch(B));
         }
         stages.encoding(1.0);
-        Tensor3 noise = Text2Music.noise(plan.seeds(), T, C);
+        Tensor3 noise = InitialNoise.of(plan.seeds(), T, C);
         RepaintGuide guide = null;
         if (ctx.regenerate() != null) {
             boolean[][] regen = new boolean[B][];
@@ -154,7 +154,7 @@ public final class RegionEdit {
             } else {
                 audio = gen;
                 Loudness.limitToFullScale(audio);
-                if (plan.task() != Task.REPAINT) Loudness.normalizePeak(audio, Text2Music.NORMALIZE_DB);
+                if (plan.task() != Task.REPAINT) Loudness.normalizePeak(audio, Loudness.OUTPUT_PEAK_DB);
             }
             if (plan.regionOnly() && !samples.isEmpty()) {
                 int s = samples.stream().mapToInt(Splice.Range::start).min().orElse(0);
@@ -169,15 +169,7 @@ public final class RegionEdit {
     /** The reference's timbre input: the 30 s assembly of --ref encoded, or the silence latent. */
     static Tensor3 reference(ModelSet m, Plan plan, LatentCache cache) throws Exception {
         if (plan.reference() == null) return m.dit().silence(m.dit().config().timbreFixFrame());
-        return referenceLatents(m, plan.reference(), plan.seeds()[0], cache);
+        return ReferenceAudio.latents(m, plan.reference(), plan.seeds()[0], cache);
     }
 
-    /** A reference file → its seeded 30 s assembly → VAE latents for the timbre encoder. */
-    public static Tensor3 referenceLatents(ModelSet m, Path file, long seed, LatentCache cache) throws Exception {
-        int frames = m.dit().config().timbreFixFrame();
-        AudioClip ref = AudioDecoder.decode(file).toEngineFormat();
-        float[] assembled = ReferenceAudio.assemble(ref.interleaved(), RATE, seed);
-        Tensor3 lat = cache.encode(m.vae(), m.pack().vae().toAbsolutePath().toString(), assembled, null);
-        return lat.frames() >= frames ? lat.frames(0, frames) : m.dit().silence(frames);
-    }
 }

@@ -14,7 +14,6 @@ import java.util.Random;
 public final class Text2Music {
     /** The default chunk-mask value of the reference ("auto": the model decides). */
     public static final float AUTO_MASK = 2.0f;
-    public static final double NORMALIZE_DB = -1.0;
 
     private Text2Music() {}
 
@@ -36,15 +35,6 @@ public final class Text2Music {
         }
     }
 
-    /** Stage callbacks from the pipeline (progress and cancellation live behind this). */
-    public interface Stages {
-        void encoding(double fraction) throws Exception;
-
-        StepListener diffusion();
-
-        VaeModel.ProgressSink decoding(int item, int items);
-    }
-
     /** Latent frames for a duration: int(round(d, 1)·48000) // 1920. */
     public static int frames(double seconds, int sampleRate, int hop) {
         long samples = (long) (Math.round(seconds * 10) / 10.0 * sampleRate);
@@ -52,14 +42,14 @@ public final class Text2Music {
     }
 
     /** Renders every batch item; returns interleaved stereo audio per item. */
-    public static List<float[]> run(ModelSet m, Plan plan, Stages stages, TensorDump dump, LatentCache sourceLatents) throws Exception {
+    public static List<float[]> run(ModelSet m, Plan plan, RenderStages stages, TensorDump dump, LatentCache sourceLatents) throws Exception {
         return render(m, plan, stages, dump, sourceLatents).audio();
     }
 
     /** The audio, and what the DiT ended with (final latents and the condition), for auto-LRC. */
     public record Rendered(List<float[]> audio, Tensor3 latents, Condition condition) {}
 
-    public static Rendered render(ModelSet m, Plan plan, Stages stages, TensorDump dump, LatentCache sourceLatents) throws Exception {
+    public static Rendered render(ModelSet m, Plan plan, RenderStages stages, TensorDump dump, LatentCache sourceLatents) throws Exception {
         DitModel dit = m.dit();
         int B = plan.seeds().length, T = plan.frames(), C = dit.config().latentChannels();
 
@@ -67,7 +57,7 @@ public final class Text2Music {
         stages.encoding(0.4);
         Tensor3 lyrics = m.text().embedLyrics(plan.lyricPrompt());
         Tensor3 refs = plan.reference() == null ? dit.silence(dit.config().timbreFixFrame())
-                : RegionEdit.referenceLatents(m, plan.reference(), plan.seeds()[0], sourceLatents);
+                : ReferenceAudio.latents(m, plan.reference(), plan.seeds()[0], sourceLatents);
         Tensor3 enc = dit.encodeCondition(text, lyrics, refs);
         stages.encoding(1.0);
 
@@ -81,7 +71,7 @@ public final class Text2Music {
         // LM code strength < 1: after that fraction of the steps the context becomes silence (plain text2music).
         Condition free = plan.codes() == null || plan.sampler().coverStrength() >= 1 ? null
                 : new Condition(enc.repeatBatch(B), Tensor3.concatChannels(dit.silence(T).repeatBatch(B), new Tensor3(mask, 1, T, C).repeatBatch(B)));
-        Tensor3 noise = noise(plan.seeds(), T, C);
+        Tensor3 noise = InitialNoise.of(plan.seeds(), T, C);
         if (dump != null) {
             dump.write("text_hidden_states", text);
             dump.write("lyric_hidden_states", lyrics);
@@ -104,20 +94,10 @@ public final class Text2Music {
             float[] x = audio.data();
             if (dump != null) dump.write("audio_" + (b + 1), audio);
             Loudness.limitToFullScale(x);
-            Loudness.normalizePeak(x, NORMALIZE_DB);
+            Loudness.normalizePeak(x, Loudness.OUTPUT_PEAK_DB);
             out.add(x);
         }
         return new Rendered(out, latents, cond);
-    }
-
-    /** Standard normal noise [B, T, C], one generator per item seeded with that item's seed. */
-    public static Tensor3 noise(long[] seeds, int frames, int channels) {
-        float[] d = new float[seeds.length * frames * channels];
-        for (int b = 0; b < seeds.length; b++) {
-            Random r = new Random(seeds[b]);
-            for (int i = 0; i < frames * channels; i++) d[b * frames * channels + i] = (float) r.nextGaussian();
-        }
-        return new Tensor3(d, seeds.length, frames, channels);
     }
 
     /** Prompt texts for a text2music request. */

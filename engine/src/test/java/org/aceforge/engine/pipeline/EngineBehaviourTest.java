@@ -32,7 +32,7 @@ class EngineBehaviourTest {
     void tiledDecodeMatchesWholeDecodeAndKeepsLength() throws Exception {
         ModelPack pack = DemoPackFixture.pack();
         try (VaeModel vae = new VaeModel(pack.vae(), new GraphCache(tmp.resolve("g")))) {
-            Tensor3 lat = Text2Music.noise(new long[]{4}, 301, 64);
+            Tensor3 lat = InitialNoise.of(new long[]{4}, 301, 64);
             Tensor3 whole = vae.decodeTile(lat);
             Tensor3 tiled = vae.decode(lat, 128, 32, null);
             assertEquals(301 * 1920, tiled.frames());

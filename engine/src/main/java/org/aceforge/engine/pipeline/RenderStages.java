@@ -1,0 +1,10 @@
+package org.aceforge.engine.pipeline;
+
+/** Stage callbacks from the pipeline, text2music and region edits alike (progress and cancellation live behind this). */
+public interface RenderStages {
+    void encoding(double fraction) throws Exception;
+
+    StepListener diffusion();
+
+    VaeModel.ProgressSink decoding(int item, int items);
+}
