@@ -11,6 +11,9 @@ import java.util.Locale;
  * 2.0 everywhere ("the model decides"); "explicit" keeps the 0/1 mask.
  */
 public final class TaskContext {
+    /** The chunk mask of the default "auto" mode: 2.0 everywhere, the model decides where to generate. */
+    public static final float AUTO_MASK = 2.0f;
+
     private TaskContext() {}
 
     /** A span of latent frames [start, end). */
@@ -79,7 +82,7 @@ public final class TaskContext {
                 java.util.Arrays.fill(mask, 1f);
             }
         }
-        if (!explicitMask) java.util.Arrays.fill(mask, Text2Music.AUTO_MASK);
+        if (!explicitMask) java.util.Arrays.fill(mask, AUTO_MASK);
         return new Context(src, new Tensor3(mask, 1, T, C), task == Task.COVER, instruction(task, track, tracks), regen);
     }
 }

@@ -5,7 +5,6 @@ import org.aceforge.engine.text.Prompts;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Text-to-music: caption and lyric conditioning, silence context with the "auto" chunk mask (2.0), seeded noise per
@@ -13,7 +12,6 @@ import java.util.Random;
  */
 public final class Text2Music {
     /** The default chunk-mask value of the reference ("auto": the model decides). */
-    public static final float AUTO_MASK = 2.0f;
 
     private Text2Music() {}
 
@@ -63,14 +61,14 @@ public final class Text2Music {
 
         // Without codes the context is silence; with the LM's codes it is their FSQ decode through the detokenizer
         // (25 Hz hints, spec §2.3 step 4 and §2.4), one per variant.
-        Tensor3 src = plan.codes() == null ? dit.silence(T).repeatBatch(B) : dit.detokenize(plan.codes()).frames(0, T);
-        float[] mask = new float[T * C];
-        java.util.Arrays.fill(mask, AUTO_MASK);
-        Tensor3 context = Tensor3.concatChannels(src, new Tensor3(mask, 1, T, C).repeatBatch(B));
+        TaskContext.Context plain = TaskContext.build(Task.TEXT2MUSIC, null, dit.silence(T), List.of(), null, List.of(), false);
+        Tensor3 mask = plain.mask().repeatBatch(B);
+        Tensor3 src = plan.codes() == null ? plain.src().repeatBatch(B) : dit.detokenize(plan.codes()).frames(0, T);
+        Tensor3 context = Tensor3.concatChannels(src, mask);
         Condition cond = new Condition(enc.repeatBatch(B), context);
         // LM code strength < 1: after that fraction of the steps the context becomes silence (plain text2music).
         Condition free = plan.codes() == null || plan.sampler().coverStrength() >= 1 ? null
-                : new Condition(enc.repeatBatch(B), Tensor3.concatChannels(dit.silence(T).repeatBatch(B), new Tensor3(mask, 1, T, C).repeatBatch(B)));
+                : new Condition(enc.repeatBatch(B), Tensor3.concatChannels(plain.src().repeatBatch(B), mask));
         Tensor3 noise = InitialNoise.of(plan.seeds(), T, C);
         if (dump != null) {
             dump.write("text_hidden_states", text);
