@@ -9,11 +9,17 @@ public final class RenderJob {
     private final CompletableFuture<RenderResult> result = new CompletableFuture<>();
     private volatile Progress progress = new Progress(Progress.Stage.QUEUED, 0, "queued");
 
-    RenderJob(RenderRequest request) {
+    private final org.aceforge.engine.pipeline.DitOptions ditOptions;
+
+    RenderJob(RenderRequest request, org.aceforge.engine.pipeline.DitOptions ditOptions) {
+        this.ditOptions = ditOptions;
         this.request = request;
     }
 
     public RenderRequest request() { return request; }
+
+    /** How the DiT runs for this job (int8, the LoRA adapter as read at submission). */
+    org.aceforge.engine.pipeline.DitOptions ditOptions() { return ditOptions; }
 
     /** Any thread. */
     public CompletableFuture<RenderResult> result() { return result; }

@@ -34,11 +34,6 @@ public record RenderRequest(
 
     public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
 
-    /** How the DiT runs for this request. */
-    public org.aceforge.engine.pipeline.DitOptions ditOptions() {
-        return new org.aceforge.engine.pipeline.DitOptions(int8, lora, loraScale);
-    }
-
     /** Tasks that edit a source file. */
     public boolean hasSource() {
         return task.hasSource();
@@ -99,8 +94,6 @@ public record RenderRequest(
         if (lrc && task != Task.TEXT2MUSIC) throw new BadRequestException(RequestField.LRC, "works with text2music only ({TASK} is " + task + ")");
         if (!(codeStrength >= 0 && codeStrength <= 1)) throw new BadRequestException(RequestField.CODE_STRENGTH, codeStrength + " is out of range: use 0 to 1");
         if (!(loraScale >= 0 && loraScale <= 4)) throw new BadRequestException(RequestField.LORA_SCALE, loraScale + " is out of range: use 0 to 4");
-        if (lora != null && !java.nio.file.Files.isDirectory(lora))
-            throw new BadRequestException(RequestField.LORA, lora + " is not a folder (expected a PEFT adapter folder with adapter_config.json)");
         return this;
     }
 

@@ -94,14 +94,15 @@ public final class RenderService implements AutoCloseable {
             pack.validate(ModelPack.Variant.parse(request.variant() == null ? "turbo" : request.variant()));
             if (request.lm() != null || request.score()) pack.lm(request.lm() == null ? null : request.lm().model());
         }
+        org.aceforge.engine.model.LoraAdapter lora = null;
         if (request.lora() != null) {
             try {
-                org.aceforge.engine.model.LoraAdapter.read(request.lora());
+                lora = org.aceforge.engine.model.LoraAdapter.read(request.lora());   // the one read of the adapter
             } catch (ModelFolderException e) {
-                throw new BadRequestException(RequestField.LORA, e.getMessage());
+                throw new BadRequestException(RequestField.LORA, e.getMessage().replaceFirst("^LoRA ", ""));
             }
         }
-        RenderJob job = new RenderJob(request);
+        RenderJob job = new RenderJob(request, new org.aceforge.engine.pipeline.DitOptions(request.int8(), lora, request.loraScale()));
         workers.submit(() -> {
             long t0 = System.nanoTime();
             try {
@@ -167,7 +168,7 @@ public final class RenderService implements AutoCloseable {
         progress.onProgress(new Progress(Progress.Stage.LOADING, 0, "opening models"));
         ModelPack pack = r.modelDir() != null ? new ModelPack(r.modelDir()) : ModelLocator.defaultPack();
         ModelPack.Variant variant = ModelPack.Variant.parse(r.variant() == null ? "turbo" : r.variant());
-        ModelSet models = models(pack, variant, r.ditOptions());
+        ModelSet models = models(pack, variant, job.ditOptions());
         cancel.check();
         LmStage.Outcome planned = null;
         if (r.lm() != null) {

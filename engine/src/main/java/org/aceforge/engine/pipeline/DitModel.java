@@ -57,8 +57,8 @@ public final class DitModel implements AutoCloseable {
         this.silence = readSilence(folder, config.latentChannels());
         this.nullEmbedding = weights.has("null_condition_emb") ? weights.floats("null_condition_emb") : null;
         String cfg = Checkpoint.configText(folder);
-        org.aceforge.engine.model.LoraAdapter lora = options.lora() == null ? null : org.aceforge.engine.model.LoraAdapter.read(options.lora());
-        if (lora != null) lora.checkFits(weights);
+        org.aceforge.engine.model.LoraAdapter lora = options.lora();
+        if (lora != null) lora.checkFits(weights);   // read when the request was submitted; here: does it fit this DiT
         WeightSource ditWeights = lora == null ? weights : lora.over(weights);
         org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(ditWeights) : null;
         // The graph cache key holds everything the graph depends on: int8, the adapter's tensors, and the LoRA scale.

@@ -65,8 +65,8 @@ public class LoraAdapterTest {
         GraphCache cache = new GraphCache(tmp.resolve("graphs"));
         float[] plain, zero, scaled;
         try (DitModel d = new DitModel(ditDir, cache)) { plain = d.velocityModel().velocity(x, 0.6, cond).data(); }
-        try (DitModel d = new DitModel(ditDir, cache, new DitOptions(false, lora, 0.0))) { zero = d.velocityModel().velocity(x, 0.6, cond).data(); }
-        try (DitModel d = new DitModel(ditDir, cache, new DitOptions(false, lora, 1.5))) { scaled = d.velocityModel().velocity(x, 0.6, cond).data(); }
+        try (DitModel d = new DitModel(ditDir, cache, new DitOptions(false, LoraAdapter.read(lora), 0.0))) { zero = d.velocityModel().velocity(x, 0.6, cond).data(); }
+        try (DitModel d = new DitModel(ditDir, cache, new DitOptions(false, LoraAdapter.read(lora), 1.5))) { scaled = d.velocityModel().velocity(x, 0.6, cond).data(); }
         assertArrayEquals(plain, zero, "scale 0 is the base model");
 
         // Reference: W' = W + (8 / 4) · 1.5 · B·A, merged in Java, through the plain DiT graph.
