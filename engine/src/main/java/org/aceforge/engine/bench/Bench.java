@@ -1,23 +1,23 @@
 package org.aceforge.engine.bench;
 
 import org.aceforge.engine.graph.OnnxGraph;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.jobs.ModelLocator;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.ModelPack;
 import org.aceforge.engine.model.VaeConfig;
 import org.aceforge.engine.nets.DitGraph;
 import org.aceforge.engine.nets.VaeGraphs;
-import org.aceforge.engine.pipeline.Condition;
 import org.aceforge.engine.pipeline.DitModel;
-import org.aceforge.engine.pipeline.Tensor3;
 import org.aceforge.engine.pipeline.Text2Music;
 import org.aceforge.engine.pipeline.VaeModel;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.NetSession;
 import org.aceforge.engine.runtime.OrtRuntime;
+import org.aceforge.engine.sampling.Condition;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -99,7 +99,7 @@ public final class Bench {
             fullSizeVae();
             if (lmLayers > 0) LmBench.run(lmLayers, repeats, out);
         } finally {
-            org.aceforge.engine.io.Folders.deleteRecursively(cache);
+            org.aceforge.engine.tensors.Folders.deleteRecursively(cache);
         }
     }
 
@@ -153,8 +153,8 @@ public final class Bench {
     void ditStep(String label, AceStepConfig c, Velocity v, double peak) throws Exception {
         int frames = Text2Music.frames(seconds, 48000, 1920), condLen = 341;
         Random r = new Random(3);
-        Tensor3 x = org.aceforge.engine.pipeline.InitialNoise.of(new long[]{7}, frames, c.latentChannels());
-        Tensor3 ctx = org.aceforge.engine.pipeline.InitialNoise.of(new long[]{8}, frames, c.inChannels() - c.latentChannels());
+        Tensor3 x = org.aceforge.engine.sampling.InitialNoise.of(new long[]{7}, frames, c.latentChannels());
+        Tensor3 ctx = org.aceforge.engine.sampling.InitialNoise.of(new long[]{8}, frames, c.inChannels() - c.latentChannels());
         float[] e = new float[condLen * c.hiddenSize()];
         for (int i = 0; i < e.length; i++) e[i] = (float) r.nextGaussian();
         Condition cond = new Condition(new Tensor3(e, 1, condLen, c.hiddenSize()), ctx);
@@ -176,7 +176,7 @@ public final class Bench {
 
     void vaeRtf(String label, VaeConfig c, VaeModel vae) throws Exception {
         int frames = Text2Music.frames(10, 48000, c.hopLength());
-        Tensor3 lat = org.aceforge.engine.pipeline.InitialNoise.of(new long[]{9}, frames, c.latentChannels());
+        Tensor3 lat = org.aceforge.engine.sampling.InitialNoise.of(new long[]{9}, frames, c.latentChannels());
         double t = median(() -> vae.decode(lat, VaeModel.DECODE_CHUNK, VaeModel.DECODE_OVERLAP, null));
         out.printf("%-16s decode 10 s: %.2f s  real-time factor %.1f×%n", label, t, 10 / t);
     }
@@ -273,7 +273,7 @@ public final class Bench {
         conv(w, "decoder.conv2", 2, c.decoderChannels(), 7, false);
         OnnxGraph g = VaeGraphs.decoder(c, w.source());
         int frames = 125;
-        Tensor3 lat = org.aceforge.engine.pipeline.InitialNoise.of(new long[]{9}, frames, 64);
+        Tensor3 lat = org.aceforge.engine.sampling.InitialNoise.of(new long[]{9}, frames, 64);
         try (NetSession s = new NetSession("vae-full", g.toModelBytes(), g.externalWeights())) {
             double t = median(() -> s.run(Map.of("latents", lat.toTensorData("l"))));
             out.printf("%-16s decode 5 s (one tile): %.2f s  real-time factor %.2f×%n", "full-size VAE", t, 5 / t);

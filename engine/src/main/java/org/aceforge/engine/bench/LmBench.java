@@ -51,7 +51,7 @@ final class LmBench {
             }
             if (layers < 28) out.printf("                 (full model = 28 layers: scale by about %.2f)%n", 28.0 / layers);
         } finally {
-            org.aceforge.engine.io.Folders.deleteRecursively(dir);
+            org.aceforge.engine.tensors.Folders.deleteRecursively(dir);
         }
     }
 

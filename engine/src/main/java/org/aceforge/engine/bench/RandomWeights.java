@@ -1,7 +1,7 @@
 package org.aceforge.engine.bench;
 
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,14 +21,14 @@ final class RandomWeights {
         ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(n * 4)).order(ByteOrder.LITTLE_ENDIAN);
         FloatBuffer f = b.asFloatBuffer();
         for (long i = 0; i < n; i++) f.put((float) ((rnd.nextDouble() * 2 - 1) * scale));
-        tensors.put(name, new TensorData(name, org.aceforge.engine.io.DType.F32, shape, b));
+        tensors.put(name, new TensorData(name, org.aceforge.engine.tensors.DType.F32, shape, b));
     }
 
     void ones(String name, long n) {
         ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(n * 4)).order(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < n; i++) b.putFloat(1f);
         b.flip();
-        tensors.put(name, new TensorData(name, org.aceforge.engine.io.DType.F32, new long[]{n}, b));
+        tensors.put(name, new TensorData(name, org.aceforge.engine.tensors.DType.F32, new long[]{n}, b));
     }
 
     void linear(String name, long out, long in, boolean bias) {

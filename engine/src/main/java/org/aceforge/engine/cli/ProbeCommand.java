@@ -1,9 +1,6 @@
 package org.aceforge.engine.cli;
 
 import org.aceforge.engine.graph.OnnxGraph;
-import org.aceforge.engine.io.Npy;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelFolderException;
@@ -16,6 +13,9 @@ import org.aceforge.engine.nets.DitGraph;
 import org.aceforge.engine.nets.TextEncoderGraph;
 import org.aceforge.engine.nets.VaeGraphs;
 import org.aceforge.engine.runtime.NetSession;
+import org.aceforge.engine.tensors.Npy;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.aceforge.engine.io.SafeTensorsWriter;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.TorchTensorFile;
 import org.aceforge.engine.model.ModelPack;
-import org.aceforge.engine.pipeline.Tensor3;
 import org.aceforge.engine.pipeline.VaeModel;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.tensors.SafeTensorsWriter;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.TorchTensorFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,12 +68,12 @@ public final class DemoPack {
                 Path old = Files.createTempDirectory(parent, ".demo-pack-old-");
                 Files.delete(old);
                 Files.move(target, old);
-                org.aceforge.engine.io.Folders.deleteRecursively(old);
+                org.aceforge.engine.tensors.Folders.deleteRecursively(old);
             }
             Files.deleteIfExists(target);
             Files.move(tmp, target);
         } finally {
-            org.aceforge.engine.io.Folders.deleteRecursively(tmp);
+            org.aceforge.engine.tensors.Folders.deleteRecursively(tmp);
         }
     }
 
@@ -318,7 +318,7 @@ public final class DemoPack {
         } catch (Exception e) {
             throw new IOException("could not encode the demo silence latent: " + e.getMessage(), e);
         } finally {
-            org.aceforge.engine.io.Folders.deleteRecursively(cache);
+            org.aceforge.engine.tensors.Folders.deleteRecursively(cache);
         }
     }
 

@@ -1,8 +1,8 @@
 package org.aceforge.engine.graph;
 
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

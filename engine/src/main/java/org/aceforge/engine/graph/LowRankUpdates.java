@@ -1,6 +1,6 @@
 package org.aceforge.engine.graph;
 
-import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.tensors.TensorData;
 
 /**
  * Low-rank updates of Linear weights, as a LoRA adapter holds them: for a weight, its A [r, in] and B [out, r]. The

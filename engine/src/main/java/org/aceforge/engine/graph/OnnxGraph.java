@@ -1,15 +1,15 @@
 package org.aceforge.engine.graph;
 
-import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.TensorData;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

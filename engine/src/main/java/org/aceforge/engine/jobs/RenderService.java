@@ -10,13 +10,13 @@ import org.aceforge.engine.pipeline.LatentCache;
 import org.aceforge.engine.pipeline.ModelSet;
 import org.aceforge.engine.pipeline.RegionEdit;
 import org.aceforge.engine.pipeline.RenderStages;
-import org.aceforge.engine.pipeline.SamplerSettings;
-import org.aceforge.engine.pipeline.StepListener;
 import org.aceforge.engine.pipeline.Task;
-import org.aceforge.engine.pipeline.TensorDump;
 import org.aceforge.engine.pipeline.Text2Music;
 import org.aceforge.engine.pipeline.VaeModel;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.sampling.SamplerSettings;
+import org.aceforge.engine.sampling.StepListener;
+import org.aceforge.engine.tensors.TensorDump;
 import org.aceforge.engine.text.Prompts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -226,7 +226,7 @@ public final class RenderService implements AutoCloseable {
             for (int i = 0; i < audio.size(); i++) {
                 cancel.check();
                 progress.onProgress(new Progress(Progress.Stage.DECODING, 1, "timing the lyrics of variant " + (i + 1)));
-                var cond = new org.aceforge.engine.pipeline.Condition(rendered.condition().encoderStates().item(i),
+                var cond = new org.aceforge.engine.sampling.Condition(rendered.condition().encoderStates().item(i),
                         rendered.condition().contextLatents().item(i));
                 lrc.add(lyrics.isBlank() ? List.of() : org.aceforge.engine.pipeline.LyricTimestamps.compute(models, rendered.latents().item(i),
                         cond, plan.sampler().turbo() ? plan.sampler().schedule().length : plan.sampler().steps(), plan.lyricPrompt(), lyrics,

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.aceforge.engine.pipeline.SamplerSettings;
 import org.aceforge.engine.pipeline.Text2Music;
+import org.aceforge.engine.sampling.SamplerSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;

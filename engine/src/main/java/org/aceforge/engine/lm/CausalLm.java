@@ -2,7 +2,6 @@ package org.aceforge.engine.lm;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.Qwen3Config;
@@ -11,6 +10,7 @@ import org.aceforge.engine.nets.TextEncoderGraph;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.LazySession;
 import org.aceforge.engine.runtime.NetSession;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.io.IOException;
 import java.nio.file.Files;

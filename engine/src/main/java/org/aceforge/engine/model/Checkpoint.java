@@ -1,7 +1,7 @@
 package org.aceforge.engine.model;
 
-import org.aceforge.engine.io.SafeTensors;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.tensors.SafeTensors;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

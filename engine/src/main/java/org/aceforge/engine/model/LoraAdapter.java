@@ -3,9 +3,9 @@ package org.aceforge.engine.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.aceforge.engine.graph.LowRankUpdates;
-import org.aceforge.engine.io.SafeTensors;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.tensors.SafeTensors;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package org.aceforge.engine.nets;
 
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AceStepConfig;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * FSQ decode + the detokenizer ({@code detokenizer.*}): 5 Hz code {@code indices} [B, T5] → 25 Hz "LM hints"

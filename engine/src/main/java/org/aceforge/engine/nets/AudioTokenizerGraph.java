@@ -1,10 +1,10 @@
 package org.aceforge.engine.nets;
 
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AceStepConfig;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * The audio tokenizer ({@code tokenizer.*}): 25 Hz latents [B, T, C] (T a multiple of the pool window; the caller pads

@@ -1,12 +1,12 @@
 package org.aceforge.engine.nets;
 
 import org.aceforge.engine.graph.Attr;
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AttentionShape;
 import org.aceforge.engine.model.Qwen3Config;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * A Qwen3 causal LM (the 5 Hz LM) for prefill and decode with a key/value cache that the caller owns:

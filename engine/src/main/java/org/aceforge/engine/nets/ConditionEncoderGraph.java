@@ -1,11 +1,11 @@
 package org.aceforge.engine.nets;
 
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.AttentionShape;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * The condition encoder ({@code encoder.*}): text projector, lyric encoder, timbre encoder and the packing of the

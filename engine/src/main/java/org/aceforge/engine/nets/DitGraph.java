@@ -1,13 +1,13 @@
 package org.aceforge.engine.nets;
 
 import org.aceforge.engine.graph.Attr;
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.AttentionShape;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * The flow-matching DiT ({@code decoder.*}): one velocity prediction per call.

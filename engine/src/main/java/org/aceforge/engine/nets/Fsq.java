@@ -1,8 +1,8 @@
 package org.aceforge.engine.nets;
 
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.tensors.DType;
 
 /**
  * Finite scalar quantisation as vector-quantize-pytorch ≥ 1.27 runs it inside ACE-Step's ResidualFSQ: soft clamp

@@ -1,11 +1,11 @@
 package org.aceforge.engine.nets;
 
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AttentionShape;
 import org.aceforge.engine.model.Qwen3Config;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * The Qwen3 text encoder (Qwen3-Embedding-0.6B) for the caption: {@code input_ids} [B, L] → {@code last_hidden_state}

@@ -1,8 +1,8 @@
 package org.aceforge.engine.nets;
 
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * The DiT's TimestepEmbedding: sinusoid of t·1000 (cos first, 256 dims, freqs exp(−ln(10000)·k/128)), then

@@ -1,11 +1,11 @@
 package org.aceforge.engine.nets;
 
 import org.aceforge.engine.graph.Attr;
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AttentionShape;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * Qwen3-style transformer pieces shared by every ACE-Step network: RMSNorm, GQA attention with per-head q/k norm and
@@ -90,7 +90,7 @@ public final class Transformer {
         V padLen = g.sub(g.mul(chunk, g.longs(QUERY_CHUNKS)), len);
         V qp = g.op("Pad", q, g.concat(0, g.longs(0, 0, 0, 0), padLen, g.longs(0)));
         V mp = mask == null ? null : g.op("Pad", mask, g.concat(0, g.longs(0, 0), padLen, g.longs(0)),
-                g.cast(g.longScalar(1), org.aceforge.engine.io.DType.BOOL));
+                g.cast(g.longScalar(1), org.aceforge.engine.tensors.DType.BOOL));
         V[] parts = new V[QUERY_CHUNKS];
         for (int i = 0; i < QUERY_CHUNKS; i++) {
             V start = g.mul(chunk, g.longs(i)), end = g.mul(chunk, g.longs(i + 1));

@@ -1,11 +1,11 @@
 package org.aceforge.engine.nets;
 
 import org.aceforge.engine.graph.Attr;
-import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.graph.OnnxGraph.V;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.VaeConfig;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.WeightSource;
 
 /**
  * The Oobleck VAE (diffusers AutoencoderOobleck) as two graphs. Weight norm is fused in the graph (w = g·v/‖v‖ over

@@ -1,8 +1,5 @@
 package org.aceforge.engine.pipeline;
 
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.TorchTensorFile;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelFolderException;
@@ -12,6 +9,12 @@ import org.aceforge.engine.nets.ConditionEncoderGraph;
 import org.aceforge.engine.nets.DitGraph;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.LazySession;
+import org.aceforge.engine.sampling.Condition;
+import org.aceforge.engine.sampling.VelocityModel;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.TorchTensorFile;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.io.IOException;
 import java.nio.file.Path;

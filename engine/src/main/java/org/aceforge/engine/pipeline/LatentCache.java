@@ -1,6 +1,7 @@
 package org.aceforge.engine.pipeline;
 
-import org.aceforge.engine.io.Npy;
+import org.aceforge.engine.tensors.Npy;
+import org.aceforge.engine.tensors.Tensor3;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntUnaryOperator;
+import org.aceforge.engine.sampling.Condition;
+import org.aceforge.engine.sampling.InitialNoise;
+import org.aceforge.engine.tensors.Tensor3;
 
 /**
  * Auto-LRC (spec §4.9): when each lyric line is sung, from the DiT's cross-attention. The final latent is re-noised

@@ -1,5 +1,7 @@
 package org.aceforge.engine.pipeline;
 
+import org.aceforge.engine.sampling.StepListener;
+
 /** Stage callbacks from the pipeline, text2music and region edits alike (progress and cancellation live behind this). */
 public interface RenderStages {
     void encoding(double fraction) throws Exception;

@@ -2,6 +2,7 @@ package org.aceforge.engine.pipeline;
 
 import org.aceforge.engine.audio.AudioClip;
 import org.aceforge.engine.audio.AudioDecoder;
+import org.aceforge.engine.tensors.Tensor3;
 
 import java.nio.file.Path;
 

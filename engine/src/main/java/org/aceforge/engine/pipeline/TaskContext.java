@@ -1,5 +1,6 @@
 package org.aceforge.engine.pipeline;
 
+import org.aceforge.engine.tensors.Tensor3;
 import org.aceforge.engine.text.Prompts;
 
 import java.util.List;

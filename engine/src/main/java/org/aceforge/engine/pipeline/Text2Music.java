@@ -1,6 +1,14 @@
 package org.aceforge.engine.pipeline;
 
 import org.aceforge.engine.audio.Loudness;
+import org.aceforge.engine.sampling.Condition;
+import org.aceforge.engine.sampling.FlowSampler;
+import org.aceforge.engine.sampling.InitialNoise;
+import org.aceforge.engine.sampling.SamplerSettings;
+import org.aceforge.engine.sampling.SdeNoise;
+import org.aceforge.engine.sampling.StepListener;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorDump;
 import org.aceforge.engine.text.Prompts;
 
 import java.util.ArrayList;

@@ -1,13 +1,14 @@
 package org.aceforge.engine.pipeline;
 
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.Qwen3Config;
 import org.aceforge.engine.nets.TextEncoderGraph;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.LazySession;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 import org.aceforge.engine.text.TextTokenizer;
 
 import java.io.IOException;

@@ -1,13 +1,14 @@
 package org.aceforge.engine.pipeline;
 
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.VaeConfig;
 import org.aceforge.engine.nets.VaeGraphs;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.LazySession;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package org.aceforge.engine.runtime;
 
 import ai.onnx.proto.OnnxMl;
 import org.aceforge.engine.graph.OnnxGraph;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package org.aceforge.engine.runtime;
 
 import org.aceforge.engine.graph.OnnxGraph;
-import org.aceforge.engine.io.WeightSource;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.util.function.Supplier;
 

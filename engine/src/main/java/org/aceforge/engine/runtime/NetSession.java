@@ -1,15 +1,15 @@
 package org.aceforge.engine.runtime;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.TensorData;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.TensorData;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -3,10 +3,10 @@ package org.aceforge.engine.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.aceforge.engine.DemoPackFixture;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.LoraAdapterTest;
 import org.aceforge.engine.model.ModelPack;
+import org.aceforge.engine.tensors.WeightSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package org.aceforge.engine.cli;
 
 import org.aceforge.engine.Fixtures;
-import org.aceforge.engine.io.Npy;
 import org.aceforge.engine.reference.Ref;
+import org.aceforge.engine.tensors.Npy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

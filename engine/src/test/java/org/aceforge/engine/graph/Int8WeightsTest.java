@@ -1,17 +1,17 @@
 package org.aceforge.engine.graph;
 
 import org.aceforge.engine.DemoPackFixture;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.lm.CausalLm;
 import org.aceforge.engine.lm.KvCache;
 import org.aceforge.engine.model.ModelPack;
 import org.aceforge.engine.model.Qwen3Config;
-import org.aceforge.engine.pipeline.Condition;
 import org.aceforge.engine.pipeline.DitModel;
-import org.aceforge.engine.pipeline.Tensor3;
 import org.aceforge.engine.reference.Ref;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.sampling.Condition;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,8 @@
 package org.aceforge.engine.graph;
 
-import org.aceforge.engine.io.DType;
-import org.aceforge.engine.io.TensorData;
 import org.aceforge.engine.runtime.NetSession;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.TensorData;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,14 +1,14 @@
 package org.aceforge.engine.lm;
 
 import org.aceforge.engine.Fixtures;
-import org.aceforge.engine.io.Npy;
-import org.aceforge.engine.io.SafeTensors;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.Qwen3Config;
 import org.aceforge.engine.reference.Ref;
 import org.aceforge.engine.reference.RefEncoders;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.tensors.Npy;
+import org.aceforge.engine.tensors.SafeTensors;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,17 +1,17 @@
 package org.aceforge.engine.model;
 
 import org.aceforge.engine.DemoPackFixture;
-import org.aceforge.engine.io.SafeTensorsWriter;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
-import org.aceforge.engine.pipeline.Condition;
+import org.aceforge.engine.nets.DitGraph;
 import org.aceforge.engine.pipeline.DitModel;
 import org.aceforge.engine.pipeline.DitOptions;
-import org.aceforge.engine.pipeline.Tensor3;
 import org.aceforge.engine.reference.Ref;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.NetSession;
-import org.aceforge.engine.nets.DitGraph;
+import org.aceforge.engine.sampling.Condition;
+import org.aceforge.engine.tensors.SafeTensorsWriter;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,13 +2,13 @@ package org.aceforge.engine.nets;
 
 import org.aceforge.engine.Fixtures;
 import org.aceforge.engine.graph.OnnxGraph;
-import org.aceforge.engine.io.Npy;
-import org.aceforge.engine.io.SafeTensors;
-import org.aceforge.engine.io.TensorData;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.reference.Ref;
 import org.aceforge.engine.reference.RefDit;
 import org.aceforge.engine.runtime.NetSession;
+import org.aceforge.engine.tensors.Npy;
+import org.aceforge.engine.tensors.SafeTensors;
+import org.aceforge.engine.tensors.TensorData;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

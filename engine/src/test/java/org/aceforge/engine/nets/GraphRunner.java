@@ -1,8 +1,8 @@
 package org.aceforge.engine.nets;
 
 import org.aceforge.engine.graph.OnnxGraph;
-import org.aceforge.engine.io.TensorData;
 import org.aceforge.engine.runtime.NetSession;
+import org.aceforge.engine.tensors.TensorData;
 
 import java.util.Map;
 

@@ -1,8 +1,6 @@
 package org.aceforge.engine.nets;
 
 import org.aceforge.engine.DemoPackFixture;
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelPack;
@@ -12,6 +10,8 @@ import org.aceforge.engine.reference.Ref;
 import org.aceforge.engine.reference.RefDit;
 import org.aceforge.engine.reference.RefEncoders;
 import org.aceforge.engine.reference.RefVae;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

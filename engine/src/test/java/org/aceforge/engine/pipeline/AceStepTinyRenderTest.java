@@ -1,10 +1,17 @@
 package org.aceforge.engine.pipeline;
 
 import org.aceforge.engine.Fixtures;
-import org.aceforge.engine.io.Npy;
-import org.aceforge.engine.io.TensorData;
 import org.aceforge.engine.reference.Ref;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.sampling.Condition;
+import org.aceforge.engine.sampling.FlowSampler;
+import org.aceforge.engine.sampling.RepaintGuide;
+import org.aceforge.engine.sampling.SamplerSettings;
+import org.aceforge.engine.sampling.SdeNoise;
+import org.aceforge.engine.sampling.StepListener;
+import org.aceforge.engine.tensors.Npy;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

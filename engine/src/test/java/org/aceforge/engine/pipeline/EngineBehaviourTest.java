@@ -9,6 +9,8 @@ import org.aceforge.engine.jobs.RenderService;
 import org.aceforge.engine.model.ModelPack;
 import org.aceforge.engine.reference.Ref;
 import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.sampling.InitialNoise;
+import org.aceforge.engine.tensors.Tensor3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

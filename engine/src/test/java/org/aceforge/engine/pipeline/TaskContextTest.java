@@ -1,7 +1,7 @@
 package org.aceforge.engine.pipeline;
 
 import org.aceforge.engine.pipeline.TaskContext.Span;
-import org.aceforge.engine.pipeline.Task;
+import org.aceforge.engine.tensors.Tensor3;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,8 +1,8 @@
 package org.aceforge.engine.reference;
 
-import org.aceforge.engine.io.TensorData;
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.AttentionShape;
+import org.aceforge.engine.tensors.TensorData;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.util.function.BiPredicate;
 

@@ -1,8 +1,8 @@
 package org.aceforge.engine.reference;
 
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.AttentionShape;
+import org.aceforge.engine.tensors.WeightSource;
 
 /** The DiT forward of spec §1.2 in double precision, batch 1. */
 public final class RefDit {

@@ -1,10 +1,10 @@
 package org.aceforge.engine.reference;
 
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.AttentionShape;
 import org.aceforge.engine.model.Qwen3Config;
 import org.aceforge.engine.nets.Fsq;
+import org.aceforge.engine.tensors.WeightSource;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package org.aceforge.engine.reference;
 
-import org.aceforge.engine.io.WeightSource;
 import org.aceforge.engine.model.VaeConfig;
+import org.aceforge.engine.tensors.WeightSource;
 
 /** The Oobleck VAE in double precision, channel-major [C][L] activations (batch 1). */
 public final class RefVae {

@@ -1,4 +1,6 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
+
+import org.aceforge.engine.tensors.Tensor3;
 
 /**
  * Repaint inside the sampler: after each of the first round(ratio·steps) updates, frames outside the regenerated range

@@ -1,4 +1,6 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
+
+import org.aceforge.engine.tensors.Tensor3;
 
 /**
  * What the DiT is conditioned on for a batch: packed encoder states [B, L, H] (before condition_embedder) and context

@@ -1,4 +1,4 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
 
 import java.util.ArrayList;
 import java.util.Arrays;

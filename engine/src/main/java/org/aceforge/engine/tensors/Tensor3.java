@@ -1,6 +1,4 @@
-package org.aceforge.engine.pipeline;
-
-import org.aceforge.engine.io.TensorData;
+package org.aceforge.engine.tensors;
 
 import java.util.Arrays;
 

@@ -1,4 +1,6 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
+
+import org.aceforge.engine.tensors.Tensor3;
 
 /** Told after each sampler step; throwing (e.g. a cancellation) stops sampling between steps. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package org.aceforge.engine.io;
+package org.aceforge.engine.tensors;
 
 import org.aceforge.engine.Fixtures;
 import org.junit.jupiter.api.Test;

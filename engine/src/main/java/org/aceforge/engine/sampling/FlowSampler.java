@@ -1,4 +1,6 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
+
+import org.aceforge.engine.tensors.Tensor3;
 
 /**
  * The flow-matching sampling loop of ACE-Step 1.5 (x_t = t·noise + (1−t)·x0, the DiT predicts v ≈ noise − x0).

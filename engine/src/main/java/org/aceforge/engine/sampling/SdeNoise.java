@@ -1,6 +1,7 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
 
 import java.util.Random;
+import org.aceforge.engine.tensors.Tensor3;
 
 /**
  * The fresh noise of SDE re-noising: one generator per variant, seeded from that variant's own seed, so a variant

@@ -1,4 +1,4 @@
-package org.aceforge.engine.io;
+package org.aceforge.engine.tensors;
 
 import java.io.IOException;
 import java.io.OutputStream;

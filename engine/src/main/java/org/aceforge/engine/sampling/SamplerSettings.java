@@ -1,4 +1,4 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
 
 /**
  * Everything the flow-matching loop needs besides the model and the condition.

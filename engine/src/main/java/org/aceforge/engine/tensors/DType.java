@@ -1,4 +1,4 @@
-package org.aceforge.engine.io;
+package org.aceforge.engine.tensors;
 
 /** Element types found in checkpoint files, with their safetensors names and ONNX type codes. */
 public enum DType {

@@ -1,4 +1,4 @@
-package org.aceforge.engine.io;
+package org.aceforge.engine.tensors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,6 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
+
+import org.aceforge.engine.tensors.Tensor3;
 
 /**
  * Classifier-free guidance rules of the base/SFT sampler, computed in double precision on [B, T, C] velocities.

@@ -1,4 +1,6 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
+
+import org.aceforge.engine.tensors.Tensor3;
 
 /** One DiT evaluation: x_t [B, T, C] at timestep t (same for every item) → velocity [B, T, C]. */
 @FunctionalInterface

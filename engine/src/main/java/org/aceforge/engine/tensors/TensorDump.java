@@ -1,6 +1,4 @@
-package org.aceforge.engine.pipeline;
-
-import org.aceforge.engine.io.Npy;
+package org.aceforge.engine.tensors;
 
 import java.io.IOException;
 import java.nio.file.Files;

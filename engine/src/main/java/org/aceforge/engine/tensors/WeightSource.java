@@ -1,4 +1,4 @@
-package org.aceforge.engine.io;
+package org.aceforge.engine.tensors;
 
 import java.util.LinkedHashMap;
 import java.util.List;

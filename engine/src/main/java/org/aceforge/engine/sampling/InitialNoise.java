@@ -1,6 +1,7 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.sampling;
 
 import java.util.Random;
+import org.aceforge.engine.tensors.Tensor3;
 
 /** The noise a render starts from: standard normal [B, T, C], one generator per variant seeded with its own seed. */
 public final class InitialNoise {
