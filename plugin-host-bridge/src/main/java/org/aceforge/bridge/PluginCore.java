@@ -2,8 +2,6 @@ package org.aceforge.bridge;
 
 import org.aceforge.engine.jobs.RenderService;
 import org.aceforge.engine.runtime.GraphCache;
-import org.aceforge.ui.plugin.PluginContext;
-import org.aceforge.ui.plugin.PluginSettings;
 import org.aceforge.ui.studio.HostHooks;
 import org.aceforge.ui.studio.Region;
 import org.aceforge.ui.studio.StudioSettings;
@@ -30,9 +28,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The format-neutral plugin: settings, region, kept variants, capture access, clip placement, state and the
  * editor. One per plugin instance. Host non-audio threads (and the shim's start threads) call {@link #saveState},
  * {@link #restoreState},
- * {@link #openEditor}, {@link #closeEditor}; the editor calls the {@link PluginContext} methods on the EDT.
+ * {@link #openEditor}, {@link #closeEditor}; the studio, as this plugin's editor, calls the {@link HostHooks} methods
+ * on the EDT.
  */
-public final class PluginCore implements PluginContext, HostHooks {
+public final class PluginCore implements HostHooks {
     private static final Logger LOG = LoggerFactory.getLogger(PluginCore.class);
     private static RenderService sharedRenders;
     private final HostPort port;
@@ -64,7 +63,7 @@ public final class PluginCore implements PluginContext, HostHooks {
         return sharedRenders;
     }
 
-    @Override
+    /** The host track's audio as captured while the transport played (the latest contiguous stretch). Any non-audio thread. */
     public Capture capture() {
         double[] t = port.transport();
         double rate = t[0] > 0 ? t[0] : 48000;
@@ -91,13 +90,13 @@ public final class PluginCore implements PluginContext, HostHooks {
         return new Capture(audio, blocks[4 * start + 1] + skip, rate);
     }
 
-    @Override
+    /** The host transport as last seen by the audio thread. Any non-audio thread. */
     public Transport transport() {
         double[] t = port.transport();
         return new Transport(t[0], t[1], (int) t[2], (int) t[3], t[4] != 0, (long) t[5], (long) t[6]);
     }
 
-    @Override
+    /** Places audio on the timeline (plays in sync with the host); returns the clip slot used. Any non-audio thread. */
     public synchronized int place(Path file, long timelineStart) throws Exception {
         double rate = transport().sampleRate() > 0 ? transport().sampleRate() : 48000;
         float[] audio = AudioClips.readStereo(file, rate);
@@ -123,33 +122,33 @@ public final class PluginCore implements PluginContext, HostHooks {
         throw new IllegalStateException("all " + HostPort.CLIP_SLOTS + " clip slots are in use: remove a placed variant first");
     }
 
-    @Override
+    /** Stops playing a placed variant. Any non-audio thread. */
     public synchronized void unplace(int slot) {
         port.clipClear(slot);
         variants.replaceAll(v -> v.slot() == slot ? new Variant(v.file(), v.sha256(), -1, v.timelineStart(), false) : v);
     }
 
-    @Override
+    /** The variants the user kept, placed or not. Any thread. */
     public List<Variant> variants() {
         return List.copyOf(variants);
     }
 
-    @Override
+    /** A normalized parameter (0 dry/wet, 1 output gain, 2 bypass). Any non-audio thread. */
     public double parameter(int id) {
         return port.parameter(id);
     }
 
-    @Override
+    /** A UI edit of a parameter, reported to the host. EDT. */
     public void editParameter(int id, double normalized) {
         port.editParameter(id, normalized);
     }
 
-    @Override
+    /** The render service shared by every instance in the process. Any thread. */
     public RenderService renders() {
         return sharedRenders();
     }
 
-    @Override
+    /** Where this plugin writes its renders. Any thread. */
     public Path renderFolder() {
         Path p = Path.of(System.getProperty("user.home"), "AceForge", "renders");
         try {
@@ -160,12 +159,12 @@ public final class PluginCore implements PluginContext, HostHooks {
         return p;
     }
 
-    @Override
+    /** Problems the user should see (missing files on reopen, state notices). Any thread. */
     public List<String> messages() {
         return messages;
     }
 
-    @Override
+    /** What is saved in the host project besides the variants. EDT (and the host thread while saving). */
     public PluginSettings settings() {
         return settings;
     }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.aceforge.ui.plugin.PluginContext;
-import org.aceforge.ui.plugin.PluginSettings;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +32,9 @@ public final class PluginState {
     private PluginState() {}
 
     /** A restored state; {@code notes} are sentences for the user about values that were replaced. */
-    public record Restored(PluginSettings settings, List<PluginContext.Variant> variants, List<String> notes) {}
+    public record Restored(PluginSettings settings, List<Variant> variants, List<String> notes) {}
 
-    public static byte[] write(PluginSettings s, List<PluginContext.Variant> variants) {
+    public static byte[] write(PluginSettings s, List<Variant> variants) {
         if (variants.isEmpty() && isDefault(s)) return new byte[0];
         ObjectNode n = JSON.createObjectNode();
         n.put("format", FORMAT);
@@ -47,7 +45,7 @@ public final class PluginState {
         ObjectNode r = n.putObject("region");
         r.put("start", s.regionStart).put("end", s.regionEnd);
         ArrayNode vs = n.putArray("variants");
-        for (PluginContext.Variant v : variants) {
+        for (Variant v : variants) {
             vs.addObject().put("path", v.file().toString()).put("sha256", v.sha256()).put("slot", v.slot())
                     .put("timelineStart", v.timelineStart()).put("placed", v.placed());
         }
@@ -68,7 +66,7 @@ public final class PluginState {
     /** Reads a state; an empty blob gives defaults (a project saved before AceForge was used). */
     public static Restored read(byte[] data) throws IOException {
         PluginSettings s = new PluginSettings();
-        List<PluginContext.Variant> variants = new ArrayList<>();
+        List<Variant> variants = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (data == null || data.length == 0) return new Restored(s, variants, notes);
         JsonNode n;
@@ -114,7 +112,7 @@ public final class PluginState {
             int slot = (int) f.integer(v, "slot", -1, -1, HostPort.CLIP_SLOTS - 1);
             long start = f.integer(v, "timelineStart", 0, 0, Long.MAX_VALUE / 4);
             boolean placed = f.bool(v, "placed", false) && slot >= 0;
-            variants.add(new PluginContext.Variant(file, hash, slot, start, placed));
+            variants.add(new Variant(file, hash, slot, start, placed));
         }
         return new Restored(s, variants, notes);
     }

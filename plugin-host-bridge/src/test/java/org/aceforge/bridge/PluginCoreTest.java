@@ -1,7 +1,5 @@
 package org.aceforge.bridge;
 
-import org.aceforge.ui.plugin.PluginContext;
-import org.aceforge.ui.plugin.PluginSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +42,7 @@ class PluginCoreTest {
             java.util.Arrays.fill(x, b);
             port.captureBlock(x, 96000 + 64L * b, true);                                    // the latest take
         }
-        PluginContext.Capture c = new PluginCore(port).capture();
+        Capture c = new PluginCore(port).capture();
         assertEquals(640, c.frames());
         assertEquals(96000, c.timelineStart());
         assertEquals(9f, c.interleaved()[2 * 639]);
@@ -196,8 +194,8 @@ class PluginCoreTest {
         FakePort port = new FakePort(1000);
         PluginCore core = new PluginCore(port);
         Path f = wav(tmp.resolve("big.wav"), 48000, 0.5f);
-        List<PluginContext.Variant> forty = new java.util.ArrayList<>();
-        for (int i = 0; i < 40; i++) forty.add(new PluginContext.Variant(f, AudioClips.sha256(f), i < 16 ? i : -1, 48000L * i, i < 16));
+        List<Variant> forty = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) forty.add(new Variant(f, AudioClips.sha256(f), i < 16 ? i : -1, 48000L * i, i < 16));
         byte[] state = PluginState.write(core.settings(), forty);
         FakePort port2 = new FakePort(1000);
         port2.gate = new java.util.concurrent.CountDownLatch(1);   // placing blocks until released

@@ -1,7 +1,7 @@
-package org.aceforge.ui.plugin;
+package org.aceforge.bridge;
 
 /**
- * The editor's inputs that are saved in the host project. Mutable; EDT only.
+ * What the plugin saves in the host project besides its variants (the editor's form and region). Mutable; EDT only.
  */
 public final class PluginSettings {
     public String caption = "";
