@@ -48,21 +48,70 @@ static int java_attach_instance(af_instance *in) {
         int64_t id = 0;
         JAVA_CALL(in, id = j->instance_created((int64_t)(intptr_t)in));
         in->javaId = id > 0 ? id : 0;
-        if (in->javaId > 0 && (in->pendingState || in->pendingNotice)) {
-            int32_t r;
-            JAVA_CALL(in, r = j->set_state(in->javaId, in->pendingState, in->pendingStateLength, in->pendingNotice));
-            (void)r;
+        if (in->javaId > 0) {
+            /* Handed to Java, the pending state is Java's now; if Java refused the instance it stays verbatim. */
+            if (in->pendingState || in->pendingNotice) {
+                int32_t r;
+                JAVA_CALL(in, r = j->set_state(in->javaId, in->pendingState, in->pendingStateLength, in->pendingNotice));
+                (void)r;
+            }
+            free(in->pendingState);
+            free(in->pendingNotice);
+            in->pendingState = in->pendingNotice = NULL;
+            in->pendingStateLength = 0;
         }
-        free(in->pendingState);
-        free(in->pendingNotice);
-        in->pendingState = in->pendingNotice = NULL;
-        in->pendingStateLength = 0;
         if (in->javaId > 0 && atomic_load(&in->ring))
             JAVA_CALL(in, j->setup(in->javaId, atomic_load(&in->sampleRate), atomic_load(&in->maxBlock)));
     }
     int ok = in->javaId > 0;
     pthread_mutex_unlock(&in->javaLock);
     return ok;
+}
+
+/* A growable in-memory IBStream, for taking Java's state back into the shim. */
+typedef struct { const IBStreamVtbl *vtbl; char *buf; int32_t len, cap; } membuf;
+static tresult mb_query(void *s, const TUID iid, void **o) { (void)iid; *o = s; return kResultOk; }
+static uint32_t mb_ref(void *s) { (void)s; return 1; }
+static tresult mb_read(void *s, void *b, int32_t n, int32_t *got) { (void)s; (void)b; (void)n; if (got) *got = 0; return kResultFalse; }
+static tresult mb_write(void *s, void *b, int32_t n, int32_t *done) {
+    membuf *m = s;
+    if (n < 0 || m->len > INT32_MAX - n) return kResultFalse;
+    if (m->len + n > m->cap) {
+        int32_t cap = m->len + n > INT32_MAX / 2 ? INT32_MAX : 2 * (m->len + n);
+        char *nb = realloc(m->buf, (size_t)cap);
+        if (!nb) return kOutOfMemory;
+        m->buf = nb;
+        m->cap = cap;
+    }
+    memcpy(m->buf + m->len, b, (size_t)n);
+    m->len += n;
+    if (done) *done = n;
+    return kResultOk;
+}
+static tresult mb_seek(void *s, int64_t p, int32_t mode, int64_t *r) { (void)s; (void)p; (void)mode; (void)r; return kResultFalse; }
+static tresult mb_tell(void *s, int64_t *p) { *p = ((membuf *)s)->len; return kResultOk; }
+static const IBStreamVtbl membufVtbl = {mb_query, mb_ref, mb_ref, mb_read, mb_write, mb_seek, mb_tell};
+
+/*
+ * terminate() ends the Java side of an instance, but a host may initialize the same component again: Java's state is
+ * first taken back and kept verbatim, so the next Java start (or the next save) has it.
+ */
+static void java_park_state(af_instance *in) {
+    const af_java_api *j = af_java_if_started();
+    pthread_mutex_lock(&in->javaLock);
+    if (in->javaId > 0 && j) {
+        membuf m = {&membufVtbl, NULL, 0, 0};
+        int32_t r;
+        JAVA_CALL(in, r = j->get_state(in->javaId, (int64_t)(intptr_t)&m));
+        if (r == 0) {
+            free(in->pendingState);
+            in->pendingState = m.buf;
+            in->pendingStateLength = m.len;
+            m.buf = NULL;
+        }
+        free(m.buf);
+    }
+    pthread_mutex_unlock(&in->javaLock);
 }
 
 static void java_detach_instance(af_instance *in) {
@@ -239,6 +288,7 @@ static tresult c_initialize(void *s, FUnknown *ctx) {
 }
 static tresult c_terminate(void *s) {
     af_processor *p = P_c(s);
+    java_park_state(p->in);
     java_detach_instance(p->in);
     p->initialized = 0;
     return kResultOk;

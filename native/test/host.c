@@ -901,6 +901,13 @@ int main(int argc, char **argv) {
             CHECK(pj.c->getState(pj.comp, (FUnknown *)&back) == kResultOk && memmem(back.buf, (size_t)back.len, "lazy java", 9),
                   "Java holds the restored state");
             free(back.buf);
+            /* terminate + initialize again (some hosts do): the Java state survives the end of its Java side */
+            pj.c->terminate(pj.comp);
+            pj.c->initialize(pj.comp, NULL);
+            mstream again = {&msVtbl, NULL, 0, 0, 0};
+            CHECK(pj.c->getState(pj.comp, (FUnknown *)&again) == kResultOk && memmem(again.buf, (size_t)again.len, "lazy java", 9),
+                  "the state survives terminate and a second initialize");
+            free(again.buf);
         }
         free(st.buf);
     }
