@@ -1,5 +1,6 @@
 package org.aceforge.engine.jobs;
 
+import org.aceforge.engine.audio.AudioClip;
 import org.aceforge.engine.audio.AudioFileWriter;
 import org.aceforge.engine.audio.OutputFormat;
 import org.aceforge.engine.lm.CausalLm;
@@ -319,13 +320,15 @@ public final class RenderService implements AutoCloseable {
     }
 
     /** The region-edit plan of a request: the task's defaults on top of the resolved sampler and seeds. */
-    static RegionEdit.Plan regionPlan(RenderRequest r, Text2Music.Plan p, Task task) {
+    static RegionEdit.Plan regionPlan(RenderRequest r, Text2Music.Plan p, Task task) throws java.io.IOException {
         double strength = Defaults.strength(task, r.strength());
         SamplerSettings s = p.sampler();
         double noise = r.noiseStrength() == null ? Defaults.NOISE_STRENGTH : r.noiseStrength();
         if (task == Task.COVER) s = s.withCover(strength, noise);
         RegionEdit.RepaintMode mode = RegionEdit.RepaintMode.of(r.repaintMode() == null ? Defaults.REPAINT_MODE : r.repaintMode(), strength);
-        return new RegionEdit.Plan(task, r.source(), r.reference(), r.ranges(), r.track(), r.tracks(),
+        // The source is decoded here, once: the pipeline gets audio, not a file.
+        AudioClip source = org.aceforge.engine.audio.AudioDecoder.decode(r.source()).toEngineFormat();
+        return new RegionEdit.Plan(task, source, r.source().toString(), r.reference(), r.ranges(), r.track(), r.tracks(),
                 r.caption() == null ? "" : r.caption(), p.lyricPrompt(), p.seeds(), s, mode, strength,
                 noise, r.regionOnly(), r.handles(), r.bpm(),
                 r.timeSignature(), normalizeKey(r.key()));

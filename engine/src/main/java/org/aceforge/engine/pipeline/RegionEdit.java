@@ -1,7 +1,6 @@
 package org.aceforge.engine.pipeline;
 
 import org.aceforge.engine.audio.AudioClip;
-import org.aceforge.engine.audio.AudioDecoder;
 import org.aceforge.engine.audio.Loudness;
 import org.aceforge.engine.audio.MusicAnalysis;
 import org.aceforge.engine.audio.Seconds;
@@ -42,42 +41,44 @@ public final class RegionEdit {
     }
 
     /** Everything the edit runs with, resolved. Ranges are in seconds on the source's own timeline. */
-    public record Plan(Task task, Path source, Path reference, List<double[]> ranges, String track,
+    public record Plan(Task task, AudioClip source, String sourceName, Path reference, List<double[]> ranges, String track,
                        List<String> tracks, String caption, String lyricPrompt, long[] seeds, SamplerSettings sampler,
                        RepaintMode repaint, double coverStrength, double coverNoise, boolean regionOnly,
                        double handles, Integer bpm, String timeSignature, String key) {}
 
-    /** The source after decoding and padding: what the networks see and what the splice restores. */
-    public record Source(float[] audio, int frames, double leftPad, double seconds, int latentFrames, double sourceSeconds) {}
+    /**
+     * The source after padding: what the networks see and what the splice restores, and the regions with an end of −1
+     * resolved to the source's end (seconds on the source's own timeline), once.
+     */
+    public record Source(float[] audio, int frames, double leftPad, double seconds, int latentFrames, double sourceSeconds,
+                         List<double[]> ranges) {}
 
-    /** Decodes, converts and pads the source for outpainting (zeros) and to a whole number of latent frames. */
-    public static Source prepare(Path file, List<double[]> ranges, int hop) throws java.io.IOException {
-        AudioClip clip = AudioDecoder.decode(file).toEngineFormat();
+    /** Pads the decoded source (engine format) for outpainting (zeros) and to a whole number of latent frames. */
+    public static Source prepare(AudioClip clip, String name, List<double[]> ranges, int hop) {
         double dur = clip.seconds();
+        List<double[]> resolved = new ArrayList<>();
+        for (double[] r : ranges) resolved.add(new double[]{r[0], r[1] == -1 ? dur : r[1]});
         double left = 0, right = 0;
-        for (double[] r : ranges) {
+        for (double[] r : resolved) {
             left = Math.max(left, -r[0]);
-            double end = r[1] == -1 ? dur : r[1];
-            right = Math.max(right, end - dur);
+            right = Math.max(right, r[1] - dur);
         }
         int leftFrames = Seconds.toFrames(left, RATE), rightFrames = Seconds.toFrames(right, RATE);
         int n = clip.frames() + leftFrames + rightFrames;
         if (n / (double) RATE > 600.0 + 1e-9)
             throw new IllegalArgumentException(String.format("the edit would be %.1f s long; at most 600 s can be rendered", n / (double) RATE));
-        if (n / (double) RATE < 1.0) throw new IllegalArgumentException(file + ": the source is shorter than 1 s");
+        if (n / (double) RATE < 1.0) throw new IllegalArgumentException(name + ": the source is shorter than 1 s");
         int padded = (n + hop - 1) / hop * hop;
         float[] audio = new float[2 * padded];
         System.arraycopy(clip.interleaved(), 0, audio, 2 * leftFrames, clip.interleaved().length);
-        return new Source(audio, n, left, n / (double) RATE, padded / hop, dur);
+        return new Source(audio, n, left, n / (double) RATE, padded / hop, dur, List.copyOf(resolved));
     }
 
-    /** Ranges in samples on the padded timeline (end −1 = end of the source). */
-    public static List<Splice.Range> sampleRanges(List<double[]> ranges, Source s, double sourceSeconds) {
+    /** The source's regions in samples on the padded timeline. */
+    public static List<Splice.Range> sampleRanges(Source s) {
         List<Splice.Range> out = new ArrayList<>();
-        for (double[] r : ranges) {
-            double end = r[1] == -1 ? sourceSeconds : r[1];
-            out.add(new Splice.Range(Seconds.toFrames(r[0] + s.leftPad(), RATE), Seconds.toFrames(end + s.leftPad(), RATE)));
-        }
+        for (double[] r : s.ranges())
+            out.add(new Splice.Range(Seconds.toFrames(r[0] + s.leftPad(), RATE), Seconds.toFrames(r[1] + s.leftPad(), RATE)));
         return out;
     }
 
@@ -101,14 +102,13 @@ public final class RegionEdit {
                              LatentCache cache) throws Exception {
         DitModel dit = m.dit();
         int hop = m.vae().hop(), C = dit.config().latentChannels(), B = plan.seeds().length;
-        Source src = prepare(plan.source(), plan.ranges(), hop);
-        double sourceSeconds = src.sourceSeconds();
+        Source src = prepare(plan.source(), plan.sourceName(), plan.ranges(), hop);
         int T = src.latentFrames();
         String vaeId = m.pack().vae().toAbsolutePath().toString();
         Tensor3 latents = cache.encode(m.vae(), vaeId, src.audio(), (f, msg) -> stages.encoding(0.5 * f));
         Tensor3 silence = dit.silence(T);
 
-        List<Splice.Range> samples = sampleRanges(plan.ranges(), src, sourceSeconds);
+        List<Splice.Range> samples = sampleRanges(src);
         List<TaskContext.Span> spans = new ArrayList<>();
         for (Splice.Range r : samples)
             spans.add(TaskContext.span(r.start() / (double) RATE, r.end() / (double) RATE, T, RATE, hop));

@@ -58,12 +58,12 @@ class RegionPropertyTest {
                 double pre = 0, post = 0;
                 if (len < 590 && rnd.nextBoolean()) { pre = rnd.nextDouble() * 5; ranges.add(new double[]{-pre, 0.5}); }
                 if (len < 590 && rnd.nextBoolean()) { post = rnd.nextDouble() * 5; ranges.add(new double[]{len - 0.5, len + post}); }
-                RegionEdit.Source src = RegionEdit.prepare(f, ranges, 1920);
+                RegionEdit.Source src = RegionEdit.prepare(org.aceforge.engine.audio.AudioDecoder.decode(f).toEngineFormat(), f.toString(), ranges, 1920);
                 int expected = frames + (int) Math.round(pre * 48000) + (int) Math.round(post * 48000);
                 assertEquals(expected, src.frames(), "length " + len + " pre " + pre + " post " + post);
                 assertEquals((expected + 1919) / 1920, src.latentFrames());
                 assertTrue(src.audio().length / 2 >= src.frames());
-                List<Splice.Range> samples = RegionEdit.sampleRanges(ranges, src, len);
+                List<Splice.Range> samples = RegionEdit.sampleRanges(src);
                 for (Splice.Range r : samples) {
                     TaskContext.Span sp = TaskContext.span(r.start() / 48000.0, r.end() / 48000.0, src.latentFrames(), 48000, 1920);
                     assertTrue(sp.start() >= 0 && sp.end() <= src.latentFrames() && sp.end() > sp.start());
