@@ -8,7 +8,7 @@ import org.aceforge.engine.model.VaeConfig;
 import org.aceforge.engine.nets.DitGraph;
 import org.aceforge.engine.nets.VaeGraphs;
 import org.aceforge.engine.pipeline.DitModel;
-import org.aceforge.engine.pipeline.Text2Music;
+import org.aceforge.engine.timeline.Timeline;
 import org.aceforge.engine.pipeline.VaeModel;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.NetSession;
@@ -151,7 +151,7 @@ public final class Bench {
     }
 
     void ditStep(String label, AceStepConfig c, Velocity v, double peak) throws Exception {
-        int frames = Text2Music.frames(seconds, 48000, 1920), condLen = 341;
+        int frames = Timeline.latentFramesOf(seconds, 48000, 1920), condLen = 341;
         Random r = new Random(3);
         Tensor3 x = org.aceforge.engine.sampling.InitialNoise.of(new long[]{7}, frames, c.latentChannels());
         Tensor3 ctx = org.aceforge.engine.sampling.InitialNoise.of(new long[]{8}, frames, c.inChannels() - c.latentChannels());
@@ -175,7 +175,7 @@ public final class Bench {
     }
 
     void vaeRtf(String label, VaeConfig c, VaeModel vae) throws Exception {
-        int frames = Text2Music.frames(10, 48000, c.hopLength());
+        int frames = Timeline.latentFramesOf(10, 48000, c.hopLength());
         Tensor3 lat = org.aceforge.engine.sampling.InitialNoise.of(new long[]{9}, frames, c.latentChannels());
         double t = median(() -> vae.decode(lat, VaeModel.DECODE_CHUNK, VaeModel.DECODE_OVERLAP, null));
         out.printf("%-16s decode 10 s: %.2f s  real-time factor %.1f×%n", label, t, 10 / t);

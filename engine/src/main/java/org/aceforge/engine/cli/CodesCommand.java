@@ -1,6 +1,6 @@
 package org.aceforge.engine.cli;
 
-import org.aceforge.engine.jobs.BadRequestException;
+import org.aceforge.engine.request.BadRequestException;
 import org.aceforge.engine.jobs.RenderRequest;
 import org.aceforge.engine.jobs.RenderService;
 import org.aceforge.engine.lm.AudioCodes;

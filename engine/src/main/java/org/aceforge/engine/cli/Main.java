@@ -1,6 +1,6 @@
 package org.aceforge.engine.cli;
 
-import org.aceforge.engine.jobs.BadRequestException;
+import org.aceforge.engine.request.BadRequestException;
 import org.aceforge.engine.model.ModelFolderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,7 @@ package org.aceforge.engine.cli;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.aceforge.engine.jobs.BadRequestException;
+import org.aceforge.engine.request.BadRequestException;
 import org.aceforge.engine.jobs.LmRequest;
 import org.aceforge.engine.lm.LmOptions;
 import org.aceforge.engine.jobs.Progress;

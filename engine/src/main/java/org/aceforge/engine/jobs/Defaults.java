@@ -1,6 +1,6 @@
 package org.aceforge.engine.jobs;
 
-import org.aceforge.engine.pipeline.Task;
+import org.aceforge.engine.tasks.TaskKind;
 
 /**
  * Every value a request may leave open, resolved here and nowhere else (ACE-Step 1.5's defaults, spec §2 and the
@@ -17,16 +17,16 @@ public final class Defaults {
     public static final double COVER_STRENGTH = 1.0;
     /** Repaint and the other edits: half way. */
     public static final double EDIT_STRENGTH = 0.5;
-    public static final String REPAINT_MODE = "balanced";
+    public static final org.aceforge.engine.tasks.RepaintMode REPAINT_MODE = org.aceforge.engine.tasks.RepaintMode.BALANCED;
+    /** The DiT variant: turbo (8 steps, no guidance). */
+    public static final org.aceforge.engine.model.ModelPack.Variant VARIANT = org.aceforge.engine.model.ModelPack.Variant.TURBO;
     public static final double NOISE_STRENGTH = 0;
     public static final String LANGUAGE = "unknown";
-    /** Region edits take their length from the source; the text2music plan they start from needs some length. */
-    public static final double EDIT_PLAN_DURATION = 10;
 
     private Defaults() {}
 
     /** The strength of a task when none is given. */
-    public static double strength(Task task, Double given) {
-        return given != null ? given : task == Task.COVER ? COVER_STRENGTH : EDIT_STRENGTH;
+    public static double strength(TaskKind task, Double given) {
+        return given != null ? given : task == TaskKind.COVER ? COVER_STRENGTH : EDIT_STRENGTH;
     }
 }

@@ -1,7 +1,9 @@
 package org.aceforge.engine.jobs;
 
+import org.aceforge.engine.request.RequestField;
+import org.aceforge.engine.request.BadRequestException;
 import org.aceforge.engine.lm.LmOptions;
-import org.aceforge.engine.pipeline.Task;
+import org.aceforge.engine.tasks.TaskKind;
 
 /**
  * What the 5 Hz LM does for a text2music render.
@@ -29,11 +31,11 @@ public record LmRequest(boolean think, String model, LmOptions options, String d
         return o;
     }
 
-    void validate(Task task) {
-        if (task != Task.TEXT2MUSIC)
+    void validate(TaskKind task) {
+        if (task != TaskKind.TEXT2MUSIC)
             throw new BadRequestException(RequestField.LM, "works with text2music only (the LM plans new music; {TASK} is " + task + ")");
         validate(options);
-        if (chunk < 1 || chunk > RenderRequest.MAX_BATCH) throw new BadRequestException(RequestField.LM_CHUNK, chunk + " is out of range: use 1 to 8");
+        if (chunk < 1 || chunk > Sampling.MAX_BATCH) throw new BadRequestException(RequestField.LM_CHUNK, chunk + " is out of range: use 1 to 8");
         if (describe != null && describe.length() > MAX_DESCRIPTION)
             throw new BadRequestException(RequestField.DESCRIBE, "is " + describe.length() + " characters long: use at most " + MAX_DESCRIPTION);
         if (describe != null && describe.isBlank()) throw new BadRequestException(RequestField.DESCRIBE, "must not be empty");

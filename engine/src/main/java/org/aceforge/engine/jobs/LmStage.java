@@ -37,16 +37,17 @@ final class LmStage {
             progress.onProgress(new Progress(Progress.Stage.PLANNING, total == 0 ? 0 : (double) done / total, "LM: " + phase
                     + (phase.equals("audio codes") ? " " + done + "/" + total : "")));
         };
-        String caption = r.caption(), lyrics = r.lyrics(), key = Keys.canonical(r.key()), language = r.language();
-        Integer bpm = r.bpm(), ts = r.timeSignature() == null ? null : Integer.valueOf(r.timeSignature());
-        Integer duration = r.duration() == -1 ? null : (int) Math.round(r.duration());
+        Music music = r.music();
+        String caption = music.caption(), lyrics = music.lyrics(), key = Keys.canonical(music.key()), language = music.language();
+        Integer bpm = music.bpm(), ts = music.timeSignature() == null ? null : Integer.valueOf(music.timeSignature());
+        Integer duration = music.duration() == -1 ? null : (int) Math.round(music.duration());
         LmPlanner.Sample sample = null;
-        Double codeSeconds = r.codes() == null ? null : r.codes().length / (double) LmPlanner.CODES_PER_SECOND;
+        Double codeSeconds = music.codes() == null ? null : music.codes().length / (double) LmPlanner.CODES_PER_SECOND;
         if (codeSeconds != null) duration = (int) Math.round(codeSeconds);   // the codes fix the length
         if (lm.describe() != null || lm.format()) {
-            sample = lm.describe() != null ? planner.createSample(lm.describe(), r.instrumental(), language, o, seeds[0], tokens)
+            sample = lm.describe() != null ? planner.createSample(lm.describe(), music.instrumental(), language, o, seeds[0], tokens)
                     : planner.format(new LmPlanner.Given(caption, lyrics, bpm, key, ts, duration, unknown(language) ? null : language),
-                    r.instrumental(), o, seeds[0], tokens);
+                    music.instrumental(), o, seeds[0], tokens);
             CotMetadata m = sample.metadata();
             caption = m.caption() != null ? m.caption() : lm.describe() != null ? lm.describe() : caption;
             lyrics = sample.lyrics();
@@ -71,10 +72,10 @@ final class LmStage {
             cot = new CotMetadata(bpm, caption, duration, key, unknownLanguage ? null : language, ts);
         }
         String ditCaption = o.cotCaption() && cot.caption() != null && !cot.caption().isBlank() ? cot.caption() : caption;
-        double seconds = codeSeconds != null ? codeSeconds : duration != null ? duration : RenderService.autoDuration(seeds[0]);
+        double seconds = codeSeconds != null ? codeSeconds : duration != null ? duration : PlanStage.autoDuration(seeds[0]);
         cot = new CotMetadata(cot.bpm(), cot.caption(), (int) Math.round(seconds), cot.keyscale(), cot.language(), cot.timesignature());
         long[][] codes = null;
-        if (lm.think() && r.codes() == null) {
+        if (lm.think() && music.codes() == null) {
             int count = (int) (seconds * LmPlanner.CODES_PER_SECOND);
             codes = new long[seeds.length][];
             for (int from = 0; from < seeds.length; from += lm.chunk()) {

@@ -1,50 +1,51 @@
 package org.aceforge.engine.jobs;
 
-import org.aceforge.engine.pipeline.Task;
+import org.aceforge.engine.model.ModelPack;
+import org.aceforge.engine.request.BadRequestException;
+import org.aceforge.engine.request.RequestField;
+import org.aceforge.engine.sampling.Method;
+import org.aceforge.engine.tasks.Complete;
+import org.aceforge.engine.tasks.Cover;
+import org.aceforge.engine.tasks.Extract;
+import org.aceforge.engine.tasks.Lego;
+import org.aceforge.engine.tasks.Repaint;
+import org.aceforge.engine.tasks.RepaintMode;
+import org.aceforge.engine.tasks.Task;
+import org.aceforge.engine.tasks.TaskKind;
+import org.aceforge.engine.tasks.Text2Music;
+import org.aceforge.engine.tasks.Track;
+import org.aceforge.engine.timeline.Region;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
- * Everything needed to reproduce a render. Null means "the default for the model" (turbo or base/SFT); the resolved
- * values and the seeds actually used are written to each result's JSON sidecar.
+ * Everything needed to reproduce a render, typed: the task with its own parameters, the source it edits, the music
+ * asked for, how the DiT samples, which models run, what the LM does (null: nothing) and what is written. The
+ * resolved values and the seeds actually used are written to each result's JSON sidecar.
  *
- * @param seeds one per batch item or fewer; −1 draws a random seed; missing items continue from the last seed + 1
- * @param lm    what the 5 Hz LM does before the DiT (null: no LM)
- * @param int8  the DiT (and the LM) run on int8 weights: faster on CPU, slightly different audio
- * @param lora  a PEFT LoRA adapter folder for the DiT (null: none), applied at {@code loraScale}
- * @param lrc   auto-LRC: each result's lyric lines timed from the DiT's cross-attention (NAME.lrc; text2music)
- * @param score each result gets the 5 Hz LM's quality score in its sidecar (auto score)
- * @param codes 5 Hz audio codes the DiT follows (text2music; null: none, or the LM's with --think), for the
- *              first {@code codeStrength} fraction of the steps
+ * <p>Front ends assemble it with the {@link Builder} from the values their users typed; {@link Builder#build} turns
+ * names into the typed task (an unknown track or mode, a missing region is a {@link BadRequestException} there) and
+ * {@link #validate} checks every value. Both name the field at fault.
  */
-public record RenderRequest(
-        Task task, String caption, String lyrics, boolean instrumental, String language,
-        Integer bpm, String key, String timeSignature, double duration,
-        int batch, List<Long> seeds,
-        Integer steps, Double shift, String method, double[] timesteps,
-        Double guidance, boolean adg, double cfgStart, double cfgEnd,
-        Path modelDir, String variant, Path output,
-        Path source, List<double[]> ranges, String track, List<String> tracks, Double strength, Double noiseStrength,
-        Path reference, String repaintMode, boolean regionOnly, double handles, LmRequest lm, boolean int8,
-        Path lora, double loraScale, long[] codes, double codeStrength, boolean score, boolean lrc) {
+public record RenderRequest(Task task, Path source, Music music, Sampling sampling, ModelChoice model, LmRequest lm,
+                            Output output) {
 
-    public static final Set<String> REPAINT_MODES = Set.of("conservative", "balanced", "aggressive");
+    public TaskKind kind() {
+        return task.kind();
+    }
 
     /** Tasks that edit a source file. */
     public boolean hasSource() {
-        return task.hasSource();
+        return task.kind().hasSource();
     }
 
-    public static final double MIN_DURATION = 10, MAX_DURATION = 600;
-    public static final int MAX_BATCH = 8;
-    public static final Set<String> LANGUAGES = Set.of("unknown", "en", "zh", "ja", "ko", "es", "fr", "de", "it",
-            "pt", "ru", "ar", "hi", "bn", "id", "ms", "th", "vi", "tr", "pl", "nl", "sv", "no", "da", "fi", "cs", "sk",
-            "hu", "ro", "bg", "uk", "el", "he", "fa", "ur", "ta", "te", "mr", "gu", "kn", "ml", "pa", "ne", "si", "my",
-            "km", "lo", "tl", "sw", "yue", "la", "az");
+    public int batch() {
+        return sampling.batch();
+    }
 
     public static Builder builder() {
         return new Builder();
@@ -52,110 +53,95 @@ public record RenderRequest(
 
     /** Checks every user-facing value; throws {@link BadRequestException} naming the first bad one. */
     public RenderRequest validate() {
-        if (task == null) throw new BadRequestException(RequestField.TASK, "is required");
-        boolean described = lm != null && lm.describe() != null;
-        if ((caption == null || caption.isBlank()) && task != Task.EXTRACT && !described) throw new BadRequestException(RequestField.CAPTION, "must not be empty");
-        if (lm != null) lm.validate(task);
-        RegionRules.validate(this);
-        if (!hasSource() && !(duration == -1 || (duration >= MIN_DURATION && duration <= MAX_DURATION)))
-            throw new BadRequestException(RequestField.DURATION, fmt(duration) + " is out of range: use 10 to 600 seconds, or -1 for auto");
-        if (batch < 1 || batch > MAX_BATCH) throw new BadRequestException(RequestField.BATCH, batch + " is out of range: use 1 to 8");
-        for (long s : seeds)
-            if (s != -1 && (s < 0 || s > 0xFFFFFFFFL)) throw new BadRequestException(RequestField.SEED, s + " is out of range: use 0 to 4294967295, or -1 for random");
-        if (seeds.size() > batch) throw new BadRequestException(RequestField.SEED, "lists " + seeds.size() + " seeds for a batch of " + batch);
-        if (bpm != null && (bpm < 30 || bpm > 300)) throw new BadRequestException(RequestField.BPM, bpm + " is out of range: use 30 to 300");
-        if (timeSignature != null && !Set.of("2", "3", "4", "6").contains(timeSignature))
-            throw new BadRequestException(RequestField.TIME_SIGNATURE, timeSignature + " is not supported: use 2, 3, 4 or 6");
-        if (key != null && org.aceforge.engine.lm.Keys.canonical(key) == null)
-            throw new BadRequestException(RequestField.KEY, "'" + key + "' is not a key: use e.g. \"C major\", \"F# minor\", \"Bb major\"");
-        if (language != null && !LANGUAGES.contains(language.toLowerCase(Locale.ROOT)))
-            throw new BadRequestException(RequestField.LANGUAGE, language + " is not a known code (e.g. en, zh, ja, es, unknown)");
-        if (steps != null && (steps < 1 || steps > 200)) throw new BadRequestException(RequestField.STEPS, steps + " is out of range: use 1 to 200");
-        if (shift != null && !(shift >= 1.0 && shift <= 5.0)) throw new BadRequestException(RequestField.SHIFT, shift + " is out of range: use 1.0 to 5.0");
-        if (method != null && !method.equals("ode") && !method.equals("sde")) throw new BadRequestException(RequestField.METHOD, method + " is unknown: use ode or sde");
-        if (guidance != null && !(guidance >= 1.0 && guidance <= 30.0)) throw new BadRequestException(RequestField.GUIDANCE, guidance + " is out of range: use 1.0 to 30.0");
-        if (!(cfgStart >= 0 && cfgEnd <= 1 && cfgStart <= cfgEnd))
-            throw new BadRequestException(RequestField.CFG_INTERVAL, fmt(cfgStart) + "," + fmt(cfgEnd) + " is invalid: use A,B with 0 <= A <= B <= 1");
-        if (timesteps != null) {
-            if (timesteps.length == 0 || timesteps.length > 20) throw new BadRequestException(RequestField.TIMESTEPS, "needs 1 to 20 values");
-            for (double t : timesteps)
-                if (!(t >= 0 && t <= 1)) throw new BadRequestException(RequestField.TIMESTEPS, "value " + t + " is outside [0, 1]");
-        }
-        if (variant != null && !Set.of("turbo", "sft", "base").contains(variant))
-            throw new BadRequestException(RequestField.VARIANT, variant + " is unknown: use turbo, sft or base");
-        if (output == null) throw new BadRequestException(RequestField.OUTPUT, "is required");
-        if (codes != null) {
-            if (task != Task.TEXT2MUSIC) throw new BadRequestException(RequestField.CODES, "work with text2music only ({TASK} is " + task + ")");
-            if (codes.length < MIN_DURATION * 5 || codes.length > MAX_DURATION * 5)
-                throw new BadRequestException(RequestField.CODES, "holds " + codes.length + " codes (" + codes.length / 5.0 + " s): use 50 to 3000 (10 to 600 s at 5 per second)");
-            for (long c : codes)
-                if (c < 0 || c >= org.aceforge.engine.lm.LmTokenizer.AUDIO_CODES) throw new BadRequestException(RequestField.CODES, "code " + c + " is out of range 0 to 63999");
-        }
-        if (lrc && task != Task.TEXT2MUSIC) throw new BadRequestException(RequestField.LRC, "works with text2music only ({TASK} is " + task + ")");
-        if (!(codeStrength >= 0 && codeStrength <= 1)) throw new BadRequestException(RequestField.CODE_STRENGTH, codeStrength + " is out of range: use 0 to 1");
-        if (!(loraScale >= 0 && loraScale <= 4)) throw new BadRequestException(RequestField.LORA_SCALE, loraScale + " is out of range: use 0 to 4");
+        TaskKind kind = kind();
+        if (!hasSource() && source != null)
+            throw new BadRequestException(RequestField.SOURCE, "is for region tasks (repaint, cover, extract, lego, complete); for a style reference use {REFERENCE}");
+        if (hasSource() && source == null) throw new BadRequestException(RequestField.TASK, kind + " needs {SOURCE} (the audio to edit)");
+        if (hasSource() && !Files.isRegularFile(source)) throw new BadRequestException(RequestField.SOURCE, source + " does not exist");
+        music.validate(kind, lm != null && lm.describe() != null);
+        if (lm != null) lm.validate(kind);
+        sampling.validate();
+        model.validate();
+        output.validate();
+        if (output.regionOnly() && task.regions().isEmpty()) throw new BadRequestException(RequestField.REGION_ONLY, "needs a region ({REGION})");
+        if (output.lrc() && kind != TaskKind.TEXT2MUSIC) throw new BadRequestException(RequestField.LRC, "works with text2music only ({TASK} is " + kind + ")");
         return this;
-    }
-
-    static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     /** The LRC file beside item i's audio. */
     public Path lrcPath(int i) {
-        String name = audioPath(i).getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return output.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".lrc");
+        return sibling(i, ".lrc");
     }
 
     /** Output files of item i (1-based) of a batch of n: NAME-i.EXT, or NAME.EXT alone. */
     public Path audioPath(int i) {
-        if (batch == 1) return output;
-        String name = output.getFileName().toString();
+        Path out = output.path();
+        if (batch() == 1) return out;
+        String name = out.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot < 0 ? name : name.substring(0, dot), ext = dot < 0 ? "" : name.substring(dot);
-        return output.resolveSibling(stem + "-" + i + ext);
+        return out.resolveSibling(stem + "-" + i + ext);
     }
 
     public Path sidecarPath(int i) {
+        return sibling(i, ".json");
+    }
+
+    private Path sibling(int i, String ext) {
         String name = audioPath(i).getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return output.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".json");
+        return output.path().resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ext);
     }
 
     /** The same request with its output file replaced (services write into their own folders). */
     public RenderRequest withOutput(Path out) {
-        return toBuilder().output(out).build();
+        return new RenderRequest(task, source, music, sampling, model, lm, output.withPath(out));
     }
 
     /** The same request with every seed fixed (drawn ones included), so all stages use the same seeds. */
     public RenderRequest withSeeds(long[] drawn) {
-        return toBuilder().seeds(java.util.Arrays.stream(drawn).boxed().toList()).build();
+        Sampling s = sampling;
+        return new RenderRequest(task, source, music, new Sampling(s.batch(), Arrays.stream(drawn).boxed().toList(), s.steps(),
+                s.shift(), s.method(), s.timesteps(), s.guidance(), s.adg(), s.cfgStart(), s.cfgEnd()), model, lm, output);
+    }
+
+    /** The same request with the music the LM (or the codes) decided. */
+    public RenderRequest withMusic(Music m) {
+        return new RenderRequest(task, source, m, sampling, model, lm, output);
     }
 
     /** The same request with what the LM decided filled in (text2music). */
     public RenderRequest withPlanned(String caption, String lyrics, Integer bpm, String key, String timeSignature,
                                      double duration, String language) {
-        return toBuilder().caption(caption).lyrics(lyrics).bpm(bpm).key(key).timeSignature(timeSignature)
-                .duration(duration).language(language).build();
+        Music m = music;
+        return withMusic(new Music(caption, lyrics, m.instrumental(), language, bpm, key, timeSignature, duration,
+                m.reference(), m.codes(), m.codeStrength()));
     }
 
-    /** A builder holding every value of this request (the with* copies above are built through it). */
+    /** A builder holding every value of this request. */
     public Builder toBuilder() {
-        Builder b = builder().task(task).caption(caption).lyrics(lyrics).instrumental(instrumental).language(language)
-                .bpm(bpm).key(key).timeSignature(timeSignature).duration(duration).batch(batch).seeds(seeds).steps(steps)
-                .shift(shift).method(method).timesteps(timesteps).guidance(guidance).adg(adg).cfgInterval(cfgStart, cfgEnd)
-                .modelDir(modelDir).variant(variant).output(output).source(source).track(track).tracks(tracks)
-                .strength(strength).noiseStrength(noiseStrength).reference(reference).repaintMode(repaintMode)
-                .regionOnly(regionOnly).handles(handles).lm(lm).int8(int8).lora(lora, loraScale).codes(codes)
-                .codeStrength(codeStrength).score(score).lrc(lrc);
-        for (double[] r : ranges) b.range(r[0], r[1]);
+        Builder b = builder().task(kind()).source(source);
+        Music m = music;
+        b.caption(m.caption()).lyrics(m.lyrics()).instrumental(m.instrumental()).language(m.language()).bpm(m.bpm())
+                .key(m.key()).timeSignature(m.timeSignature()).duration(m.duration()).reference(m.reference())
+                .codes(m.codes()).codeStrength(m.codeStrength());
+        Sampling s = sampling;
+        b.batch(s.batch()).seeds(s.seeds()).steps(s.steps()).shift(s.shift()).method(s.method() == null ? null : s.method().key())
+                .timesteps(s.timesteps()).guidance(s.guidance()).adg(s.adg()).cfgInterval(s.cfgStart(), s.cfgEnd());
+        b.modelDir(model.dir()).variant(model.variantKey()).int8(model.int8()).lora(model.lora(), model.loraScale());
+        b.lm(lm).output(output.path()).regionOnly(output.regionOnly()).handles(output.handles()).score(output.score()).lrc(output.lrc());
+        for (Region r : task.regions()) b.range(r.start(), r.end());
+        if (task instanceof Repaint r) b.repaintMode(r.mode().key()).strength(r.strength());
+        else if (task instanceof Cover c) b.strength(c.strength()).noiseStrength(c.noise());
+        else if (task instanceof Extract e) b.track(e.track().key());
+        else if (task instanceof Lego l) b.track(l.track().key());
+        else if (task instanceof Complete c) b.tracks(c.tracks().stream().map(Track::key).toList());
         return b;
     }
 
-    /** Mutable assembly of a request (CLI, UI). */
+    /** Mutable assembly of a request from the values a front end's users typed (CLI, studio, server). */
     public static final class Builder {
-        private Task task = Task.TEXT2MUSIC;
+        private TaskKind task = TaskKind.TEXT2MUSIC;
         private String caption, lyrics, language, key, timeSignature, method, variant;
         private boolean instrumental, adg;
         private Integer bpm, steps;
@@ -165,7 +151,7 @@ public record RenderRequest(
         private Double shift, guidance;
         private double[] timesteps;
         private Path modelDir, output, source, reference;
-        private List<double[]> ranges = new ArrayList<>();
+        private final List<Region> ranges = new ArrayList<>();
         private String track, repaintMode;
         private List<String> tracks = new ArrayList<>();
         private Double strength, noiseStrength;
@@ -179,11 +165,11 @@ public record RenderRequest(
         private double codeStrength = 1.0;
         private boolean score, lrc;
 
-        public Builder task(Task v) { task = v; return this; }
+        public Builder task(TaskKind v) { task = v; return this; }
 
         /** The task by the name users type; an unknown name is a {@link BadRequestException} for {@link RequestField#TASK}. */
         public Builder task(String v) {
-            task = Task.parse(v);
+            task = TaskKind.parse(v);
             if (task == null)
                 throw new BadRequestException(RequestField.TASK, v + " is unknown: use text2music, repaint, cover, extract, lego or complete");
             return this;
@@ -210,7 +196,9 @@ public record RenderRequest(
         public Builder variant(String v) { variant = v; return this; }
         public Builder output(Path v) { output = v; return this; }
         public Builder source(Path v) { source = v; return this; }
-        public Builder range(double start, double end) { ranges.add(new double[]{start, end}); return this; }
+        /** A region in seconds; an end of −1 is the source's end. */
+        public Builder range(double start, double end) { ranges.add(new Region(start, end)); return this; }
+        public Builder region(Region r) { ranges.add(r); return this; }
         public Builder track(String v) { track = v; return this; }
         public Builder tracks(List<String> v) { tracks = new ArrayList<>(v); return this; }
         public Builder strength(Double v) { strength = v; return this; }
@@ -227,11 +215,46 @@ public record RenderRequest(
         public Builder score(boolean v) { score = v; return this; }
         public Builder lrc(boolean v) { lrc = v; return this; }
 
+        /** The typed request; names that mean nothing (a track, a mode, a method) and task fields that do not fit the task are rejected here. */
         public RenderRequest build() {
-            return new RenderRequest(task, caption, lyrics, instrumental, language, bpm, key, timeSignature, duration,
-                    batch, List.copyOf(seeds), steps, shift, method, timesteps, guidance, adg, cfgStart, cfgEnd,
-                    modelDir, variant, output, source, List.copyOf(ranges), track, List.copyOf(tracks), strength,
-                    noiseStrength, reference, repaintMode, regionOnly, handles, lm, int8, lora, loraScale, codes, codeStrength, score, lrc);
+            if (strength != null && !(strength >= 0 && strength <= 1)) throw new BadRequestException(RequestField.STRENGTH, strength + " is out of range: use 0 to 1");
+            if (noiseStrength != null && !(noiseStrength >= 0 && noiseStrength <= 1)) throw new BadRequestException(RequestField.NOISE_STRENGTH, noiseStrength + " is out of range: use 0 to 1");
+            RepaintMode mode = repaintMode == null ? Defaults.REPAINT_MODE : RepaintMode.parse(repaintMode);
+            Method m = method == null ? null : Method.parse(method);
+            if (method != null && m == null) throw new BadRequestException(RequestField.METHOD, method + " is unknown: use ode or sde");
+            ModelPack.Variant v = variant == null ? Defaults.VARIANT : switch (variant) {
+                case "turbo" -> ModelPack.Variant.TURBO;
+                case "sft" -> ModelPack.Variant.SFT;
+                case "base" -> ModelPack.Variant.BASE;
+                default -> throw new BadRequestException(RequestField.VARIANT, variant + " is unknown: use turbo, sft or base");
+            };
+            Track one = track == null ? null : Track.parse(track, RequestField.TRACK);
+            List<Track> many = tracks.stream().map(t -> Track.parse(t, RequestField.TRACKS)).toList();
+            if (!task.takesRegions() && !ranges.isEmpty()) {
+                if (task == TaskKind.TEXT2MUSIC) throw new BadRequestException(RequestField.REGION, "needs a region task ({TASK} repaint or lego)");
+                throw new BadRequestException(RequestField.TASK, task + " takes no region (regions are for repaint and lego)");
+            }
+            Task t = switch (task) {
+                case TEXT2MUSIC -> new Text2Music();
+                case REPAINT -> new Repaint(ranges, mode, Defaults.strength(task, strength));
+                case COVER -> new Cover(Defaults.strength(task, strength), noiseStrength == null ? Defaults.NOISE_STRENGTH : noiseStrength);
+                case EXTRACT -> new Extract(needTrack(one));
+                case LEGO -> {
+                    if (ranges.size() > 1) throw new BadRequestException(RequestField.TASK, "lego takes at most one region");
+                    yield new Lego(needTrack(one), ranges.isEmpty() ? null : ranges.get(0));
+                }
+                case COMPLETE -> new Complete(many);
+            };
+            return new RenderRequest(t, source,
+                    new Music(caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, reference, codes, codeStrength),
+                    new Sampling(batch, List.copyOf(seeds), steps, shift, m, timesteps, guidance, adg, cfgStart, cfgEnd),
+                    new ModelChoice(modelDir, v, int8, lora, loraScale), lm,
+                    new Output(output, regionOnly, handles, score, lrc));
+        }
+
+        private Track needTrack(Track t) {
+            if (t == null) throw new BadRequestException(RequestField.TASK, task + " needs {TRACK} (which track)");
+            return t;
         }
     }
 }

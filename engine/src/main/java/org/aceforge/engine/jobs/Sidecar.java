@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.aceforge.engine.pipeline.Text2Music;
+import org.aceforge.engine.pipeline.Renderer;
+import org.aceforge.engine.tasks.Complete;
+import org.aceforge.engine.tasks.Cover;
+import org.aceforge.engine.tasks.Extract;
+import org.aceforge.engine.tasks.Lego;
+import org.aceforge.engine.tasks.Repaint;
+import org.aceforge.engine.tasks.Task;
+import org.aceforge.engine.timeline.Region;
 import org.aceforge.engine.sampling.SamplerSettings;
 
 import java.io.IOException;
@@ -19,22 +26,23 @@ public final class Sidecar {
 
     private Sidecar() {}
 
-    public static ObjectNode build(RenderRequest r, Text2Music.Plan plan, int item, String modelRoot, String ditFolder,
-                                   boolean demo, String audioFile) {
+    public static ObjectNode build(RenderRequest r, Renderer.Plan plan, Renderer.Result rendered, int item, String modelRoot,
+                                   String ditFolder, boolean demo, String audioFile) {
+        Music m = r.music();
         ObjectNode n = JSON.createObjectNode();
         n.put("aceforge_sidecar", FORMAT_VERSION);
         n.put("audio", audioFile);
-        n.put("task", r.task().key());
-        n.put("caption", r.caption());
-        n.put("lyrics", r.lyrics());
-        n.put("instrumental", r.instrumental());
-        n.put("language", r.language() == null ? "unknown" : r.language());
-        if (r.bpm() != null) n.put("bpm", r.bpm()); else n.putNull("bpm");
-        n.put("key", r.key());
-        n.put("timesig", r.timeSignature());
-        n.put("duration_requested", r.duration());
-        n.put("duration", plan.durationSeconds());
-        n.put("latent_frames", plan.frames());
+        n.put("task", r.kind().key());
+        n.put("caption", m.caption());
+        n.put("lyrics", m.lyrics());
+        n.put("instrumental", m.instrumental());
+        n.put("language", m.language() == null ? "unknown" : m.language());
+        if (m.bpm() != null) n.put("bpm", m.bpm()); else n.putNull("bpm");
+        n.put("key", m.key());
+        n.put("timesig", m.timeSignature());
+        n.put("duration_requested", m.duration());
+        if (r.hasSource()) n.putNull("duration"); else n.put("duration", plan.seconds());
+        n.put("latent_frames", rendered.timeline().latentFrames());
         n.put("batch", r.batch());
         n.put("batch_index", item + 1);
         n.put("seed", plan.seeds()[item]);
@@ -56,32 +64,37 @@ public final class Sidecar {
         ObjectNode model = n.putObject("model");
         model.put("root", modelRoot);
         model.put("dit", ditFolder);
-        model.put("variant", r.variant() == null ? "turbo" : r.variant());
+        model.put("variant", r.model().variantKey());
         model.put("demo_pack", demo);
-        model.put("int8", r.int8());
-        if (r.lora() != null) model.put("lora", r.lora().toAbsolutePath().toString()).put("lora_scale", r.loraScale());
-        if (r.hasSource()) {
-            ObjectNode e = n.putObject("edit");
-            e.put("source", r.source().toAbsolutePath().toString());
-            ArrayNode ranges = e.putArray("ranges");
-            for (double[] x : r.ranges()) ranges.addArray().add(x[0]).add(x[1]);
-            e.put("track", r.track());
-            ArrayNode tracks = e.putArray("tracks");
-            r.tracks().forEach(tracks::add);
-            if (r.strength() != null) e.put("strength", r.strength()); else e.putNull("strength");
-            if (r.noiseStrength() != null) e.put("noise_strength", r.noiseStrength()); else e.putNull("noise_strength");
-            e.put("repaint_mode", r.repaintMode() == null ? "balanced" : r.repaintMode());
-            e.put("region_only", r.regionOnly());
-            e.put("handles", r.handles());
-            n.put("duration", (Double) null);
-        }
-        if (r.reference() != null) n.put("reference", r.reference().toAbsolutePath().toString());
-        if (r.codes() != null) n.put("codes", org.aceforge.engine.lm.AudioCodes.format(r.codes())).put("code_strength", r.codeStrength());
-        n.put("caption_prompt", plan.captionPrompt());
+        model.put("int8", r.model().int8());
+        if (r.model().lora() != null) model.put("lora", r.model().lora().toAbsolutePath().toString()).put("lora_scale", r.model().loraScale());
+        if (r.hasSource()) addEdit(n.putObject("edit"), r);
+        if (rendered.estimated() != null) addEstimate(n, rendered.estimated());
+        if (m.reference() != null) n.put("reference", m.reference().toAbsolutePath().toString());
+        if (m.codes() != null) n.put("codes", org.aceforge.engine.lm.AudioCodes.format(m.codes())).put("code_strength", m.codeStrength());
+        n.put("caption_prompt", rendered.captionPrompt());
         n.put("lyric_prompt", plan.lyricPrompt());
         n.put("sample_rate", 48000);
         n.put("normalization_db", org.aceforge.engine.audio.Loudness.OUTPUT_PEAK_DB);
         return n;
+    }
+
+    /** The edit's source and the task's own parameters, resolved (what the render ran with). */
+    static void addEdit(ObjectNode e, RenderRequest r) {
+        Task task = r.task();
+        e.put("source", r.source().toAbsolutePath().toString());
+        ArrayNode ranges = e.putArray("ranges");
+        for (Region x : task.regions()) ranges.addArray().add(x.start()).add(x.end());
+        if (task instanceof Extract x) e.put("track", x.track().key());
+        if (task instanceof Lego x) e.put("track", x.track().key());
+        if (task instanceof Complete x) {
+            ArrayNode tracks = e.putArray("tracks");
+            x.tracks().forEach(t -> tracks.add(t.key()));
+        }
+        if (task instanceof Repaint x) e.put("strength", x.strength()).put("repaint_mode", x.mode().key());
+        if (task instanceof Cover x) e.put("strength", x.strength()).put("noise_strength", x.noise());
+        e.put("region_only", r.output().regionOnly());
+        e.put("handles", r.output().handles());
     }
 
     /** What the 5 Hz LM decided: its options, the user's own text, the chain of thought, and this variant's codes. */
@@ -95,8 +108,8 @@ public final class Sidecar {
         l.put("temperature", opt.temperature()).put("cfg_scale", opt.cfgScale()).put("top_k", opt.topK()).put("top_p", opt.topP())
                 .put("negative_prompt", opt.negativePrompt()).put("cot_metas", opt.cotMetas()).put("cot_caption", opt.cotCaption())
                 .put("cot_language", opt.cotLanguage()).put("chunk", lm.chunk());
-        l.put("user_caption", asked.caption());
-        l.put("user_lyrics", asked.lyrics());
+        l.put("user_caption", asked.music().caption());
+        l.put("user_lyrics", asked.music().lyrics());
         l.put("cot", o.cot().yaml());
         if (o.sample() != null) l.put("sample_caption", o.sample().metadata().caption()).put("sample_lyrics", o.sample().lyrics());
         if (o.trace() != null) {
@@ -138,13 +151,6 @@ public final class Sidecar {
         } finally {
             Files.deleteIfExists(tmp);
         }
-    }
-
-    /** What a region edit actually ran with, in place of the text2music defaults of the plan. */
-    public static void addEdit(ObjectNode n, org.aceforge.engine.pipeline.RegionEdit.Result r) {
-        n.put("caption_prompt", r.captionPrompt());
-        n.put("latent_frames", r.latentFrames());
-        addEstimate(n, r.estimated());
     }
 
     /** Metadata estimated from the source because the user left it empty; marked as estimated. */

@@ -27,7 +27,7 @@ import java.util.Map;
  * detokenizer, plus the silence latent and the null-condition embedding. Sessions open on first use.
  * Worker threads only; one render at a time per instance.
  */
-public final class DitModel implements AutoCloseable {
+public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.LatentOps {
     private final Path folder;
     private final AceStepConfig config;
     private final WeightSource weights;

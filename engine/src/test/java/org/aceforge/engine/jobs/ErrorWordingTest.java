@@ -1,5 +1,8 @@
 package org.aceforge.engine.jobs;
 
+import org.aceforge.engine.request.FieldNames;
+import org.aceforge.engine.request.RequestField;
+import org.aceforge.engine.request.BadRequestException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

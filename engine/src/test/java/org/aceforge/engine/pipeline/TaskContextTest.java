@@ -1,5 +1,7 @@
 package org.aceforge.engine.pipeline;
 
+import org.aceforge.engine.tasks.TaskKind;
+
 import org.aceforge.engine.pipeline.TaskContext.Span;
 import org.aceforge.engine.tensors.Tensor3;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,7 @@ class TaskContextTest {
 
     @Test
     void repaintSilencesTheRangeAndMarksIt() {
-        var c = TaskContext.build(Task.REPAINT, source, silence, List.of(new Span(6, 14)), null, List.of(), true);
+        var c = TaskContext.build(TaskKind.REPAINT, source, silence, List.of(new Span(6, 14)), null, List.of(), true);
         for (int f = 0; f < T; f++) {
             boolean in = f >= 6 && f < 14;
             assertEquals(in ? -1f : 0.5f, at(c.src(), f), "src frame " + f);
@@ -48,7 +50,7 @@ class TaskContextTest {
 
     @Test
     void severalRanges() {
-        var c = TaskContext.build(Task.REPAINT, source, silence, List.of(new Span(1, 3), new Span(10, 12)), null, List.of(), true);
+        var c = TaskContext.build(TaskKind.REPAINT, source, silence, List.of(new Span(1, 3), new Span(10, 12)), null, List.of(), true);
         int n = 0;
         for (boolean b : c.regenerate()) if (b) n++;
         assertEquals(4, n);
@@ -57,39 +59,39 @@ class TaskContextTest {
 
     @Test
     void autoMaskIsTwoEverywhere() {
-        for (Task t : Task.values()) {
-            var c = TaskContext.build(t, source, silence, t == Task.REPAINT ? List.of(new Span(2, 4)) : List.of(), "drums", List.of("bass"), false);
+        for (Task t : TaskKind.values()) {
+            var c = TaskContext.build(t, source, silence, t == TaskKind.REPAINT ? List.of(new Span(2, 4)) : List.of(), "drums", List.of("bass"), false);
             for (float v : c.mask().data()) assertEquals(2f, v, t + " mask");
         }
     }
 
     @Test
     void text2musicCoverExtractLegoComplete() {
-        var t2m = TaskContext.build(Task.TEXT2MUSIC, null, silence, List.of(), null, List.of(), true);
+        var t2m = TaskContext.build(TaskKind.TEXT2MUSIC, null, silence, List.of(), null, List.of(), true);
         assertEquals(-1f, at(t2m.src(), 3));
         assertEquals(1f, at(t2m.mask(), 3));
         assertFalse(t2m.cover());
         assertNull(t2m.regenerate());
         assertEquals("Fill the audio semantic mask based on the given conditions:", t2m.instruction());
 
-        var cover = TaskContext.build(Task.COVER, source, silence, List.of(), null, List.of(), true);
+        var cover = TaskContext.build(TaskKind.COVER, source, silence, List.of(), null, List.of(), true);
         assertTrue(cover.cover());
         assertEquals(0.5f, at(cover.src(), 3));
         assertEquals("Generate audio semantic tokens based on the given conditions:", cover.instruction());
 
-        var ex = TaskContext.build(Task.EXTRACT, source, silence, List.of(), "backing_vocals", List.of(), true);
+        var ex = TaskContext.build(TaskKind.EXTRACT, source, silence, List.of(), "backing_vocals", List.of(), true);
         assertEquals("Extract the BACKING_VOCALS track from the audio:", ex.instruction());
         assertEquals(0.5f, at(ex.src(), 3));
         assertEquals(1f, at(ex.mask(), 3));
 
-        var lego = TaskContext.build(Task.LEGO, source, silence, List.of(new Span(5, 9)), "guitar", List.of(), true);
+        var lego = TaskContext.build(TaskKind.LEGO, source, silence, List.of(new Span(5, 9)), "guitar", List.of(), true);
         assertEquals("Generate the GUITAR track based on the audio context:", lego.instruction());
         assertEquals(0.5f, at(lego.src(), 6), "lego keeps the source inside its range");
         assertEquals(1f, at(lego.mask(), 6));
         assertEquals(0f, at(lego.mask(), 2));
         assertNull(lego.regenerate());
 
-        var all = TaskContext.build(Task.COMPLETE, source, silence, List.of(), null, List.of("drums", "bass"), true);
+        var all = TaskContext.build(TaskKind.COMPLETE, source, silence, List.of(), null, List.of("drums", "bass"), true);
         assertEquals("Complete the input track with DRUMS | BASS:", all.instruction());
         assertFalse(all.cover());
         assertEquals(1f, at(all.mask(), 0));

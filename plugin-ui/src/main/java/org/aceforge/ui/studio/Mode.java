@@ -1,19 +1,19 @@
 package org.aceforge.ui.studio;
 
-import org.aceforge.engine.pipeline.Task;
+import org.aceforge.engine.tasks.TaskKind;
 
 import java.util.Set;
 
 /** The studio's modes, the engine task each runs, and the fields it shows. */
 public enum Mode {
-    SIMPLE(Task.TEXT2MUSIC, fields("description", "instrumental", "language", "duration", "batch", "seed", "steps", "shift", "method", "guidance")),
-    CUSTOM(Task.TEXT2MUSIC, fields("caption", "lyrics", "instrumental", "language", "bpm", "key", "timesig", "duration", "ref",
+    SIMPLE(TaskKind.TEXT2MUSIC, fields("description", "instrumental", "language", "duration", "batch", "seed", "steps", "shift", "method", "guidance")),
+    CUSTOM(TaskKind.TEXT2MUSIC, fields("caption", "lyrics", "instrumental", "language", "bpm", "key", "timesig", "duration", "ref",
             "codes", "codeStrength", "batch", "seed", "steps", "shift", "method", "guidance")),
-    REMIX(Task.COVER, fields("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "guidance")),
-    REPAINT(Task.REPAINT, fields("caption", "lyrics", "instrumental", "repaintMode", "strength", "batch", "seed", "steps", "shift", "guidance")),
-    EXTRACT(Task.EXTRACT, fields("track", "batch", "seed", "steps", "guidance")),
-    LEGO(Task.LEGO, fields("track", "caption", "batch", "seed", "steps", "guidance")),
-    COMPLETE(Task.COMPLETE, fields("tracks", "caption", "batch", "seed", "steps", "guidance"));
+    REMIX(TaskKind.COVER, fields("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "guidance")),
+    REPAINT(TaskKind.REPAINT, fields("caption", "lyrics", "instrumental", "repaintMode", "strength", "batch", "seed", "steps", "shift", "guidance")),
+    EXTRACT(TaskKind.EXTRACT, fields("track", "batch", "seed", "steps", "guidance")),
+    LEGO(TaskKind.LEGO, fields("track", "caption", "batch", "seed", "steps", "guidance")),
+    COMPLETE(TaskKind.COMPLETE, fields("tracks", "caption", "batch", "seed", "steps", "guidance"));
 
     /** Every mode also has the output format and the sampler's advanced controls (turbo timesteps; base ADG/CFG interval). */
     private static Set<String> fields(String... own) {
@@ -22,10 +22,10 @@ public enum Mode {
         return java.util.Collections.unmodifiableSet(s);
     }
 
-    public final Task task;
+    public final TaskKind task;
     public final Set<String> fields;
 
-    Mode(Task task, Set<String> fields) {
+    Mode(TaskKind task, Set<String> fields) {
         this.task = task;
         this.fields = fields;
     }

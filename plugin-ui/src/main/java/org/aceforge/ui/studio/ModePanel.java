@@ -335,7 +335,7 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         if (!key.getText().isBlank() && mode.fields.contains("key")) b.key(key.getText().strip());
         String ts = String.valueOf(timesig.getSelectedItem());
         if (!ts.isBlank() && mode.fields.contains("timesig")) b.timeSignature(ts);
-        if (mode.task == org.aceforge.engine.pipeline.Task.TEXT2MUSIC) b.duration(durationAuto.isSelected() ? -1 : (Double) duration.getValue());
+        if (mode.task == org.aceforge.engine.tasks.TaskKind.TEXT2MUSIC) b.duration(durationAuto.isSelected() ? -1 : (Double) duration.getValue());
         List<Long> seeds = new ArrayList<>();
         for (String s : seed.getText().split(",")) {
             if (s.isBlank()) continue;

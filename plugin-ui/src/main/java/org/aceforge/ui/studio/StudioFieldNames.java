@@ -1,8 +1,8 @@
 package org.aceforge.ui.studio;
 
-import org.aceforge.engine.jobs.BadRequestException;
-import org.aceforge.engine.jobs.FieldNames;
-import org.aceforge.engine.jobs.RequestField;
+import org.aceforge.engine.request.BadRequestException;
+import org.aceforge.engine.request.FieldNames;
+import org.aceforge.engine.request.RequestField;
 
 /**
  * How the studio names a request field in its messages: by the field's label in the current language

@@ -461,10 +461,10 @@ public final class StudioWindow extends JFrame {
             Path out = renderFolder.resolve("aceforge-" + java.time.LocalDateTime.now().toString().replace(':', '-').replace('.', '-')
                     + "." + form.audioFormat());
             request = form.request(source, timeline.regions(), settings.variant, settings.modelDir.isBlank() ? null : Path.of(settings.modelDir))
-                    .lm(m.task == org.aceforge.engine.pipeline.Task.TEXT2MUSIC ? settings.lmRequest(lm, m == Mode.SIMPLE ? form.description.getText() : null) : null)
+                    .lm(m.task == org.aceforge.engine.tasks.TaskKind.TEXT2MUSIC ? settings.lmRequest(lm, m == Mode.SIMPLE ? form.description.getText() : null) : null)
                     .int8(settings.int8)
                     .score(settings.autoScore && lm)
-                    .lrc(settings.autoLrc && m.task == org.aceforge.engine.pipeline.Task.TEXT2MUSIC)
+                    .lrc(settings.autoLrc && m.task == org.aceforge.engine.tasks.TaskKind.TEXT2MUSIC)
                     .lora(settings.useLora && !settings.lora.isBlank() ? Path.of(settings.lora) : null, settings.loraScale)
                     .output(out).build();
             renders.offload(settings.offload);

@@ -1,8 +1,8 @@
 package org.aceforge.ui.studio;
 
-import org.aceforge.engine.jobs.BadRequestException;
+import org.aceforge.engine.request.BadRequestException;
 import org.aceforge.engine.jobs.RenderRequest;
-import org.aceforge.engine.jobs.RequestField;
+import org.aceforge.engine.request.RequestField;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

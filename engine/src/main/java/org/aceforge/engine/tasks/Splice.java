@@ -1,25 +1,24 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.tasks;
+
+import org.aceforge.engine.timeline.Timeline.Span;
 
 import java.util.List;
 
 /**
- * Putting a regenerated region back into its source, on interleaved stereo samples: outside every region the source
+ * Repaint's last step: putting a regenerated region back into its source, on interleaved stereo samples (regions as sample spans): outside every region the source
  * samples are copied unchanged; inside, the generated audio is matched in loudness to the source around the region
  * and faded in and out over {@code crossfade} samples at the region's own edges.
  */
 public final class Splice {
     private Splice() {}
 
-    /** A sample range [start, end). */
-    public record Range(int start, int end) {}
-
     /** Seconds of source on each side of a region used to match its loudness. */
     public static final double CONTEXT_SECONDS = 3.0;
 
-    public static float[] splice(float[] source, float[] generated, List<Range> ranges, int crossfade, int sampleRate) {
+    public static float[] splice(float[] source, float[] generated, List<Span> ranges, int crossfade, int sampleRate) {
         int frames = source.length / 2;
         float[] out = source.clone();
-        for (Range r : ranges) {
+        for (Span r : ranges) {
             int s = Math.max(0, r.start()), e = Math.min(frames, r.end());
             if (e <= s) continue;
             double gain = loudnessGain(source, generated, s, e, ranges, (int) (CONTEXT_SECONDS * sampleRate));
@@ -39,7 +38,7 @@ public final class Splice {
     }
 
     /** RMS of the source around the region over RMS of the generated region (clamped to ±20 dB); 1 without context. */
-    static double loudnessGain(float[] source, float[] generated, int s, int e, List<Range> ranges, int context) {
+    static double loudnessGain(float[] source, float[] generated, int s, int e, List<Span> ranges, int context) {
         int frames = source.length / 2;
         double ctx = 0;
         long n = 0;
@@ -59,15 +58,8 @@ public final class Splice {
         return Math.max(0.1, Math.min(10, g));
     }
 
-    static boolean inside(int i, List<Range> ranges) {
-        for (Range r : ranges) if (i >= r.start() && i < r.end()) return true;
+    static boolean inside(int i, List<Span> ranges) {
+        for (Span r : ranges) if (i >= r.start() && i < r.end()) return true;
         return false;
-    }
-
-    /** Samples [start − handles, end + handles) of interleaved stereo audio, clamped to the audio. */
-    public static float[] regionOnly(float[] audio, int start, int end, int handles) {
-        int frames = audio.length / 2;
-        int a = Math.max(0, start - handles), b = Math.min(frames, end + handles);
-        return java.util.Arrays.copyOfRange(audio, 2 * a, 2 * Math.max(a, b));
     }
 }

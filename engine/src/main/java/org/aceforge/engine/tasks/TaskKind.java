@@ -1,14 +1,14 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.tasks;
 
 import java.util.Locale;
 
 /** What a render does: generate new music, or edit a source (repaint, cover/remix, extract, lego, complete). */
-public enum Task {
+public enum TaskKind {
     TEXT2MUSIC, REPAINT, COVER, EXTRACT, LEGO, COMPLETE;
 
     /** The task from its name as users type it ("repaint"); null when there is no such task. */
-    public static Task parse(String s) {
-        for (Task t : values()) if (t.key().equals(s == null ? null : s.toLowerCase(Locale.ROOT))) return t;
+    public static TaskKind parse(String s) {
+        for (TaskKind t : values()) if (t.key().equals(s == null ? null : s.toLowerCase(Locale.ROOT))) return t;
         return null;
     }
 

@@ -1,4 +1,4 @@
-package org.aceforge.engine.jobs;
+package org.aceforge.engine.request;
 
 /**
  * A user-facing input of a render request. Every front end names it its own way: the command line by its flag, the

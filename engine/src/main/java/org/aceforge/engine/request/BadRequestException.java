@@ -1,4 +1,4 @@
-package org.aceforge.engine.jobs;
+package org.aceforge.engine.request;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,5 +44,10 @@ public final class BadRequestException extends IllegalArgumentException {
         StringBuilder b = new StringBuilder();
         while (m.find()) m.appendReplacement(b, Matcher.quoteReplacement(names.name(RequestField.valueOf(m.group(1)))));
         return m.appendTail(b).toString();
+    }
+
+    /** A number as problems quote it: whole numbers without ".0". */
+    public static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 }

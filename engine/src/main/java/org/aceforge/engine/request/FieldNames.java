@@ -1,4 +1,4 @@
-package org.aceforge.engine.jobs;
+package org.aceforge.engine.request;
 
 /** How a front end names a {@link RequestField} in its error messages. */
 @FunctionalInterface

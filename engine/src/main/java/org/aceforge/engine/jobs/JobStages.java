@@ -1,0 +1,49 @@
+package org.aceforge.engine.jobs;
+
+import org.aceforge.engine.pipeline.ModelSet;
+import org.aceforge.engine.pipeline.RenderStages;
+import org.aceforge.engine.pipeline.VaeModel;
+import org.aceforge.engine.sampling.StepListener;
+
+/**
+ * The renderer's stage callbacks for a job: each reports progress and is a point where a cancel takes effect; with
+ * offload the DiT and the text encoder are released once diffusion is over (only the VAE is needed then).
+ */
+final class JobStages implements RenderStages {
+    private final ProgressListener progress;
+    private final CancelToken cancel;
+    private final ModelSet releaseAfterDiffusion;
+
+    /** {@code releaseAfterDiffusion}: the models to offload before decoding, or null to keep them. */
+    JobStages(ProgressListener progress, CancelToken cancel, ModelSet releaseAfterDiffusion) {
+        this.progress = progress;
+        this.cancel = cancel;
+        this.releaseAfterDiffusion = releaseAfterDiffusion;
+    }
+
+    @Override
+    public void encoding(double f) {
+        cancel.check();
+        progress.onProgress(new Progress(Progress.Stage.ENCODING, f, "encoding caption and lyrics"));
+    }
+
+    @Override
+    public StepListener diffusion() {
+        return (step, total, x) -> {
+            progress.onProgress(new Progress(Progress.Stage.DIFFUSION, (double) step / total, "diffusion step " + step + "/" + total));
+            cancel.check();
+        };
+    }
+
+    @Override
+    public VaeModel.ProgressSink decoding(int item, int items) {
+        if (releaseAfterDiffusion != null && item == 0) {
+            releaseAfterDiffusion.dit().releaseSessions();
+            releaseAfterDiffusion.text().releaseSessions();
+        }
+        return (f, msg) -> {
+            cancel.check();
+            progress.onProgress(new Progress(Progress.Stage.DECODING, (item + f) / items, "decoding variant " + (item + 1) + "/" + items));
+        };
+    }
+}

@@ -1,0 +1,177 @@
+package org.aceforge.engine.pipeline;
+
+import org.aceforge.engine.audio.AudioClip;
+import org.aceforge.engine.audio.MusicAnalysis;
+import org.aceforge.engine.sampling.Condition;
+import org.aceforge.engine.sampling.FlowSampler;
+import org.aceforge.engine.sampling.InitialNoise;
+import org.aceforge.engine.sampling.RepaintGuide;
+import org.aceforge.engine.sampling.SamplerSettings;
+import org.aceforge.engine.sampling.SdeNoise;
+import org.aceforge.engine.sampling.StepListener;
+import org.aceforge.engine.tasks.ConditionInput;
+import org.aceforge.engine.tasks.Conditioning;
+import org.aceforge.engine.tasks.Task;
+import org.aceforge.engine.tensors.Tensor3;
+import org.aceforge.engine.tensors.TensorDump;
+import org.aceforge.engine.text.Prompts;
+import org.aceforge.engine.timeline.Timeline;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The one render path of every task (spec §2–§3): the source (if any) on its timeline and VAE-encoded (cached by
+ * content) → the task's conditioning → caption, lyrics and reference encoded → the flow sampler → tiled VAE decode →
+ * the task's finish (splice, or limit and normalise) → region-only crop. What differs between tasks is asked of the
+ * {@link Task}; this class never names one.
+ */
+public final class Renderer {
+    public static final int RATE = 48000;
+
+    private Renderer() {}
+
+    /**
+     * Everything a render runs with, resolved (defaults applied, seeds drawn).
+     *
+     * @param source        the source in engine format (edits; null for text2music)
+     * @param caption       the user's (or the LM's) caption text
+     * @param bpm           given metadata (null: not given; an edit estimates it from the source)
+     * @param seconds       text2music's length as asked (5 per code with codes; an edit takes its length from the source)
+     * @param promptSeconds the duration the caption prompt names (text2music; an edit names its own length)
+     * @param frames        latent frames of text2music
+     * @param codes         5 Hz codes per variant that text2music follows (null: none)
+     */
+    public record Plan(Task task, AudioClip source, String sourceName, Path reference, String caption, Integer bpm,
+                       String timeSignature, String key, String lyricPrompt, double seconds, double promptSeconds, int frames,
+                       long[] seeds, SamplerSettings sampler, long[][] codes, boolean regionOnly, double handles) {
+        /**
+         * The plan following 5 Hz codes (one row per variant): the length becomes 5 latent frames per code and the
+         * codes are followed for the first {@code strength} fraction of the steps. The caption prompt keeps its duration.
+         */
+        public Plan withCodes(long[][] c, double strength) {
+            return new Plan(task, source, sourceName, reference, caption, bpm, timeSignature, key, lyricPrompt,
+                    c[0].length / 5.0, promptSeconds, c[0].length * 5, seeds, sampler.withCover(strength, 0), c, regionOnly, handles);
+        }
+    }
+
+    /**
+     * What a render produced.
+     *
+     * @param audio         interleaved stereo per variant
+     * @param latents       the sampler's final latents [B, T, C] (auto-LRC)
+     * @param condition     the DiT's condition (auto-LRC)
+     * @param estimated     metadata estimated from the source where the user gave none (null for text2music)
+     * @param captionPrompt the caption prompt the DiT was given
+     */
+    public record Result(List<float[]> audio, Tensor3 latents, Condition condition, MusicAnalysis.Estimate estimated,
+                         String captionPrompt, Timeline timeline) {}
+
+    public static Result render(ModelSet m, Plan plan, RenderStages stages, TensorDump dump, LatentCache cache) throws Exception {
+        DitModel dit = m.dit();
+        Task task = plan.task();
+        int hop = m.vae().hop(), C = dit.config().latentChannels(), B = plan.seeds().length;
+
+        // 1. The source on the render's timeline, encoded; what the user left open estimated from it.
+        Timeline timeline;
+        float[] padded = null;
+        Tensor3 sourceLatents = null;
+        MusicAnalysis.Estimate est = null;
+        double encoded = 0;
+        if (plan.source() != null) {
+            timeline = Timeline.around(plan.source().frames(), task.regions(), RATE, hop, plan.sourceName());
+            padded = new float[2 * timeline.paddedSamples()];
+            float[] src = plan.source().interleaved();
+            System.arraycopy(src, 0, padded, 2 * timeline.leftPadSamples(), src.length);
+            sourceLatents = cache.encode(m.vae(), m.pack().vae().toAbsolutePath().toString(), padded, (f, msg) -> stages.encoding(0.5 * f));
+            est = estimate(plan, timeline, padded);
+            encoded = 0.5;
+        } else {
+            timeline = Timeline.ofLatentFrames(plan.frames(), RATE, hop);
+        }
+        int T = timeline.latentFrames();
+        Tensor3 silence = dit.silence(T);
+
+        // 2. The task's context, and the text it is told.
+        Conditioning c = plan.task().condition(new ConditionInput(sourceLatents, silence, timeline, B, plan.codes(), dit, false));
+        String metas = Prompts.metas(plan.bpm() != null ? plan.bpm() : est == null ? null : est.bpm(),
+                plan.timeSignature() != null ? plan.timeSignature() : est == null ? null : est.timeSignature(),
+                plan.key() != null ? plan.key() : est == null ? null : est.key(),
+                plan.source() != null ? timeline.seconds() : plan.promptSeconds());
+        String captionPrompt = Prompts.caption(c.instruction(), plan.caption(), metas);
+        Tensor3 text = m.text().encodeCaption(captionPrompt);
+        stages.encoding(encoded + (1 - encoded) * 0.4);
+        Tensor3 lyrics = m.text().embedLyrics(plan.lyricPrompt());
+        Tensor3 refs = plan.reference() == null ? dit.silence(dit.config().timbreFixFrame())
+                : ReferenceAudio.latents(m, plan.reference(), plan.seeds()[0], cache);
+        Tensor3 enc = dit.encodeCondition(text, lyrics, refs);
+        Condition cond = new Condition(enc.repeatBatch(B), c.context());
+        // The context let go after the strength fraction of the steps (cover, text2music with codes).
+        Condition released = null;
+        if (c.released() != null && plan.sampler().coverStrength() < 1) {
+            Tensor3 enc2 = c.released().equals(c.instruction()) ? enc
+                    : dit.encodeCondition(m.text().encodeCaption(Prompts.caption(c.released(), plan.caption(), metas)), lyrics, refs);
+            released = new Condition(enc2.repeatBatch(B), c.releasedContext(silence));
+        }
+        stages.encoding(1.0);
+
+        // 3. Sampling.
+        Tensor3 noise = InitialNoise.of(plan.seeds(), T, C);
+        Tensor3 clean = sourceLatents == null ? null : sourceLatents.repeatBatch(B);
+        RepaintGuide guide = sourceLatents == null ? null : task.guide(c, sourceLatents, B);
+        if (dump != null) {
+            if (sourceLatents != null) dump.write("source_latents", sourceLatents);
+            dump.write("text_hidden_states", text);
+            dump.write("lyric_hidden_states", lyrics);
+            dump.write("encoder_hidden_states", enc);
+            dump.write("context_latents", cond.contextLatents());
+            dump.write("noise", noise);
+        }
+        StepListener steps = stages.diffusion();
+        StepListener listener = dump == null ? steps : (i, n, x) -> {
+            dump.write(String.format("latents_step%02d", i), x);
+            steps.afterStep(i, n, x);
+        };
+        Tensor3 latents = FlowSampler.sample(dit.velocityModel(), plan.sampler(), cond, released, dit.nullEmbedding(), noise,
+                clean, guide, SdeNoise.forSeeds(plan.seeds()), listener);
+        if (dump != null) dump.write("target_latents", latents);
+
+        // 4. Decode, finish per task, crop.
+        List<Timeline.Span> regions = task.regions().stream().map(timeline::samples).toList();
+        float[] original = padded == null ? null : Arrays.copyOf(padded, 2 * timeline.samples());
+        List<float[]> out = new ArrayList<>();
+        for (int b = 0; b < B; b++) {
+            Tensor3 decoded = m.vae().decode(latents.item(b), VaeModel.DECODE_CHUNK, VaeModel.DECODE_OVERLAP, stages.decoding(b, B));
+            if (dump != null) dump.write("audio_" + (b + 1), decoded);
+            float[] audio = task.finish(original, Arrays.copyOf(decoded.data(), 2 * timeline.samples()), regions);
+            if (plan.regionOnly() && !regions.isEmpty()) audio = crop(audio, regions, timeline.samples(), plan.handles());
+            out.add(audio);
+        }
+        return new Result(out, latents, cond, est, captionPrompt, timeline);
+    }
+
+    /** The regions' hull with {@code handles} seconds on each side (region-only output). */
+    static float[] crop(float[] audio, List<Timeline.Span> regions, int samples, double handles) {
+        int s = regions.stream().mapToInt(Timeline.Span::start).min().orElse(0);
+        int e = regions.stream().mapToInt(Timeline.Span::end).max().orElse(samples);
+        int h = org.aceforge.engine.audio.Seconds.toFrames(handles, RATE);
+        int a = Math.max(0, s - h), z = Math.min(audio.length / 2, e + h);
+        return Arrays.copyOfRange(audio, 2 * a, 2 * Math.max(a, z));
+    }
+
+    /** Estimates what the user left empty, from the regions with 10 s of context (or the whole source). */
+    static MusicAnalysis.Estimate estimate(Plan plan, Timeline timeline, float[] padded) {
+        if (plan.bpm() != null && plan.key() != null && plan.timeSignature() != null) return new MusicAnalysis.Estimate(null, null, null);
+        List<Timeline.Span> regions = plan.task().regions().stream().map(timeline::samples).toList();
+        int a = 0, b = timeline.samples();
+        if (!regions.isEmpty()) {
+            a = Math.max(0, regions.stream().mapToInt(Timeline.Span::start).min().getAsInt() - 10 * RATE);
+            b = Math.min(timeline.samples(), regions.stream().mapToInt(Timeline.Span::end).max().getAsInt() + 10 * RATE);
+        }
+        MusicAnalysis.Estimate e = MusicAnalysis.estimate(Arrays.copyOfRange(padded, 2 * a, 2 * b), RATE);
+        return new MusicAnalysis.Estimate(plan.bpm() == null ? e.bpm() : null, plan.key() == null ? e.key() : null,
+                plan.timeSignature() == null ? e.timeSignature() : null);
+    }
+}
