@@ -3,7 +3,7 @@ package org.aceforge.bridge;
 import org.aceforge.engine.jobs.RenderService;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.ui.studio.HostHooks;
-import org.aceforge.ui.studio.Region;
+import org.aceforge.engine.timeline.Region;
 import org.aceforge.ui.studio.StudioSettings;
 import org.aceforge.ui.studio.StudioWindow;
 import org.slf4j.Logger;

@@ -65,4 +65,21 @@ class ArchitectureTest {
                         "org.aceforge.engine.demo..", "org.aceforge.engine.cli..")
                 .check(classes);
     }
+
+    @Test
+    void thePipelineAsksTheTaskAndNeverNamesOne() {
+        noClasses().that().resideInAnyPackage("org.aceforge.engine.pipeline..", "org.aceforge.engine.sampling..")
+                .should().dependOnClassesThat().implement(org.aceforge.engine.tasks.Task.class)
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.aceforge.engine.tasks.TaskKind")
+                .check(classes);
+    }
+
+    @Test
+    void tasksKnowTensorsAndTheTimelineNotModelsOrJobs() {
+        noClasses().that().resideInAPackage("org.aceforge.engine.tasks..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.aceforge.engine.pipeline..", "org.aceforge.engine.jobs..",
+                        "org.aceforge.engine.model..", "org.aceforge.engine.runtime..", "org.aceforge.engine.graph..",
+                        "org.aceforge.engine.nets..", "org.aceforge.engine.lm..", "org.aceforge.engine.cli..")
+                .check(classes);
+    }
 }

@@ -146,19 +146,13 @@ public final class Renderer {
             Tensor3 decoded = m.vae().decode(latents.item(b), VaeModel.DECODE_CHUNK, VaeModel.DECODE_OVERLAP, stages.decoding(b, B));
             if (dump != null) dump.write("audio_" + (b + 1), decoded);
             float[] audio = task.finish(original, Arrays.copyOf(decoded.data(), 2 * timeline.samples()), regions);
-            if (plan.regionOnly() && !regions.isEmpty()) audio = crop(audio, regions, timeline.samples(), plan.handles());
+            if (plan.regionOnly() && !regions.isEmpty()) {
+                Timeline.Span keep = timeline.hull(task.regions(), plan.handles());
+                audio = Arrays.copyOfRange(audio, 2 * keep.start(), 2 * keep.end());
+            }
             out.add(audio);
         }
         return new Result(out, latents, cond, est, captionPrompt, timeline);
-    }
-
-    /** The regions' hull with {@code handles} seconds on each side (region-only output). */
-    static float[] crop(float[] audio, List<Timeline.Span> regions, int samples, double handles) {
-        int s = regions.stream().mapToInt(Timeline.Span::start).min().orElse(0);
-        int e = regions.stream().mapToInt(Timeline.Span::end).max().orElse(samples);
-        int h = org.aceforge.engine.audio.Seconds.toFrames(handles, RATE);
-        int a = Math.max(0, s - h), z = Math.min(audio.length / 2, e + h);
-        return Arrays.copyOfRange(audio, 2 * a, 2 * Math.max(a, z));
     }
 
     /** Estimates what the user left empty, from the regions with 10 s of context (or the whole source). */

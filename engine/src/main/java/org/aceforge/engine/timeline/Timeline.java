@@ -79,6 +79,18 @@ public record Timeline(int rate, int hop, double leftPad, int samples, int laten
         return new Span(a, b);
     }
 
+    /**
+     * Sample frames from the earliest region start to the latest region end, widened by {@code handles} seconds on
+     * each side and clamped to the render (region-only output).
+     */
+    public Span hull(List<Region> regions, double handles) {
+        int h = Seconds.toFrames(handles, rate);
+        int s = regions.stream().mapToInt(r -> samples(r).start()).min().orElse(0);
+        int e = regions.stream().mapToInt(r -> samples(r).end()).max().orElse(samples);
+        int a = Math.max(0, s - h);
+        return new Span(a, Math.max(a, Math.min(samples, e + h)));
+    }
+
     /** The latent frame of a time on the render's audio: int(seconds · rate // hop), i.e. floor(seconds · 25). */
     public int latentFrame(double seconds) {
         return (int) Math.floor(seconds * rate / hop);

@@ -26,7 +26,7 @@ class LmPlannerTest {
     static void open() {
         ModelPack pack = DemoPackFixture.pack();
         lm = new CausalLm(pack.lm(null), GraphCache.defaultCache());
-        planner = new LmPlanner(lm, RenderRequest.LANGUAGES, 600);
+        planner = new LmPlanner(lm, org.aceforge.engine.jobs.Music.LANGUAGES, 600);
     }
 
     @AfterAll
@@ -45,7 +45,7 @@ class LmPlannerTest {
             assertTrue(m.duration() >= 10 && m.duration() <= 600, "duration " + m.duration());
             assertTrue(Keys.ALL.contains(m.keyscale()), "key " + m.keyscale());
             assertTrue(List.of(2, 3, 4, 6).contains(m.timesignature()), "time signature " + m.timesignature());
-            assertTrue(RenderRequest.LANGUAGES.contains(m.language()) && !m.language().equals("unknown"), "language " + m.language());
+            assertTrue(org.aceforge.engine.jobs.Music.LANGUAGES.contains(m.language()) && !m.language().equals("unknown"), "language " + m.language());
             assertNotNull(m.caption());
             assertEquals(m, CotMetadata.parse(m.yaml()), "the CoT YAML reads back");
         }

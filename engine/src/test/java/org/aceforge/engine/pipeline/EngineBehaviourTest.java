@@ -118,8 +118,8 @@ class EngineBehaviourTest {
     @Test
     void everyDurationGivesExactLength() {
         for (double d : new double[]{10, 10.04, 10.05, 33.3, 599.99, 600})
-            assertEquals((int) (Math.round(d * 10) / 10.0 * 48000) / 1920, Text2Music.frames(d, 48000, 1920), "duration " + d);
-        assertEquals(250, Text2Music.frames(10, 48000, 1920));
-        assertEquals(15000, Text2Music.frames(600, 48000, 1920));
+            assertEquals((int) (Math.round(d * 10) / 10.0 * 48000) / 1920, org.aceforge.engine.timeline.Timeline.latentFramesOf(d, 48000, 1920), "duration " + d);
+        assertEquals(250, org.aceforge.engine.timeline.Timeline.latentFramesOf(10, 48000, 1920));
+        assertEquals(15000, org.aceforge.engine.timeline.Timeline.latentFramesOf(600, 48000, 1920));
     }
 }

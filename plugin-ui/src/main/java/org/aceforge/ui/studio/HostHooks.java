@@ -1,5 +1,6 @@
 package org.aceforge.ui.studio;
 
+import org.aceforge.engine.timeline.Region;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

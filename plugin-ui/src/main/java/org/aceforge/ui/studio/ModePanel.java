@@ -1,5 +1,6 @@
 package org.aceforge.ui.studio;
 
+import org.aceforge.engine.timeline.Region;
 import org.aceforge.engine.jobs.RenderRequest;
 import org.aceforge.engine.text.Prompts;
 
@@ -168,7 +169,7 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
     /** unknown first, then the common ones, then every other code the engine accepts. */
     private static String[] languages() {
         List<String> l = new ArrayList<>(List.of("unknown", "en", "zh", "ja", "ko", "es", "fr", "de", "it", "pt", "ru"));
-        RenderRequest.LANGUAGES.stream().sorted().filter(x -> !l.contains(x)).forEach(l::add);
+        org.aceforge.engine.jobs.Music.LANGUAGES.stream().sorted().filter(x -> !l.contains(x)).forEach(l::add);
         return l.toArray(new String[0]);
     }
 
@@ -372,12 +373,12 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
             case REMIX -> b.strength((Double) strength.getValue()).noiseStrength((Double) noise.getValue());
             case REPAINT -> {
                 b.repaintMode(String.valueOf(repaintMode.getSelectedItem())).strength((Double) strength.getValue());
-                for (Region r : regions) b.range(r.start(), r.end());
+                for (Region r : regions) b.region(r);
             }
             case EXTRACT -> b.track(String.valueOf(track.getSelectedItem()));
             case LEGO -> {
                 b.track(String.valueOf(track.getSelectedItem()));
-                if (!regions.isEmpty()) b.range(regions.get(0).start(), regions.get(0).end());
+                if (!regions.isEmpty()) b.region(regions.get(0));
             }
             case COMPLETE -> b.tracks(tracks.entrySet().stream().filter(e -> e.getValue().isSelected()).map(Map.Entry::getKey).toList());
             default -> { }

@@ -53,7 +53,7 @@ public final class StudioSettings {
         boolean simple = description != null;
         if (!simple && !think && !cotMetas && !captionRewrite && !cotLanguage) return null;
         return new org.aceforge.engine.jobs.LmRequest(think || simple, "auto".equals(lm) ? null : lm, o, description,
-                parallelThinking ? org.aceforge.engine.jobs.RenderRequest.MAX_BATCH : 1, false, lmDebug);
+                parallelThinking ? org.aceforge.engine.jobs.Sampling.MAX_BATCH : 1, false, lmDebug);
     }
 
     /** Chooses ONNX Runtime's device for this process (auto, cpu, cuda) unless the command line already did. */

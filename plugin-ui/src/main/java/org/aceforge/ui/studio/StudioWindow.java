@@ -1,5 +1,6 @@
 package org.aceforge.ui.studio;
 
+import org.aceforge.engine.timeline.Region;
 import com.formdev.flatlaf.FlatDarkLaf;
 import com.formdev.flatlaf.FlatLaf;
 import com.formdev.flatlaf.FlatLightLaf;
@@ -427,7 +428,7 @@ public final class StudioWindow extends JFrame {
         double s = (Double) regionStart.getValue(), e = (Double) regionEnd.getValue();
         if (e <= s) return;
         List<Region> rs = new ArrayList<>(timeline.regions());
-        if (rs.isEmpty()) rs.add(new Region(s, e)); else rs.set(0, new Region(s, e));
+        if (rs.isEmpty()) rs.add(Region.between(s, e)); else rs.set(0, Region.between(s, e));
         undo.addEdit(new RegionEdit(lastRegions, List.copyOf(rs)));
         lastRegions = List.copyOf(rs);
         timeline.setRegions(rs);

@@ -1,5 +1,6 @@
 package org.aceforge.ui.studio;
 
+import org.aceforge.engine.timeline.Region;
 import javax.swing.JComponent;
 import javax.swing.UIManager;
 import java.awt.BasicStroke;
@@ -54,7 +55,7 @@ public final class TimelinePanel extends JComponent {
                 anchor = t;
                 adding = e.isShiftDown();
                 if (!adding) regions.clear();
-                regions.add(new Region(t, t));
+                regions.add(Region.between(t, t));
                 repaint();
             }
 
@@ -64,9 +65,9 @@ public final class TimelinePanel extends JComponent {
                 double t = Math.max(0, Math.min(peaks.seconds(), toSeconds(e.getX())));
                 if (editing >= 0) {
                     Region r = regions.get(editing);
-                    regions.set(editing, editStart ? new Region(t, r.end()) : new Region(r.start(), t));
+                    regions.set(editing, editStart ? Region.between(t, r.end()) : Region.between(r.start(), t));
                 } else if (!regions.isEmpty()) {
-                    regions.set(regions.size() - 1, new Region(anchor, t));
+                    regions.set(regions.size() - 1, Region.between(anchor, t));
                 }
                 repaint();
             }

@@ -1,5 +1,6 @@
 package org.aceforge.ui.studio;
 
+import org.aceforge.engine.timeline.Region;
 import org.aceforge.engine.jobs.RenderResult;
 import org.aceforge.engine.jobs.RenderService;
 import org.aceforge.engine.runtime.GraphCache;

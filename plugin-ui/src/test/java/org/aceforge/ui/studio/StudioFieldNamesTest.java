@@ -1,5 +1,6 @@
 package org.aceforge.ui.studio;
 
+import org.aceforge.engine.timeline.Region;
 import org.aceforge.engine.request.BadRequestException;
 import org.aceforge.engine.jobs.RenderRequest;
 import org.aceforge.engine.request.RequestField;

@@ -1,5 +1,6 @@
 package org.aceforge.ui.studio;
 
+import org.aceforge.engine.timeline.Region;
 import com.formdev.flatlaf.FlatDarkLaf;
 import org.aceforge.engine.jobs.ModelLocator;
 import org.aceforge.engine.jobs.RenderJob;

@@ -1,4 +1,9 @@
-package org.aceforge.engine.pipeline;
+package org.aceforge.engine.tasks;
+
+import org.aceforge.engine.audio.AudioClip;
+import org.aceforge.engine.audio.AudioDecoder;
+import org.aceforge.engine.timeline.Region;
+import org.aceforge.engine.timeline.Timeline;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,39 +51,40 @@ class RegionPropertyTest {
             len = frames / 48000.0;
             Path f = wav(tmp.resolve("s" + cases + ".wav"), frames, 48000);
             for (int k = 0; k < 4; k++, cases++) {
-                List<double[]> ranges = new ArrayList<>();
+                List<Region> ranges = new ArrayList<>();
                 int n = 1 + rnd.nextInt(3);
-                double room = Math.min(len, 600 - 1e-6);
                 for (int j = 0; j < n; j++) {
                     double s = rnd.nextDouble() * (len - 0.5);
-                    double e = rnd.nextInt(5) == 0 ? -1 : Math.min(len, s + 0.2 + rnd.nextDouble() * 5);
-                    ranges.add(new double[]{s, e});
+                    double e = rnd.nextInt(5) == 0 ? Region.SOURCE_END : Math.min(len, s + 0.2 + rnd.nextDouble() * 5);
+                    ranges.add(new Region(s, e));
                 }
                 // Outpainting where the 600 s limit leaves room.
                 double pre = 0, post = 0;
-                if (len < 590 && rnd.nextBoolean()) { pre = rnd.nextDouble() * 5; ranges.add(new double[]{-pre, 0.5}); }
-                if (len < 590 && rnd.nextBoolean()) { post = rnd.nextDouble() * 5; ranges.add(new double[]{len - 0.5, len + post}); }
-                RegionEdit.Source src = RegionEdit.prepare(org.aceforge.engine.audio.AudioDecoder.decode(f).toEngineFormat(), f.toString(), ranges, 1920);
+                if (len < 590 && rnd.nextBoolean()) { pre = rnd.nextDouble() * 5; ranges.add(new Region(-pre, 0.5)); }
+                if (len < 590 && rnd.nextBoolean()) { post = rnd.nextDouble() * 5; ranges.add(new Region(len - 0.5, len + post)); }
+                AudioClip clip = AudioDecoder.decode(f).toEngineFormat();
+                Timeline tl = Timeline.around(clip.frames(), ranges, 48000, 1920, f.toString());
                 int expected = frames + (int) Math.round(pre * 48000) + (int) Math.round(post * 48000);
-                assertEquals(expected, src.frames(), "length " + len + " pre " + pre + " post " + post);
-                assertEquals((expected + 1919) / 1920, src.latentFrames());
-                assertTrue(src.audio().length / 2 >= src.frames());
-                List<Splice.Range> samples = RegionEdit.sampleRanges(src);
-                for (Splice.Range r : samples) {
-                    TaskContext.Span sp = TaskContext.span(r.start() / 48000.0, r.end() / 48000.0, src.latentFrames(), 48000, 1920);
-                    assertTrue(sp.start() >= 0 && sp.end() <= src.latentFrames() && sp.end() > sp.start());
+                assertEquals(expected, tl.samples(), "length " + len + " pre " + pre + " post " + post);
+                assertEquals((expected + 1919) / 1920, tl.latentFrames());
+                assertTrue(tl.paddedSamples() >= tl.samples());
+                List<Timeline.Span> samples = ranges.stream().map(tl::samples).toList();
+                for (Region r : ranges) {
+                    Timeline.Span sp = tl.latent(r);
+                    assertTrue(sp.start() >= 0 && sp.end() <= tl.latentFrames() && sp.end() > sp.start());
                 }
-                float[] original = java.util.Arrays.copyOf(src.audio(), 2 * src.frames());
+                float[] original = new float[2 * tl.samples()];
+                System.arraycopy(clip.interleaved(), 0, original, 2 * tl.leftPadSamples(), clip.interleaved().length);
                 float[] generated = new float[original.length];
                 java.util.Arrays.fill(generated, 0.25f);
                 float[] out = Splice.splice(original, generated, samples, 2400, 48000);
                 assertEquals(original.length, out.length);
-                for (int i = 0; i < src.frames(); i += 97)
+                for (int i = 0; i < tl.samples(); i += 97)
                     if (!Splice.inside(i, samples)) assertEquals(original[2 * i], out[2 * i], "sample " + i + " outside every region");
-                Splice.Range r0 = samples.get(0);
-                float[] region = Splice.regionOnly(out, r0.start(), r0.end(), 24000);
-                int a = Math.max(0, r0.start() - 24000), b = Math.min(src.frames(), r0.end() + 24000);
-                assertEquals(2 * (b - a), region.length);
+                Timeline.Span r0 = samples.get(0);
+                Timeline.Span hull = tl.hull(List.of(ranges.get(0)), 0.5);
+                int a = Math.max(0, r0.start() - 24000), b = Math.min(tl.samples(), r0.end() + 24000);
+                assertEquals(new Timeline.Span(a, b), hull);
             }
         }
         assertTrue(cases >= 100);
