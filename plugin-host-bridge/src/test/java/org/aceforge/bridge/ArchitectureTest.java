@@ -82,4 +82,11 @@ class ArchitectureTest {
                         "org.aceforge.engine.nets..", "org.aceforge.engine.lm..", "org.aceforge.engine.cli..")
                 .check(classes);
     }
+
+    @Test
+    void theStudiosControlKnowsNoSwing() {
+        noClasses().that().haveSimpleName("StudioController").or().haveSimpleName("StudioView")
+                .should().dependOnClassesThat().resideInAnyPackage("javax.swing..", "java.awt..")
+                .check(classes);
+    }
 }

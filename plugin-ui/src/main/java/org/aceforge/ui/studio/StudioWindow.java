@@ -56,7 +56,7 @@ import java.util.Map;
  * presets, render with progress/cancel/queue, and the results. The same panel becomes the plugin editor; it knows
  * nothing of plugin hosts. EDT only.
  */
-public final class StudioWindow extends JFrame {
+public final class StudioWindow extends JFrame implements StudioView {
     final StudioSettings settings;
     final RenderService renders;
     final Path renderFolder;
@@ -77,10 +77,9 @@ public final class StudioWindow extends JFrame {
     final JComboBox<Presets.Preset> presetBox = new JComboBox<>();
     final JLabel dirty = new JLabel(" ");
     final Presets presets;
-    final List<RenderJob> jobs = new ArrayList<>();
     final List<String> messages = new ArrayList<>();
-    Path source;
-    AudioClip sourceAudio;
+    /** The control behind the screen (source, render queue, LM helpers); Swing-free. */
+    final StudioController controller;
     private boolean syncing;
 
     final HostHooks host;
@@ -97,6 +96,7 @@ public final class StudioWindow extends JFrame {
         this.renders = renders;
         this.renderFolder = renderFolder;
         this.presets = new Presets(StudioSettings.folder().resolve("presets.json"));
+        this.controller = new StudioController(settings, renders, renderFolder, SwingUtilities::invokeLater, this);
         this.results = new ResultsPanel(player, this::loadSource, this::applyBatch, this::message,
                 host == null ? null : this::placeOnTimeline);
         setDefaultCloseOperation(DISPOSE_ON_CLOSE);
@@ -390,27 +390,15 @@ public final class StudioWindow extends JFrame {
 
     /** Loads a source file (the same path a drop takes). Decoding runs off the EDT; errors appear in the error line. */
     public void loadSource(Path file) {
-        error.setText(" ");
-        stage.setText(String.format(I18n.t("source.loading"), file.getFileName()));
-        Thread t = new Thread(() -> {
-            try {
-                AudioClip clip = AudioDecoder.decode(file).toEngineFormat();
-                PeakCache peaks = new PeakCache(clip.interleaved(), clip.sampleRate());
-                SwingUtilities.invokeLater(() -> {
-                    source = file;
-                    sourceAudio = clip;
-                    timeline.setPeaks(peaks);
-                    setRegions(List.of());
-                    settings.lastFolder = file.toAbsolutePath().getParent().toString();
-                    stage.setText(String.format(I18n.t("source.loaded"), file.getFileName(), clip.seconds()));
-                    setTitle("AceForge Studio — " + file.getFileName());
-                });
-            } catch (IOException e) {
-                SwingUtilities.invokeLater(() -> { error.setText(e.getMessage()); stage.setText(" "); });
-            }
-        }, "aceforge-load");
-        t.setDaemon(true);
-        t.start();
+        controller.loadSource(file);
+    }
+
+    @Override
+    public void sourceLoaded(Path file, AudioClip clip, PeakCache peaks) {
+        timeline.setPeaks(peaks);
+        setRegions(List.of());
+        stage.setText(String.format(I18n.t("source.loaded"), file.getFileName(), clip.seconds()));
+        setTitle("AceForge Studio — " + file.getFileName());
     }
 
     void syncFields() {
@@ -424,7 +412,7 @@ public final class StudioWindow extends JFrame {
     }
 
     void fieldsToRegion() {
-        if (syncing || sourceAudio == null) return;
+        if (syncing || controller.sourceAudio() == null) return;
         double s = (Double) regionStart.getValue(), e = (Double) regionEnd.getValue();
         if (e <= s) return;
         List<Region> rs = new ArrayList<>(timeline.regions());
@@ -435,50 +423,25 @@ public final class StudioWindow extends JFrame {
     }
 
     float[] sourceRegionAudio() {
-        if (sourceAudio == null) return null;
-        List<Region> rs = timeline.regions();
-        int from = rs.isEmpty() ? 0 : Seconds.toFrames(rs.get(0).start(), 48000), to = rs.isEmpty() ? sourceAudio.frames() : Seconds.toFrames(rs.get(0).end(), 48000);
-        return java.util.Arrays.copyOfRange(sourceAudio.interleaved(), 2 * from, 2 * Math.min(sourceAudio.frames(), to));
+        return controller.sourceRegionAudio(timeline.regions());
     }
 
     void togglePlaySource() {
         if (player.playing()) { player.stop(); return; }
-        if (sourceAudio == null) return;
-        List<Region> rs = timeline.regions();
-        int from = rs.isEmpty() ? 0 : Seconds.toFrames(rs.get(0).start(), 48000), to = rs.isEmpty() ? sourceAudio.frames() : Seconds.toFrames(rs.get(0).end(), 48000);
-        player.play(sourceAudio.interleaved(), 48000, from, to, t -> SwingUtilities.invokeLater(() -> timeline.setCursor(t)), () -> { });
+        int[] range = controller.sourceRange(timeline.regions());
+        if (range == null) return;
+        player.play(controller.sourceAudio().interleaved(), 48000, range[0], range[1],
+                t -> SwingUtilities.invokeLater(() -> timeline.setCursor(t)), () -> { });
     }
 
     /** Renders the current mode's request; a render while another runs is queued. */
     public RenderJob startRender() {
-        error.setText(" ");
         Mode m = form.mode();
-        boolean lm = lmAvailable();   // one look at the model folder per render
-        String why = m.unavailableReason(settings.variant, lm);
-        if (why != null) { error.setText(why); return null; }
-        if (m.needsSource() && source == null) { error.setText(I18n.t("error.needsSource")); return null; }
-        RenderRequest request;
         try {
-            Path out = renderFolder.resolve("aceforge-" + java.time.LocalDateTime.now().toString().replace(':', '-').replace('.', '-')
-                    + "." + form.audioFormat());
-            request = form.request(source, timeline.regions(), settings.variant, settings.modelDir.isBlank() ? null : Path.of(settings.modelDir))
-                    .lm(m.task == org.aceforge.engine.tasks.TaskKind.TEXT2MUSIC ? settings.lmRequest(lm, m == Mode.SIMPLE ? form.description.getText() : null) : null)
-                    .int8(settings.int8)
-                    .score(settings.autoScore && lm)
-                    .lrc(settings.autoLrc && m.task == org.aceforge.engine.tasks.TaskKind.TEXT2MUSIC)
-                    .lora(settings.useLora && !settings.lora.isBlank() ? Path.of(settings.lora) : null, settings.loraScale)
-                    .output(out).build();
-            renders.offload(settings.offload);
-            RenderJob job = renders.submit(request, p -> SwingUtilities.invokeLater(() -> showProgress(p)), null);
-            jobs.add(job);
-            Map<String, String> fields = form.values();
-            job.result().whenComplete((r, err) -> SwingUtilities.invokeLater(() -> finished(job, r, err, request, fields, m)));
-            updateQueue();
-            return job;
-        } catch (IllegalArgumentException e) {
-            String text = StudioFieldNames.message(e);
-            error.setText(text);
-            markField(StudioFieldNames.fieldKey(e), text);
+            RenderRequest.Builder b = form.request(controller.source(), timeline.regions(), settings.variant, modelDir());
+            return controller.startRender(m, b, form.values(), lmAvailable(), form.description.getText(), form.audioFormat());
+        } catch (IllegalArgumentException e) {   // a value the form itself could not take
+            error(StudioFieldNames.message(e), StudioFieldNames.fieldKey(e));
             return null;
         }
     }
@@ -489,35 +452,16 @@ public final class StudioWindow extends JFrame {
 
     /** "Convert to codes": the source's 5 Hz codes into the codes field (on a render worker). */
     public java.util.concurrent.CompletableFuture<long[]> codesFromSource() {
-        error.setText(" ");
-        if (source == null) { error.setText(I18n.t("error.needsSource")); return null; }
-        stage.setText(I18n.t("lm.converting"));
-        var f = renders.toCodes(modelDir(), settings.variant, source);
-        f.whenComplete((codes, err) -> SwingUtilities.invokeLater(() -> {
-            if (err != null) { error.setText(rootMessage(err)); stage.setText(" "); return; }
-            form.codes.setText(org.aceforge.engine.lm.AudioCodes.format(codes));
-            stage.setText(String.format(I18n.t("lm.codesReady"), codes.length, codes.length / 5.0));
-        }));
-        return f;
+        return controller.codesFromSource();
     }
 
     /** "Transcribe": the LM describes the codes; caption, lyrics and metadata fields are filled. */
     public java.util.concurrent.CompletableFuture<?> transcribeCodes() {
-        error.setText(" ");
-        long[] codes;
-        try {
-            codes = org.aceforge.engine.lm.AudioCodes.parse(form.codes.getText());
-        } catch (IllegalArgumentException e) {
-            error.setText(I18n.t("field.codes") + ": " + e.getMessage());
-            markField("codes", error.getText());
-            return null;
-        }
-        return withLm(p -> p.understand(codes, lmOptions(0.3), new java.util.Random().nextInt(1 << 30), (ph, d, t) -> { }), false);
+        return controller.transcribeCodes(form.codes.getText(), lmAvailable());
     }
 
     /** "Format": the LM rewrites caption and lyrics into a detailed description and fills empty metadata. */
     public java.util.concurrent.CompletableFuture<?> formatCaption() {
-        error.setText(" ");
         Integer bpm = parseBpm(form.bpm.getText());
         String ts = String.valueOf(form.timesig.getSelectedItem());
         String key = org.aceforge.engine.lm.Keys.canonical(form.key.getText());
@@ -525,44 +469,28 @@ public final class StudioWindow extends JFrame {
         var given = new org.aceforge.engine.lm.LmPlanner.Given(form.caption.getText(), form.lyrics.getText(), bpm, key,
                 ts.isBlank() ? null : Integer.valueOf(ts), form.durationAuto.isSelected() ? null : (int) Math.round((Double) form.duration.getValue()),
                 "unknown".equals(lang) ? null : lang);
-        boolean instrumental = form.instrumental.isSelected();
-        return withLm(p -> p.format(given, instrumental, lmOptions(settings.lmTemperature), new java.util.Random().nextInt(1 << 30),
-                (ph, d, t) -> { }), true);
+        return controller.formatCaption(given, form.instrumental.isSelected(), lmAvailable());
     }
 
-    private org.aceforge.engine.lm.LmOptions lmOptions(double temperature) {
-        return new org.aceforge.engine.lm.LmOptions(temperature, 1.0, settings.lmTopK, settings.lmTopP, settings.lmNegative,
-                true, true, true);
+    @Override
+    public void error(String text, String fieldKey) {
+        error.setText(text);
+        markField(fieldKey, text);
     }
 
-    /** Runs an LM job and fills the fields from its sample (keeping the duration unless asked). */
-    private java.util.concurrent.CompletableFuture<?> withLm(org.aceforge.engine.jobs.RenderService.LmJob<org.aceforge.engine.lm.LmPlanner.Sample> job,
-                                                           boolean keepDuration) {
-        if (!lmAvailable()) { error.setText(I18n.t("mode.needsLm")); return null; }
-        stage.setText(I18n.t("lm.working"));
-        var f = renders.withLm(modelDir(), "auto".equals(settings.lm) ? null : settings.lm, settings.int8, job);
-        f.whenComplete((s, err) -> SwingUtilities.invokeLater(() -> {
-            if (err != null) { error.setText(rootMessage(err)); stage.setText(" "); return; }
-            var m = s.metadata();
-            Map<String, String> v = new java.util.LinkedHashMap<>();
-            if (m.caption() != null) v.put("caption", m.caption());
-            v.put("lyrics", s.lyrics());
-            if (m.bpm() != null) v.put("bpm", m.bpm().toString());
-            if (m.keyscale() != null) v.put("key", m.keyscale());
-            if (m.timesignature() != null) v.put("timesig", m.timesignature().toString());
-            if (m.language() != null) v.put("language", m.language());
-            if (!keepDuration && m.duration() != null) v.put("duration", m.duration().toString());
-            form.apply(v);
-            stage.setText(I18n.t("lm.done"));
-        }));
-        return f;
+    @Override
+    public void clearError() {
+        error.setText(" ");
     }
 
-    private static String rootMessage(Throwable err) {
-        Throwable c = err;
-        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null)
-            c = c.getCause();
-        return StudioFieldNames.message(c);
+    @Override
+    public void stage(String text) {
+        stage.setText(text);
+    }
+
+    @Override
+    public void fill(Map<String, String> values) {
+        form.apply(values);
     }
 
     /** Outlines the field a message names (FlatLaf's error outline) until it is edited. */
@@ -586,33 +514,31 @@ public final class StudioWindow extends JFrame {
     }
 
     void cancelRender() {
-        for (RenderJob j : jobs) if (!j.result().isDone()) { j.cancel(); break; }
+        controller.cancelRender();
     }
 
-    private void finished(RenderJob job, org.aceforge.engine.jobs.RenderResult r, Throwable err, RenderRequest request,
-                          Map<String, String> fields, Mode m) {
-        jobs.remove(job);
-        updateQueue();
-        if (err != null) {
-            Throwable c = err.getCause() != null ? err.getCause() : err;
-            progress.setString(c instanceof CancelledException ? I18n.t("render.cancelled") : I18n.t("render.failed"));
-            if (!(c instanceof CancelledException)) error.setText(StudioFieldNames.message(c));
+    @Override
+    public void finished(ResultsPanel.Batch batch, Throwable failure) {
+        if (failure != null) {
+            progress.setString(StudioController.cancelled(failure) ? I18n.t("render.cancelled") : I18n.t("render.failed"));
+            if (!StudioController.cancelled(failure)) error.setText(StudioFieldNames.message(failure));
             return;
         }
         progress.setValue(1000);
         progress.setString(I18n.t("render.done"));
-        results.add(new ResultsPanel.Batch(r, request, fields, m));
-        if (r.demoModels()) message(I18n.t("status.demo"));
+        results.add(batch);
+        if (batch.result().demoModels()) message(I18n.t("status.demo"));
         if (autoGen.isSelected()) startRender();
     }
 
-    private void updateQueue() {
-        long running = jobs.stream().filter(j -> !j.result().isDone()).count();
+    @Override
+    public void queue(long running) {
         cancel.setEnabled(running > 0);
         queue.setText(running > 1 ? String.format(I18n.t("render.queued"), running - 1) : " ");
     }
 
-    private void showProgress(Progress p) {
+    @Override
+    public void progress(Progress p) {
         progress.setValue((int) Math.round(p.overall() * 1000));
         progress.setString(p.message());
         stage.setText(I18n.t("stage." + p.stage().name().toLowerCase()));

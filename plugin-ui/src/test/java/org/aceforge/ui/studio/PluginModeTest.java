@@ -47,7 +47,7 @@ class PluginModeTest {
             assertEquals("from the project", StudioWindowTest.edt(() -> w[0].form.caption.getText()));
             assertEquals("128", StudioWindowTest.edt(() -> w[0].form.bpm.getText()), "host tempo fills the BPM");
             StudioWindowTest.edt(() -> { w[0].useCapture(); return null; });
-            StudioWindowTest.waitFor(() -> w[0].sourceAudio != null, 30, "the capture to load");
+            StudioWindowTest.waitFor(() -> w[0].controller.sourceAudio() != null, 30, "the capture to load");
             StudioWindowTest.edt(() -> { w[0].setRegions(List.of(new Region(2, 5))); w[0].form.duration.setValue(10.0); return null; });
             RenderResult r = StudioWindowTest.edt(() -> w[0].startRender()).result().get(300, TimeUnit.SECONDS);
             StudioWindowTest.waitFor(() -> w[0].results.batchCount() == 1, 30, "results");

@@ -93,13 +93,18 @@ class StudioWindowTest {
 
     static Path sourceFile() throws Exception {
         if (tmp == null) tmp = Files.createTempDirectory("aceforge-ui");
+        return sourceFile(tmp);
+    }
+
+    /** A 12 s 220 Hz tone with a slow swell, 48 kHz stereo WAV, in {@code dir}. */
+    static Path sourceFile(Path dir) throws Exception {
         int n = 48000 * 12;
         byte[] pcm = new byte[n * 4];
         for (int i = 0; i < n; i++) {
             short v = (short) (8000 * Math.sin(2 * Math.PI * 220 * i / 48000.0) * (0.6 + 0.4 * Math.sin(i / 24000.0)));
             pcm[4 * i] = (byte) v; pcm[4 * i + 1] = (byte) (v >> 8); pcm[4 * i + 2] = (byte) v; pcm[4 * i + 3] = (byte) (v >> 8);
         }
-        Path f = tmp.resolve("source.wav");
+        Path f = dir.resolve("source.wav");
         AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(pcm), new AudioFormat(48000, 16, 2, true, false), n),
                 AudioFileFormat.Type.WAVE, f.toFile());
         return f;
@@ -110,7 +115,7 @@ class StudioWindowTest {
     void loadSelectRegionAndUndo() throws Exception {
         Path f = sourceFile();
         edt(() -> { w.loadSource(f); return null; });            // the same path a drop takes
-        waitFor(() -> w.sourceAudio != null, 30, "the source to load");
+        waitFor(() -> w.controller.sourceAudio() != null, 30, "the source to load");
         edt(() -> {
             TimelinePanel t = w.timeline;
             int y = t.getHeight() / 2, x1 = t.toX(3.0), x2 = t.toX(6.0);
@@ -207,7 +212,7 @@ class StudioWindowTest {
         edt(() -> w.startRender());
         waitFor(() -> w.results.batchCount() >= before + 2, 300, "AutoGen's second batch");
         edt(() -> { w.autoGen.setSelected(false); return null; });
-        waitFor(() -> w.jobs.isEmpty(), 300, "the queue to drain");
+        waitFor(() -> w.controller.jobs().isEmpty(), 300, "the queue to drain");
     }
 
     @Test
@@ -387,7 +392,7 @@ class StudioWindowTest {
         assertEquals("error", edt(() -> w.form.codes.getClientProperty("JComponent.outline")));
 
         // Source → codes → transcribe → render following them (as FLAC).
-        assertNotNull(edt(() -> w.source), "the source of the first test is loaded");
+        assertNotNull(edt(() -> w.controller.source()), "the source of the first test is loaded");
         edt(() -> w.codesFromSource()).get(300, TimeUnit.SECONDS);
         waitFor(() -> !w.form.codes.getText().isBlank() && !w.form.codes.getText().contains("nonsense"), 30, "the codes");
         int n = edt(() -> org.aceforge.engine.lm.AudioCodes.parse(w.form.codes.getText()).length);
@@ -439,7 +444,7 @@ class StudioWindowTest {
         assertTrue(first.contains("text2music") && first.contains("seed"), first);
         Path newest = edt(() -> d.list.getModel().getElementAt(0).audio());
         edt(() -> { d.list.setSelectedIndex(0); ((javax.swing.JButton) find(d.getContentPane(), "filesLoad")).doClick(); d.dispose(); return null; });
-        waitFor(() -> newest.equals(w.source), 30, "the file to load as the source");
+        waitFor(() -> newest.equals(w.controller.source()), 30, "the file to load as the source");
     }
 
     @Test
