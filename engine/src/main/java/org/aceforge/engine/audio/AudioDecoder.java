@@ -36,11 +36,11 @@ public final class AudioDecoder {
         try {
             if (startsWith(head, "RIFF") || startsWith(head, "RIFX")) clip = PcmFiles.readWav(file);
             else if (startsWith(head, "FORM")) clip = PcmFiles.readAiff(file);
-            else if (startsWith(head, "fLaC")) clip = viaAudioSystem(file, true);
+            else if (startsWith(head, "fLaC")) clip = FlacFiles.read(file);
             else if (startsWith(head, "OggS")) clip = OggFiles.read(file);
             else if (startsWith(head, "ID3") || isMpegSync(head)) {
                 Mp3Frames.checkComplete(file);
-                clip = viaAudioSystem(file, false);
+                clip = viaAudioSystem(file);
             }
             else throw new AudioDecodeException(file, "not a recognised audio format (WAV, AIFF, FLAC, MP3, Ogg Opus or Vorbis)");
         } catch (AudioDecodeException e) {
@@ -65,11 +65,9 @@ public final class AudioDecoder {
         return (b[0] & 0xff) == 0xff && (b[1] & 0xe0) == 0xe0 && ((b[1] >> 1) & 3) != 0;
     }
 
-    /** FLAC (jflac) and MP3 (mp3spi) through their javax.sound providers, as 16-bit PCM. */
-    private static AudioClip viaAudioSystem(Path file, boolean flac) throws IOException {
+    /** MP3 (mp3spi) through its javax.sound provider, as 16-bit PCM. */
+    private static AudioClip viaAudioSystem(Path file) throws IOException {
         try {
-            AudioFileFormat aff = AudioSystem.getAudioFileFormat(file.toFile());
-            long declaredFrames = aff.getFrameLength();
             try (AudioInputStream raw = AudioSystem.getAudioInputStream(file.toFile())) {
                 AudioFormat src = raw.getFormat();
                 int ch = src.getChannels();
@@ -86,8 +84,6 @@ public final class AudioDecoder {
                     }
                     byte[] bytes = out.toByteArray();
                     int frames = bytes.length / (2 * ch);
-                    if (flac && declaredFrames > 0 && frames < declaredFrames)
-                        throw new AudioDecodeException(file, "is truncated: its header promises " + declaredFrames + " frames, only " + frames + " could be decoded");
                     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
                     float[] x = new float[frames * ch];
                     for (int i = 0; i < x.length; i++) x[i] = b.getShort(2 * i) / 32768f;
@@ -95,7 +91,7 @@ public final class AudioDecoder {
                 }
             }
         } catch (javax.sound.sampled.UnsupportedAudioFileException e) {
-            throw new AudioDecodeException(file, "is not a readable " + (flac ? "FLAC" : "MP3") + " file");
+            throw new AudioDecodeException(file, "is not a readable MP3 file");
         }
     }
 }

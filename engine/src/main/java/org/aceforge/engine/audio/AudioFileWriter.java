@@ -1,6 +1,7 @@
 package org.aceforge.engine.audio;
 
 import de.sciss.jump3r.lowlevel.LameEncoder;
+import net.sourceforge.javaflacencoder.EncodingConfiguration;
 import net.sourceforge.javaflacencoder.FLACEncoder;
 import net.sourceforge.javaflacencoder.FLACFileOutputStream;
 import net.sourceforge.javaflacencoder.StreamConfiguration;
@@ -78,6 +79,9 @@ public final class AudioFileWriter {
         }
     }
 
+    /** Blocks shorter than this are written verbatim (see writeFlac). */
+    static final int TINY_BLOCK = 32;
+
     private static void writeFlac(Path f, float[] x, int channels, int rate) throws IOException {
         FLACEncoder enc = new FLACEncoder();
         StreamConfiguration sc = new StreamConfiguration(channels, StreamConfiguration.DEFAULT_MIN_BLOCK_SIZE,
@@ -90,13 +94,30 @@ public final class AudioFileWriter {
             int frames = x.length / channels;
             int block = 4096;
             int[] buf = new int[block * channels];
+            if (frames == 0) throw new IOException("no audio to write");
+            int encoded = 0;
             for (int start = 0; start < frames; start += block) {
                 int n = Math.min(block, frames - start);
                 for (int i = 0; i < n * channels; i++) buf[i] = toPcm16(x[start * channels + i]);
                 enc.addSamples(buf, n);
-                enc.encodeSamples(enc.fullBlockSamplesAvailableToEncode(), false);
+                // The last chunk is left for the final call, and what is left is counted here: javaFlacEncoder's
+                // samplesAvailableToEncode() fails (NPE) when its buffer holds exactly a whole block, which made every
+                // length that is a multiple of 4096 frames fail.
+                if (start + n < frames) {
+                    int full = enc.fullBlockSamplesAvailableToEncode();
+                    enc.encodeSamples(full, false);
+                    encoded += full;
+                }
             }
-            enc.encodeSamples(enc.samplesAvailableToEncode(), true);
+            int left = frames - encoded;
+            if (left < TINY_BLOCK) {
+                // Its fixed and LPC predictors index past a block of a few frames: such a last block is stored
+                // verbatim (a handful of samples, no size to gain).
+                EncodingConfiguration verbatim = new EncodingConfiguration();
+                verbatim.setSubframeType(EncodingConfiguration.SubframeType.VERBATIM);
+                if (!enc.setEncodingConfiguration(verbatim)) throw new IOException("FLAC encoder refused a verbatim last block");
+            }
+            enc.encodeSamples(left, true);
         } finally {
             out.close();
         }
