@@ -87,6 +87,11 @@ public final class AudioFileWriter {
         StreamConfiguration sc = new StreamConfiguration(channels, StreamConfiguration.DEFAULT_MIN_BLOCK_SIZE,
                 StreamConfiguration.DEFAULT_MAX_BLOCK_SIZE, rate, 16);
         if (!enc.setStreamConfiguration(sc)) throw new IOException("FLAC encoder rejected " + channels + " ch / " + rate + " Hz");
+        // LPC subframes, not the default exhaustive search: that search prints "Running verbatim" to System.err for
+        // every noisy block (dozens of lines in the terminal) and gains little.
+        EncodingConfiguration lpc = new EncodingConfiguration();
+        lpc.setSubframeType(EncodingConfiguration.SubframeType.LPC);
+        enc.setEncodingConfiguration(lpc);
         FLACFileOutputStream out = new FLACFileOutputStream(f.toFile());
         try {
             enc.setOutputStream(out);

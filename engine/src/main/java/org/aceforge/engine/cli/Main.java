@@ -16,7 +16,8 @@ import java.nio.file.Path;
  */
 @Command(name = "aceforge", mixinStandardHelpOptions = true, version = "AceForge 0.1.0",
         description = "ACE-Step 1.5 music generation on ONNX Runtime, locally.",
-        subcommands = {RenderCommand.class, CodesCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class})
+        subcommands = {RenderCommand.class, CodesCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class,
+                LauncherCommands.Studio.class, LauncherCommands.InstallPlugin.class})
 public final class Main implements Runnable {
     public static final int OK = 0, INTERNAL = 1, BAD_INPUT = 2, CANCELLED = 130;
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -36,6 +37,7 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns its exit code (tests call this directly). */
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        helpEverywhere(cl);
         // "@FILE" is ours (--codes @FILE reads codes from a file); picocli must not expand it into arguments.
         cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -44,6 +46,14 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex));
         return cl.execute(args);
+    }
+
+    /** Every command and subcommand answers -h/--help with its usage (exit 0) and -V/--version. */
+    static void helpEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) sub.getCommandSpec().mixinStandardHelpOptions(true);
+            helpEverywhere(sub);
+        }
     }
 
     static int handle(Throwable ex) {

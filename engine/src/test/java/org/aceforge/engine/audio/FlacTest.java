@@ -41,6 +41,24 @@ class FlacTest {
         }
     }
 
+    @Test
+    void noisyAudioIsWrittenWithoutCodecChatter() throws Exception {
+        java.io.PrintStream err = System.err, out = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        float[] x = noise(2 * 48000 * 3, 9);
+        for (int i = 0; i < x.length; i++) x[i] = Math.max(-1, Math.min(1, x[i] * 3));   // loud white noise
+        try {
+            System.setErr(new java.io.PrintStream(captured, true));
+            System.setOut(new java.io.PrintStream(captured, true));
+            AudioFileWriter.write(tmp.resolve("noise.flac"), x, 2, 48000);
+        } finally {
+            System.setErr(err);
+            System.setOut(out);
+        }
+        assertEquals("", captured.toString());
+        assertEquals(x.length, AudioDecoder.decode(tmp.resolve("noise.flac")).interleaved().length);
+    }
+
     /** A FLAC file of the given depth written with javaFlacEncoder (which the engine uses for 16-bit output). */
     static int[] writeFlac(Path f, int channels, int rate, int bits, int frames, long seed) throws Exception {
         Random r = new Random(seed);
