@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * out of range, unwritable output, unknown format, broken model folder); 1 internal error (one line with the log
  * path); 130 cancelled with Ctrl-C. Never a bare stack trace.
  */
-@Command(name = "aceforge", mixinStandardHelpOptions = true, version = "AceForge 0.1.0",
+@Command(name = "aceforge", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "ACE-Step 1.5 music generation on ONNX Runtime, locally.",
         subcommands = {RenderCommand.class, CodesCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class,
                 LauncherCommands.Studio.class, LauncherCommands.InstallPlugin.class})
@@ -28,6 +28,14 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** "AceForge 0.1.0-SNAPSHOT" from the build. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"AceForge " + org.aceforge.engine.Version.current()};
+        }
     }
 
     public static void main(String[] args) {

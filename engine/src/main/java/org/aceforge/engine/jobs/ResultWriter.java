@@ -18,8 +18,8 @@ import java.util.List;
 final class ResultWriter {
     private ResultWriter() {}
 
-    /** Where the models came from, for the sidecars. */
-    record Provenance(String modelRoot, String ditFolder, boolean demo, String lmFolder) {}
+    /** Where the models and the input files came from, for the sidecars (hashes null when there is no such file). */
+    record Provenance(String modelRoot, String ditFolder, boolean demo, String lmFolder, String sourceSha256, String referenceSha256) {}
 
     static List<RenderResult.Item> write(RenderRequest asked, RenderRequest r, Renderer.Plan plan, Renderer.Result rendered,
                                          Provenance from, LmStage.Outcome planned, List<List<LyricTimestamps.Line>> lrc,
@@ -32,7 +32,7 @@ final class ResultWriter {
                 Path a = r.audioPath(i + 1), s = r.sidecarPath(i + 1);
                 AudioFileWriter.write(a, audio.get(i), 2, Renderer.RATE);
                 written.add(a);
-                var node = Sidecar.build(r, plan, rendered, i, from.modelRoot(), from.ditFolder(), from.demo(), a.getFileName().toString());
+                var node = Sidecar.build(r, plan, rendered, i, from, a.getFileName().toString());
                 if (planned != null) Sidecar.addLm(node, asked, planned, i, from.lmFolder());
                 if (scores != null) Sidecar.addScore(node, scores.get(i));
                 if (lrc != null) {

@@ -26,11 +26,12 @@ public final class Sidecar {
 
     private Sidecar() {}
 
-    public static ObjectNode build(RenderRequest r, Renderer.Plan plan, Renderer.Result rendered, int item, String modelRoot,
-                                   String ditFolder, boolean demo, String audioFile) {
+    public static ObjectNode build(RenderRequest r, Renderer.Plan plan, Renderer.Result rendered, int item,
+                                   ResultWriter.Provenance from, String audioFile) {
         Music m = r.music();
         ObjectNode n = JSON.createObjectNode();
         n.put("aceforge_sidecar", FORMAT_VERSION);
+        n.put("aceforge_version", org.aceforge.engine.Version.current());
         n.put("audio", audioFile);
         n.put("task", r.kind().key());
         n.put("caption", m.caption());
@@ -41,7 +42,8 @@ public final class Sidecar {
         n.put("key", m.key());
         n.put("timesig", m.timeSignature());
         n.put("duration_requested", m.duration());
-        if (r.hasSource()) n.putNull("duration"); else n.put("duration", plan.seconds());
+        // What was rendered: text2music its asked length; an edit the length of its result (source, outpainting, crop).
+        n.put("duration", r.hasSource() ? Math.round(rendered.audio().get(item).length / 2.0 / Renderer.RATE * 1000) / 1000.0 : plan.seconds());
         n.put("latent_frames", rendered.timeline().latentFrames());
         n.put("batch", r.batch());
         n.put("batch_index", item + 1);
@@ -62,15 +64,15 @@ public final class Sidecar {
         dit.putArray("cfg_interval").add(s.cfgStart()).add(s.cfgEnd());
         dit.put("chunk_mask", "auto");
         ObjectNode model = n.putObject("model");
-        model.put("root", modelRoot);
-        model.put("dit", ditFolder);
+        model.put("root", from.modelRoot());
+        model.put("dit", from.ditFolder());
         model.put("variant", r.model().variantKey());
-        model.put("demo_pack", demo);
+        model.put("demo_pack", from.demo());
         model.put("int8", r.model().int8());
         if (r.model().lora() != null) model.put("lora", r.model().lora().toAbsolutePath().toString()).put("lora_scale", r.model().loraScale());
-        if (r.hasSource()) addEdit(n.putObject("edit"), r);
+        if (r.hasSource()) addEdit(n.putObject("edit"), r, from.sourceSha256());
         if (rendered.estimated() != null) addEstimate(n, rendered.estimated());
-        if (m.reference() != null) n.put("reference", m.reference().toAbsolutePath().toString());
+        if (m.reference() != null) n.put("reference", m.reference().toAbsolutePath().toString()).put("reference_sha256", from.referenceSha256());
         if (m.codes() != null) n.put("codes", org.aceforge.engine.lm.AudioCodes.format(m.codes())).put("code_strength", m.codeStrength());
         n.put("caption_prompt", rendered.captionPrompt());
         n.put("lyric_prompt", plan.lyricPrompt());
@@ -80,9 +82,10 @@ public final class Sidecar {
     }
 
     /** The edit's source and the task's own parameters, resolved (what the render ran with). */
-    static void addEdit(ObjectNode e, RenderRequest r) {
+    static void addEdit(ObjectNode e, RenderRequest r, String sourceSha256) {
         Task task = r.task();
         e.put("source", r.source().toAbsolutePath().toString());
+        e.put("source_sha256", sourceSha256);
         ArrayNode ranges = e.putArray("ranges");
         for (Region x : task.regions()) ranges.addArray().add(x.start()).add(x.end());
         if (task instanceof Extract x) e.put("track", x.track().key());
@@ -150,6 +153,18 @@ public final class Sidecar {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** SHA-256 of a file's bytes, hex (sidecars identify the source and reference they were made from). */
+    static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) != -1; ) md.update(buf, 0, n);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

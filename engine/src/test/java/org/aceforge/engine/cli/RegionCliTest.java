@@ -125,6 +125,28 @@ class RegionCliTest extends DemoPackCliTest {
     }
 
     @Test
+    void editSidecarsSayWhatWasRendered() throws Exception {
+        Path src = source(tmp.resolve("src.wav"), 10);
+        Path rep = tmp.resolve("rep.wav"), cov = tmp.resolve("cov.wav");
+        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "2", "--end", "12", "--caption", "x",
+                "--out", rep.toString()).code());
+        assertEquals(0, render("--task", "cover", "--src", src.toString(), "--caption", "x", "--out", cov.toString()).code());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var r = json.readTree(tmp.resolve("rep.json").toFile());
+        assertEquals(0.5, r.path("edit").path("strength").asDouble(), "the effective strength, not null");
+        assertEquals("balanced", r.path("edit").path("repaint_mode").asText());
+        assertEquals(12.0, r.path("duration").asDouble(), 1e-3, "outpainted to 12 s");
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(src)));
+        assertEquals(sha, r.path("edit").path("source_sha256").asText());
+        assertEquals(org.aceforge.engine.Version.current(), r.path("aceforge_version").asText());
+        assertTrue(r.path("aceforge_version").asText().matches("\\d+\\.\\d+.*"), r.path("aceforge_version").asText());
+        var c = json.readTree(tmp.resolve("cov.json").toFile());
+        assertEquals(1.0, c.path("edit").path("strength").asDouble());
+        assertTrue(c.path("edit").path("repaint_mode").isMissingNode(), "cover has no repaint mode");
+        assertEquals(10.0, c.path("duration").asDouble(), 1e-3);
+    }
+
+    @Test
     void badRegionInputsExitTwoAndLeaveNothing() throws Exception {
         Path src = source(tmp.resolve("src.wav"), 10);
         Path outDir = Files.createDirectories(tmp.resolve("out"));
