@@ -44,6 +44,9 @@ public final class CausalLm implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFolderException(folder + ": " + e.getMessage(), e);
         }
+        if (config.headDim() % 16 != 0)   // ONNX Runtime's GroupQueryAttention kernel requires it
+            throw new ModelFolderException(folder + ": head_dim " + config.headDim()
+                    + " is not supported: the 5 Hz LM's attention (ONNX Runtime GroupQueryAttention) needs a multiple of 16");
         WeightSource weights = Checkpoint.open(folder, "model");
         if (!TextEncoderGraph.prefixless(weights).has("embed_tokens.weight"))
             throw new ModelFolderException(folder + ": weights are not a Qwen3 causal LM (no embed_tokens)");

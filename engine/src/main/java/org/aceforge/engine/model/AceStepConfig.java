@@ -30,7 +30,7 @@ public record AceStepConfig(
         String version = c.s("model_version", "turbo");
         return new AceStepConfig(hidden, c.i("intermediate_size", 6144), layers, heads,
                 c.i("num_key_value_heads", 8), c.i("head_dim", hidden / heads), c.d("rms_norm_eps", 1e-6),
-                c.d("rope_theta", 1_000_000), c.b("use_sliding_window", true), c.i("sliding_window", 128), sliding,
+                c.ropeTheta(1_000_000), c.b("use_sliding_window", true), c.i("sliding_window", 128), sliding,
                 c.i("num_lyric_encoder_hidden_layers", 8), c.i("num_timbre_encoder_hidden_layers", 4),
                 c.i("num_attention_pooler_hidden_layers", 2), c.i("text_hidden_dim", 1024), c.i("timbre_hidden_dim", 64),
                 c.i("audio_acoustic_hidden_dim", 64), c.i("in_channels", 192), c.i("patch_size", 2),

@@ -69,6 +69,34 @@ final class ConfigJson {
         return out;
     }
 
+    /**
+     * RoPE's base frequency: top-level {@code rope_theta} (transformers < 5) or {@code rope_parameters.rope_theta}
+     * (transformers ≥ 5 keeps it only there). Only the default rotary embedding is implemented: any other
+     * {@code rope_type} (in {@code rope_parameters} or {@code rope_scaling}: linear, dynamic, yarn, llama3, …) is
+     * refused rather than computed as something else.
+     */
+    double ropeTheta(double dflt) {
+        for (String holder : new String[]{"rope_parameters", "rope_scaling"}) {
+            JsonNode h = node.get(holder);
+            if (h == null || h.isNull()) continue;
+            if (!h.isObject()) throw bad(holder, "an object");
+            JsonNode type = h.has("rope_type") ? h.get("rope_type") : h.get("type");
+            if (type != null && !type.isNull() && !type.asText().equals("default"))
+                throw new IllegalArgumentException(path + ": " + holder + ".rope_type '" + type.asText()
+                        + "' is not supported (AceForge implements the default rotary embedding only)");
+        }
+        JsonNode params = node.get("rope_parameters");
+        JsonNode nested = params == null || params.isNull() ? null : params.get("rope_theta");
+        JsonNode top = node.get("rope_theta");
+        if (nested != null && !nested.isNull() && !nested.isNumber()) throw bad("rope_parameters.rope_theta", "a number");
+        if (top != null && !top.isNull() && !top.isNumber()) throw bad("rope_theta", "a number");
+        boolean hasNested = nested != null && nested.isNumber(), hasTop = top != null && top.isNumber();
+        if (hasNested && hasTop && nested.asDouble() != top.asDouble())
+            throw new IllegalArgumentException(path + ": rope_theta " + top.asDouble() + " and rope_parameters.rope_theta "
+                    + nested.asDouble() + " disagree");
+        return hasNested ? nested.asDouble() : hasTop ? top.asDouble() : dflt;
+    }
+
     private IllegalArgumentException bad(String key, String what) {
         return new IllegalArgumentException(path + ": '" + key + "' must be " + what);
     }

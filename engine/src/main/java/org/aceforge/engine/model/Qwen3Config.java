@@ -14,7 +14,7 @@ public record Qwen3Config(int vocabSize, int hiddenSize, int intermediateSize, i
         int heads = c.i("num_attention_heads", 16);
         return new Qwen3Config(c.i("vocab_size", 151669), hidden, c.i("intermediate_size", 3072),
                 c.i("num_hidden_layers", 28), heads, c.i("num_key_value_heads", 8), c.i("head_dim", hidden / heads),
-                c.d("rms_norm_eps", 1e-6), c.d("rope_theta", 1_000_000), c.b("tie_word_embeddings", true));
+                c.d("rms_norm_eps", 1e-6), c.ropeTheta(1_000_000), c.b("tie_word_embeddings", true));
     }
 
     public AttentionShape attention() {
