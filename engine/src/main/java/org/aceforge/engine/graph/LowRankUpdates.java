@@ -7,11 +7,9 @@ import org.aceforge.engine.tensors.TensorData;
  * graph builder applies them without knowing where they come from (model files are not the graph's business).
  */
 public interface LowRankUpdates {
-    record Pair(TensorData a, TensorData b) {}
+    /** A [r, in], B [out, r], and the update's own scale (LoRA: alpha / r, or alpha / √r with rsLoRA). */
+    record Pair(TensorData a, TensorData b, double scale) {}
 
     /** The A/B pair of the named weight, or null when the update leaves it alone. */
     Pair pair(String weightName);
-
-    /** alpha / r: the scale of the update before the user's own scale. */
-    double alphaOverR();
 }

@@ -257,10 +257,10 @@ public final class OnnxGraph {
     private LowRankUpdates lora;
     private double loraScale;
 
-    /** From now on, Linear layers the adapter names get its low-rank update, scaled by (alpha / r) · scale. */
+    /** From now on, Linear layers the adapter names get its low-rank update, scaled by the pair's own scale · scale. */
     public OnnxGraph lora(LowRankUpdates adapter, double scale) {
         this.lora = adapter;
-        this.loraScale = adapter == null ? 0 : adapter.alphaOverR() * scale;
+        this.loraScale = adapter == null ? 0 : scale;
         return this;
     }
 
@@ -270,7 +270,7 @@ public final class OnnxGraph {
         var pair = lora == null ? null : lora.pair(w.name());
         if (pair == null) return y;
         V low = matMul(matMul(x, transpose(weight(pair.a()), 1, 0)), transpose(weight(pair.b()), 1, 0));
-        return add(y, mul(low, scalar(loraScale)));
+        return add(y, mul(low, scalar(pair.scale() * loraScale)));
     }
 
     private V baseLinear(V x, TensorData w, TensorData bias) {

@@ -66,7 +66,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(ditWeights) : null;
         // The graph cache key holds everything the graph depends on: int8, the adapter's tensors, and the LoRA scale.
         String name = DitGraph.NAME + (int8 ? "-int8" : "") + (lora == null ? "" : "-lora");
-        String key = lora == null ? cfg : cfg + "\nlora_scale=" + lora.alphaOverR() * options.loraScale();
+        String key = lora == null ? cfg : cfg + "\nlora_scale=" + options.loraScale() + "\nlora_module_scales=" + lora.scalesKey();
         dit = new LazySession(name, key, int8 ? q : ditWeights, cache,
                 () -> DitGraph.build(config, weights, q, lora, options.loraScale()));
         Map<Integer, int[]> heads = alignHeads(config);

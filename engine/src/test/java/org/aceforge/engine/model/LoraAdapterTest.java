@@ -33,14 +33,20 @@ public class LoraAdapterTest {
 
     /** Writes an adapter of rank 4, alpha 8 for three modules of the demo DiT. */
     public static Path adapter(Path dir, WeightSource dit, int rank) throws Exception {
+        return adapter(dir, dit, rank, "", Map.of());
+    }
+
+    /** An adapter with more settings in its config ({@code extra}: JSON members) and per-module ranks. */
+    static Path adapter(Path dir, WeightSource dit, int rank, String extra, Map<String, Integer> ranks) throws Exception {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("adapter_config.json"), "{\"r\": " + rank + ", \"lora_alpha\": 8, \"target_modules\": [\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\"]}");
+        Files.writeString(dir.resolve("adapter_config.json"), "{\"r\": " + rank + ", \"lora_alpha\": 8, \"target_modules\": [\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\"]" + extra + "}");
         Random r = new Random(4);
         List<TensorData> t = new java.util.ArrayList<>();
         for (String m : MODULES) {
             long[] shape = dit.get("decoder." + m + ".weight").shape();
-            t.add(gauss(r, "base_model.model." + m + ".lora_A.weight", 0.2, rank, shape[1]));
-            t.add(gauss(r, "base_model.model." + m + ".lora_B.weight", 0.2, shape[0], rank));
+            int k = ranks.getOrDefault(m, rank);
+            t.add(gauss(r, "base_model.model." + m + ".lora_A.weight", 0.2, k, shape[1]));
+            t.add(gauss(r, "base_model.model." + m + ".lora_B.weight", 0.2, shape[0], k));
         }
         SafeTensorsWriter.write(dir.resolve("adapter_model.safetensors"), t);
         return dir;
@@ -58,18 +64,41 @@ public class LoraAdapterTest {
         Path ditDir = pack.dit(ModelPack.Variant.TURBO);
         WeightSource base = Checkpoint.open(ditDir, "model");
         Path lora = adapter(tmp.resolve("lora"), base, 4);
+        assertEquals(2.0, LoraAdapter.read(lora).scale("decoder." + MODULES.get(0) + ".weight"), "alpha / r");
+        checkAgainstMergedWeights(ditDir, base, lora, "lora");
+    }
+
+    /** rsLoRA (alpha / √r), rank_pattern and alpha_pattern, per module, as PEFT applies them. */
+    @Test
+    void rsLoraAndPerModuleRanksAndAlphasFollowPeft() throws Exception {
+        Path ditDir = DemoPackFixture.pack().dit(ModelPack.Variant.TURBO);
+        WeightSource base = Checkpoint.open(ditDir, "model");
+        Path rs = adapter(tmp.resolve("rs"), base, 4, ", \"use_rslora\": true", Map.of());
+        assertEquals(8 / Math.sqrt(4), LoraAdapter.read(rs).scale("decoder." + MODULES.get(0) + ".weight"), 1e-12);
+        checkAgainstMergedWeights(ditDir, base, rs, "rs");
+        Path patterns = adapter(tmp.resolve("patterns"), base, 4,
+                ", \"rank_pattern\": {\"q_proj\": 2}, \"alpha_pattern\": {\"layers.1.cross_attn.v_proj\": 16}",
+                Map.of("layers.0.self_attn.q_proj", 2));
+        LoraAdapter p = LoraAdapter.read(patterns);
+        assertEquals(8 / 2.0, p.scale("decoder.layers.0.self_attn.q_proj.weight"), 1e-12, "rank from rank_pattern");
+        assertEquals(16 / 4.0, p.scale("decoder.layers.1.cross_attn.v_proj.weight"), 1e-12, "alpha from alpha_pattern");
+        assertEquals(8 / 4.0, p.scale("decoder.layers.1.self_attn.o_proj.weight"), 1e-12, "neither");
+        checkAgainstMergedWeights(ditDir, base, patterns, "patterns");
+    }
+
+    void checkAgainstMergedWeights(Path ditDir, WeightSource base, Path lora, String label) throws Exception {
         AceStepConfig c = AceStepConfig.read(ditDir.resolve("config.json"));
         Random r = new Random(2);
         Tensor3 x = rand(r, 1, 60, 64), ctx = rand(r, 1, 60, 128), enc = rand(r, 1, 12, 128);
         Condition cond = new Condition(enc, ctx);
-        GraphCache cache = new GraphCache(tmp.resolve("graphs"));
+        GraphCache cache = new GraphCache(tmp.resolve("graphs-" + label));
         float[] plain, zero, scaled;
         try (DitModel d = new DitModel(ditDir, cache)) { plain = d.velocityModel().velocity(x, 0.6, cond).data(); }
         try (DitModel d = new DitModel(ditDir, cache, new DitOptions(false, LoraAdapter.read(lora), 0.0))) { zero = d.velocityModel().velocity(x, 0.6, cond).data(); }
         try (DitModel d = new DitModel(ditDir, cache, new DitOptions(false, LoraAdapter.read(lora), 1.5))) { scaled = d.velocityModel().velocity(x, 0.6, cond).data(); }
         assertArrayEquals(plain, zero, "scale 0 is the base model");
 
-        // Reference: W' = W + (8 / 4) · 1.5 · B·A, merged in Java, through the plain DiT graph.
+        // Reference: W' = W + s · 1.5 · B·A (s the module's alpha / r), merged in Java, through the plain DiT graph.
         LoraAdapter a = LoraAdapter.read(lora);
         Map<String, TensorData> merged = new LinkedHashMap<>(base.tensors());
         for (String m : MODULES) {
@@ -81,7 +110,7 @@ public class LoraAdapterTest {
                 for (int i = 0; i < in; i++) {
                     double s = 0;
                     for (int k = 0; k < rank; k++) s += B[o * rank + k] * A[k * in + i];
-                    w[o * in + i] += (float) (2.0 * 1.5 * s);
+                    w[o * in + i] += (float) (p.scale() * 1.5 * s);
                 }
             merged.put(name, TensorData.ofFloats(name, w, out, in));
         }
@@ -106,7 +135,22 @@ public class LoraAdapterTest {
         WeightSource base = Checkpoint.open(DemoPackFixture.pack().dit(ModelPack.Variant.TURBO), "model");
         Path good = adapter(tmp.resolve("good"), base, 4);
         assertEquals(3, LoraAdapter.read(good).modules());
-        assertEquals(2.0, LoraAdapter.read(good).alphaOverR());
+
+        for (String[] bad : new String[][]{{", \"use_dora\": true", "DoRA"}, {", \"bias\": \"all\"", "bias"},
+                {", \"modules_to_save\": [\"proj_in\"]", "modules_to_save"}, {", \"peft_type\": \"LOHA\"", "LOHA"},
+                {", \"fan_in_fan_out\": true", "fan_in_fan_out"}}) {
+            Path f = adapter(tmp.resolve("bad" + bad[1]), base, 4, bad[0], Map.of());
+            String msg = assertThrows(ModelFolderException.class, () -> LoraAdapter.read(f)).getMessage();
+            assertTrue(msg.contains(bad[1]) && msg.contains("not supported"), msg);
+        }
+        Path rankMismatch = adapter(tmp.resolve("rank"), base, 4, "", Map.of("layers.0.self_attn.q_proj", 2));
+        assertTrue(assertThrows(ModelFolderException.class, () -> LoraAdapter.read(rankMismatch)).getMessage().contains("has rank 2"));
+        Path plain = adapter(tmp.resolve("plain"), base, 4), magnitude = Files.createDirectories(tmp.resolve("magnitude"));
+        Files.copy(plain.resolve("adapter_config.json"), magnitude.resolve("adapter_config.json"));
+        List<TensorData> withMagnitude = new java.util.ArrayList<>(org.aceforge.engine.tensors.SafeTensors.open(plain.resolve("adapter_model.safetensors")).tensors().values());
+        withMagnitude.add(gauss(new Random(3), "base_model.model.layers.0.self_attn.q_proj.lora_magnitude_vector", 0.1, 1, 128));
+        SafeTensorsWriter.write(magnitude.resolve("adapter_model.safetensors"), withMagnitude);
+        assertTrue(assertThrows(ModelFolderException.class, () -> LoraAdapter.read(magnitude)).getMessage().contains("lora_magnitude_vector"));
 
         Path noConfig = adapter(tmp.resolve("noconfig"), base, 4);
         Files.delete(noConfig.resolve("adapter_config.json"));
