@@ -14,6 +14,7 @@ import org.aceforge.engine.nets.TextEncoderGraph;
 import org.aceforge.engine.nets.VaeGraphs;
 import org.aceforge.engine.runtime.NetSession;
 import org.aceforge.engine.tensors.Npy;
+import org.aceforge.engine.tensors.Tensor3;
 import org.aceforge.engine.tensors.TensorData;
 import org.aceforge.engine.tensors.WeightSource;
 import picocli.CommandLine.Command;
@@ -61,6 +62,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--in " + e.getKey() + ": " + ex.getMessage());
             }
         }
+        if (net.equals("tokenizer") && in.containsKey("latents")) in.put("latents", padForTokenizer(in.get("latents"), model));
         OnnxGraph g = build(net, model);
         Files.createDirectories(out);
         try (NetSession s = new NetSession(net, g.toModelBytes(), g.externalWeights())) {
@@ -81,6 +83,22 @@ public final class ProbeCommand implements Callable<Integer> {
             }
         }
         return Main.OK;
+    }
+
+    /**
+     * The tokenizer runs on whole 5-frame windows: latents of another length are padded with the folder's silence
+     * latent exactly as renders pad them ({@link org.aceforge.engine.pipeline.DitModel#padToPool}).
+     */
+    static TensorData padForTokenizer(TensorData latents, Path dir) throws IOException {
+        AceStepConfig c = AceStepConfig.read(dir.resolve("config.json"));
+        Tensor3 x = Tensor3.of(latents);
+        int pool = c.poolWindowSize();
+        if (x.frames() % pool == 0) return latents;
+        if (!Files.isRegularFile(dir.resolve("silence_latent.pt")))
+            throw new IllegalArgumentException("tokenizer: " + x.frames() + " latent frames are not a multiple of " + pool
+                    + "; padding them as renders do needs " + dir.resolve("silence_latent.pt"));
+        Tensor3 silence = org.aceforge.engine.pipeline.DitModel.readSilence(dir, x.channels());
+        return org.aceforge.engine.pipeline.DitModel.padToPool(x, pool, silence).toTensorData(latents.name());
     }
 
     static OnnxGraph build(String net, Path dir) throws IOException {

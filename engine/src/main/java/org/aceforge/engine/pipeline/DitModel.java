@@ -122,7 +122,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     }
 
     /** silence_latent.pt is stored [1, C, T] (channels first); the engine uses [1, T, C]. */
-    static Tensor3 readSilence(Path folder, int channels) {
+    public static Tensor3 readSilence(Path folder, int channels) {
         Path p = folder.resolve("silence_latent.pt");
         try {
             TensorData t = TorchTensorFile.read(p);
@@ -150,10 +150,31 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
 
     /** The first n frames of the silence latent [1, n, C] (repeated cyclically past its end). */
     public Tensor3 silence(int n) {
+        return silenceFrames(silence, n);
+    }
+
+    /** The first n frames of a silence latent [1, T, C], repeated cyclically past its end. */
+    public static Tensor3 silenceFrames(Tensor3 silence, int n) {
         int C = silence.channels(), have = silence.frames();
         float[] out = new float[n * C];
         for (int f = 0; f < n; f++) System.arraycopy(silence.data(), (f % have) * C, out, f * C, C);
         return new Tensor3(out, 1, n, C);
+    }
+
+    /**
+     * Latents [B, T, C] padded at the end with silence frames to a whole number of {@code pool} frames, as the
+     * reference pads before the 5 Hz tokenizer (unchanged when T already is a multiple).
+     */
+    public static Tensor3 padToPool(Tensor3 latents, int pool, Tensor3 silence) {
+        int T = latents.frames(), padded = (T + pool - 1) / pool * pool, C = latents.channels();
+        if (padded == T) return latents;
+        Tensor3 pad = silenceFrames(silence, padded - T).repeatBatch(latents.batch());
+        float[] out = new float[latents.batch() * padded * C];
+        for (int b = 0; b < latents.batch(); b++) {
+            System.arraycopy(latents.data(), b * T * C, out, b * padded * C, T * C);
+            System.arraycopy(pad.data(), b * (padded - T) * C, out, (b * padded + T) * C, (padded - T) * C);
+        }
+        return new Tensor3(out, latents.batch(), padded, C);
     }
 
     /** Packed condition: text [B, Lt, Dt], lyrics [B, Ll, Dt], references [B·R, Tr, C] → [B, L, H]. */
@@ -181,18 +202,8 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     /** 25 Hz latents [B, T, C] → 5 Hz codes [B][ceil(T/5)] (padded with silence frames as the reference does). */
     public long[][] tokenize(Tensor3 latents) throws Exception {
         int pool = config.poolWindowSize();
-        int T = latents.frames(), padded = (T + pool - 1) / pool * pool;
-        Tensor3 x = latents;
-        if (padded != T) {
-            Tensor3 pad = silence(padded - T).repeatBatch(latents.batch());
-            float[] out = new float[latents.batch() * padded * latents.channels()];
-            int C = latents.channels();
-            for (int b = 0; b < latents.batch(); b++) {
-                System.arraycopy(latents.data(), b * T * C, out, b * padded * C, T * C);
-                System.arraycopy(pad.data(), b * (padded - T) * C, out, (b * padded + T) * C, (padded - T) * C);
-            }
-            x = new Tensor3(out, latents.batch(), padded, C);
-        }
+        Tensor3 x = padToPool(latents, pool, silence);
+        int padded = x.frames();
         TensorData idx = tokenizer.get().run(Map.of("latents", x.toTensorData("latents"))).get("indices");
         long[] flat = idx.toLongs();
         int n = padded / pool;

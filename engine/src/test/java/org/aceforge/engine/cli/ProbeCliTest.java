@@ -59,6 +59,35 @@ class ProbeCliTest {
         same("detokenized", out.resolve("out_detokenized.npy"), d.resolve("out_detokenized.npy"), 1e-5);
     }
 
+    /** Lengths that are not whole 5-frame windows are padded with the silence latent, as renders pad them. */
+    @Test
+    void tokenizerPadsAnyLengthAsRendersDo() throws Exception {
+        Path dit = org.aceforge.engine.DemoPackFixture.pack().dit(org.aceforge.engine.model.ModelPack.Variant.TURBO);
+        int C = org.aceforge.engine.model.AceStepConfig.read(dit.resolve("config.json")).latentChannels();
+        java.util.Random r = new java.util.Random(3);
+        float[] v = new float[17 * C];
+        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+        Path lat = out.resolve("latents17.npy");
+        Npy.write(lat, org.aceforge.engine.tensors.TensorData.ofFloats("latents", v, 1, 17, C));
+        RenderCliTest.Run run = RenderCliTest.cli("probe", "tokenizer", "--model", dit.toString(), "--out", out.toString(), "--in", "latents=" + lat);
+        assertEquals(0, run.code(), run.err());
+        long[] got = Npy.read(out.resolve("out_indices.npy")).toLongs();
+        long[] pipeline;
+        try (var m = new org.aceforge.engine.pipeline.DitModel(dit, org.aceforge.engine.runtime.GraphCache.defaultCache())) {
+            pipeline = m.tokenize(new org.aceforge.engine.tensors.Tensor3(v, 1, 17, C))[0];
+        }
+        assertEquals(4, pipeline.length, "ceil(17 / 5) codes");
+        assertArrayEquals(pipeline, got);
+
+        Path fsq = Fixtures.dir("fsq-tiny");
+        int fc = org.aceforge.engine.model.AceStepConfig.read(fsq.resolve("config.json")).latentChannels();
+        Path odd = out.resolve("odd.npy");
+        Npy.write(odd, org.aceforge.engine.tensors.TensorData.ofFloats("latents", new float[7 * fc], 1, 7, fc));
+        RenderCliTest.Run refused = RenderCliTest.cli("probe", "tokenizer", "--model", fsq.toString(), "--out", out.toString(), "--in", "latents=" + odd);
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("not a multiple of 5") && refused.err().contains("silence_latent.pt"), refused.err());
+    }
+
     @Test
     void vae() throws Exception {
         Path d = probe("vae-decode", "vae-tiny", "latent");
