@@ -60,6 +60,8 @@ public final class RenderCommand implements Callable<Integer> {
     String method;
     @Option(names = "--timesteps", description = "Custom schedule, comma list of t values in (0, 1] (turbo: snapped).")
     String timesteps;
+    @Option(names = "--noise", paramLabel = "FILE.npy", description = "Initial noise [B, T, C] instead of the seeded one (as --dump writes noise.npy), to compare with other implementations.")
+    Path noise;
     @Option(names = "--guidance", description = "CFG scale for base/SFT (default 7.0).")
     Double guidance;
     @Option(names = "--adg", description = "Angle-based dynamic guidance instead of APG (base/SFT).")
@@ -167,6 +169,7 @@ public final class RenderCommand implements Callable<Integer> {
                 .duration(duration).batch(batch).seeds(seeds).steps(steps).shift(shift).method(method)
                 .guidance(guidance).adg(adg).modelDir(model).variant(variant).output(out).int8(int8).lora(lora, loraScale);
         if (timesteps != null) b.timesteps(parseList("--timesteps", timesteps));
+        b.initialNoise(noise);
         b.source(src).track(track).tracks(tracks).strength(strength).noiseStrength(noiseStrength).reference(ref)
                 .repaintMode(repaintMode).regionOnly(regionOnly).handles(handles);
         if (usesLm)

@@ -42,7 +42,8 @@ final class PlanStage {
         AudioClip source = r.hasSource() ? AudioDecoder.decode(r.source()).toEngineFormat() : null;
         Renderer.Plan plan = new Renderer.Plan(r.task(), source, r.hasSource() ? r.source().toString() : null, music.reference(),
                 music.caption() == null ? "" : music.caption(), music.bpm(), music.timeSignature(), music.promptKey(), lyrics,
-                duration, duration, frames, seeds, s, null, r.output().regionOnly(), r.output().handles());
+                duration, duration, frames, seeds, s, null, r.output().regionOnly(), r.output().handles(),
+                initialNoise(r.sampling().initialNoise()));
         if (planned != null && planned.codes() != null) plan = plan.withCodes(planned.codes(), music.codeStrength());
         else if (music.codes() != null) {
             long[][] rows = new long[r.batch()][];
@@ -50,6 +51,17 @@ final class PlanStage {
             plan = plan.withCodes(rows, music.codeStrength());
         }
         return plan;
+    }
+
+    /** The --noise file as a tensor [B, T, C] (its shape is checked against the render's once the length is known). */
+    static org.aceforge.engine.tensors.Tensor3 initialNoise(java.nio.file.Path file) {
+        if (file == null) return null;
+        try {
+            return org.aceforge.engine.tensors.Tensor3.of(org.aceforge.engine.tensors.Npy.read(file));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new BadRequestException(RequestField.INITIAL_NOISE, file + " is not a float tensor [B, T, C] in .npy format ("
+                    + e.getMessage() + ")");
+        }
     }
 
     /** The sampler of the loaded DiT: turbo's fixed table (or custom timesteps), or base/SFT steps and guidance. */

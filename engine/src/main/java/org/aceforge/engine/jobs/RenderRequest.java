@@ -102,7 +102,7 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
     public RenderRequest withSeeds(long[] drawn) {
         Sampling s = sampling;
         return new RenderRequest(task, source, music, new Sampling(s.batch(), Arrays.stream(drawn).boxed().toList(), s.steps(),
-                s.shift(), s.method(), s.timesteps(), s.guidance(), s.adg(), s.cfgStart(), s.cfgEnd()), model, lm, output);
+                s.shift(), s.method(), s.timesteps(), s.guidance(), s.adg(), s.cfgStart(), s.cfgEnd(), s.initialNoise()), model, lm, output);
     }
 
     /** The same request with the music the LM (or the codes) decided. */
@@ -127,7 +127,8 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
                 .codes(m.codes()).codeStrength(m.codeStrength());
         Sampling s = sampling;
         b.batch(s.batch()).seeds(s.seeds()).steps(s.steps()).shift(s.shift()).method(s.method() == null ? null : s.method().key())
-                .timesteps(s.timesteps()).guidance(s.guidance()).adg(s.adg()).cfgInterval(s.cfgStart(), s.cfgEnd());
+                .timesteps(s.timesteps()).guidance(s.guidance()).adg(s.adg()).cfgInterval(s.cfgStart(), s.cfgEnd())
+                .initialNoise(s.initialNoise());
         b.modelDir(model.dir()).variant(model.variantKey()).int8(model.int8()).lora(model.lora(), model.loraScale());
         b.lm(lm).output(output.path()).regionOnly(output.regionOnly()).handles(output.handles()).score(output.score()).lrc(output.lrc());
         for (Region r : task.regions()) b.range(r.start(), r.end());
@@ -150,7 +151,7 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
         private List<Long> seeds = new ArrayList<>();
         private Double shift, guidance;
         private double[] timesteps;
-        private Path modelDir, output, source, reference;
+        private Path modelDir, output, source, reference, initialNoise;
         private final List<Region> ranges = new ArrayList<>();
         private String track, repaintMode;
         private List<String> tracks = new ArrayList<>();
@@ -192,6 +193,7 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
         public Builder guidance(Double v) { guidance = v; return this; }
         public Builder adg(boolean v) { adg = v; return this; }
         public Builder cfgInterval(double a, double b) { cfgStart = a; cfgEnd = b; return this; }
+        public Builder initialNoise(Path v) { initialNoise = v; return this; }
         public Builder modelDir(Path v) { modelDir = v; return this; }
         public Builder variant(String v) { variant = v; return this; }
         public Builder output(Path v) { output = v; return this; }
@@ -247,7 +249,7 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
             };
             return new RenderRequest(t, source,
                     new Music(caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, reference, codes, codeStrength),
-                    new Sampling(batch, List.copyOf(seeds), steps, shift, m, timesteps, guidance, adg, cfgStart, cfgEnd),
+                    new Sampling(batch, List.copyOf(seeds), steps, shift, m, timesteps, guidance, adg, cfgStart, cfgEnd, initialNoise),
                     new ModelChoice(modelDir, v, int8, lora, loraScale), lm,
                     new Output(output, regionOnly, handles, score, lrc));
         }

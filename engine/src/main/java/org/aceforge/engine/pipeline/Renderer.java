@@ -43,17 +43,20 @@ public final class Renderer {
      * @param promptSeconds the duration the caption prompt names (text2music; an edit names its own length)
      * @param frames        latent frames of text2music
      * @param codes         5 Hz codes per variant that text2music follows (null: none)
+     * @param initialNoise  the initial noise [B, T, C] to use instead of the seeded one (null: from the seeds)
      */
     public record Plan(Task task, AudioClip source, String sourceName, Path reference, String caption, Integer bpm,
                        String timeSignature, String key, String lyricPrompt, double seconds, double promptSeconds, int frames,
-                       long[] seeds, SamplerSettings sampler, long[][] codes, boolean regionOnly, double handles) {
+                       long[] seeds, SamplerSettings sampler, long[][] codes, boolean regionOnly, double handles,
+                       Tensor3 initialNoise) {
         /**
          * The plan following 5 Hz codes (one row per variant): the length becomes 5 latent frames per code and the
          * codes are followed for the first {@code strength} fraction of the steps. The caption prompt keeps its duration.
          */
         public Plan withCodes(long[][] c, double strength) {
             return new Plan(task, source, sourceName, reference, caption, bpm, timeSignature, key, lyricPrompt,
-                    c[0].length / 5.0, promptSeconds, c[0].length * 5, seeds, sampler.withCover(strength, 0), c, regionOnly, handles);
+                    c[0].length / 5.0, promptSeconds, c[0].length * 5, seeds, sampler.withCover(strength, 0), c, regionOnly, handles,
+                    initialNoise);
         }
     }
 
@@ -118,7 +121,11 @@ public final class Renderer {
         stages.encoding(1.0);
 
         // 3. Sampling.
-        Tensor3 noise = InitialNoise.of(plan.seeds(), T, C);
+        Tensor3 noise = plan.initialNoise() == null ? InitialNoise.of(plan.seeds(), T, C) : plan.initialNoise();
+        if (noise.batch() != B || noise.frames() != T || noise.channels() != C)
+            throw new org.aceforge.engine.request.BadRequestException(org.aceforge.engine.request.RequestField.INITIAL_NOISE,
+                    "has shape [" + noise.batch() + ", " + noise.frames() + ", " + noise.channels() + "]; this render needs ["
+                            + B + ", " + T + ", " + C + "] (as --dump writes noise.npy)");
         Tensor3 clean = sourceLatents == null ? null : sourceLatents.repeatBatch(B);
         RepaintGuide guide = sourceLatents == null ? null : task.guide(c, sourceLatents, B);
         if (dump != null) {
@@ -130,9 +137,23 @@ public final class Renderer {
             dump.write("noise", noise);
         }
         StepListener steps = stages.diffusion();
-        StepListener listener = dump == null ? steps : (i, n, x) -> {
-            dump.write(String.format("latents_step%02d", i), x);
-            steps.afterStep(i, n, x);
+        StepListener listener = dump == null ? steps : new StepListener() {
+            @Override
+            public void afterStep(int i, int n, Tensor3 x) throws Exception {
+                dump.write(String.format("latents_step%02d", i), x);
+                steps.afterStep(i, n, x);
+            }
+
+            @Override
+            public void sdeNoise(int i, Tensor3 eps) throws Exception {
+                dump.write(String.format("sde_noise_step%02d", i), eps);
+            }
+
+            @Override
+            public void blended(Tensor3 sampled, Tensor3 blended) throws Exception {
+                dump.write("sampled_latents", sampled);
+                dump.write("blended_latents", blended);
+            }
         };
         Tensor3 latents = FlowSampler.sample(dit.velocityModel(), plan.sampler(), cond, released, dit.nullEmbedding(), noise,
                 clean, guide, SdeNoise.forSeeds(plan.seeds()), listener);

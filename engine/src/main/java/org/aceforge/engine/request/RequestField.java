@@ -21,6 +21,7 @@ public enum RequestField {
     SHIFT("--shift", "shift", "shift"),
     METHOD("--method", "method", "infer_method"),
     TIMESTEPS("--timesteps", "timesteps", "timesteps"),
+    INITIAL_NOISE("--noise", "initialNoise", "initial_noise"),
     GUIDANCE("--guidance", "guidance", "guidance_scale"),
     CFG_INTERVAL("--cfg-interval", "cfgInterval", "cfg_interval_start"),
     VARIANT("--variant", "variant", "model"),

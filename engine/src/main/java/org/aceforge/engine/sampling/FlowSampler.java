@@ -71,16 +71,21 @@ public final class FlowSampler {
                     // Base/SFT re-noise to the unshifted 1 − (i+1)/N (a quirk of the reference); turbo to t_next.
                     double renoiseTo = s.turbo() ? tNext : 1.0 - (double) (i + 1) / steps;
                     axpy(x, v, -t);
-                    sdeNoise.renoise(x, renoiseTo);
+                    listener.sdeNoise(i + 1, sdeNoise.renoise(x, renoiseTo));
                     tNext = renoiseTo;
                 } else {
                     axpy(x, v, -(t - tNext));
                 }
             }
-            if (repaint != null && i < injectUntil) repaint.inject(x, noise, tNext);
+            // Turbo's last step computes x0 and stops: the official loop ends before injecting, so the boundary blend
+            // still has generated frames outside the region to fade into. Base/SFT inject on their last step too.
+            if (repaint != null && i < injectUntil && !(s.turbo() && last)) repaint.inject(x, noise, tNext);
             listener.afterStep(i + 1, steps, x);
         }
-        return repaint != null ? repaint.blend(x) : x;
+        if (repaint == null) return x;
+        Tensor3 blended = repaint.blend(x);
+        listener.blended(x, blended);
+        return blended;
     }
 
     /** x += a·v. */

@@ -27,20 +27,30 @@ public record RepaintGuide(boolean[][] regenerate, Tensor3 clean, double injecti
             }
     }
 
-    /** Weight of the generated latent per frame: 1 inside, linspace(0, 1, cf + 2) without its ends outside. */
+    /**
+     * Weight of the generated latent per frame: 1 inside the regenerated spans; outside, a ramp of
+     * linspace(0, 1, L + 2) without its ends rising into each span on both sides (L = cf frames), as the reference's
+     * boundary blend. Where fewer than cf frames are left — at the file's edges, or between two spans (our extension:
+     * the reference knows one span), where the gap is shared — the ramp is squeezed into the frames available
+     * (linspace(0, 1, room + 2)), not cut.
+     */
     public static double[] blendWeights(boolean[] inside, int cf) {
         int T = inside.length;
         double[] w = new double[T];
-        for (int t = 0; t < T; t++) if (inside[t]) w[t] = 1;
+        java.util.List<int[]> spans = new java.util.ArrayList<>();
         for (int t = 0; t < T; t++) {
             if (!inside[t]) continue;
-            boolean startsSpan = t == 0 || !inside[t - 1];
-            boolean endsSpan = t == T - 1 || !inside[t + 1];
-            for (int k = 1; k <= cf; k++) {
-                double v = (double) (cf + 1 - k) / (cf + 1);
-                if (startsSpan && t - k >= 0) w[t - k] = Math.max(w[t - k], v);
-                if (endsSpan && t + k < T) w[t + k] = Math.max(w[t + k], v);
-            }
+            int s = t;
+            while (t < T && inside[t]) w[t++] = 1;
+            spans.add(new int[]{s, t});
+        }
+        for (int k = 0; k < spans.size(); k++) {
+            int s = spans.get(k)[0], e = spans.get(k)[1];
+            int before = k == 0 ? s : (s - spans.get(k - 1)[1]) / 2;                  // the earlier span keeps the odd frame
+            int after = k == spans.size() - 1 ? T - e : (spans.get(k + 1)[0] - e + 1) / 2;
+            int left = Math.min(cf, before), right = Math.min(cf, after);
+            for (int j = 1; j <= left; j++) w[s - j] = (double) (left + 1 - j) / (left + 1);
+            for (int j = 1; j <= right; j++) w[e - 1 + j] = (double) (right + 1 - j) / (right + 1);
         }
         return w;
     }

@@ -22,14 +22,19 @@ public final class SdeNoise {
         return new SdeNoise(r);
     }
 
-    /** x ← t·ε + (1 − t)·x, item b's ε drawn from item b's generator. */
-    void renoise(Tensor3 x, double t) {
+    /** x ← t·ε + (1 − t)·x, item b's ε drawn from item b's generator; returns ε (as float, for dumps). */
+    Tensor3 renoise(Tensor3 x, double t) {
         if (x.batch() != perItem.length) throw new IllegalArgumentException("SDE noise for " + perItem.length + " variants, batch of " + x.batch());
-        float[] xd = x.data();
+        float[] xd = x.data(), eps = new float[xd.length];
         int per = x.frames() * x.channels();
         for (int b = 0; b < perItem.length; b++) {
             Random rng = perItem[b];
-            for (int i = b * per; i < (b + 1) * per; i++) xd[i] = (float) (t * rng.nextGaussian() + (1 - t) * xd[i]);
+            for (int i = b * per; i < (b + 1) * per; i++) {
+                double e = rng.nextGaussian();
+                eps[i] = (float) e;
+                xd[i] = (float) (t * e + (1 - t) * xd[i]);
+            }
         }
+        return new Tensor3(eps, x.batch(), x.frames(), x.channels());
     }
 }

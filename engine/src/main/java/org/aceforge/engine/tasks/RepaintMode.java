@@ -28,7 +28,8 @@ public enum RepaintMode {
         return switch (this) {
             case CONSERVATIVE -> new Profile(1.0, 25, 0.05, true);
             case AGGRESSIVE -> new Profile(0, 0, 0, false);
-            case BALANCED -> new Profile(1 - strength, (int) Math.round(25 * (1 - strength)), 0.05 * (1 - strength), true);
+            // Python's round(): half to even (25 · 0.5 = 12.5 → 12), hence rint, not Math.round.
+            case BALANCED -> new Profile(1 - strength, (int) Math.rint(25 * (1 - strength)), 0.05 * (1 - strength), true);
         };
     }
 

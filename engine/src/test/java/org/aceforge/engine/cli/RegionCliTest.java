@@ -131,6 +131,11 @@ class RegionCliTest extends DemoPackCliTest {
         assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "2", "--end", "12", "--caption", "x",
                 "--out", rep.toString()).code());
         assertEquals(0, render("--task", "cover", "--src", src.toString(), "--caption", "x", "--out", cov.toString()).code());
+        Path dump = tmp.resolve("rep-dump");
+        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "2", "--end", "4", "--caption", "x",
+                "--out", tmp.resolve("rep2.wav").toString(), "--dump", dump.toString()).code());
+        for (String f : List.of("source_latents.npy", "sampled_latents.npy", "blended_latents.npy"))
+            assertTrue(Files.isRegularFile(dump.resolve(f)), f);
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         var r = json.readTree(tmp.resolve("rep.json").toFile());
         assertEquals(0.5, r.path("edit").path("strength").asDouble(), "the effective strength, not null");

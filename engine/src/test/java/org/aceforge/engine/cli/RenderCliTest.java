@@ -132,6 +132,27 @@ class RenderCliTest extends DemoPackCliTest {
             assertTrue(Files.isRegularFile(dump.resolve(f)), f);
     }
 
+    /** --noise replays a dumped initial noise: another seed gives the same audio; a wrong shape is refused. */
+    @Test
+    void initialNoiseFromAFileReplacesTheSeededOne() throws Exception {
+        Path dump = tmp.resolve("dump-sde");
+        Path a = tmp.resolve("a.wav"), b = tmp.resolve("b.wav");
+        assertEquals(0, render("--duration", "10", "--seed", "5", "--method", "sde", "--out", a.toString(), "--dump", dump.toString()).code());
+        assertTrue(Files.isRegularFile(dump.resolve("sde_noise_step01.npy")), "each step's SDE noise is dumped");
+        Run r = render("--duration", "10", "--seed", "6", "--method", "sde", "--noise", dump.resolve("noise.npy").toString(), "--out", b.toString());
+        assertEquals(0, r.code(), r.err());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "SDE re-noising still follows the seed");
+        Path c = tmp.resolve("c.wav"), d = tmp.resolve("d.wav"), ode = tmp.resolve("dump-ode");
+        assertEquals(0, render("--duration", "10", "--seed", "5", "--out", c.toString(), "--dump", ode.toString()).code());
+        assertEquals(0, render("--duration", "10", "--seed", "6", "--noise", ode.resolve("noise.npy").toString(), "--out", d.toString()).code());
+        assertArrayEquals(Files.readAllBytes(c), Files.readAllBytes(d), "ODE: the noise is all the seed decides");
+        Path out = tmp.resolve("e.wav");
+        Run bad = render("--duration", "12", "--noise", ode.resolve("noise.npy").toString(), "--out", out.toString());
+        assertBadInput(bad, "--noise");
+        assertTrue(bad.err().contains("has shape [1, 250,") && bad.err().contains("needs [1, 300,"), bad.err());
+        assertFalse(Files.exists(out));
+    }
+
     void assertBadInput(Run r, String fragment) {
         assertEquals(2, r.code(), "exit code; stderr: " + r.err());
         String err = r.err().strip();

@@ -118,7 +118,7 @@ class ConditioningTest {
         assertNull(c.released());
         RepaintGuide g = t.guide(c, SOURCE, 2);
         assertEquals(0.5, g.injectionRatio());
-        assertEquals(13, g.crossfadeFrames(), "round(25 · (1 − 0.5))");
+        assertEquals(12, g.crossfadeFrames(), "Python's round(25 · (1 − 0.5)) = round(12.5) = 12, half to even");
         assertEquals(2, g.regenerate().length);
         assertEquals(new RepaintMode.Profile(1.0, 25, 0.05, true), RepaintMode.CONSERVATIVE.profile(0.5));
         assertEquals(new RepaintMode.Profile(0, 0, 0, false), RepaintMode.AGGRESSIVE.profile(0.5));
