@@ -21,10 +21,11 @@ public final class Loudness {
         for (int i = 0; i < x.length; i++) x[i] *= g;
     }
 
-    /** Divides by the peak when it exceeds full scale (the decoder output guard). */
-    public static void limitToFullScale(float[] x) {
+    /** Divides by the peak when it exceeds full scale (the decoder output guard); returns whether it did. */
+    public static boolean limitToFullScale(float[] x) {
         float p = peak(x);
-        if (p <= 1f) return;
+        if (p <= 1f) return false;
         for (int i = 0; i < x.length; i++) x[i] /= p;
+        return true;
     }
 }

@@ -77,7 +77,7 @@ public final class Sidecar {
         n.put("caption_prompt", rendered.captionPrompt());
         n.put("lyric_prompt", plan.lyricPrompt());
         n.put("sample_rate", 48000);
-        n.put("normalization_db", org.aceforge.engine.audio.Loudness.OUTPUT_PEAK_DB);
+        addLevel(n, rendered.finishes().get(item), rendered.timeline());
         return n;
     }
 
@@ -154,6 +154,41 @@ public final class Sidecar {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * What was done to the level: {@code normalization_db} (the peak the result was normalised to, or null when it
+     * was not normalised), and for a repaint each region's loudness match and true-peak guard.
+     */
+    static void addLevel(ObjectNode n, org.aceforge.engine.tasks.Finish f, org.aceforge.engine.timeline.Timeline tl) {
+        if (f.normalizedPeakDb() != null) n.put("normalization_db", f.normalizedPeakDb()); else n.putNull("normalization_db");
+        ObjectNode level = n.putObject("level");
+        level.put("normalized", f.normalizedPeakDb() != null);
+        level.put("limited_to_full_scale", f.limited());
+        if (f.splice().isEmpty()) return;
+        level.put("splice", "source kept; each region matched to the source's loudness around it and held below the true-peak ceiling");
+        ArrayNode regions = level.putArray("regions");
+        for (var r : f.splice()) {
+            ObjectNode o = regions.addObject();
+            o.put("start", round3(r.start() / (double) tl.rate() - tl.leftPad())).put("end", round3(r.end() / (double) tl.rate() - tl.leftPad()));
+            o.put("gain_db", round2(r.gainDb())).put("gain_clamped", r.clamped()).put("true_peak_guard_db", round2(r.guardDb()));
+            putDb(o, "context_rms_db", r.contextDb());
+            putDb(o, "region_rms_db", r.regionDb());
+            putDb(o, "peak_db", r.peakDb());
+            putDb(o, "true_peak_db", r.truePeakDb());
+        }
+    }
+
+    private static void putDb(ObjectNode o, String key, double db) {
+        if (Double.isFinite(db)) o.put(key, round2(db)); else o.putNull(key);
+    }
+
+    private static double round2(double v) {
+        return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : v;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     /** SHA-256 of a file's bytes, hex (sidecars identify the source and reference they were made from). */

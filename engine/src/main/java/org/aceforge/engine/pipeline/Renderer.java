@@ -70,7 +70,7 @@ public final class Renderer {
      * @param captionPrompt the caption prompt the DiT was given
      */
     public record Result(List<float[]> audio, Tensor3 latents, Condition condition, MusicAnalysis.Estimate estimated,
-                         String captionPrompt, Timeline timeline) {}
+                         String captionPrompt, Timeline timeline, List<org.aceforge.engine.tasks.Finish> finishes) {}
 
     public static Result render(ModelSet m, Plan plan, RenderStages stages, TensorDump dump, LatentCache cache) throws Exception {
         DitModel dit = m.dit();
@@ -163,17 +163,20 @@ public final class Renderer {
         List<Timeline.Span> regions = task.regions().stream().map(timeline::samples).toList();
         float[] original = padded == null ? null : Arrays.copyOf(padded, 2 * timeline.samples());
         List<float[]> out = new ArrayList<>();
+        List<org.aceforge.engine.tasks.Finish> finishes = new ArrayList<>();
         for (int b = 0; b < B; b++) {
             Tensor3 decoded = m.vae().decode(latents.item(b), VaeModel.DECODE_CHUNK, VaeModel.DECODE_OVERLAP, stages.decoding(b, B));
             if (dump != null) dump.write("audio_" + (b + 1), decoded);
-            float[] audio = task.finish(original, Arrays.copyOf(decoded.data(), 2 * timeline.samples()), regions);
+            org.aceforge.engine.tasks.Finish finish = task.finish(original, Arrays.copyOf(decoded.data(), 2 * timeline.samples()), regions);
+            finishes.add(finish);
+            float[] audio = finish.audio();
             if (plan.regionOnly() && !regions.isEmpty()) {
                 Timeline.Span keep = timeline.hull(task.regions(), plan.handles());
                 audio = Arrays.copyOfRange(audio, 2 * keep.start(), 2 * keep.end());
             }
             out.add(audio);
         }
-        return new Result(out, latents, cond, est, captionPrompt, timeline);
+        return new Result(out, latents, cond, est, captionPrompt, timeline, finishes);
     }
 
     /** Estimates what the user left empty, from the regions with 10 s of context (or the whole source). */

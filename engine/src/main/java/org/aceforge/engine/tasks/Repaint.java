@@ -66,12 +66,18 @@ public record Repaint(List<Region> regions, RepaintMode mode, double strength) i
         return new RepaintGuide(regen, sourceLatents.repeatBatch(batch), profile().injectionRatio(), profile().latentCrossfade());
     }
 
-    /** Spliced into the source (loudness-matched, crossfaded), or with the aggressive mode the whole decode kept. */
+    /**
+     * Spliced into the source (loudness-matched, true-peak guarded, crossfaded; the source keeps its own level), or
+     * with the aggressive mode the whole decode kept (only held below full scale: no normalisation either way).
+     */
     @Override
-    public float[] finish(float[] source, float[] generated, List<Timeline.Span> regions) {
+    public Finish finish(float[] source, float[] generated, List<Timeline.Span> regions) {
         RepaintMode.Profile p = profile();
-        if (p.splice()) return Splice.splice(source, generated, regions, Seconds.toFrames(p.wavCrossfade(), 48000), 48000);
-        Loudness.limitToFullScale(generated);
-        return generated;
+        if (p.splice()) {
+            Splice.Result r = Splice.splice(source, generated, regions, Seconds.toFrames(p.wavCrossfade(), 48000), 48000);
+            return new Finish(r.audio(), null, false, r.regions());
+        }
+        boolean limited = Loudness.limitToFullScale(generated);
+        return new Finish(generated, null, limited, List.of());
     }
 }

@@ -40,13 +40,13 @@ public sealed interface Task permits Text2Music, Repaint, Cover, Extract, Lego, 
     }
 
     /**
-     * One variant's final audio from its decode (interleaved stereo, the render's length): by default held below
-     * full scale and normalised to the output peak (spec: −1 dBFS). {@code source} is the padded source (edits) or
-     * null, {@code regions} the task's regions in sample frames.
+     * One variant's final audio from its decode (interleaved stereo, the render's length) and what was done to its
+     * level: by default held below full scale and normalised to the output peak (spec: −1 dBFS). {@code source} is
+     * the padded source (edits) or null, {@code regions} the task's regions in sample frames.
      */
-    default float[] finish(float[] source, float[] generated, List<Timeline.Span> regions) {
-        Loudness.limitToFullScale(generated);
+    default Finish finish(float[] source, float[] generated, List<Timeline.Span> regions) {
+        boolean limited = Loudness.limitToFullScale(generated);
         Loudness.normalizePeak(generated, Loudness.OUTPUT_PEAK_DB);
-        return generated;
+        return new Finish(generated, Loudness.OUTPUT_PEAK_DB, limited, List.of());
     }
 }

@@ -151,6 +151,36 @@ class RegionCliTest extends DemoPackCliTest {
         assertEquals(10.0, c.path("duration").asDouble(), 1e-3);
     }
 
+    /** The repainted region sits at its surroundings' loudness, never clips, and the sidecar says what was done. */
+    @Test
+    void repaintMatchesLoudnessGuardsTruePeakAndSaysSo() throws Exception {
+        Path src = source(tmp.resolve("src.wav"), 19.2);
+        Path out = tmp.resolve("loud.wav");
+        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "4", "--end", "8", "--caption", "x",
+                "--out", out.toString()).code());
+        short[] pcm = pcm(out);
+        int fullScale = 0;
+        for (short v : pcm) if (v == Short.MAX_VALUE || v == Short.MIN_VALUE) fullScale++;
+        assertEquals(0, fullScale, "samples at full scale");
+        var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("loud.json").toFile());
+        assertTrue(j.path("normalization_db").isNull(), "a repaint is not normalised: the source keeps its level");
+        var region = j.path("level").path("regions").get(0);
+        double inside = rmsDb(pcm, 4.2, 7.8), around = rmsDb(pcm, 1, 4) / 2 + rmsDb(pcm, 8, 11) / 2;
+        if (!region.path("gain_clamped").asBoolean() && region.path("true_peak_guard_db").asDouble() == 0)
+            assertEquals(around, inside, 1.0, "region loudness vs its surroundings (dB)");
+        assertEquals(region.path("region_rms_db").asDouble(), region.path("context_rms_db").asDouble(), 1.0);
+        assertTrue(region.path("peak_db").asDouble() < 0, region.toString());
+        if (!region.path("true_peak_db").isNull()) assertTrue(region.path("true_peak_db").asDouble() <= 0, region.toString());
+        assertEquals(4.0, region.path("start").asDouble(), 1e-3);
+    }
+
+    static double rmsDb(short[] pcm, double from, double to) {
+        double sum = 0;
+        int a = 2 * (int) (from * 48000), b = 2 * (int) (to * 48000);
+        for (int i = a; i < b; i++) sum += (pcm[i] / 32768.0) * (pcm[i] / 32768.0);
+        return 10 * Math.log10(sum / (b - a));
+    }
+
     @Test
     void badRegionInputsExitTwoAndLeaveNothing() throws Exception {
         Path src = source(tmp.resolve("src.wav"), 10);

@@ -130,10 +130,10 @@ class ConditioningTest {
         float[] source = new float[600], generated = new float[600];
         java.util.Arrays.fill(source, 0.1f);
         java.util.Arrays.fill(generated, -0.9f);
-        float[] out = new Repaint(List.of(new Region(1, 2)), RepaintMode.CONSERVATIVE, 0.5).finish(source, generated.clone(), region);
+        float[] out = new Repaint(List.of(new Region(1, 2)), RepaintMode.CONSERVATIVE, 0.5).finish(source, generated.clone(), region).audio();
         assertEquals(0.1f, out[2 * 50], "outside the region: the source, untouched");
         assertTrue(out[2 * 150] < -0.05f, "inside: the generated audio, matched to the source's loudness");
-        float[] whole = new Repaint(List.of(new Region(1, 2)), RepaintMode.AGGRESSIVE, 0.5).finish(source, generated.clone(), region);
+        float[] whole = new Repaint(List.of(new Region(1, 2)), RepaintMode.AGGRESSIVE, 0.5).finish(source, generated.clone(), region).audio();
         assertEquals(-0.9f, whole[2 * 50], "aggressive keeps the whole decode, not normalised");
     }
 
@@ -197,8 +197,8 @@ class ConditioningTest {
     void everyTaskButRepaintNormalisesItsPeak() {
         float[] loud = new float[200];
         for (int i = 0; i < loud.length; i++) loud[i] = (float) Math.sin(i) * 0.3f;
-        float[] out = new Extract(Track.DRUMS).finish(null, loud.clone(), List.of());
+        float[] out = new Extract(Track.DRUMS).finish(null, loud.clone(), List.of()).audio();
         assertEquals(Math.pow(10, Loudness.OUTPUT_PEAK_DB / 20), Loudness.peak(out), 1e-4);
-        assertArrayEquals(out, new Text2Music().finish(null, loud.clone(), List.of()));
+        assertArrayEquals(out, new Text2Music().finish(null, loud.clone(), List.of()).audio());
     }
 }

@@ -77,7 +77,7 @@ class RegionPropertyTest {
                 System.arraycopy(clip.interleaved(), 0, original, 2 * tl.leftPadSamples(), clip.interleaved().length);
                 float[] generated = new float[original.length];
                 java.util.Arrays.fill(generated, 0.25f);
-                float[] out = Splice.splice(original, generated, samples, 2400, 48000);
+                float[] out = Splice.splice(original, generated, samples, 2400, 48000).audio();
                 assertEquals(original.length, out.length);
                 for (int i = 0; i < tl.samples(); i += 97)
                     if (!Splice.inside(i, samples)) assertEquals(original[2 * i], out[2 * i], "sample " + i + " outside every region");
