@@ -70,7 +70,7 @@ public final class Sidecar {
         model.put("demo_pack", from.demo());
         model.put("int8", r.model().int8());
         if (r.model().lora() != null) model.put("lora", r.model().lora().toAbsolutePath().toString()).put("lora_scale", r.model().loraScale());
-        if (r.hasSource()) addEdit(n.putObject("edit"), r, from.sourceSha256());
+        if (r.hasSource()) addEdit(n.putObject("edit"), r, from.sourceSha256(), rendered.timeline().sourceSeconds());
         if (rendered.estimated() != null) addEstimate(n, rendered.estimated());
         if (m.reference() != null) n.put("reference", m.reference().toAbsolutePath().toString()).put("reference_sha256", from.referenceSha256());
         if (m.codes() != null) n.put("codes", org.aceforge.engine.lm.AudioCodes.format(m.codes())).put("code_strength", m.codeStrength());
@@ -82,12 +82,17 @@ public final class Sidecar {
     }
 
     /** The edit's source and the task's own parameters, resolved (what the render ran with). */
-    static void addEdit(ObjectNode e, RenderRequest r, String sourceSha256) {
+    static void addEdit(ObjectNode e, RenderRequest r, String sourceSha256, double sourceSeconds) {
         Task task = r.task();
         e.put("source", r.source().toAbsolutePath().toString());
         e.put("source_sha256", sourceSha256);
-        ArrayNode ranges = e.putArray("ranges");
-        for (Region x : task.regions()) ranges.addArray().add(x.start()).add(x.end());
+        e.put("source_seconds", Math.round(sourceSeconds * 1000) / 1000.0);
+        ArrayNode ranges = e.putArray("ranges"), effective = e.putArray("ranges_rendered");
+        for (Region x : task.regions()) {
+            ranges.addArray().add(x.start()).add(x.end());
+            Region y = x.resolved(sourceSeconds);
+            effective.addArray().add(Math.round(y.start() * 1000) / 1000.0).add(Math.round(y.end() * 1000) / 1000.0);
+        }
         if (task instanceof Extract x) e.put("track", x.track().key());
         if (task instanceof Lego x) e.put("track", x.track().key());
         if (task instanceof Complete x) {

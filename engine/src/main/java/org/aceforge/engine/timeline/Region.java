@@ -3,7 +3,9 @@ package org.aceforge.engine.timeline;
 /**
  * A time range [start, end) in seconds on a source's own timeline: the one region type from the studio's selection
  * through the request to the splice. A start below 0 or an end past the source's end extends the audio (outpainting);
- * an end of {@link #SOURCE_END} means "to the end of the source" and is resolved once, by {@link #resolved}.
+ * an end of {@link #SOURCE_END} means "to the end of the source". {@link #resolved} is the one place both are settled:
+ * a region wholly beyond the source's end is widened back to that end, and one wholly before its start forward to
+ * it, so outpainting always continues the source instead of leaving a gap of silence.
  */
 public record Region(double start, double end) {
     /** The end value that stands for the source's own end. */
@@ -19,9 +21,12 @@ public record Region(double start, double end) {
         return end == SOURCE_END;
     }
 
-    /** The region with {@link #SOURCE_END} replaced by the source's length. */
+    /** The region as rendered: {@link #SOURCE_END} replaced by the source's length, gaps to the source closed. */
     public Region resolved(double sourceSeconds) {
-        return toSourceEnd() ? new Region(start, sourceSeconds) : this;
+        double s = start, e = toSourceEnd() ? sourceSeconds : end;
+        if (s > sourceSeconds) s = sourceSeconds;   // outpainting after a gap: the gap is generated too
+        if (e < 0) e = 0;                           // likewise before the start
+        return s == start && e == end ? this : new Region(s, e);
     }
 
     public double length() {

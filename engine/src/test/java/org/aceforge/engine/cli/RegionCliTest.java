@@ -181,6 +181,27 @@ class RegionCliTest extends DemoPackCliTest {
         return 10 * Math.log10(sum / (b - a));
     }
 
+    /** A region after a gap past the source's end generates the gap too: no stretch of digital silence. */
+    @Test
+    void outpaintingAfterAGapContinuesTheSource() throws Exception {
+        Path src = source(tmp.resolve("src.wav"), 10);
+        Path out = tmp.resolve("gap.wav");
+        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "12", "--end", "14", "--caption", "x",
+                "--out", out.toString()).code());
+        short[] pcm = pcm(out);
+        assertEquals(14 * 48000 * 2, pcm.length);
+        int zeros = 0, longest = 0;
+        for (int i = 2 * 10 * 48000; i < pcm.length; i++) {
+            zeros = pcm[i] == 0 ? zeros + 1 : 0;
+            longest = Math.max(longest, zeros);
+        }
+        assertTrue(longest < 4800, "no silent gap after the source: longest run of zeros " + longest);
+        var edit = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("gap.json").toFile()).path("edit");
+        assertEquals("[[12.0,14.0]]", edit.path("ranges").toString());
+        assertEquals("[[10.0,14.0]]", edit.path("ranges_rendered").toString());
+        assertEquals(new org.aceforge.engine.timeline.Region(-3, 0), new org.aceforge.engine.timeline.Region(-3, -2).resolved(10));
+    }
+
     @Test
     void badRegionInputsExitTwoAndLeaveNothing() throws Exception {
         Path src = source(tmp.resolve("src.wav"), 10);
