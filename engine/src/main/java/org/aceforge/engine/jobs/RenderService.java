@@ -191,7 +191,7 @@ public final class RenderService implements AutoCloseable {
         var from = new ResultWriter.Provenance(pack.root().toString(), models.dit().folder().getFileName().toString(),
                 pack.isDemo(), planned == null ? null : lm.folder().toString(),
                 r.source() == null ? null : Sidecar.sha256(r.source()),
-                r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()));
+                r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music());
         List<RenderResult.Item> items = ResultWriter.write(asked, r, plan, rendered, from, planned, lrc, scores, progress);
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));
         return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9);

@@ -19,7 +19,8 @@ final class ResultWriter {
     private ResultWriter() {}
 
     /** Where the models and the input files came from, for the sidecars (hashes null when there is no such file). */
-    record Provenance(String modelRoot, String ditFolder, boolean demo, String lmFolder, String sourceSha256, String referenceSha256) {}
+    record Provenance(String modelRoot, String ditFolder, boolean demo, String lmFolder, String sourceSha256, String referenceSha256,
+                      Music askedMusic) {}
 
     static List<RenderResult.Item> write(RenderRequest asked, RenderRequest r, Renderer.Plan plan, Renderer.Result rendered,
                                          Provenance from, LmStage.Outcome planned, List<List<LyricTimestamps.Line>> lrc,

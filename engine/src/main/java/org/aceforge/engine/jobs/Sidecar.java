@@ -72,6 +72,7 @@ public final class Sidecar {
         if (r.model().lora() != null) model.put("lora", r.model().lora().toAbsolutePath().toString()).put("lora_scale", r.model().loraScale());
         if (r.hasSource()) addEdit(n.putObject("edit"), r, from.sourceSha256(), rendered.timeline().sourceSeconds());
         if (rendered.estimated() != null) addEstimate(n, rendered.estimated());
+        addMetadataFrom(n, asked(r, from), m, rendered.estimated());
         if (m.reference() != null) n.put("reference", m.reference().toAbsolutePath().toString()).put("reference_sha256", from.referenceSha256());
         if (m.codes() != null) n.put("codes", org.aceforge.engine.lm.AudioCodes.format(m.codes())).put("code_strength", m.codeStrength());
         n.put("caption_prompt", rendered.captionPrompt());
@@ -214,6 +215,25 @@ public final class Sidecar {
         if (e.bpm() != null) { est.put("bpm", e.bpm()); n.put("bpm", e.bpm()); }
         if (e.key() != null) { est.put("key", e.key()); n.put("key", e.key()); }
         if (e.timeSignature() != null) { est.put("timesig", e.timeSignature()); n.put("timesig", e.timeSignature()); }
+    }
+
+    /** Where each metadata value of the caption prompt came from: the user, the 5 Hz LM, the source's analysis, or none. */
+    static void addMetadataFrom(ObjectNode n, Music asked, Music used, org.aceforge.engine.audio.MusicAnalysis.Estimate est) {
+        ObjectNode o = n.putObject("metadata_from");
+        o.put("bpm", origin(asked.bpm(), used.bpm(), est == null ? null : est.bpm()));
+        o.put("key", origin(asked.key(), used.key(), est == null ? null : est.key()));
+        o.put("timesig", origin(asked.timeSignature(), used.timeSignature(), est == null ? null : est.timeSignature()));
+    }
+
+    private static String origin(Object asked, Object used, Object estimated) {
+        if (asked != null) return "user";
+        if (used != null) return "lm";
+        if (estimated != null) return "source analysis (whole source)";
+        return "none";
+    }
+
+    private static Music asked(RenderRequest r, ResultWriter.Provenance from) {
+        return from.askedMusic() != null ? from.askedMusic() : r.music();
     }
 
     public static void write(Path file, ObjectNode n) throws IOException {

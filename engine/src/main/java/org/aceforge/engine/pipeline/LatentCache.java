@@ -61,6 +61,43 @@ public final class LatentCache {
         return lat;
     }
 
+    /**
+     * The tempo, key and metre of a whole source, estimated once per content and kept beside its latents (the same
+     * song gives the same prompt metadata whichever region of it is edited).
+     */
+    public org.aceforge.engine.audio.MusicAnalysis.Estimate analysis(float[] stereo48k) {
+        Path f = dir.resolve(key("music-analysis-v1", stereo48k) + ".analysis");
+        if (Files.isRegularFile(f)) {
+            try {
+                java.util.Properties p = new java.util.Properties();
+                try (var in = Files.newInputStream(f)) { p.load(in); }
+                String bpm = p.getProperty("bpm", "");
+                return new org.aceforge.engine.audio.MusicAnalysis.Estimate(bpm.isEmpty() ? null : Integer.valueOf(bpm),
+                        emptyToNull(p.getProperty("key", "")), emptyToNull(p.getProperty("timesig", "")));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("ignoring unreadable cached analysis {} ({})", f, e.getMessage());
+            }
+        }
+        var e = org.aceforge.engine.audio.MusicAnalysis.estimate(stereo48k, 48000);
+        try {
+            Files.createDirectories(dir);
+            java.util.Properties p = new java.util.Properties();
+            p.setProperty("bpm", e.bpm() == null ? "" : e.bpm().toString());
+            p.setProperty("key", e.key() == null ? "" : e.key());
+            p.setProperty("timesig", e.timeSignature() == null ? "" : e.timeSignature());
+            Path tmp = Files.createTempFile(dir, ".analysis", ".part");
+            try (var out = Files.newOutputStream(tmp)) { p.store(out, "AceForge music analysis"); }
+            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException ex) {
+            LOG.warn("could not cache the analysis in {} ({})", dir, ex.getMessage());
+        }
+        return e;
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
     static String key(String vaeIdentity, float[] samples) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

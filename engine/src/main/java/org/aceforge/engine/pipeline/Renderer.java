@@ -89,7 +89,7 @@ public final class Renderer {
             float[] src = plan.source().interleaved();
             System.arraycopy(src, 0, padded, 2 * timeline.leftPadSamples(), src.length);
             sourceLatents = cache.encode(m.vae(), m.pack().vae().toAbsolutePath().toString(), padded, (f, msg) -> stages.encoding(0.5 * f));
-            est = estimate(plan, timeline, padded);
+            est = estimate(plan, cache);
             encoded = 0.5;
         } else {
             timeline = Timeline.ofLatentFrames(plan.frames(), RATE, hop);
@@ -179,16 +179,13 @@ public final class Renderer {
         return new Result(out, latents, cond, est, captionPrompt, timeline, finishes);
     }
 
-    /** Estimates what the user left empty, from the regions with 10 s of context (or the whole source). */
-    static MusicAnalysis.Estimate estimate(Plan plan, Timeline timeline, float[] padded) {
+    /**
+     * What the user left empty, estimated on the whole source once (cached with its latents by content), so every
+     * edit of the same song is told the same tempo, key and metre.
+     */
+    static MusicAnalysis.Estimate estimate(Plan plan, LatentCache cache) {
         if (plan.bpm() != null && plan.key() != null && plan.timeSignature() != null) return new MusicAnalysis.Estimate(null, null, null);
-        List<Timeline.Span> regions = plan.task().regions().stream().map(timeline::samples).toList();
-        int a = 0, b = timeline.samples();
-        if (!regions.isEmpty()) {
-            a = Math.max(0, regions.stream().mapToInt(Timeline.Span::start).min().getAsInt() - 10 * RATE);
-            b = Math.min(timeline.samples(), regions.stream().mapToInt(Timeline.Span::end).max().getAsInt() + 10 * RATE);
-        }
-        MusicAnalysis.Estimate e = MusicAnalysis.estimate(Arrays.copyOfRange(padded, 2 * a, 2 * b), RATE);
+        MusicAnalysis.Estimate e = cache.analysis(plan.source().interleaved());
         return new MusicAnalysis.Estimate(plan.bpm() == null ? e.bpm() : null, plan.key() == null ? e.key() : null,
                 plan.timeSignature() == null ? e.timeSignature() : null);
     }

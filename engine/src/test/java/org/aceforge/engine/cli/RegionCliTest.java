@@ -202,6 +202,26 @@ class RegionCliTest extends DemoPackCliTest {
         assertEquals(new org.aceforge.engine.timeline.Region(-3, 0), new org.aceforge.engine.timeline.Region(-3, -2).resolved(10));
     }
 
+    /** Tempo, key and metre come from the whole source once: every region of the same song is told the same. */
+    @Test
+    void metadataIsEstimatedOnTheWholeSourceAndSaidWhereItCameFrom() throws Exception {
+        Path src = source(tmp.resolve("src.wav"), 12);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> seen = new ArrayList<>();
+        String[][] regions = {{"2", "4"}, {"10", "14"}, {"-2", "1"}};
+        for (int i = 0; i < regions.length; i++) {
+            Path out = tmp.resolve("m" + i + ".wav");
+            assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", regions[i][0], "--end", regions[i][1],
+                    "--caption", "x", "--bpm", "90", "--out", out.toString()).code());
+            var j = json.readTree(tmp.resolve("m" + i + ".json").toFile());
+            seen.add(j.path("key").asText() + "|" + j.path("timesig").asText() + "|" + j.path("bpm").asText());
+            assertEquals("user", j.path("metadata_from").path("bpm").asText());
+            assertEquals(j.path("estimated").path("key").isMissingNode() ? "none" : "source analysis (whole source)",
+                    j.path("metadata_from").path("key").asText());
+        }
+        assertEquals(1, seen.stream().distinct().count(), "the same metadata for every region: " + seen);
+    }
+
     @Test
     void badRegionInputsExitTwoAndLeaveNothing() throws Exception {
         Path src = source(tmp.resolve("src.wav"), 10);
