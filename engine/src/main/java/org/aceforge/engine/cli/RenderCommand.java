@@ -102,7 +102,7 @@ public final class RenderCommand implements Callable<Integer> {
     Double noiseStrength;
     @Option(names = "--ref", description = "Reference audio for style and timbre.")
     Path ref;
-    @Option(names = "--repaint-mode", description = "conservative, balanced (default) or aggressive.")
+    @Option(names = "--repaint-mode", description = "conservative (source kept outside the range, strongest pull to it), balanced (default; the pull shrinks as --strength grows) or aggressive (no pull, no splice: the whole file changes).")
     String repaintMode;
     @Option(names = "--region-only", description = "Write only the region (plus --handles) instead of the whole file.")
     boolean regionOnly;

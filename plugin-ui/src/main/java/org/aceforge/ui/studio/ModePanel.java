@@ -121,6 +121,7 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         y = row(y, "codes", codesRow);
         y = row(y, "codeStrength", codeStrength);
         y = row(y, "repaintMode", repaintMode);
+        repaintMode.setToolTipText(I18n.t("field.repaintMode.tip"));
         y = row(y, "strength", strength);
         y = row(y, "noise", noise);
         y = row(y, "track", track);

@@ -51,4 +51,17 @@ class StudioFieldNamesTest {
                 assertNotEquals("field." + f.key(), I18n.t("field." + f.key()), language + ": no label for " + f);
         }
     }
+
+    /** The repaint modes' tooltip says what each does, the aggressive one changing the whole file, in every language. */
+    @Test
+    void theRepaintModeTooltipSaysWhatEachModeDoes() {
+        for (String language : new String[]{"en", "zh", "ja"}) {
+            I18n.use(language);
+            String tip = I18n.t("field.repaintMode.tip");
+            for (String mode : new String[]{"conservative", "balanced", "aggressive"})
+                org.junit.jupiter.api.Assertions.assertTrue(tip.contains(mode), language + ": " + tip);
+        }
+        I18n.use("en");
+        org.junit.jupiter.api.Assertions.assertTrue(I18n.t("field.repaintMode.tip").contains("whole file"));
+    }
 }
