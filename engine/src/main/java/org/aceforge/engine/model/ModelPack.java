@@ -47,7 +47,7 @@ public record ModelPack(Path root) {
             if (Files.isRegularFile(p.resolve("config.json"))) return p;
         }
         throw new ModelFolderException(root + ": no " + v.id() + " DiT (expected a folder " + v.folders[0]
-                + " with config.json and model.safetensors)");
+                + " with config.json and model.safetensors): " + ModelSources.hint(v.folders[0], root));
     }
 
     public List<Variant> installedVariants() {
@@ -89,12 +89,14 @@ public record ModelPack(Path root) {
         List<String> installed = installedLms();
         if (name == null || name.isBlank() || name.equals("auto")) {
             if (installed.isEmpty())
-                throw new ModelFolderException(root + ": no 5 Hz LM installed (expected a folder " + LM_PREFIX + "1.7B with config.json, model.safetensors and tokenizer.json)");
+                throw new ModelFolderException(root + ": no 5 Hz LM installed (expected a folder " + LM_PREFIX + "1.7B with config.json, model.safetensors and tokenizer.json): "
+                        + ModelSources.hint(LM_PREFIX + "1.7B", root));
             return root.resolve(LM_PREFIX + installed.get(0));
         }
         String size = name.startsWith(LM_PREFIX) ? name.substring(LM_PREFIX.length()) : name;
         if (!installed.contains(size))
-            throw new ModelFolderException(root + ": no 5 Hz LM '" + name + "'" + (installed.isEmpty() ? " (none installed)" : " (installed: " + String.join(", ", installed) + ")"));
+            throw new ModelFolderException(root + ": no 5 Hz LM '" + name + "'" + (installed.isEmpty() ? " (none installed)" : " (installed: " + String.join(", ", installed) + ")")
+                    + ": " + ModelSources.hint(LM_PREFIX + size, root));
         Path p = root.resolve(LM_PREFIX + size);
         if (!Files.isRegularFile(p.resolve("tokenizer.json"))) throw new ModelFolderException(p + ": missing tokenizer.json");
         return p;
@@ -106,7 +108,8 @@ public record ModelPack(Path root) {
 
     private Path require(Path p, String what) {
         if (!Files.isRegularFile(p.resolve("config.json")))
-            throw new ModelFolderException(root + ": missing " + what + " (expected " + p + "/config.json)");
+            throw new ModelFolderException(root + ": missing " + what + " (expected " + p + "/config.json): "
+                    + ModelSources.hint(p.getFileName().toString(), root));
         return p;
     }
 
