@@ -47,6 +47,8 @@ public final class AudioDecoder {
             throw e;
         } catch (OutOfMemoryError e) {
             throw new AudioDecodeException(file, "too large to decode in memory");
+        } catch (java.io.EOFException e) {
+            throw new AudioDecodeException(file, "ends before its audio does (the file is cut off or damaged)");
         } catch (IOException | RuntimeException e) {
             throw new AudioDecodeException(file, "cannot be decoded (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -192,6 +193,17 @@ class AudioDecoderTest {
         rnd[0] = 'f'; rnd[1] = 'L'; rnd[2] = 'a'; rnd[3] = 'C';
         Files.write(noise, rnd);
         broken(noise, "");
+
+        Path headerOnly = tmp.resolve("header.flac");
+        Files.write(headerOnly, new byte[]{'f', 'L', 'a', 'C', 0, 0, 0, 34, 1, 2, 3});
+        broken(headerOnly, "cut off or damaged");
+
+        for (Path p : new Path[]{cutFlac, noise, headerOnly})
+            try {
+                AudioDecoder.decode(p);
+            } catch (AudioDecodeException e) {
+                assertFalse(e.getMessage().matches(".*(Exception|Unsupported conversion|PCM_SIGNED).*"), "words, not Java internals: " + e.getMessage());
+            }
 
         Path missing = tmp.resolve("missing.wav");
         broken(missing, "no such file");
