@@ -130,7 +130,7 @@ class RegionCliTest extends DemoPackCliTest {
         Path rep = tmp.resolve("rep.wav"), cov = tmp.resolve("cov.wav");
         assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "2", "--end", "12", "--caption", "x",
                 "--out", rep.toString()).code());
-        assertEquals(0, render("--task", "cover", "--src", src.toString(), "--caption", "x", "--out", cov.toString()).code());
+        assertEquals(0, render("--task", "cover", "--src", src.toString(), "--caption", "x", "--ref", src.toString(), "--out", cov.toString()).code());
         Path dump = tmp.resolve("rep-dump");
         assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "2", "--end", "4", "--caption", "x",
                 "--out", tmp.resolve("rep2.wav").toString(), "--dump", dump.toString()).code());
@@ -149,6 +149,7 @@ class RegionCliTest extends DemoPackCliTest {
         assertEquals(1.0, c.path("edit").path("strength").asDouble());
         assertTrue(c.path("edit").path("repaint_mode").isMissingNode(), "cover has no repaint mode");
         assertEquals(10.0, c.path("duration").asDouble(), 1e-3);
+        assertEquals(sha, c.path("reference_sha256").asText(), "the reference file's hash");
     }
 
     /** The repainted region sits at its surroundings' loudness, never clips, and the sidecar says what was done. */
