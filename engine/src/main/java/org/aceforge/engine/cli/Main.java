@@ -11,15 +11,15 @@ import java.nio.file.Path;
 
 /**
  * The {@code aceforge} command line. Exit codes: 0 success; 2 bad input (one line naming it: unknown option, value
- * out of range, unwritable output, unknown format, broken model folder); 1 internal error (one line with the log
- * path); 130 cancelled with Ctrl-C. Never a bare stack trace.
+ * out of range, unwritable output, unknown format, broken model folder); 3 a model download failed (network, access,
+ * disk, integrity); 1 internal error (one line with the log path); 130 cancelled with Ctrl-C. Never a bare stack trace.
  */
 @Command(name = "aceforge", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "ACE-Step 1.5 music generation on ONNX Runtime, locally.",
         subcommands = {RenderCommand.class, CodesCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class,
                 LauncherCommands.Studio.class, LauncherCommands.InstallPlugin.class})
 public final class Main implements Runnable {
-    public static final int OK = 0, INTERNAL = 1, BAD_INPUT = 2, CANCELLED = 130;
+    public static final int OK = 0, INTERNAL = 1, BAD_INPUT = 2, DOWNLOAD_FAILED = 3, CANCELLED = 130;
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     @CommandLine.Spec
@@ -70,6 +70,10 @@ public final class Main implements Runnable {
                 || e instanceof org.aceforge.engine.audio.AudioDecodeException) {
             System.err.println("aceforge: " + e.getMessage());
             return BAD_INPUT;
+        }
+        if (e instanceof org.aceforge.engine.download.DownloadException d) {
+            System.err.println("aceforge: " + d.getMessage());
+            return d.kind() == org.aceforge.engine.download.DownloadException.Kind.CANCELLED ? CANCELLED : DOWNLOAD_FAILED;
         }
         if (e instanceof org.aceforge.engine.jobs.CancelledException) {
             System.err.println("aceforge: cancelled");

@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code aceforge models make-demo DIR} and {@code aceforge models list}. */
-@Command(name = "models", description = "Manage model folders.", subcommands = {ModelsCommand.MakeDemo.class, ModelsCommand.ListModels.class})
+/** {@code aceforge models make-demo DIR}, {@code models list} and {@code models download}. */
+@Command(name = "models", description = "Manage model folders.", subcommands = {ModelsCommand.MakeDemo.class, ModelsCommand.ListModels.class, DownloadCommand.class})
 public final class ModelsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

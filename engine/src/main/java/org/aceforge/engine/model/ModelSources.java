@@ -29,6 +29,14 @@ public final class ModelSources {
     public static String hint(String folder, java.nio.file.Path root) {
         String repo = repo(folder);
         String from = repo.equals(MAIN_REPO) ? "the " + folder + "/ folder of huggingface.co/" + repo : "huggingface.co/" + repo;
-        return "get it from " + from + " into " + root.resolve(folder) + " (docs/models.md)";
+        return "get it with ./aceforge models download " + downloadName(folder) + " --to " + root + " (from " + from + "; docs/models.md)";
+    }
+
+    /** The name {@code models download} takes for a folder. */
+    static String downloadName(String folder) {
+        return switch (folder) {
+            case "acestep-v15-turbo", "vae", "Qwen3-Embedding-0.6B", "acestep-5Hz-lm-1.7B" -> "main";
+            default -> folder;
+        };
     }
 }

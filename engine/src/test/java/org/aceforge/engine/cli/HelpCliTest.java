@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * internal error is one line naming the log file (the trace goes to the file).
  */
 class HelpCliTest {
-    static final List<String> COMMANDS = List.of("render", "codes", "models", "models make-demo", "models list", "bench",
+    static final List<String> COMMANDS = List.of("render", "codes", "models", "models make-demo", "models list", "models download", "bench",
             "probe", "studio", "install-plugin");
 
     @Test

@@ -20,10 +20,10 @@ class MissingModelTest {
         Path root = Files.createDirectories(tmp.resolve("checkpoints"));
         ModelPack pack = new ModelPack(root);
         String dit = assertThrows(ModelFolderException.class, () -> pack.dit(ModelPack.Variant.BASE)).getMessage();
-        assertTrue(dit.contains("huggingface.co/ACE-Step/acestep-v15-base") && dit.contains(root.resolve("acestep-v15-base").toString())
+        assertTrue(dit.contains("huggingface.co/ACE-Step/acestep-v15-base") && dit.contains("models download acestep-v15-base --to " + root)
                 && dit.contains("docs/models.md"), dit);
         String turbo = assertThrows(ModelFolderException.class, () -> pack.dit(ModelPack.Variant.TURBO)).getMessage();
-        assertTrue(turbo.contains("acestep-v15-turbo/ folder of huggingface.co/ACE-Step/Ace-Step1.5"), turbo);
+        assertTrue(turbo.contains("acestep-v15-turbo/ folder of huggingface.co/ACE-Step/Ace-Step1.5") && turbo.contains("models download main"), turbo);
         String vae = assertThrows(ModelFolderException.class, pack::vae).getMessage();
         assertTrue(vae.contains("vae/ folder of huggingface.co/ACE-Step/Ace-Step1.5"), vae);
         String lm = assertThrows(ModelFolderException.class, () -> pack.lm("4B")).getMessage();
