@@ -60,17 +60,10 @@ public final class ModelsCommand implements Runnable {
                 pack = ModelLocator.defaultPack();
             }
             System.out.println("using: " + pack.root() + (pack.isDemo() ? "  [demo pack: noise-like audio]" : ""));
-            for (ModelPack.Variant v : ModelPack.Variant.values()) {
-                String state;
-                try {
-                    state = "installed (" + pack.dit(v).getFileName() + ")";
-                } catch (RuntimeException e) {
-                    state = "not installed";
-                }
-                System.out.printf("  DiT %-6s %s%n", v.id(), state);
-            }
-            System.out.println("  VAE          " + (Files.isRegularFile(pack.root().resolve(ModelPack.VAE).resolve("config.json")) ? "installed" : "missing"));
-            System.out.println("  text encoder " + (Files.isRegularFile(pack.root().resolve(ModelPack.TEXT_ENCODER).resolve("config.json")) ? "installed" : "missing"));
+            for (org.aceforge.engine.model.Inventory.Component c : org.aceforge.engine.model.Inventory.of(pack.root()))
+                System.out.printf("  %-12s %-20s %-10s %-8s %-5s %s%n", c.kind(), c.name(), c.status().startsWith("installed") ? "installed" : "",
+                        c.bytes() > 0 ? org.aceforge.engine.download.ModelDownloader.size(c.bytes()) : "", c.precision(),
+                        c.status().startsWith("installed") ? c.path() : c.status() + (c.status().equals("missing") ? "" : "  " + c.path()));
             return Main.OK;
         }
     }
