@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code aceforge models make-demo DIR}, {@code models list} and {@code models download}. */
-@Command(name = "models", description = "Manage model folders.", subcommands = {ModelsCommand.MakeDemo.class, ModelsCommand.ListModels.class, DownloadCommand.class})
+@Command(name = "models", description = "Manage model folders.", subcommands = {ModelsCommand.MakeDemo.class, ModelsCommand.ListModels.class, DownloadCommand.class, ModelsCommand.Check.class})
 public final class ModelsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -65,6 +65,32 @@ public final class ModelsCommand implements Runnable {
                         c.bytes() > 0 ? org.aceforge.engine.download.ModelDownloader.size(c.bytes()) : "", c.precision(),
                         c.status().startsWith("installed") ? c.path() : c.status() + (c.status().equals("missing") ? "" : "  " + c.path()));
             return Main.OK;
+        }
+    }
+
+    @Command(name = "check", description = "Check every model in DIR (default: the folder models list shows) against its config.json; exit 0 when all is well, 2 when anything is wrong.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "DIR")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path root = dir != null ? dir : ModelLocator.defaultPack().root();
+            if (!Files.isDirectory(root)) throw new IllegalArgumentException("models check: " + root + " is not a folder");
+            var components = org.aceforge.engine.model.ModelCheck.check(root);
+            if (components.isEmpty()) {
+                System.out.println(root + ": no models (get them with ./aceforge models download --to " + root + ")");
+                return Main.BAD_INPUT;
+            }
+            int bad = 0;
+            for (var c : components) {
+                System.out.println((c.ok() ? "ok       " : "PROBLEM  ") + c.name() + "  " + c.folder());
+                for (var p : c.problems()) System.out.println("  " + p.line());
+                for (String n : c.notes()) System.out.println("  note: " + n);
+                if (!c.ok()) bad++;
+            }
+            System.out.println(bad == 0 ? "all " + components.size() + " models are complete" : bad + " of " + components.size() + " models have problems");
+            return bad == 0 ? Main.OK : Main.BAD_INPUT;
         }
     }
 }

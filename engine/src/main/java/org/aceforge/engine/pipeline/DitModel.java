@@ -13,7 +13,6 @@ import org.aceforge.engine.sampling.Condition;
 import org.aceforge.engine.sampling.VelocityModel;
 import org.aceforge.engine.tensors.Tensor3;
 import org.aceforge.engine.tensors.TensorData;
-import org.aceforge.engine.tensors.TorchTensorFile;
 import org.aceforge.engine.tensors.WeightSource;
 
 import java.io.IOException;
@@ -121,21 +120,9 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         return maps;
     }
 
-    /** silence_latent.pt is stored [1, C, T] (channels first); the engine uses [1, T, C]. */
+    /** The folder's silence latent [1, T, C] ({@link org.aceforge.engine.model.SilenceLatent}). */
     public static Tensor3 readSilence(Path folder, int channels) {
-        Path p = folder.resolve("silence_latent.pt");
-        try {
-            TensorData t = TorchTensorFile.read(p);
-            long[] s = t.shape();
-            float[] d = t.toFloats();
-            int c = (int) s[s.length - 2], frames = (int) s[s.length - 1];
-            if (c != channels) throw new ModelFolderException(p + ": expected " + channels + " channels, found shape " + t.shapeString());
-            float[] out = new float[frames * c];
-            for (int ch = 0; ch < c; ch++) for (int f = 0; f < frames; f++) out[f * c + ch] = d[ch * frames + f];
-            return new Tensor3(out, 1, frames, c);
-        } catch (IOException e) {
-            throw new ModelFolderException(folder + ": missing or unreadable silence_latent.pt (" + e.getMessage() + ")", e);
-        }
+        return org.aceforge.engine.model.SilenceLatent.read(folder, channels);
     }
 
     public AceStepConfig config() { return config; }
