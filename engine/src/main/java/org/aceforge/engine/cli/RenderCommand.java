@@ -80,6 +80,8 @@ public final class RenderCommand implements Callable<Integer> {
     Path lora;
     @Option(names = "--lora-scale", defaultValue = "1.0", description = "Strength of the LoRA, 0–4 (1 = as trained).")
     double loraScale;
+    @Option(names = "--device", paramLabel = "auto|cpu|cuda", description = "Where the networks run (default auto: CUDA when the GPU build finds a device, else CPU).")
+    String device;
     @Option(names = "--offload", description = "Free each model's memory as soon as its stage is done (lower peak memory, slower next render).")
     boolean offload;
     @Option(names = "--dump", description = "Write intermediate tensors (.npy) to this folder.")
@@ -164,6 +166,11 @@ public final class RenderCommand implements Callable<Integer> {
             else if (task.equals("text2music")) throw new BadRequestException("--duration is required for text2music: 10 to 600 seconds, or -1 for auto");
             duration = -1;
         }
+        if (device != null) {
+            if (!java.util.Set.of("auto", "cpu", "cuda").contains(device))
+                throw new BadRequestException("--device " + device + " is unknown: use auto, cpu or cuda");
+            System.setProperty("aceforge.device", device);
+        }
         RenderRequest.Builder b = RenderRequest.builder().task(task).caption(caption).lyrics(lyricText)
                 .instrumental(instrumental).language(language).bpm(bpm).key(key).timeSignature(timesig)
                 .duration(duration).batch(batch).seeds(seeds).steps(steps).shift(shift).method(method)
@@ -212,6 +219,7 @@ public final class RenderCommand implements Callable<Integer> {
                     bar.setExtraMessage(p.message());
                 }
             }, dump);
+            for (String note : job.notes()) System.err.println("aceforge: " + note);
             Thread hook = new Thread(() -> {
                 job.cancel();
                 try {

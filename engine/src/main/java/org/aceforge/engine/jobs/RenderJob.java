@@ -10,11 +10,20 @@ public final class RenderJob {
     private volatile Progress progress = new Progress(Progress.Stage.QUEUED, 0, "queued");
 
     private final org.aceforge.engine.pipeline.DitOptions ditOptions;
+    private final MemoryPolicy.Applied memory;
+    private final java.util.List<String> notes;
 
-    RenderJob(RenderRequest request, org.aceforge.engine.pipeline.DitOptions ditOptions) {
+    RenderJob(RenderRequest request, org.aceforge.engine.pipeline.DitOptions ditOptions, MemoryPolicy.Applied memory, java.util.List<String> notes) {
         this.ditOptions = ditOptions;
         this.request = request;
+        this.memory = memory;
+        this.notes = java.util.List.copyOf(notes);
     }
+
+    /** What the memory tier changed, in words, and the tier itself the first time (shown once by front ends). Any thread. */
+    public java.util.List<String> notes() { return notes; }
+
+    MemoryPolicy.Applied memory() { return memory; }
 
     public RenderRequest request() { return request; }
 

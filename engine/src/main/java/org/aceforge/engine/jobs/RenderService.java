@@ -41,6 +41,9 @@ public final class RenderService implements AutoCloseable {
     private String loadedKey;
     private CausalLm lm;
     private volatile boolean offload;
+    private volatile java.util.function.Supplier<org.aceforge.engine.runtime.MachineMemory> memory =
+            () -> org.aceforge.engine.runtime.MachineMemory.detect(org.aceforge.engine.runtime.OrtRuntime.device());
+    private volatile boolean tierSaid;
     private LmPlanner lmPlanner;
     private String lmFolder;
 
@@ -71,6 +74,15 @@ public final class RenderService implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Where the memory figure for the tier comes from (tests, or a user pretending a smaller machine). Any thread;
+     * applies to the next render.
+     */
+    public RenderService memory(java.util.function.Supplier<org.aceforge.engine.runtime.MachineMemory> source) {
+        memory = source;
+        return this;
+    }
+
     /** The models a render left loaded (tests). */
     public synchronized int openSessions() {
         return (loaded == null ? 0 : loaded.openSessions()) + (lm != null && lm.sessionOpen() ? 1 : 0);
@@ -96,7 +108,13 @@ public final class RenderService implements AutoCloseable {
                 throw new BadRequestException(RequestField.LORA, e.getMessage().replaceFirst("^LoRA ", ""));
             }
         }
-        RenderJob job = new RenderJob(request, new DitOptions(model.int8(), lora, model.loraScale()));
+        MemoryPolicy.Applied fit = MemoryPolicy.apply(request, memory.get(), offload);
+        List<String> notes = new java.util.ArrayList<>();
+        if (!tierSaid || !fit.changes().isEmpty()) notes.add(fit.summary());
+        tierSaid = true;
+        notes.addAll(fit.changes());
+        for (String n : notes) LOG.info(n);
+        RenderJob job = new RenderJob(fit.request(), new DitOptions(model.int8(), lora, model.loraScale()), fit, notes);
         workers.submit(() -> {
             long t0 = System.nanoTime();
             try {
@@ -173,7 +191,8 @@ public final class RenderService implements AutoCloseable {
         LOG.info("render: {} {} s, {} frames, seeds {}, sampler {}", r.kind(), plan.seconds(), plan.frames(),
                 java.util.Arrays.toString(plan.seeds()), plan.sampler().turbo() ? "turbo" : "base");
         progress.onProgress(new Progress(Progress.Stage.ENCODING, 0, r.hasSource() ? "encoding the source" : "encoding caption and lyrics"));
-        Renderer.Result rendered = Renderer.render(models, plan, new JobStages(progress, cancel, offload ? models : null),
+        boolean offload = job.memory().offload();
+        Renderer.Result rendered = Renderer.render(models, plan, job.memory().maxBatch(), new JobStages(progress, cancel, offload ? models : null),
                 dumpDir == null ? null : new TensorDump(dumpDir), latents);
 
         List<List<LyricTimestamps.Line>> lrc = r.output().lrc() ? LrcStage.run(models, r.music(), plan, rendered, progress, cancel) : null;
@@ -191,7 +210,7 @@ public final class RenderService implements AutoCloseable {
         var from = new ResultWriter.Provenance(pack.root().toString(), models.dit().folder().getFileName().toString(),
                 pack.isDemo(), planned == null ? null : lm.folder().toString(),
                 r.source() == null ? null : Sidecar.sha256(r.source()),
-                r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music());
+                r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music(), job.memory());
         List<RenderResult.Item> items = ResultWriter.write(asked, r, plan, rendered, from, planned, lrc, scores, progress);
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));
         return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9);
@@ -203,7 +222,7 @@ public final class RenderService implements AutoCloseable {
         progress.onProgress(new Progress(Progress.Stage.LOADING, 0.5, "opening the 5 Hz LM"));
         LmPlanner planner = planner(pack, r.lm().model(), r.model().int8());
         LmStage.Outcome planned = LmStage.run(r.withSeeds(seeds), seeds, planner, progress, cancel);
-        if (offload && !r.output().score()) lm.releaseSessions();
+        if (offload && !r.output().score()) lm.releaseSessions();   // the service's setting; the tier's applies to the DiT stages
         return planned;
     }
 

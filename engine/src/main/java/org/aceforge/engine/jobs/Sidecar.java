@@ -79,6 +79,14 @@ public final class Sidecar {
         n.put("lyric_prompt", plan.lyricPrompt());
         n.put("sample_rate", 48000);
         addLevel(n, rendered.finishes().get(item), rendered.timeline());
+        if (from.memory() != null) {
+            var mem = n.putObject("memory");
+            mem.put("device", from.memory().memory().device()).put("gigabytes", Math.round(from.memory().memory().bytes() / 1e8) / 10.0)
+                    .put("source", from.memory().memory().source()).put("tier", from.memory().tier().name())
+                    .put("batch_group", from.memory().maxBatch()).put("offload", from.memory().offload());
+            var ch = mem.putArray("changes");
+            from.memory().changes().forEach(ch::add);
+        }
         return n;
     }
 

@@ -72,6 +72,44 @@ public final class Renderer {
     public record Result(List<float[]> audio, Tensor3 latents, Condition condition, MusicAnalysis.Estimate estimated,
                          String captionPrompt, Timeline timeline, List<org.aceforge.engine.tasks.Finish> finishes) {}
 
+    /**
+     * Renders the variants at most {@code maxBatch} at a time (memory tiers, out-of-memory recovery) and joins them.
+     * Each variant's noise and SDE noise come from its own seed and every network treats variants independently, so a
+     * variant is the same audio whichever group it is rendered in.
+     */
+    public static Result render(ModelSet m, Plan plan, int maxBatch, RenderStages stages, TensorDump dump, LatentCache cache) throws Exception {
+        int B = plan.seeds().length;
+        if (maxBatch >= B) return render(m, plan, stages, dump, cache);
+        Result all = null;
+        for (int from = 0; from < B; from += maxBatch) {
+            int to = Math.min(B, from + maxBatch);
+            long[] seeds = Arrays.copyOfRange(plan.seeds(), from, to);
+            long[][] codes = plan.codes() == null ? null : Arrays.copyOfRange(plan.codes(), from, to);
+            Plan part = new Plan(plan.task(), plan.source(), plan.sourceName(), plan.reference(), plan.caption(), plan.bpm(),
+                    plan.timeSignature(), plan.key(), plan.lyricPrompt(), plan.seconds(), plan.promptSeconds(), plan.frames(), seeds,
+                    plan.sampler(), codes, plan.regionOnly(), plan.handles(),
+                    plan.initialNoise() == null ? null : slice(plan.initialNoise(), from, to));
+            Result r = render(m, part, stages, from == 0 ? dump : null, cache);
+            all = all == null ? r : join(all, r);
+        }
+        return all;
+    }
+
+    private static Tensor3 slice(Tensor3 t, int from, int to) {
+        int per = t.itemSize();
+        return new Tensor3(Arrays.copyOfRange(t.data(), from * per, to * per), to - from, t.frames(), t.channels());
+    }
+
+    private static Result join(Result a, Result b) {
+        List<float[]> audio = new ArrayList<>(a.audio());
+        audio.addAll(b.audio());
+        List<org.aceforge.engine.tasks.Finish> finishes = new ArrayList<>(a.finishes());
+        finishes.addAll(b.finishes());
+        Condition c = new Condition(Tensor3.concatBatch(a.condition().encoderStates(), b.condition().encoderStates()),
+                Tensor3.concatBatch(a.condition().contextLatents(), b.condition().contextLatents()));
+        return new Result(audio, Tensor3.concatBatch(a.latents(), b.latents()), c, a.estimated(), a.captionPrompt(), a.timeline(), finishes);
+    }
+
     public static Result render(ModelSet m, Plan plan, RenderStages stages, TensorDump dump, LatentCache cache) throws Exception {
         DitModel dit = m.dit();
         Task task = plan.task();

@@ -24,7 +24,7 @@ class OffloadTest {
     @Test
     void offloadFreesTheModelsAndKeepsTheAudio() throws Exception {
         Path kept = tmp.resolve("kept.wav"), freed = tmp.resolve("freed.wav");
-        try (RenderService s = new RenderService(1, new GraphCache(tmp.resolve("g")))) {
+        try (RenderService s = new RenderService(1, new GraphCache(tmp.resolve("g"))).memory(MemoryTierTest.plenty())) {
             s.submit(request(kept), p -> { }, null).result().get(300, TimeUnit.SECONDS);
             assertTrue(s.openSessions() >= 5, "without offload the models stay loaded: " + s.openSessions());
             s.offload(true);

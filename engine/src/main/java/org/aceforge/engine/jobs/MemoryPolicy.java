@@ -1,0 +1,66 @@
+package org.aceforge.engine.jobs;
+
+import org.aceforge.engine.runtime.MachineMemory;
+import org.aceforge.engine.runtime.MemoryTier;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fits a request to the machine's memory tier (PRODUCT.md §6, spec §5.1): the duration is held to the tier's longest,
+ * a batch larger than the tier allows is rendered a group at a time (every variant still comes back), an LM too
+ * large for the tier is replaced by the tier's size (or left out where none fits), and models are offloaded between
+ * stages where the tier says so. Every change is said in words.
+ */
+final class MemoryPolicy {
+    /** The request as it will run, how many variants go through the DiT together, and what was changed and why. */
+    record Applied(RenderRequest request, int maxBatch, boolean offload, MachineMemory memory, MemoryTier tier, List<String> changes) {
+        String summary() {
+            return String.format("memory: %s %.1f GB (%s) → %s", memory.device().equals("cuda") ? "GPU" : "free RAM",
+                    memory.bytes() / 1e9, memory.source(), tier.name());
+        }
+    }
+
+    private MemoryPolicy() {}
+
+    static Applied apply(RenderRequest r, MachineMemory mem, boolean offload) {
+        MemoryTier tier = mem.tier();
+        List<String> changes = new ArrayList<>();
+        String where = tier.name() + " (" + String.format("%.0f GB", mem.bytes() / 1e9) + (mem.device().equals("cuda") ? " GPU" : " free RAM") + ")";
+        LmRequest lm = r.lm();
+        if (lm != null && lm.think() && tier.lmSizes().isEmpty()) {
+            changes.add("the 5 Hz LM does not fit in " + where + ": rendering without it");
+            lm = null;
+        } else if (lm != null && lm.model() != null && !lm.model().equals("auto") && !tier.lmSizes().isEmpty()
+                && !tier.lmSizes().contains(size(lm.model()))) {
+            String to = tier.lmSizes().get(0);
+            changes.add("the " + size(lm.model()) + " LM does not fit in " + where + ": using " + to);
+            lm = new LmRequest(lm.think(), to, lm.options(), lm.describe(), lm.chunk(), lm.format(), lm.debug());
+        }
+        boolean withLm = lm != null;
+        Music m = r.music();
+        double max = tier.maxSeconds(withLm);
+        if (!r.hasSource() && m.duration() > max) {
+            changes.add(String.format("duration %.0f s → %.0f s: the longest %s renders%s", m.duration(), max, where, withLm ? " with the LM" : ""));
+            m = new Music(m.caption(), m.lyrics(), m.instrumental(), m.language(), m.bpm(), m.key(), m.timeSignature(), max,
+                    m.reference(), m.codes(), m.codeStrength());
+        }
+        int maxBatch = tier.maxBatch(withLm);
+        if (r.batch() > maxBatch)
+            changes.add("the " + r.batch() + " variants are rendered " + maxBatch + " at a time in " + where);
+        boolean off = offload;
+        // On a GPU the tier decides; on CPU the system pages rather than fails, and offloading costs a reload per
+        // render, so only a machine with little free RAM offloads.
+        boolean wantOffload = mem.device().equals("cuda") ? tier.offload() : mem.bytes() < 16e9;
+        if (wantOffload && !offload) {
+            off = true;
+            changes.add("models are freed between stages (offload) in " + where);
+        }
+        RenderRequest out = new RenderRequest(r.task(), r.source(), m, r.sampling(), r.model(), lm, r.output());
+        return new Applied(out, maxBatch, off, mem, tier, changes);
+    }
+
+    private static String size(String lmModel) {
+        return lmModel.startsWith(org.aceforge.engine.model.ModelPack.LM_PREFIX) ? lmModel.substring(org.aceforge.engine.model.ModelPack.LM_PREFIX.length()) : lmModel;
+    }
+}

@@ -1,0 +1,63 @@
+package org.aceforge.engine.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How much memory renders can use: the GPU's (from {@code nvidia-smi}, when the CUDA device is used) or the free RAM
+ * (from /proc/meminfo's MemAvailable, else the JVM's view). {@code AF_MAX_GPU_GB} pretends a smaller GPU (as the
+ * reference's MAX_CUDA_VRAM does), for trying a tier.
+ *
+ * @param device "cuda" or "cpu"
+ */
+public record MachineMemory(String device, long bytes, String source) {
+
+    /** The memory of the device renders run on. */
+    public static MachineMemory detect(OrtRuntime.Device device) {
+        if (device == OrtRuntime.Device.CUDA) {
+            String cap = System.getenv("AF_MAX_GPU_GB");
+            if (cap != null && !cap.isBlank()) return new MachineMemory("cuda", (long) (Double.parseDouble(cap) * 1e9), "AF_MAX_GPU_GB");
+            Long smi = nvidiaSmi();
+            if (smi != null) return new MachineMemory("cuda", smi, "nvidia-smi");
+        }
+        Long avail = memAvailable(Path.of("/proc/meminfo"));
+        if (avail != null) return new MachineMemory("cpu", avail, "/proc/meminfo MemAvailable");
+        Runtime rt = Runtime.getRuntime();
+        return new MachineMemory("cpu", rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()), "JVM heap");
+    }
+
+    public MemoryTier tier() {
+        return device.equals("cuda") ? MemoryTier.forGpu(bytes) : MemoryTier.forCpu(bytes);
+    }
+
+    /** Total memory of GPU 0 in bytes, or null when nvidia-smi is absent or says nothing usable. */
+    static Long nvidiaSmi() {
+        try {
+            Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=memory.total", "--format=csv,noheader,nounits")
+                    .redirectErrorStream(true).start();
+            if (!p.waitFor(5, TimeUnit.SECONDS)) { p.destroyForcibly(); return null; }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.exitValue() != 0 || out.isEmpty()) return null;
+            return Long.parseLong(out.lines().findFirst().orElse("").strip()) * 1024 * 1024;   // MiB
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** MemAvailable of a meminfo file, in bytes; null when absent. */
+    static Long memAvailable(Path meminfo) {
+        try {
+            for (String line : Files.readAllLines(meminfo))
+                if (line.startsWith("MemAvailable:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,97 @@
+package org.aceforge.engine.jobs;
+
+import org.aceforge.engine.DemoPackFixture;
+import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.runtime.MachineMemory;
+import org.aceforge.engine.runtime.MemoryTier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The tier table of spec §5.1, what a tier changes in a request (said in words), and batches split without loss. */
+class MemoryTierTest {
+    @TempDir
+    Path tmp;
+
+    static Supplier<MachineMemory> plenty() {
+        return () -> new MachineMemory("cuda", 80_000_000_000L, "test");
+    }
+
+    static Supplier<MachineMemory> gpu(double gb) {
+        return () -> new MachineMemory("cuda", (long) (gb * 1e9), "test");
+    }
+
+    @Test
+    void theTierTableFollowsTheReference() {
+        assertEquals("tier1", MemoryTier.forGpu(4_000_000_000L).name());
+        assertEquals("tier2", MemoryTier.forGpu(6_000_000_000L).name());
+        assertEquals("tier3", MemoryTier.forGpu(8_000_000_000L).name());
+        assertEquals("tier4", MemoryTier.forGpu(11_000_000_000L).name());
+        assertEquals("tier5", MemoryTier.forGpu(16_000_000_000L).name());
+        assertEquals("tier6a", MemoryTier.forGpu(20_000_000_000L).name());
+        assertEquals("tier6b", MemoryTier.forGpu(24_000_000_000L).name());
+        assertEquals("unlimited", MemoryTier.forGpu(48_000_000_000L).name());
+        MemoryTier t5 = MemoryTier.forGpu(16_000_000_000L);
+        assertEquals(480, t5.maxSeconds(true));
+        assertEquals(600, t5.maxSeconds(false));
+        assertEquals(4, t5.maxBatch(true));
+        assertEquals(List.of("1.7B", "0.6B"), t5.lmSizes());
+        assertEquals("tier3", MemoryTier.forCpu(16_000_000_000L).name(), "CPU RAM counts half (float32 weights)");
+    }
+
+    RenderRequest.Builder request() {
+        return RenderRequest.builder().caption("x").duration(600).batch(8).output(tmp.resolve("o.wav"));
+    }
+
+    @Test
+    void aTierChangesWhatDoesNotFitAndSaysSo() {
+        MemoryPolicy.Applied small = MemoryPolicy.apply(request().lm(LmRequest.thinking()).build(), gpu(5).get(), false);
+        assertNull(small.request().lm(), "no LM fits in tier2");
+        assertEquals(1, small.maxBatch());
+        assertTrue(small.offload());
+        assertTrue(small.changes().stream().anyMatch(c -> c.contains("5 Hz LM does not fit in tier2")), small.changes().toString());
+        assertTrue(small.changes().stream().anyMatch(c -> c.contains("rendered 1 at a time")), small.changes().toString());
+
+        LmRequest big = new LmRequest(true, "4B", org.aceforge.engine.lm.LmOptions.defaults(), null, 8, false, false);
+        MemoryPolicy.Applied mid = MemoryPolicy.apply(request().lm(big).build(), gpu(10).get(), false);
+        assertEquals("0.6B", mid.request().lm().model());
+        assertEquals(480, mid.request().music().duration(), "with the LM tier4 renders at most 480 s");
+        assertTrue(mid.changes().stream().anyMatch(c -> c.startsWith("duration 600 s → 480 s")), mid.changes().toString());
+        assertTrue(mid.summary().startsWith("memory: GPU 10.0 GB (test) → tier4"), mid.summary());
+
+        MemoryPolicy.Applied none = MemoryPolicy.apply(request().build(), plenty().get(), false);
+        assertEquals(List.of(), none.changes());
+        assertFalse(none.offload());
+    }
+
+    /** Variants rendered a group at a time are the same audio as rendered all together, and none is lost. */
+    @Test
+    void aBatchSplitIntoGroupsGivesTheSameVariants() throws Exception {
+        Path pack = DemoPackFixture.pack().root();
+        Path whole = tmp.resolve("whole.wav"), split = tmp.resolve("split.wav");
+        for (var c : List.of(new Object[]{plenty(), whole}, new Object[]{gpu(5), split})) {
+            @SuppressWarnings("unchecked") Supplier<MachineMemory> mem = (Supplier<MachineMemory>) c[0];
+            try (RenderService s = new RenderService(1, new GraphCache(tmp.resolve("g"))).memory(mem)) {
+                RenderRequest r = RenderRequest.builder().caption("warm keys").duration(10).batch(3).seed(11).method("sde")
+                        .modelDir(pack).output((Path) c[1]).build();
+                RenderJob job = s.submit(r, p -> { }, null);
+                job.result().get(300, TimeUnit.SECONDS);
+                if (c[1] == split) assertTrue(job.notes().stream().anyMatch(n -> n.contains("rendered 1 at a time")), job.notes().toString());
+            }
+        }
+        for (int i = 1; i <= 3; i++)
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("whole-" + i + ".wav")), Files.readAllBytes(tmp.resolve("split-" + i + ".wav")), "variant " + i);
+        assertTrue(Files.readString(tmp.resolve("split-2.json")).contains("\"tier\" : \"tier2\""));
+    }
+}
