@@ -267,6 +267,8 @@ public final class PluginCore implements HostHooks {
                         @Override
                         public void componentHidden(java.awt.event.ComponentEvent e) { editor.saveToHost(); }
                     });
+                    editor.setVisible(true);
+                    editor.offerModelsOnce();   // first run without real models: Get models, once
                 }
                 editor.setVisible(true);
                 editor.toFront();

@@ -20,7 +20,7 @@ public final class RenderJob {
         this.notes = java.util.List.copyOf(notes);
     }
 
-    /** What the memory tier changed, in words, and the tier itself the first time (shown once by front ends). Any thread. */
+    /** What the memory tier changed in this render, in words, after the tier itself (empty when it changed nothing). Any thread. */
     public java.util.List<String> notes() { return notes; }
 
     MemoryPolicy.Applied memory() { return memory; }

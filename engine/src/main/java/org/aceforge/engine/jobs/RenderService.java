@@ -109,11 +109,13 @@ public final class RenderService implements AutoCloseable {
             }
         }
         MemoryPolicy.Applied fit = MemoryPolicy.apply(request, memory.get(), offload);
-        List<String> notes = new java.util.ArrayList<>();
-        if (!tierSaid || !fit.changes().isEmpty()) notes.add(fit.summary());
+        // The tier goes to the log once; the user hears of it when it changes something (with what and why).
+        if (!tierSaid) LOG.info(fit.summary());
         tierSaid = true;
+        List<String> notes = new java.util.ArrayList<>();
+        if (!fit.changes().isEmpty()) notes.add(fit.summary());
         notes.addAll(fit.changes());
-        for (String n : notes) LOG.info(n);
+        for (String n : fit.changes()) LOG.info(n);
         RenderJob job = new RenderJob(fit.request(), new DitOptions(model.int8(), lora, model.loraScale()), fit, notes);
         workers.submit(() -> {
             long t0 = System.nanoTime();

@@ -31,6 +31,7 @@ public final class StudioApp {
             w.setLocationRelativeTo(null);
             w.setVisible(true);
             if (args.length > 0) w.loadSource(Path.of(args[0]));
+            w.offerModelsOnce();
         });
     }
 }

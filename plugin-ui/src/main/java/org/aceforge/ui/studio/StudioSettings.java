@@ -24,6 +24,8 @@ public final class StudioSettings {
     public boolean useLora = false;
     public double loraScale = 1.0;
     public boolean offload = false;
+    /** The first-run "Get models" offer was made (it is shown once). */
+    public boolean modelsOffered = false;
     public String lastFolder = "";
     /** 5 Hz LM: "auto" (the preferred installed one), "none", or a size such as "1.7B". */
     public String lm = "auto";

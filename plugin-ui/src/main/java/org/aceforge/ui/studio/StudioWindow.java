@@ -281,6 +281,9 @@ public final class StudioWindow extends JFrame implements StudioView {
         theme.addActionListener(e -> setTheme("dark".equals(settings.theme) ? "light" : "dark"));
         JButton settingsButton = new JButton(I18n.t("toolbar.settings"));
         settingsButton.addActionListener(e -> new SettingsDialog(this).setVisible(true));
+        JButton modelsButton = new JButton(I18n.t("toolbar.models"));
+        modelsButton.setName("models");
+        modelsButton.addActionListener(e -> showModels());
         JButton save = new JButton(I18n.t("preset.save")), rename = new JButton(I18n.t("preset.rename")), delete = new JButton(I18n.t("preset.delete"));
         presetBox.setRenderer((l, p, i, sel, f) -> new JLabel(p == null ? I18n.t("preset.none") : p.name() + (p.factory() ? "" : " ·")));
         presetBox.addActionListener(e -> {
@@ -302,6 +305,7 @@ public final class StudioWindow extends JFrame implements StudioView {
         files.addActionListener(e -> new FilesDialog(this, renderFolder).setVisible(true));
         bar.add(theme);
         bar.add(settingsButton);
+        bar.add(modelsButton);
         bar.add(files);
         bar.add(new JLabel(I18n.t("preset.label")));
         bar.add(presetBox);
@@ -511,6 +515,33 @@ public final class StudioWindow extends JFrame implements StudioView {
                     public void changedUpdate(javax.swing.event.DocumentEvent e) { clear(); }
                 });
         }
+    }
+
+    /** The models dialog: what is installed, Check, Get models. One at a time. EDT only. */
+    ModelsDialog showModels() {
+        if (modelsDialog == null || !modelsDialog.isDisplayable())
+            modelsDialog = new ModelsDialog(this, settings, this::applyModelAvailability);
+        modelsDialog.setVisible(true);
+        modelsDialog.toFront();
+        return modelsDialog;
+    }
+
+    private ModelsDialog modelsDialog;
+
+    /**
+     * First run without real models (the demo pack is in use): offers Get models once (standalone and plugin editor).
+     * EDT only.
+     */
+    public void offerModelsOnce() {
+        if (settings.modelsOffered) return;
+        settings.modelsOffered = true;
+        saveSettings();
+        try {
+            if (!org.aceforge.engine.jobs.ModelLocator.defaultPack().isDemo() || !settings.modelDir.isBlank()) return;
+        } catch (Exception e) {
+            return;
+        }
+        showModels();
     }
 
     void cancelRender() {

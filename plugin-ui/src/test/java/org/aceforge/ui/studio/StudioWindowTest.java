@@ -505,6 +505,40 @@ class StudioWindowTest {
     }
 
     /** The first component of a type in a tree that passes a test (null when none does). */
+    /** Models: what the folder holds with its check, and Get models with sizes and free space (nothing fetched). */
+    @Test
+    @Order(14)
+    void modelsDialogListsChecksAndOffersDownloads() throws Exception {
+        String dir = System.getProperty("aceforge.screenshots");
+        Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
+        Files.createDirectories(out);
+        Path demo = ModelLocator.ensureDemoPack().root();
+        String before = edt(() -> w.settings.modelDir);
+        ModelsDialog d = edt(() -> { w.settings.modelDir = demo.toString(); w.setTheme("dark"); return w.showModels(); });
+        try {
+            edt(() -> {
+                List<String> names = new java.util.ArrayList<>();
+                for (int r = 0; r < d.table.getRowCount(); r++) names.add(d.table.getValueAt(r, 1) + "=" + d.table.getValueAt(r, 4));
+                assertTrue(names.contains("turbo=installed") && names.contains("vae=installed") && names.contains("sft=missing"), names.toString());
+                assertTrue(d.choices.keySet().stream().anyMatch(e -> e.name().equals("main")) && d.choices.size() == 8);
+                assertTrue(d.free.getText().contains("free"), d.free.getText());
+                assertTrue(d.download.isEnabled() && !d.stop.isEnabled());
+                d.check.doClick();
+                return null;
+            });
+            waitFor(() -> d.check.isEnabled() && d.report.getText().contains("ok"), 60, "the check to finish");
+            assertFalse(edt(() -> d.report.getText()).contains("PROBLEM"), edt(() -> d.report.getText()));
+            edt(() -> {
+                BufferedImage img = new BufferedImage(d.getContentPane().getWidth(), d.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
+                d.getContentPane().paint(img.getGraphics());
+                ImageIO.write(img, "png", out.resolve("models-dark.png").toFile());
+                return null;
+            });
+        } finally {
+            edt(() -> { d.dispose(); w.settings.modelDir = before; return null; });
+        }
+    }
+
     static <T extends java.awt.Component> T first(java.awt.Container root, Class<T> type, java.util.function.Predicate<T> test) {
         for (java.awt.Component k : allComponents(root))
             if (type.isInstance(k) && test.test(type.cast(k))) return type.cast(k);
