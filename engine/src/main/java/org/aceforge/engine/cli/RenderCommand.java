@@ -219,7 +219,6 @@ public final class RenderCommand implements Callable<Integer> {
                     bar.setExtraMessage(p.message());
                 }
             }, dump);
-            for (String note : job.notes()) System.err.println("aceforge: " + note);
             Thread hook = new Thread(() -> {
                 job.cancel();
                 try {
@@ -246,6 +245,7 @@ public final class RenderCommand implements Callable<Integer> {
             for (RenderResult.Item it : result.items())
                 System.out.println(it.audio() + "  seed " + it.seed() + "  " + it.durationSeconds() + " s  (" + it.sidecar().getFileName() + ")");
             System.out.printf("rendered %d file(s) in %.1f s%n", result.items().size(), result.seconds());
+            for (String note : job.notes()) System.err.println("aceforge: " + note);   // what the memory tier changed
             if (result.demoModels())
                 System.err.println("note: rendered with the demo pack (tiny random weights): the audio is noise-like by design. "
                         + "Install the real ACE-Step 1.5 checkpoints and pass --model DIR (see docs/models.md).");

@@ -181,6 +181,9 @@ public final class RenderService implements AutoCloseable {
     private RenderResult run(RenderJob job, ProgressListener progress, Path dumpDir, long t0) throws Exception {
         RenderRequest asked = job.request();
         CancelToken cancel = job.token();
+        StageClock clock = new StageClock();
+        clock.start("load");
+        progress = clock.following(progress);
         progress.onProgress(new Progress(Progress.Stage.LOADING, 0, "opening models"));
         ModelPack pack = asked.model().dir() != null ? new ModelPack(asked.model().dir()) : ModelLocator.defaultPack();
         ModelSet models = models(pack, asked.model().variant(), job.ditOptions());
@@ -197,6 +200,7 @@ public final class RenderService implements AutoCloseable {
         Renderer.Result rendered = Renderer.render(models, plan, job.memory().maxBatch(), new JobStages(progress, cancel, offload ? models : null),
                 dumpDir == null ? null : new TensorDump(dumpDir), latents);
 
+        clock.start("lrc_and_score");
         List<List<LyricTimestamps.Line>> lrc = r.output().lrc() ? LrcStage.run(models, r.music(), plan, rendered, progress, cancel) : null;
         cancel.check();
         List<LmScorer.Score> scores = r.output().score()
@@ -208,11 +212,12 @@ public final class RenderService implements AutoCloseable {
             if (lm != null) lm.releaseSessions();
         }
 
+        clock.end();
         progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "writing files"));
         var from = new ResultWriter.Provenance(pack.root().toString(), models.dit().folder().getFileName().toString(),
                 pack.isDemo(), planned == null ? null : lm.folder().toString(),
                 r.source() == null ? null : Sidecar.sha256(r.source()),
-                r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music(), job.memory());
+                r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music(), job.memory(), clock.stages());
         List<RenderResult.Item> items = ResultWriter.write(asked, r, plan, rendered, from, planned, lrc, scores, progress);
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));
         return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9);

@@ -79,6 +79,14 @@ public final class Sidecar {
         n.put("lyric_prompt", plan.lyricPrompt());
         n.put("sample_rate", 48000);
         addLevel(n, rendered.finishes().get(item), rendered.timeline());
+        if (from.timing() != null && !from.timing().isEmpty()) {
+            var timing = n.putObject("timing");
+            for (var st : from.timing()) {
+                var o = timing.putObject(st.name());
+                o.put("seconds", Math.round(st.seconds() * 1000) / 1000.0);
+                if (st.peakMb() != null) o.put("peak_memory_mb", st.peakMb()); else o.putNull("peak_memory_mb");
+            }
+        }
         if (from.memory() != null) {
             var mem = n.putObject("memory");
             mem.put("device", from.memory().memory().device()).put("gigabytes", Math.round(from.memory().memory().bytes() / 1e8) / 10.0)

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * How much memory renders can use: the GPU's (from {@code nvidia-smi}, when the CUDA device is used) or the free RAM
  * (from /proc/meminfo's MemAvailable, else the JVM's view). {@code AF_MAX_GPU_GB} pretends a smaller GPU (as the
- * reference's MAX_CUDA_VRAM does), for trying a tier.
+ * reference's MAX_CUDA_VRAM does), for trying a tier; {@code AF_MEMORY_GB} (or the system property
+ * {@code aceforge.memoryGb}) fixes the figure for any device (reproducible runs, tests).
  *
  * @param device "cuda" or "cpu"
  */
@@ -17,6 +18,9 @@ public record MachineMemory(String device, long bytes, String source) {
 
     /** The memory of the device renders run on. */
     public static MachineMemory detect(OrtRuntime.Device device) {
+        String fixed = System.getProperty("aceforge.memoryGb", System.getenv("AF_MEMORY_GB"));
+        if (fixed != null && !fixed.isBlank())
+            return new MachineMemory(device == OrtRuntime.Device.CUDA ? "cuda" : "cpu", (long) (Double.parseDouble(fixed) * 1e9), "AF_MEMORY_GB");
         if (device == OrtRuntime.Device.CUDA) {
             String cap = System.getenv("AF_MAX_GPU_GB");
             if (cap != null && !cap.isBlank()) return new MachineMemory("cuda", (long) (Double.parseDouble(cap) * 1e9), "AF_MAX_GPU_GB");

@@ -139,6 +139,10 @@ class RegionCliTest extends DemoPackCliTest {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         var r = json.readTree(tmp.resolve("rep.json").toFile());
         assertEquals(0.5, r.path("edit").path("strength").asDouble(), "the effective strength, not null");
+        for (String stage : List.of("load", "encode", "diffusion", "decode")) {
+            var st = r.path("timing").path(stage);
+            assertTrue(st.path("seconds").asDouble() >= 0 && st.path("peak_memory_mb").asLong() > 0, stage + ": " + r.path("timing"));
+        }
         assertEquals("balanced", r.path("edit").path("repaint_mode").asText());
         assertEquals(12.0, r.path("duration").asDouble(), 1e-3, "outpainted to 12 s");
         String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(src)));
