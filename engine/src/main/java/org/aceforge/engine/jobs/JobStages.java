@@ -13,6 +13,7 @@ final class JobStages implements RenderStages {
     private final ProgressListener progress;
     private final CancelToken cancel;
     private final ModelSet releaseAfterDiffusion;
+    private final java.util.List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** {@code releaseAfterDiffusion}: the models to offload before decoding, or null to keep them. */
     JobStages(ProgressListener progress, CancelToken cancel, ModelSet releaseAfterDiffusion) {
@@ -25,6 +26,17 @@ final class JobStages implements RenderStages {
     public void encoding(double f) {
         cancel.check();
         progress.onProgress(new Progress(Progress.Stage.ENCODING, f, "encoding caption and lyrics"));
+    }
+
+    @Override
+    public void note(String line) {
+        notes.add(line);
+        progress.onProgress(new Progress(Progress.Stage.DECODING, 0, line));
+    }
+
+    /** What the render had to adapt, in words. */
+    java.util.List<String> notes() {
+        return notes;
     }
 
     @Override

@@ -17,13 +17,19 @@ public final class RenderJob {
         this.ditOptions = ditOptions;
         this.request = request;
         this.memory = memory;
-        this.notes = java.util.List.copyOf(notes);
+        this.notes = new java.util.concurrent.CopyOnWriteArrayList<>(notes);
     }
 
     /** What the memory tier changed in this render, in words, after the tier itself (empty when it changed nothing). Any thread. */
     public java.util.List<String> notes() { return notes; }
 
     MemoryPolicy.Applied memory() { return memory; }
+
+    /** A line about how the render adapted while it ran (out of memory: smaller tiles or groups). */
+    void note(String line) {
+        if (notes.isEmpty()) notes.add(memory.summary());
+        notes.add(line);
+    }
 
     public RenderRequest request() { return request; }
 

@@ -197,8 +197,8 @@ public final class RenderService implements AutoCloseable {
                 java.util.Arrays.toString(plan.seeds()), plan.sampler().turbo() ? "turbo" : "base");
         progress.onProgress(new Progress(Progress.Stage.ENCODING, 0, r.hasSource() ? "encoding the source" : "encoding caption and lyrics"));
         boolean offload = job.memory().offload();
-        Renderer.Result rendered = Renderer.render(models, plan, job.memory().maxBatch(), new JobStages(progress, cancel, offload ? models : null),
-                dumpDir == null ? null : new TensorDump(dumpDir), latents);
+        Renderer.Result rendered = renderFitting(job, models, plan, new JobStages(progress, cancel, offload ? models : null),
+                dumpDir == null ? null : new TensorDump(dumpDir));
 
         clock.start("lrc_and_score");
         List<List<LyricTimestamps.Line>> lrc = r.output().lrc() ? LrcStage.run(models, r.music(), plan, rendered, progress, cancel) : null;
@@ -217,10 +217,35 @@ public final class RenderService implements AutoCloseable {
         var from = new ResultWriter.Provenance(pack.root().toString(), models.dit().folder().getFileName().toString(),
                 pack.isDemo(), planned == null ? null : lm.folder().toString(),
                 r.source() == null ? null : Sidecar.sha256(r.source()),
-                r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music(), job.memory(), clock.stages());
+                r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music(), job.memory(), clock.stages(),
+                job.notes().stream().filter(n -> n.startsWith("out of memory")).toList());
         List<RenderResult.Item> items = ResultWriter.write(asked, r, plan, rendered, from, planned, lrc, scores, progress);
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));
         return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The render, adapted to the memory there is: out of memory (ONNX Runtime's allocation failures, Java's heap), the
+     * decode retries in smaller tiles (inside the renderer) and then the variants go through in smaller groups — each
+     * variant is the same audio in any group — down to one at a time; every step is told to the user and recorded.
+     */
+    private Renderer.Result renderFitting(RenderJob job, ModelSet models, Renderer.Plan plan, JobStages stages, TensorDump dump) throws Exception {
+        int group = job.memory().maxBatch();
+        try {
+            while (true) {
+                try {
+                    return Renderer.render(models, plan, group, stages, dump, latents);
+                } catch (Exception | OutOfMemoryError e) {
+                    int size = Math.min(group, plan.seeds().length);
+                    if (!org.aceforge.engine.runtime.OutOfMemory.is(e) || size <= 1) throw e;
+                    group = Math.max(1, size / 2);
+                    stages.note("out of memory: rendering the variants " + group + " at a time");
+                    LOG.warn("out of memory ({}); retrying {} variants at a time", e.getMessage(), group);
+                }
+            }
+        } finally {
+            for (String n : stages.notes()) job.note(n);
+        }
     }
 
     /** The LM stage: what the 5 Hz LM decides before the DiT (with every seed fixed first, so both use the same). */

@@ -94,6 +94,7 @@ public final class Sidecar {
                     .put("batch_group", from.memory().maxBatch()).put("offload", from.memory().offload());
             var ch = mem.putArray("changes");
             from.memory().changes().forEach(ch::add);
+            if (from.adapted() != null) from.adapted().forEach(ch::add);
         }
         return n;
     }

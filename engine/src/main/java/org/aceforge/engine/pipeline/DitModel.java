@@ -175,6 +175,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
 
     public VelocityModel velocityModel() {
         return (xt, t, cond) -> {
+            org.aceforge.engine.runtime.OutOfMemory.injectForDitBatch(xt.batch());
             float[] ts = new float[xt.batch()];
             Arrays.fill(ts, (float) t);
             Map<String, TensorData> in = new LinkedHashMap<>();

@@ -9,4 +9,7 @@ public interface RenderStages {
     StepListener diffusion();
 
     VaeModel.ProgressSink decoding(int item, int items);
+
+    /** A line for the user about how the render had to adapt (out of memory: smaller tiles). */
+    default void note(String line) {}
 }

@@ -203,7 +203,7 @@ public final class Renderer {
         List<float[]> out = new ArrayList<>();
         List<org.aceforge.engine.tasks.Finish> finishes = new ArrayList<>();
         for (int b = 0; b < B; b++) {
-            Tensor3 decoded = m.vae().decode(latents.item(b), VaeModel.DECODE_CHUNK, VaeModel.DECODE_OVERLAP, stages.decoding(b, B));
+            Tensor3 decoded = decode(m.vae(), latents.item(b), b, B, stages);
             if (dump != null) dump.write("audio_" + (b + 1), decoded);
             org.aceforge.engine.tasks.Finish finish = task.finish(original, Arrays.copyOf(decoded.data(), 2 * timeline.samples()), regions);
             finishes.add(finish);
@@ -215,6 +215,29 @@ public final class Renderer {
             out.add(audio);
         }
         return new Result(out, latents, cond, est, captionPrompt, timeline, finishes);
+    }
+
+    /** The smallest VAE tile the out-of-memory ladder goes down to (latent frames: 1.28 s). */
+    static final int MIN_TILE = 32;
+
+    /**
+     * One variant's VAE decode; out of memory, it is decoded again in tiles half as long (down to 1.28 s), and the
+     * user is told. Each tile keeps its overlap of context, so the audio differs from a decode in larger tiles only by
+     * rounding at the tile seams.
+     */
+    static Tensor3 decode(VaeModel vae, Tensor3 latents, int b, int B, RenderStages stages) throws Exception {
+        int chunk = VaeModel.DECODE_CHUNK;
+        while (true) {
+            try {
+                return vae.decode(latents, chunk, VaeModel.DECODE_OVERLAP, stages.decoding(b, B));
+            } catch (Exception | OutOfMemoryError e) {
+                int tile = Math.min(chunk, latents.frames());
+                if (!org.aceforge.engine.runtime.OutOfMemory.is(e) || tile <= MIN_TILE) throw e;
+                chunk = Math.max(MIN_TILE, tile / 2);
+                stages.note(String.format("out of memory decoding variant %d: decoding it again in tiles of %.1f s", b + 1,
+                        chunk * vae.hop() / (double) RATE));
+            }
+        }
     }
 
     /**

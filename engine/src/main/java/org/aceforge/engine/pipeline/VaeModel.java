@@ -43,6 +43,7 @@ public final class VaeModel implements AutoCloseable {
 
     /** One item's latents [1, T, C] → interleaved audio [T·hop, channels] as a Tensor3 [1, T·hop, channels]. */
     public Tensor3 decodeTile(Tensor3 latents) throws Exception {
+        org.aceforge.engine.runtime.OutOfMemory.injectForVaeTile(latents.frames());
         return Tensor3.of(decoder.get().run(Map.of("latents", latents.toTensorData("latents"))).get("decoded"));
     }
 
