@@ -86,7 +86,8 @@ public final class PluginState {
         s.lyrics = f.text(st, "lyrics", s.lyrics);
         s.instrumental = f.bool(st, "instrumental", s.instrumental);
         s.duration = f.number(st, "duration", s.duration, 10, 600);
-        s.variant = f.choice(st, "variant", s.variant, "turbo", "sft", "base");
+        s.variant = f.choice(st, "variant", s.variant, java.util.Arrays.stream(org.aceforge.engine.model.ModelPack.Variant.values())
+                .map(org.aceforge.engine.model.ModelPack.Variant::id).toArray(String[]::new));
         s.modelDir = f.text(st, "modelDir", s.modelDir);
         s.seed = f.integer(st, "seed", s.seed, -1, Long.MAX_VALUE);
         JsonNode region = n.path("region");

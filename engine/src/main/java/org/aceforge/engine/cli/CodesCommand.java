@@ -47,8 +47,8 @@ public final class CodesCommand implements Callable<Integer> {
         if ((src == null) == (codes == null)) throw new BadRequestException("give either --src FILE or --codes CODES");
         if (src != null && !Files.isRegularFile(src)) throw new BadRequestException("--src " + src + " does not exist");
         if (model != null && !Files.isDirectory(model)) throw new BadRequestException("--model " + model + " is not a folder");
-        if (variant != null && !java.util.Set.of("turbo", "sft", "base").contains(variant))
-            throw new BadRequestException("--variant " + variant + " is unknown: use turbo, sft or base");
+        if (variant != null && org.aceforge.engine.model.ModelPack.Variant.find(variant) == null)
+            throw new BadRequestException("--variant " + variant + " is unknown: use " + org.aceforge.engine.model.ModelPack.Variant.NAMES);
         LmOptions options = new LmOptions(temperature, 1.0, 0, 0.9, LmOptions.NO_USER_INPUT, true, true, true);
         org.aceforge.engine.jobs.LmRequest.validate(options);
         long[] c = codes != null ? read("--codes", codes) : null;

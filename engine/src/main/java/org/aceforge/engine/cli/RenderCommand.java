@@ -70,7 +70,7 @@ public final class RenderCommand implements Callable<Integer> {
     String cfgInterval;
     @Option(names = "--model", description = "Checkpoints folder (default: $ACEFORGE_MODELS, ~/.aceforge/models, else the demo pack).")
     Path model;
-    @Option(names = "--variant", description = "DiT variant: turbo (default), sft or base.")
+    @Option(names = "--variant", description = "DiT variant: turbo (default), sft, base, turbo-shift1, turbo-shift3 or turbo-continuous.")
     String variant;
     @Option(names = "--out", required = true, description = "Output file: .wav, .flac or .mp3.")
     Path out;

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 public record ModelChoice(Path dir, ModelPack.Variant variant, boolean int8, Path lora, double loraScale) {
     /** The variant's name as users type it and sidecars record it. */
     public String variantKey() {
-        return variant.name().toLowerCase(java.util.Locale.ROOT);
+        return variant.id();
     }
 
     void validate() {

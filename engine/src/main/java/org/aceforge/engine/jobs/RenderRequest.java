@@ -224,12 +224,8 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
             RepaintMode mode = repaintMode == null ? Defaults.REPAINT_MODE : RepaintMode.parse(repaintMode);
             Method m = method == null ? null : Method.parse(method);
             if (method != null && m == null) throw new BadRequestException(RequestField.METHOD, method + " is unknown: use ode or sde");
-            ModelPack.Variant v = variant == null ? Defaults.VARIANT : switch (variant) {
-                case "turbo" -> ModelPack.Variant.TURBO;
-                case "sft" -> ModelPack.Variant.SFT;
-                case "base" -> ModelPack.Variant.BASE;
-                default -> throw new BadRequestException(RequestField.VARIANT, variant + " is unknown: use turbo, sft or base");
-            };
+            ModelPack.Variant v = variant == null ? Defaults.VARIANT : ModelPack.Variant.find(variant);
+            if (v == null) throw new BadRequestException(RequestField.VARIANT, variant + " is unknown: use " + ModelPack.Variant.NAMES);
             Track one = track == null ? null : Track.parse(track, RequestField.TRACK);
             List<Track> many = tracks.stream().map(t -> Track.parse(t, RequestField.TRACKS)).toList();
             if (!task.takesRegions() && !ranges.isEmpty()) {

@@ -41,9 +41,11 @@ public final class ModelCheck {
     /** Checks every component present in {@code root}; an empty list means there is nothing to check. */
     public static List<Component> check(Path root) {
         List<Component> out = new ArrayList<>();
+        java.util.Set<String> dits = new java.util.LinkedHashSet<>();
         for (ModelPack.Variant v : ModelPack.Variant.values())
             for (String f : v.folders)
-                if (Files.isDirectory(root.resolve(f))) out.add(dit(root, f));
+                if (Files.isDirectory(root.resolve(f))) dits.add(f);   // a folder several variants share is checked once
+        for (String f : dits) out.add(dit(root, f));
         if (Files.isDirectory(root.resolve(ModelPack.VAE))) out.add(vae(root));
         if (Files.isDirectory(root.resolve(ModelPack.TEXT_ENCODER))) out.add(qwen3(root, ModelPack.TEXT_ENCODER, ""));
         try (var s = Files.list(root)) {

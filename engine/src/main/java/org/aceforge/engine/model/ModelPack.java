@@ -15,11 +15,21 @@ public record ModelPack(Path root) {
     public static final String TEXT_ENCODER = "Qwen3-Embedding-0.6B";
     public static final String DEMO_MARKER = "AceForge-demo-pack.txt";
 
-    /** DiT variants a user can ask for. */
+    /**
+     * DiT variants a user can ask for. {@code turbo} is the default turbo, or any other turbo folder when that is all
+     * that is installed; the turbo checkpoints trained at shift 1, shift 3 or for any shift can also be asked for by
+     * name. Every turbo variant runs text2music, cover and repaint; only base runs extract, lego and complete.
+     */
     public enum Variant {
         TURBO("acestep-v15-turbo", "acestep-v15-turbo-shift3", "acestep-v15-turbo-shift1", "acestep-v15-turbo-continuous", "acestep-v15-turbo-rl"),
         SFT("acestep-v15-sft", "acestep-v15-base-sft-fix-inst"),
-        BASE("acestep-v15-base");
+        BASE("acestep-v15-base"),
+        TURBO_SHIFT1("acestep-v15-turbo-shift1"),
+        TURBO_SHIFT3("acestep-v15-turbo-shift3"),
+        TURBO_CONTINUOUS("acestep-v15-turbo-continuous");
+
+        /** Every name users can type, for messages. */
+        public static final String NAMES = "turbo, sft, base, turbo-shift1, turbo-shift3, turbo-continuous";
 
         final String[] folders;
 
@@ -28,15 +38,24 @@ public record ModelPack(Path root) {
         }
 
         public static Variant parse(String s) {
-            try {
-                return valueOf(s.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown variant '" + s + "' (use turbo, sft or base)");
-            }
+            Variant v = find(s);
+            if (v == null) throw new IllegalArgumentException("unknown variant '" + s + "' (use " + NAMES + ")");
+            return v;
+        }
+
+        /** The variant of a name ("turbo-shift1"), or null. */
+        public static Variant find(String s) {
+            for (Variant v : values()) if (v.id().equals(s == null ? null : s.strip().toLowerCase(Locale.ROOT))) return v;
+            return null;
         }
 
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The turbo checkpoints (fixed 8-step tables, no CFG). */
+        public boolean turbo() {
+            return this != SFT && this != BASE;
         }
     }
 

@@ -48,4 +48,10 @@ public enum Mode {
         if (needsBase() && !"base".equals(variant)) return I18n.t("mode.needsBase");
         return null;
     }
+
+    /** Whether a variant name is one of the turbo checkpoints (fixed steps, no guidance). */
+    static boolean turbo(String variant) {
+        org.aceforge.engine.model.ModelPack.Variant v = org.aceforge.engine.model.ModelPack.Variant.find(variant);
+        return v == null || v.turbo();
+    }
 }

@@ -348,9 +348,9 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
             }
         }
         b.seeds(seeds);
-        if (mode.fields.contains("steps") && !"turbo".equals(variant)) b.steps((Integer) steps.getValue());
+        if (mode.fields.contains("steps") && !Mode.turbo(variant)) b.steps((Integer) steps.getValue());
         b.shift((Double) shift.getValue()).method(String.valueOf(method.getSelectedItem()));
-        if (!"turbo".equals(variant)) b.guidance((Double) guidance.getValue());
+        if (!Mode.turbo(variant)) b.guidance((Double) guidance.getValue());
         if (mode.needsSource()) b.source(source);
         if (mode.fields.contains("codes") && !codes.getText().isBlank()) {
             try {

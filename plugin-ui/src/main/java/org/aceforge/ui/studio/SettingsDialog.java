@@ -33,7 +33,8 @@ final class SettingsDialog extends JDialog {
             fc.setFileSelectionMode(JFileChooser.DIRECTORIES_ONLY);
             if (fc.showOpenDialog(this) == JFileChooser.APPROVE_OPTION) model.setText(fc.getSelectedFile().getPath());
         });
-        JComboBox<String> variant = new JComboBox<>(new String[]{"turbo", "sft", "base"});
+        JComboBox<String> variant = new JComboBox<>(java.util.Arrays.stream(org.aceforge.engine.model.ModelPack.Variant.values())
+                .map(org.aceforge.engine.model.ModelPack.Variant::id).toArray(String[]::new));
         variant.setSelectedItem(s.variant);
         JComboBox<String> device = new JComboBox<>(new String[]{"auto", "cpu", "cuda"});
         device.setSelectedItem(s.device);

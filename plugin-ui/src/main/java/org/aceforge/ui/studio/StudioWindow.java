@@ -383,7 +383,7 @@ public final class StudioWindow extends JFrame implements StudioView {
             b.setToolTipText(why == null ? I18n.t("mode." + m.key() + ".tip") : why);
         }
         if (!modeButtons.get(form.mode()).isEnabled()) selectMode(Mode.CUSTOM);
-        form.setTurbo("turbo".equals(settings.variant));
+        form.setTurbo(Mode.turbo(settings.variant));
         status.setText(String.format(I18n.t("status.models"), settings.modelDir.isBlank() ? I18n.t("status.defaultModels") : settings.modelDir, settings.variant));
     }
 
