@@ -34,7 +34,10 @@ class ArchitectureTest {
     void theEngineKnowsNothingOfUiHostsOrHttp() {
         noClasses().that().resideInAPackage("org.aceforge.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.aceforge.ui..", "org.aceforge.bridge..",
-                        "javax.swing..", "java.awt..", "com.sun.jna..", "io.javalin..", "org.eclipse.jetty..")
+                        "javax.swing..", "java.awt..", "io.javalin..", "org.eclipse.jetty..")
+                .check(classes);
+        noClasses().that().resideInAPackage("org.aceforge.engine..").and().resideOutsideOfPackage("org.aceforge.engine.runtime.gpu..")
+                .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
                 .check(classes);
     }
 
@@ -45,9 +48,10 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** JNA binds the VST3 shim, and NVML for the GPU's memory; nothing else. */
     @Test
     void onlyTheVst3BindingUsesJna() {
-        noClasses().that().resideOutsideOfPackage("org.aceforge.bridge.vst3..")
+        noClasses().that().resideOutsideOfPackages("org.aceforge.bridge.vst3..", "org.aceforge.engine.runtime.gpu..")
                 .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
                 .check(classes);
     }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How much memory renders can use: the GPU's (from {@code nvidia-smi}, when the CUDA device is used) or the free RAM
+ * How much memory renders can use: the GPU's (from NVML through JNA, else {@code nvidia-smi}, when the CUDA device is
+ * used) or the free RAM
  * (from /proc/meminfo's MemAvailable, else the JVM's view). {@code AF_MAX_GPU_GB} pretends a smaller GPU (as the
  * reference's MAX_CUDA_VRAM does), for trying a tier; {@code AF_MEMORY_GB} (or the system property
  * {@code aceforge.memoryGb}) fixes the figure for any device (reproducible runs, tests).
@@ -24,6 +25,8 @@ public record MachineMemory(String device, long bytes, String source) {
         if (device == OrtRuntime.Device.CUDA) {
             String cap = System.getenv("AF_MAX_GPU_GB");
             if (cap != null && !cap.isBlank()) return new MachineMemory("cuda", (long) (Double.parseDouble(cap) * 1e9), "AF_MAX_GPU_GB");
+            java.util.OptionalLong nvml = org.aceforge.engine.runtime.gpu.Nvml.totalMemory();
+            if (nvml.isPresent()) return new MachineMemory("cuda", nvml.getAsLong(), "NVML");
             Long smi = nvidiaSmi();
             if (smi != null) return new MachineMemory("cuda", smi, "nvidia-smi");
         }
