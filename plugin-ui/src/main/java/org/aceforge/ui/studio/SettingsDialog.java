@@ -108,6 +108,12 @@ final class SettingsDialog extends JDialog {
         modelRow.add(browse, BorderLayout.EAST);
         form.add(new JLabel(I18n.t("settings.model")));
         form.add(modelRow);
+        // What the folder in use holds, its check and Get models: the same dialog as the toolbar's Models….
+        JButton openModels = new JButton(I18n.t("toolbar.models"));
+        openModels.setName("openModels");
+        openModels.addActionListener(e -> w.showModels());
+        form.add(new JLabel(I18n.t("models.title")));
+        form.add(openModels);
         form.add(new JLabel(I18n.t("settings.variant")));
         form.add(variant);
         form.add(new JLabel(I18n.t("settings.device")));

@@ -535,8 +535,13 @@ class StudioWindowTest {
                 return null;
             });
         } finally {
-            edt(() -> { d.dispose(); w.settings.modelDir = before; return null; });
+            edt(() -> { d.dispose(); return null; });
         }
+        // The settings dialog opens the same list for its model folder.
+        SettingsDialog s = edt(() -> { SettingsDialog x = new SettingsDialog(w); x.setModal(false); x.setVisible(true); return x; });
+        edt(() -> { findButton(s.getContentPane(), "openModels").doClick(); return null; });
+        assertTrue(edt(() -> w.showModels().isVisible()));
+        edt(() -> { s.dispose(); w.showModels().dispose(); w.settings.modelDir = before; return null; });
     }
 
     static <T extends java.awt.Component> T first(java.awt.Container root, Class<T> type, java.util.function.Predicate<T> test) {
