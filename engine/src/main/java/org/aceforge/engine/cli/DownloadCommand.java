@@ -50,7 +50,7 @@ final class DownloadCommand implements Callable<Integer> {
                 if (now - lastLine[0] < (tty ? 200_000_000L : 5_000_000_000L) && p.fileDone() < p.fileTotal()) return;
                 lastLine[0] = now;
                 String line = String.format("%s  %s / %s  %.1f MB/s  %s left", p.file(), ModelDownloader.size(p.done()),
-                        ModelDownloader.size(p.total()), p.bytesPerSecond() / 1e6, eta(p.secondsLeft()));
+                        ModelDownloader.size(p.total()), p.bytesPerSecond() / 1e6, ModelDownloader.eta(p.secondsLeft()));
                 if (tty) System.out.print("\r" + line + "\u001b[K"); else System.out.println(line);
             }
 
@@ -64,11 +64,5 @@ final class DownloadCommand implements Callable<Integer> {
         for (Path p : done) System.out.println("installed " + p);
         System.out.println("models in " + dir.toAbsolutePath() + " (use them with --model " + dir + ", or they are found there by default)");
         return Main.OK;
-    }
-
-    static String eta(double s) {
-        if (Double.isNaN(s) || Double.isInfinite(s)) return "?";
-        long t = Math.round(s);
-        return t >= 3600 ? String.format("%dh%02dm", t / 3600, t / 60 % 60) : String.format("%dm%02ds", t / 60, t % 60);
     }
 }

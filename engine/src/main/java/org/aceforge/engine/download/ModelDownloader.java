@@ -208,6 +208,13 @@ public final class ModelDownloader {
                     size(needed), size(free), to.toAbsolutePath()));
     }
 
+    /** A time left as users read it: "3m05s", "1h12m", "?" when unknown. */
+    public static String eta(double seconds) {
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds)) return "?";
+        long t = Math.round(seconds);
+        return t >= 3600 ? String.format("%dh%02dm", t / 3600, t / 60 % 60) : String.format("%dm%02ds", t / 60, t % 60);
+    }
+
     public static String size(long bytes) {
         if (bytes >= 1_000_000_000L) return String.format("%.1f GB", bytes / 1e9);
         if (bytes >= 1_000_000L) return String.format("%.0f MB", bytes / 1e6);

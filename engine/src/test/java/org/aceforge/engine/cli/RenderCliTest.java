@@ -20,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The render command's contract: files, lengths, reproducibility, batch naming and exit codes. */
-class RenderCliTest extends DemoPackCliTest {
-    record Run(int code, String out, String err) {}
+public class RenderCliTest extends DemoPackCliTest {
+    public record Run(int code, String out, String err) {}
 
-    static synchronized Run cli(String... args) {
+    /** Runs the command line in this JVM, capturing what it prints (other packages' tests use it too). */
+    public static synchronized Run cli(String... args) {
         PrintStream o = System.out, e = System.err;
         ByteArrayOutputStream ob = new ByteArrayOutputStream(), eb = new ByteArrayOutputStream();
         System.setOut(new PrintStream(ob, true));

@@ -183,7 +183,7 @@ final class ModelsDialog extends JDialog {
                         SwingUtilities.invokeLater(() -> {
                             progress.setValue(p.total() == 0 ? 0 : (int) (1000 * p.done() / p.total()));
                             progress.setString(String.format(I18n.t("models.progress"), p.file(), ModelDownloader.size(p.done()),
-                                    ModelDownloader.size(p.total()), p.bytesPerSecond() / 1e6, eta(p.secondsLeft())));
+                                    ModelDownloader.size(p.total()), p.bytesPerSecond() / 1e6, ModelDownloader.eta(p.secondsLeft())));
                         });
                     }
 
@@ -209,11 +209,5 @@ final class ModelsDialog extends JDialog {
         }, "aceforge-download");
         t.setDaemon(true);
         t.start();
-    }
-
-    static String eta(double s) {
-        if (Double.isNaN(s) || Double.isInfinite(s)) return "?";
-        long t = Math.round(s);
-        return t >= 3600 ? String.format("%dh%02dm", t / 3600, t / 60 % 60) : String.format("%dm%02ds", t / 60, t % 60);
     }
 }
