@@ -159,11 +159,7 @@ class RegionCliTest extends DemoPackCliTest {
     /** The repainted region sits at its surroundings' loudness, never clips, and the sidecar says what was done. */
     @Test
     void repaintMatchesLoudnessGuardsTruePeakAndSaysSo() throws Exception {
-        Path src = source(tmp.resolve("src.wav"), 19.2);
-        Path out = tmp.resolve("loud.wav");
-        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "4", "--end", "8", "--caption", "x",
-                "--out", out.toString()).code());
-        short[] pcm = pcm(out);
+        short[] pcm = repaint(19.2, "4", "8", "loud");
         int fullScale = 0;
         for (short v : pcm) if (v == Short.MAX_VALUE || v == Short.MIN_VALUE) fullScale++;
         assertEquals(0, fullScale, "samples at full scale");
@@ -179,6 +175,15 @@ class RegionCliTest extends DemoPackCliTest {
         assertEquals(4.0, region.path("start").asDouble(), 1e-3);
     }
 
+    /** Repaints START–END of a fresh test source {@code seconds} long into NAME.wav; returns its samples. */
+    short[] repaint(double seconds, String start, String end, String name) throws Exception {
+        Path src = source(tmp.resolve("src.wav"), seconds), out = tmp.resolve(name + ".wav");
+        RenderCliTest.Run r = render("--task", "repaint", "--src", src.toString(), "--start", start, "--end", end, "--caption", "x",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        return pcm(out);
+    }
+
     static double rmsDb(short[] pcm, double from, double to) {
         double sum = 0;
         int a = 2 * (int) (from * 48000), b = 2 * (int) (to * 48000);
@@ -189,11 +194,7 @@ class RegionCliTest extends DemoPackCliTest {
     /** A region after a gap past the source's end generates the gap too: no stretch of digital silence. */
     @Test
     void outpaintingAfterAGapContinuesTheSource() throws Exception {
-        Path src = source(tmp.resolve("src.wav"), 10);
-        Path out = tmp.resolve("gap.wav");
-        assertEquals(0, render("--task", "repaint", "--src", src.toString(), "--start", "12", "--end", "14", "--caption", "x",
-                "--out", out.toString()).code());
-        short[] pcm = pcm(out);
+        short[] pcm = repaint(10, "12", "14", "gap");
         assertEquals(14 * 48000 * 2, pcm.length);
         int zeros = 0, longest = 0;
         for (int i = 2 * 10 * 48000; i < pcm.length; i++) {

@@ -218,9 +218,7 @@ class StudioWindowTest {
     @Test
     @Order(6)
     void screenshotsOfBothThemesAndEveryMode() throws Exception {
-        String dir = System.getProperty("aceforge.screenshots");
-        Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
-        Files.createDirectories(out);
+        Path out = shots();
         for (String theme : List.of("dark", "light")) {
             edt(() -> { w.setTheme(theme); w.form.caption.setText("warm tape-saturated keys"); w.applyModelAvailability(); return null; });
             for (Mode m : Mode.values()) {
@@ -233,9 +231,7 @@ class StudioWindowTest {
                     if (m == Mode.CUSTOM) w.form.bpm.setText("96");
                     if (m == Mode.SIMPLE) w.form.description.setText("a slow rainy-night song with brushed drums and a sad piano");
                     w.validate();
-                    BufferedImage img = new BufferedImage(w.getContentPane().getWidth(), w.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
-                    w.getContentPane().paint(img.getGraphics());
-                    ImageIO.write(img, "png", out.resolve("studio-" + theme + "-" + m.key() + ".png").toFile());
+                    shoot(w.getContentPane(), out.resolve("studio-" + theme + "-" + m.key() + ".png").toFile());
                     return null;
                 });
             }
@@ -305,9 +301,7 @@ class StudioWindowTest {
     @Test
     @Order(8)
     void settingsDialogOffersTheInstalledLmAndItsOptions() throws Exception {
-        String dir = System.getProperty("aceforge.screenshots");
-        Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
-        Files.createDirectories(out);
+        Path out = shots();
         double[] temperatures = {0.5, 0.7};
         for (int pass = 0; pass < 2; pass++) {
             String theme = pass == 0 ? "dark" : "light";
@@ -323,9 +317,7 @@ class StudioWindowTest {
                 assertEquals(List.of("auto", "0.6B", "none"), items);
                 javax.swing.JSpinner t = (javax.swing.JSpinner) find(d.getContentPane(), "lmTemperature");
                 assertEquals(0.85, (Double) t.getValue(), 1e-9, "the dialog shows the setting (the default here)");
-                BufferedImage img = new BufferedImage(d.getContentPane().getWidth(), d.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
-                d.getContentPane().paint(img.getGraphics());
-                ImageIO.write(img, "png", out.resolve("settings-" + theme + ".png").toFile());
+                shoot(d.getContentPane(), out.resolve("settings-" + theme + ".png").toFile());
                 t.setValue(next);
                 findButtonByText(d.getContentPane(), I18n.t("settings.ok")).doClick();
                 return null;
@@ -509,9 +501,7 @@ class StudioWindowTest {
     @Test
     @Order(14)
     void modelsDialogListsChecksAndOffersDownloads() throws Exception {
-        String dir = System.getProperty("aceforge.screenshots");
-        Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
-        Files.createDirectories(out);
+        Path out = shots();
         Path demo = ModelLocator.ensureDemoPack().root();
         String before = edt(() -> w.settings.modelDir);
         ModelsDialog d = edt(() -> { w.settings.modelDir = demo.toString(); w.setTheme("dark"); return w.showModels(); });
@@ -529,9 +519,7 @@ class StudioWindowTest {
             waitFor(() -> d.check.isEnabled() && d.report.getText().contains("ok"), 60, "the check to finish");
             assertFalse(edt(() -> d.report.getText()).contains("PROBLEM"), edt(() -> d.report.getText()));
             edt(() -> {
-                BufferedImage img = new BufferedImage(d.getContentPane().getWidth(), d.getContentPane().getHeight(), BufferedImage.TYPE_INT_RGB);
-                d.getContentPane().paint(img.getGraphics());
-                ImageIO.write(img, "png", out.resolve("models-dark.png").toFile());
+                shoot(d.getContentPane(), out.resolve("models-dark.png").toFile());
                 return null;
             });
         } finally {
@@ -548,6 +536,20 @@ class StudioWindowTest {
         for (java.awt.Component k : allComponents(root))
             if (type.isInstance(k) && test.test(type.cast(k))) return type.cast(k);
         return null;
+    }
+
+    /** Where screenshots go: target/screenshots, or docs/images when docs/refresh-screenshots.sh runs the test. */
+    static Path shots() throws Exception {
+        String dir = System.getProperty("aceforge.screenshots");
+        Path out = dir == null ? tmp.resolve("shots") : Path.of(dir);
+        return Files.createDirectories(out);
+    }
+
+    /** A component painted into a PNG file. */
+    static void shoot(java.awt.Container c, java.io.File file) throws Exception {
+        BufferedImage img = new BufferedImage(c.getWidth(), c.getHeight(), BufferedImage.TYPE_INT_RGB);
+        c.paint(img.getGraphics());
+        ImageIO.write(img, "png", file);
     }
 
     static java.awt.Component find(java.awt.Container c, String name) {
