@@ -75,6 +75,11 @@ public final class Main implements Runnable {
             System.err.println("aceforge: " + d.getMessage());
             return d.kind() == org.aceforge.engine.download.DownloadException.Kind.CANCELLED ? CANCELLED : DOWNLOAD_FAILED;
         }
+        if (e instanceof org.aceforge.engine.jobs.NotEnoughMemoryException) {
+            LOG.error("out of memory", e);
+            System.err.println("aceforge: " + e.getMessage());
+            return INTERNAL;
+        }
         if (e instanceof org.aceforge.engine.jobs.CancelledException) {
             System.err.println("aceforge: cancelled");
             return CANCELLED;

@@ -237,7 +237,8 @@ public final class RenderService implements AutoCloseable {
                     return Renderer.render(models, plan, group, stages, dump, latents);
                 } catch (Exception | OutOfMemoryError e) {
                     int size = Math.min(group, plan.seeds().length);
-                    if (!org.aceforge.engine.runtime.OutOfMemory.is(e) || size <= 1) throw e;
+                    if (!org.aceforge.engine.runtime.OutOfMemory.is(e)) throw e;
+                    if (size <= 1) throw new NotEnoughMemoryException(plan.seconds(), e);
                     group = Math.max(1, size / 2);
                     stages.note("out of memory: rendering the variants " + group + " at a time");
                     LOG.warn("out of memory ({}); retrying {} variants at a time", e.getMessage(), group);

@@ -221,21 +221,31 @@ public final class Renderer {
     static final int MIN_TILE = 32;
 
     /**
-     * One variant's VAE decode; out of memory, it is decoded again in tiles half as long (down to 1.28 s), and the
-     * user is told. Each tile keeps its overlap of context, so the audio differs from a decode in larger tiles only by
-     * rounding at the tile seams.
+     * One variant's VAE decode; out of memory, it is decoded again in tiles half as long (down to 1.28 s), then — on a
+     * GPU that cannot hold even those — on the CPU in tiles of the usual size; the user is told each step. Each tile
+     * keeps its overlap of context, so smaller tiles differ from larger ones only by rounding at the seams, and the CPU
+     * decode gives what a CPU machine gives.
      */
     static Tensor3 decode(VaeModel vae, Tensor3 latents, int b, int B, RenderStages stages) throws Exception {
         int chunk = VaeModel.DECODE_CHUNK;
+        boolean onCpu = false;
         while (true) {
             try {
-                return vae.decode(latents, chunk, VaeModel.DECODE_OVERLAP, stages.decoding(b, B));
+                return vae.decode(latents, chunk, VaeModel.DECODE_OVERLAP, stages.decoding(b, B), onCpu);
             } catch (Exception | OutOfMemoryError e) {
+                if (!org.aceforge.engine.runtime.OutOfMemory.is(e)) throw e;
                 int tile = Math.min(chunk, latents.frames());
-                if (!org.aceforge.engine.runtime.OutOfMemory.is(e) || tile <= MIN_TILE) throw e;
-                chunk = Math.max(MIN_TILE, tile / 2);
-                stages.note(String.format("out of memory decoding variant %d: decoding it again in tiles of %.1f s", b + 1,
-                        chunk * vae.hop() / (double) RATE));
+                if (tile > MIN_TILE) {
+                    chunk = Math.max(MIN_TILE, tile / 2);
+                    stages.note(String.format("out of memory decoding variant %d: decoding it again in tiles of %.1f s", b + 1,
+                            chunk * vae.hop() / (double) RATE));
+                } else if (!onCpu && vae.canDecodeOnCpu()) {
+                    onCpu = true;
+                    chunk = VaeModel.DECODE_CHUNK;
+                    stages.note(String.format("out of memory decoding variant %d on the GPU even in small tiles: decoding it on the CPU (slower)", b + 1));
+                } else {
+                    throw e;
+                }
             }
         }
     }

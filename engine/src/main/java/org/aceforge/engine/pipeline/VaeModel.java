@@ -6,6 +6,8 @@ import org.aceforge.engine.model.VaeConfig;
 import org.aceforge.engine.nets.VaeGraphs;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.LazySession;
+import org.aceforge.engine.runtime.OrtRuntime;
+import org.aceforge.engine.runtime.OutOfMemory;
 import org.aceforge.engine.tensors.Tensor3;
 import org.aceforge.engine.tensors.TensorData;
 import org.aceforge.engine.tensors.WeightSource;
@@ -24,6 +26,8 @@ public final class VaeModel implements AutoCloseable {
     public static final int DECODE_OVERLAP = 64;
     private final VaeConfig config;
     private final LazySession decoder, encoder;
+    /** The decoder again on the CPU: the out-of-memory ladder's last rung when the GPU cannot hold even small tiles. */
+    private final LazySession cpuDecoder;
 
     public VaeModel(Path folder, GraphCache cache) {
         try {
@@ -35,6 +39,15 @@ public final class VaeModel implements AutoCloseable {
         String cfg = Checkpoint.configText(folder);
         decoder = new LazySession(VaeGraphs.DECODER, cfg, w, cache, () -> VaeGraphs.decoder(config, w));
         encoder = new LazySession(VaeGraphs.ENCODER, cfg, w, cache, () -> VaeGraphs.encoder(config, w));
+        cpuDecoder = new LazySession(VaeGraphs.DECODER, cfg, w, cache, () -> VaeGraphs.decoder(config, w), OrtRuntime.Device.CPU);
+    }
+
+    /**
+     * Whether decoding can move to the CPU when the device runs out of memory: on a GPU (or when the fault property
+     * {@code aceforge.faults.vaeOnGpu} makes a CPU machine play one, so the ladder's last rung can be tried anywhere).
+     */
+    public boolean canDecodeOnCpu() {
+        return OrtRuntime.device() != OrtRuntime.Device.CPU || OutOfMemory.vaeOnGpu();
     }
 
     public VaeConfig config() { return config; }
@@ -43,8 +56,13 @@ public final class VaeModel implements AutoCloseable {
 
     /** One item's latents [1, T, C] → interleaved audio [T·hop, channels] as a Tensor3 [1, T·hop, channels]. */
     public Tensor3 decodeTile(Tensor3 latents) throws Exception {
-        org.aceforge.engine.runtime.OutOfMemory.injectForVaeTile(latents.frames());
-        return Tensor3.of(decoder.get().run(Map.of("latents", latents.toTensorData("latents"))).get("decoded"));
+        return decodeTile(latents, false);
+    }
+
+    Tensor3 decodeTile(Tensor3 latents, boolean onCpu) throws Exception {
+        if (!onCpu) OutOfMemory.injectForVaeTile(latents.frames());
+        LazySession s = onCpu ? cpuDecoder : decoder;
+        return Tensor3.of(s.get().run(Map.of("latents", latents.toTensorData("latents"))).get("decoded"));
     }
 
     /**
@@ -52,9 +70,14 @@ public final class VaeModel implements AutoCloseable {
      * whose samples are discarded, so the joins match a whole decode up to the receptive field beyond the overlap.
      */
     public Tensor3 decode(Tensor3 latents, int chunk, int overlap, ProgressSink progress) throws Exception {
+        return decode(latents, chunk, overlap, progress, false);
+    }
+
+    /** As {@link #decode(Tensor3, int, int, ProgressSink)}, on the CPU when {@code onCpu} (see {@link #canDecodeOnCpu}). */
+    public Tensor3 decode(Tensor3 latents, int chunk, int overlap, ProgressSink progress, boolean onCpu) throws Exception {
         int T = latents.frames();
         while (overlap > 0 && chunk <= 2 * overlap) overlap /= 2;
-        if (T <= chunk) return decodeTile(latents);
+        if (T <= chunk) return decodeTile(latents, onCpu);
         int hop = hop(), ch = config.audioChannels();
         float[] out = new float[T * hop * ch];
         int core = chunk - 2 * overlap;
@@ -62,7 +85,7 @@ public final class VaeModel implements AutoCloseable {
         for (int i = 0, start = 0; start < T; i++, start += core) {
             int end = Math.min(T, start + core);
             int from = Math.max(0, start - overlap), to = Math.min(T, end + overlap);
-            Tensor3 audio = decodeTile(latents.frames(from, to));
+            Tensor3 audio = decodeTile(latents.frames(from, to), onCpu);
             int skip = (start - from) * hop;
             System.arraycopy(audio.data(), skip * ch, out, start * hop * ch, (end - start) * hop * ch);
             if (progress != null) progress.report((double) (i + 1) / tiles, "decoding tile " + (i + 1) + "/" + tiles);
@@ -102,6 +125,7 @@ public final class VaeModel implements AutoCloseable {
     public void close() {
         decoder.close();
         encoder.close();
+        cpuDecoder.close();
     }
 
     /** Frees the networks' memory; they open again on the next use (offload between stages). */
@@ -110,7 +134,7 @@ public final class VaeModel implements AutoCloseable {
     }
 
     public int openSessions() {
-        return (decoder.isOpen() ? 1 : 0) + (encoder.isOpen() ? 1 : 0);
+        return (decoder.isOpen() ? 1 : 0) + (encoder.isOpen() ? 1 : 0) + (cpuDecoder.isOpen() ? 1 : 0);
     }
 
     /** Reports a fraction in [0, 1] of one stage with a message. */

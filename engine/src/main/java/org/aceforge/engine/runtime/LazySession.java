@@ -12,9 +12,17 @@ public final class LazySession implements AutoCloseable {
     private final WeightSource weights;
     private final Supplier<OnnxGraph> builder;
     private final GraphCache cache;
+    private final OrtRuntime.Device device;
     private NetSession session;
 
     public LazySession(String name, String configText, WeightSource weights, GraphCache cache, Supplier<OnnxGraph> builder) {
+        this(name, configText, weights, cache, builder, null);
+    }
+
+    /** @param device where the session runs; null for the process's chosen device */
+    public LazySession(String name, String configText, WeightSource weights, GraphCache cache, Supplier<OnnxGraph> builder,
+                       OrtRuntime.Device device) {
+        this.device = device;
         this.name = name;
         this.configText = configText;
         this.weights = weights;
@@ -25,7 +33,7 @@ public final class LazySession implements AutoCloseable {
     public synchronized NetSession get() throws ai.onnxruntime.OrtException {
         if (session == null) {
             GraphCache.Built b = cache.get(name, configText, weights, builder);
-            session = new NetSession(name, b.model(), b.weights());
+            session = new NetSession(name, b.model(), b.weights(), device == null ? OrtRuntime.device() : device);
         }
         return session;
     }

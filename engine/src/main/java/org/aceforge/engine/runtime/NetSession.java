@@ -31,8 +31,13 @@ public final class NetSession implements AutoCloseable {
     private final List<OnnxTensor> weightTensors = new ArrayList<>();
 
     public NetSession(String name, byte[] model, Map<String, TensorData> weights) throws OrtException {
+        this(name, model, weights, OrtRuntime.device());
+    }
+
+    /** A session on a given device (the chosen one unless the out-of-memory ladder asks for the CPU). */
+    public NetSession(String name, byte[] model, Map<String, TensorData> weights, OrtRuntime.Device device) throws OrtException {
         this.name = name;
-        try (OrtSession.SessionOptions opts = OrtRuntime.sessionOptions()) {
+        try (OrtSession.SessionOptions opts = OrtRuntime.sessionOptions(device)) {
             Map<String, OnnxTensorLike> ext = new HashMap<>();
             for (var e : weights.entrySet()) {
                 OnnxTensor t = wrap(env, e.getValue());

@@ -33,11 +33,16 @@ public final class OrtRuntime {
 
     /** Session options for the chosen device; threads default to the machine's cores. */
     public static OrtSession.SessionOptions sessionOptions() throws OrtException {
+        return sessionOptions(device());
+    }
+
+    /** Session options for a given device (CPU for the out-of-memory ladder's last rung on a GPU machine). */
+    public static OrtSession.SessionOptions sessionOptions(Device device) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setIntraOpNumThreads(threads());
         o.setInterOpNumThreads(1);
-        if (device() == Device.CUDA) {
+        if (device == Device.CUDA) {
             try {
                 o.addCUDA(0);
             } catch (OrtException e) {

@@ -22,8 +22,8 @@ public final class OutOfMemory {
 
     /**
      * Fault injection for tests and for trying the retry ladder: with the system property
-     * {@code aceforge.faults.vaeTileFrames=N}, a VAE decode tile longer than N latent frames fails with ONNX Runtime's
-     * own allocation message (the failure a small machine gives for a large tile).
+     * {@code aceforge.faults.ditBatch=N}, a DiT evaluation of more than N items fails with ONNX Runtime's own
+     * allocation message.
      */
     public static void injectForDitBatch(int batch) {
         int limit = Integer.getInteger("aceforge.faults.ditBatch", Integer.MAX_VALUE);
@@ -32,7 +32,19 @@ public final class OutOfMemory {
                     + "bfc_arena.cc: Failed to allocate memory for requested buffer (injected by aceforge.faults.ditBatch=" + limit + ")");
     }
 
-    /** As {@link #injectForDitBatch}: a DiT evaluation of more than {@code aceforge.faults.ditBatch} items fails. */
+    /**
+     * With {@code aceforge.faults.vaeOnGpu=true}, the VAE's decoder counts as a GPU one: the injected tile failures
+     * apply to it only, and the ladder may move decoding to a separate CPU session (the last rung, otherwise reached
+     * only on a CUDA machine).
+     */
+    public static boolean vaeOnGpu() {
+        return Boolean.getBoolean("aceforge.faults.vaeOnGpu");
+    }
+
+    /**
+     * As {@link #injectForDitBatch}: with {@code aceforge.faults.vaeTileFrames=N}, a VAE decode tile longer than N
+     * latent frames fails (the failure a small machine gives for a large tile); 0 fails every tile.
+     */
     public static void injectForVaeTile(int frames) {
         int limit = Integer.getInteger("aceforge.faults.vaeTileFrames", Integer.MAX_VALUE);
         if (frames > limit)

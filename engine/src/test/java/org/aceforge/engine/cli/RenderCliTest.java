@@ -65,6 +65,23 @@ public class RenderCliTest extends DemoPackCliTest {
     }
 
     @Test
+    void outOfMemoryOnEveryRungSaysWhatToChangeExitsOneAndWritesNothing() throws Exception {
+        Path out = tmp.resolve("oom.wav");
+        System.setProperty("aceforge.faults.vaeTileFrames", "0");
+        try {
+            Run r = render("--duration", "10", "--seed", "7", "--out", out.toString());
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().startsWith("aceforge: out of memory even one variant at a time in the smallest pieces (10 s of music)"), r.err());
+            assertFalse(r.err().contains("internal error"), r.err());
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("oom")).toList());
+            }
+        } finally {
+            System.clearProperty("aceforge.faults.vaeTileFrames");
+        }
+    }
+
+    @Test
     void sameSeedSameBytesOtherSeedOtherAudio() throws Exception {
         Path a = tmp.resolve("a.wav"), b = tmp.resolve("b.wav"), c = tmp.resolve("c.wav");
         assertEquals(0, render("--duration", "10", "--seed", "11", "--out", a.toString()).code());

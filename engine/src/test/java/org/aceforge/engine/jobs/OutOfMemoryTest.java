@@ -28,6 +28,7 @@ class OutOfMemoryTest {
     void clear() {
         System.clearProperty("aceforge.faults.vaeTileFrames");
         System.clearProperty("aceforge.faults.ditBatch");
+        System.clearProperty("aceforge.faults.vaeOnGpu");
     }
 
     RenderResult render(String name, int batch) throws Exception {
@@ -69,6 +70,34 @@ class OutOfMemoryTest {
         for (int i = 0; i < a.length; i++) { err += (a[i] - b[i]) * (double) (a[i] - b[i]); sig += a[i] * (double) a[i]; }
         double snr = 10 * Math.log10(sig / Math.max(err, 1e-30));
         assertTrue(snr > 40, "smaller tiles differ only at the seams: SNR " + snr + " dB");
+    }
+
+    /**
+     * The last rung, reached on a GPU that cannot hold even 1.28 s tiles: the fault property makes this CPU machine's
+     * decoder play the GPU one, every tile on it fails, and decoding moves to a separate CPU session in tiles of the
+     * usual size — the very audio of an unconstrained render.
+     */
+    @Test
+    void aDecodeThatFailsEvenInTheSmallestTilesMovesToTheCpuWithTheSameAudio() throws Exception {
+        render("plain", 1);
+        System.setProperty("aceforge.faults.vaeOnGpu", "true");
+        System.setProperty("aceforge.faults.vaeTileFrames", "0");
+        RenderResult r = render("cpu", 1);
+        assertTrue(lastNotes.stream().anyMatch(n -> n.contains("tiles of 1.3 s")), lastNotes.toString());
+        assertTrue(lastNotes.stream().anyMatch(n -> n.contains("decoding it on the CPU")), lastNotes.toString());
+        assertTrue(Files.readString(r.items().get(0).sidecar()).contains("decoding it on the CPU"));
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("plain.wav")), Files.readAllBytes(tmp.resolve("cpu.wav")));
+    }
+
+    @Test
+    void aDecodeThatFailsEvenInTheSmallestTilesOnTheCpuIsAClearError() throws Exception {
+        System.setProperty("aceforge.faults.vaeTileFrames", "0");
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> render("none", 1));
+        Throwable c = e.getCause();
+        assertTrue(c instanceof NotEnoughMemoryException, e.toString());
+        assertTrue(c.getMessage().startsWith("out of memory even one variant at a time in the smallest pieces (30 s of music): shorten"), c.getMessage());
+        assertTrue(OutOfMemory.is(c));
+        assertTrue(!Files.exists(tmp.resolve("none.wav")), "no partial file");
     }
 
     @Test
