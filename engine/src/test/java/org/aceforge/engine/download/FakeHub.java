@@ -31,20 +31,20 @@ import java.util.stream.Stream;
  * a token, as signed CDN URLs do), range requests and ETags, and ModelScope's files API. Faults are switched on per
  * file: a cut response, a stall, wrong bytes; repositories can be missing or need a token.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
     final HttpServer api, cdn;
     /** repo → path → content. */
     final Map<String, Map<String, byte[]>> repos = new LinkedHashMap<>();
     final Set<String> needToken = ConcurrentHashMap.newKeySet();
     /** path (within its repo) → fault: "cut", "stall", "corrupt". Cut and stall happen once. */
-    final Map<String, String> faults = new ConcurrentHashMap<>();
-    final List<String> log = new CopyOnWriteArrayList<>();
+    public final Map<String, String> faults = new ConcurrentHashMap<>();
+    public final List<String> log = new CopyOnWriteArrayList<>();
     /** path → the size the listing claims instead of the real one (a file too large for the disk). */
     final Map<String, Long> claimedSize = new ConcurrentHashMap<>();
     final int pageSize;
     volatile boolean cdnSawToken;
 
-    FakeHub(int pageSize) throws IOException {
+    public FakeHub(int pageSize) throws IOException {
         this.pageSize = pageSize;
         api = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         cdn = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
@@ -56,11 +56,29 @@ final class FakeHub implements AutoCloseable {
         cdn.start();
     }
 
-    String hfEndpoint() {
+    /**
+     * A hub serving the demo pack in the official layout: the main bundle (its 0.6B LM standing in for the 1.7B, with a
+     * README and model code the engine does not read) and the base DiT's own repository (studio tests use it too).
+     */
+    public static FakeHub servingDemoPack(int pageSize) throws IOException {
+        FakeHub hub = new FakeHub(pageSize);
+        Path demo = org.aceforge.engine.jobs.ModelLocator.ensureDemoPack().root();
+        String main = ModelCatalog.MAIN_REPO;
+        hub.add(main, "acestep-v15-turbo/", demo.resolve("acestep-v15-turbo"))
+                .add(main, "vae/", demo.resolve("vae"))
+                .add(main, "Qwen3-Embedding-0.6B/", demo.resolve("Qwen3-Embedding-0.6B"))
+                .add(main, "acestep-5Hz-lm-1.7B/", demo.resolve("acestep-5Hz-lm-0.6B"))
+                .put(main, "README.md", "# ACE-Step 1.5".getBytes())
+                .put(main, "acestep-v15-turbo/modeling_acestep.py", "print('code is not fetched')".getBytes());
+        hub.add("ACE-Step/acestep-v15-base", "", demo.resolve("acestep-v15-base"));
+        return hub;
+    }
+
+    public String hfEndpoint() {
         return "http://127.0.0.1:" + api.getAddress().getPort();
     }
 
-    String msEndpoint() {
+    public String msEndpoint() {
         return hfEndpoint() + "/ms";
     }
 

@@ -37,16 +37,7 @@ class ModelDownloaderTest {
 
     @BeforeEach
     void serve() throws Exception {
-        hub = new FakeHub(4);
-        Path demo = ModelLocator.ensureDemoPack().root();
-        String main = ModelCatalog.MAIN_REPO;
-        hub.add(main, "acestep-v15-turbo/", demo.resolve("acestep-v15-turbo"))
-                .add(main, "vae/", demo.resolve("vae"))
-                .add(main, "Qwen3-Embedding-0.6B/", demo.resolve("Qwen3-Embedding-0.6B"))
-                .add(main, "acestep-5Hz-lm-1.7B/", demo.resolve("acestep-5Hz-lm-0.6B"))
-                .put(main, "README.md", "# ACE-Step 1.5".getBytes())
-                .put(main, "acestep-v15-turbo/modeling_acestep.py", "print('code is not fetched')".getBytes());
-        hub.add("ACE-Step/acestep-v15-base", "", demo.resolve("acestep-v15-base"));
+        hub = FakeHub.servingDemoPack(4);
     }
 
     @AfterEach
