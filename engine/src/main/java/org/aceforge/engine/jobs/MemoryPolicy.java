@@ -56,7 +56,13 @@ final class MemoryPolicy {
             off = true;
             changes.add("models are freed between stages (offload) in " + where);
         }
-        RenderRequest out = new RenderRequest(r.task(), r.source(), m, r.sampling(), r.model(), lm, r.output());
+        // INT8 as the tier table says, on a GPU only: on CPU RAM is rarely what fails first, and INT8 changes the audio.
+        ModelChoice model = r.model();
+        if (mem.device().equals("cuda") && tier.int8() && !model.int8()) {
+            model = new ModelChoice(model.dir(), model.variant(), true, model.lora(), model.loraScale());
+            changes.add("the DiT" + (withLm ? " and the LM" : "") + " run on INT8 weights in " + where);
+        }
+        RenderRequest out = new RenderRequest(r.task(), r.source(), m, r.sampling(), model, lm, r.output());
         return new Applied(out, maxBatch, off, mem, tier, changes);
     }
 

@@ -116,7 +116,7 @@ public final class RenderService implements AutoCloseable {
         if (!fit.changes().isEmpty()) notes.add(fit.summary());
         notes.addAll(fit.changes());
         for (String n : fit.changes()) LOG.info(n);
-        RenderJob job = new RenderJob(fit.request(), new DitOptions(model.int8(), lora, model.loraScale()), fit, notes);
+        RenderJob job = new RenderJob(fit.request(), new DitOptions(fit.request().model().int8(), lora, model.loraScale()), fit, notes);
         workers.submit(() -> {
             long t0 = System.nanoTime();
             try {

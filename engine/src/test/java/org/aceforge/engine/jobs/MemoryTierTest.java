@@ -62,6 +62,10 @@ class MemoryTierTest {
         assertTrue(small.offload());
         assertTrue(small.changes().stream().anyMatch(c -> c.contains("5 Hz LM does not fit in tier2")), small.changes().toString());
         assertTrue(small.changes().stream().anyMatch(c -> c.contains("rendered 1 at a time")), small.changes().toString());
+        assertTrue(small.request().model().int8(), "tier2 runs on INT8");
+        assertTrue(small.changes().contains("the DiT run on INT8 weights in tier2 (5 GB GPU)"), small.changes().toString());
+        MemoryPolicy.Applied cpu = MemoryPolicy.apply(request().build(), new MachineMemory("cpu", 10_000_000_000L, "test"), false);
+        assertFalse(cpu.request().model().int8(), "on CPU INT8 stays the user's choice (it changes the audio)");
 
         LmRequest big = new LmRequest(true, "4B", org.aceforge.engine.lm.LmOptions.defaults(), null, 8, false, false);
         MemoryPolicy.Applied mid = MemoryPolicy.apply(request().lm(big).build(), gpu(10).get(), false);
@@ -69,29 +73,43 @@ class MemoryTierTest {
         assertEquals(480, mid.request().music().duration(), "with the LM tier4 renders at most 480 s");
         assertTrue(mid.changes().stream().anyMatch(c -> c.startsWith("duration 600 s → 480 s")), mid.changes().toString());
         assertTrue(mid.summary().startsWith("memory: GPU 10.0 GB (test) → tier4"), mid.summary());
+        assertTrue(mid.changes().contains("the DiT and the LM run on INT8 weights in tier4 (10 GB GPU)"), mid.changes().toString());
+        assertFalse(MemoryPolicy.apply(request().build(), gpu(24).get(), false).request().model().int8(), "tier6b runs on full weights");
 
         MemoryPolicy.Applied none = MemoryPolicy.apply(request().build(), plenty().get(), false);
         assertEquals(List.of(), none.changes());
         assertFalse(none.offload());
     }
 
-    /** Variants rendered a group at a time are the same audio as rendered all together, and none is lost. */
+    /**
+     * Variants rendered a group at a time are the same audio as rendered all together, and none is lost: byte for byte
+     * on float32 weights and on INT8 (which the small GPU tiers choose; its variants always go one at a time).
+     */
     @Test
     void aBatchSplitIntoGroupsGivesTheSameVariants() throws Exception {
-        Path pack = DemoPackFixture.pack().root();
-        Path whole = tmp.resolve("whole.wav"), split = tmp.resolve("split.wav");
-        for (var c : List.of(new Object[]{plenty(), whole}, new Object[]{gpu(5), split})) {
-            @SuppressWarnings("unchecked") Supplier<MachineMemory> mem = (Supplier<MachineMemory>) c[0];
-            try (RenderService s = new RenderService(1, new GraphCache(tmp.resolve("g"))).memory(mem)) {
-                RenderRequest r = RenderRequest.builder().caption("warm keys").duration(10).batch(3).seed(11).method("sde")
-                        .modelDir(pack).output((Path) c[1]).build();
-                RenderJob job = s.submit(r, p -> { }, null);
-                job.result().get(300, TimeUnit.SECONDS);
-                if (c[1] == split) assertTrue(job.notes().stream().anyMatch(n -> n.contains("rendered 1 at a time")), job.notes().toString());
-            }
-        }
+        Supplier<MachineMemory> smallCpu = () -> new MachineMemory("cpu", 10_000_000_000L, "test");   // tier2, float32
+        render("whole", plenty(), false);
+        render("split", smallCpu, false);
         for (int i = 1; i <= 3; i++)
             assertArrayEquals(Files.readAllBytes(tmp.resolve("whole-" + i + ".wav")), Files.readAllBytes(tmp.resolve("split-" + i + ".wav")), "variant " + i);
         assertTrue(Files.readString(tmp.resolve("split-2.json")).contains("\"tier\" : \"tier2\""));
+
+        render("whole8", plenty(), true);
+        RenderJob small = render("split8", gpu(5), false);
+        assertTrue(small.notes().stream().anyMatch(n -> n.contains("INT8")), small.notes().toString());
+        for (int i = 1; i <= 3; i++)
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("whole8-" + i + ".wav")), Files.readAllBytes(tmp.resolve("split8-" + i + ".wav")), "INT8 variant " + i);
     }
+
+    RenderJob render(String name, Supplier<MachineMemory> mem, boolean int8) throws Exception {
+        try (RenderService s = new RenderService(1, new GraphCache(tmp.resolve("g"))).memory(mem)) {
+            RenderRequest r = RenderRequest.builder().caption("warm keys").duration(10).batch(3).seed(11).method("sde").int8(int8)
+                    .modelDir(DemoPackFixture.pack().root()).output(tmp.resolve(name + ".wav")).build();
+            RenderJob job = s.submit(r, p -> { }, null);
+            job.result().get(300, TimeUnit.SECONDS);
+            if (name.startsWith("split")) assertTrue(job.notes().stream().anyMatch(n -> n.contains("rendered 1 at a time")), job.notes().toString());
+            return job;
+        }
+    }
+
 }
