@@ -29,9 +29,28 @@ import java.util.Random;
  * VAE, and a Qwen3 text encoder with a byte-level BPE tokenizer. Its audio is noise-like by construction.
  */
 public final class DemoPack {
-    static final int LATENT = 64, HIDDEN = 128, MLP = 256, HEADS = 4, KV_HEADS = 2, HEAD_DIM = 32;
-    static final int TEXT_HIDDEN = 64, TEXT_VOCAB = 320;
+    static final int LATENT = 64;
     static final int END_OF_TEXT_ID = 256;
+
+    /**
+     * The widths and depths of a pack. {@link #DEMO} is the embedded tiny pack; {@link #FULL} has the real ACE-Step 1.5
+     * turbo geometry (spec §2: DiT hidden 2048, 24 layers, 16/8 heads of 128, MLP 6144, lyric/timbre encoders 8/4 layers,
+     * Qwen3-Embedding-0.6B as text encoder, VAE with 128 channels × 1/2/4/8/16) with random weights, for the benchmark:
+     * every stage costs what it costs with the real checkpoints.
+     *
+     * @param fastRandom uniform values from a SplittableRandom (same variance) instead of java.util.Random's Gaussians:
+     *                   billions of values in seconds; the demo keeps its Gaussians so its bytes never change
+     * @param extras     also the base DiT and the 5 Hz LM (the demo's; the benchmark renders turbo text2music only)
+     */
+    public record Geometry(String name, int hidden, int mlp, int heads, int kvHeads, int headDim, int ditLayers, int lyricLayers,
+                           int timbreLayers, int poolerLayers, int slidingWindow, int textHidden, int textMlp, int textLayers,
+                           int textHeads, int textKvHeads, int textHeadDim, int textVocab, int vaeDecoder, int[] vaeMultiples,
+                           boolean fastRandom, boolean extras) {
+        public static final Geometry DEMO = new Geometry("demo", 128, 256, 4, 2, 32, 2, 2, 1, 1, 16, 64, 128, 2, 4, 2, 16, 320,
+                16, new int[]{1, 1, 1, 1, 1}, false, true);
+        public static final Geometry FULL = new Geometry("full-size random", 2048, 6144, 16, 8, 128, 24, 8, 4, 2, 128, 1024, 3072,
+                28, 16, 8, 128, 151_669, 128, new int[]{1, 2, 4, 8, 16}, true, false);
+    }
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** First line of the marker; a pack written by an older AceForge (without the LM) is rewritten. */
@@ -82,14 +101,7 @@ public final class DemoPack {
     }
 
     public static void make(Path root) throws IOException {
-        Files.createDirectories(root);
-        writeTextEncoder(root.resolve(ModelPack.TEXT_ENCODER));
-        Path vae = root.resolve(ModelPack.VAE);
-        writeVae(vae);
-        float[] silenceFrame = silenceFrame(vae, root);
-        writeDit(root.resolve("acestep-v15-turbo"), "turbo", 11, silenceFrame);
-        writeDit(root.resolve("acestep-v15-base"), "base", 23, silenceFrame);
-        writeLm(root.resolve(ModelPack.LM_PREFIX + LM_SIZES.get(0)));
+        make(root, Geometry.DEMO);
         Files.writeString(root.resolve(ModelPack.DEMO_MARKER),
                 FORMAT_LINE + "\n"
                         + "AceForge demo pack: tiny random weights in the real ACE-Step 1.5 layout.\n"
@@ -97,30 +109,69 @@ public final class DemoPack {
                         + "For music, point AceForge at the real checkpoints (see docs/models.md).\n", StandardCharsets.UTF_8);
     }
 
+    /** Writes a pack of the given geometry into {@code root} (no demo marker). */
+    public static void make(Path root, Geometry g) throws IOException {
+        Files.createDirectories(root);
+        writeTextEncoder(root.resolve(ModelPack.TEXT_ENCODER), g);
+        Path vae = root.resolve(ModelPack.VAE);
+        writeVae(vae, g);
+        float[] silenceFrame = silenceFrame(vae, root);
+        writeDit(root.resolve("acestep-v15-turbo"), "turbo", 11, silenceFrame, g);
+        if (g.extras()) {
+            writeDit(root.resolve("acestep-v15-base"), "base", 23, silenceFrame, g);
+            writeLm(root.resolve(ModelPack.LM_PREFIX + LM_SIZES.get(0)));
+        }
+    }
+
     // ---------------- weights ----------------
 
     /** Deterministic tensors: each one's values come from a generator seeded by its name. */
     private static final class Tensors {
         final long packSeed;
-        final List<TensorData> list = new ArrayList<>();
+        final Geometry g;
+        final List<SafeTensorsWriter.Lazy> list = new ArrayList<>();
 
-        Tensors(long packSeed) { this.packSeed = packSeed; }
+        Tensors(long packSeed, Geometry g) {
+            this.packSeed = packSeed;
+            this.g = g;
+        }
 
+        /** Made when the file is written (one tensor in memory at a time). */
         void gaussian(String name, double scale, long... shape) {
-            Random r = new Random(packSeed * 1_000_003L + name.hashCode());
-            int n = 1;
-            for (long d : shape) n *= (int) d;
-            float[] v = new float[n];
-            for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * scale);
-            list.add(TensorData.ofFloats(name, v, shape));
+            long seed = packSeed * 1_000_003L + name.hashCode();
+            int n = count(shape);
+            boolean fast = g.fastRandom();
+            list.add(new SafeTensorsWriter.Lazy(name, org.aceforge.engine.tensors.DType.F32, shape, () -> {
+                float[] v = new float[n];
+                if (fast) {
+                    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                    double a = Math.sqrt(3) * scale;   // uniform on [-a, a]: the Gaussian's variance
+                    for (int i = 0; i < n; i++) v[i] = (float) ((2 * r.nextDouble() - 1) * a);
+                } else {
+                    Random r = new Random(seed);
+                    for (int i = 0; i < n; i++) v[i] = (float) (r.nextGaussian() * scale);
+                }
+                return TensorData.ofFloats(name, v, shape).bytes();
+            }));
         }
 
         void constant(String name, float value, long... shape) {
-            int n = 1;
-            for (long d : shape) n *= (int) d;
-            float[] v = new float[n];
-            java.util.Arrays.fill(v, value);
-            list.add(TensorData.ofFloats(name, v, shape));
+            int n = count(shape);
+            list.add(new SafeTensorsWriter.Lazy(name, org.aceforge.engine.tensors.DType.F32, shape, () -> {
+                float[] v = new float[n];
+                java.util.Arrays.fill(v, value);
+                return TensorData.ofFloats(name, v, shape).bytes();
+            }));
+        }
+
+        private static int count(long[] shape) {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return Math.toIntExact(n);
+        }
+
+        void write(Path file) throws IOException {
+            SafeTensorsWriter.writeLazily(file, list);
         }
 
         void linear(String name, int out, int in, boolean bias) {
@@ -133,12 +184,16 @@ public final class DemoPack {
         }
 
         void attention(String p, int hidden, int kvIn) {
-            linear(p + "q_proj", HEADS * HEAD_DIM, hidden, false);
-            linear(p + "k_proj", KV_HEADS * HEAD_DIM, kvIn, false);
-            linear(p + "v_proj", KV_HEADS * HEAD_DIM, kvIn, false);
-            linear(p + "o_proj", hidden, HEADS * HEAD_DIM, false);
-            norm(p + "q_norm", HEAD_DIM);
-            norm(p + "k_norm", HEAD_DIM);
+            attention(p, hidden, kvIn, g.heads(), g.kvHeads(), g.headDim());
+        }
+
+        void attention(String p, int hidden, int kvIn, int heads, int kvHeads, int headDim) {
+            linear(p + "q_proj", heads * headDim, hidden, false);
+            linear(p + "k_proj", kvHeads * headDim, kvIn, false);
+            linear(p + "v_proj", kvHeads * headDim, kvIn, false);
+            linear(p + "o_proj", hidden, heads * headDim, false);
+            norm(p + "q_norm", headDim);
+            norm(p + "k_norm", headDim);
         }
 
         void mlp(String p, int hidden, int inner) {
@@ -155,11 +210,11 @@ public final class DemoPack {
         }
     }
 
-    static final int DIT_LAYERS = 2, LYRIC_LAYERS = 2, TIMBRE_LAYERS = 1, POOLER_LAYERS = 1;
-
-    private static void writeDit(Path dir, String version, long seed, float[] silenceFrame) throws IOException {
+    private static void writeDit(Path dir, String version, long seed, float[] silenceFrame, Geometry g) throws IOException {
         Files.createDirectories(dir);
-        Tensors t = new Tensors(seed);
+        Tensors t = new Tensors(seed, g);
+        final int HIDDEN = g.hidden(), MLP = g.mlp(), TEXT_HIDDEN = g.textHidden(), DIT_LAYERS = g.ditLayers();
+        final int LYRIC_LAYERS = g.lyricLayers(), TIMBRE_LAYERS = g.timbreLayers(), POOLER_LAYERS = g.poolerLayers();
         String d = "decoder.";
         int cin = 3 * LATENT;
         t.gaussian(d + "proj_in.1.weight", 1 / Math.sqrt(cin * 2.0), HIDDEN, cin, 2);
@@ -213,16 +268,16 @@ public final class DemoPack {
         t.norm(dt + "norm", HIDDEN);
         t.linear(dt + "proj_out", LATENT, HIDDEN, true);
         t.gaussian("null_condition_emb", 0.5, 1, 1, HIDDEN);
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), t.list);
+        t.write(dir.resolve("model.safetensors"));
 
         ObjectNode c = JSON.createObjectNode();
         c.putArray("architectures").add("AceStepConditionGenerationModel");
         c.put("model_type", "acestep").put("model_version", version).put("is_turbo", version.equals("turbo"))
                 .put("torch_dtype", "float32").put("hidden_size", HIDDEN).put("intermediate_size", MLP)
-                .put("num_hidden_layers", DIT_LAYERS).put("num_attention_heads", HEADS).put("num_key_value_heads", KV_HEADS)
-                .put("head_dim", HEAD_DIM).put("hidden_act", "silu").put("rms_norm_eps", 1e-6).put("rope_theta", 1_000_000)
+                .put("num_hidden_layers", DIT_LAYERS).put("num_attention_heads", g.heads()).put("num_key_value_heads", g.kvHeads())
+                .put("head_dim", g.headDim()).put("hidden_act", "silu").put("rms_norm_eps", 1e-6).put("rope_theta", 1_000_000)
                 .put("max_position_embeddings", 32768).put("attention_bias", false).put("use_sliding_window", true)
-                .put("sliding_window", 16).put("num_lyric_encoder_hidden_layers", LYRIC_LAYERS)
+                .put("sliding_window", g.slidingWindow()).put("num_lyric_encoder_hidden_layers", LYRIC_LAYERS)
                 .put("num_timbre_encoder_hidden_layers", TIMBRE_LAYERS).put("num_attention_pooler_hidden_layers", POOLER_LAYERS)
                 .put("num_audio_decoder_hidden_layers", DIT_LAYERS).put("text_hidden_dim", TEXT_HIDDEN)
                 .put("timbre_hidden_dim", LATENT).put("audio_acoustic_hidden_dim", LATENT).put("in_channels", cin)
@@ -241,12 +296,14 @@ public final class DemoPack {
         TorchTensorFile.write(dir.resolve("silence_latent.pt"), s, 1, LATENT, frames);
     }
 
-    private static final int VAE_E = 2 * LATENT, VAE_D = 16;
-    private static final int[] VAE_MULT = {1, 1, 1, 1, 1}, VAE_RATIOS = {2, 4, 4, 6, 10};
+    private static final int VAE_E = 2 * LATENT;
+    private static final int[] VAE_RATIOS = {2, 4, 4, 6, 10};
 
-    private static void writeVae(Path dir) throws IOException {
+    private static void writeVae(Path dir, Geometry g) throws IOException {
         Files.createDirectories(dir);
-        Tensors t = new Tensors(5);
+        Tensors t = new Tensors(5, g);
+        final int VAE_D = g.vaeDecoder();
+        final int[] VAE_MULT = g.vaeMultiples();
         int[] cm = {1, 1, 1, 1, 1, 1};
         for (int i = 0; i < VAE_MULT.length; i++) cm[i + 1] = VAE_MULT[i];
         int n = VAE_RATIOS.length;
@@ -275,7 +332,7 @@ public final class DemoPack {
         }
         snake(t, "decoder.snake1", VAE_D);
         conv(t, "decoder.conv2", 2, VAE_D, 7, 1f, false);
-        SafeTensorsWriter.write(dir.resolve("diffusion_pytorch_model.safetensors"), t.list);
+        t.write(dir.resolve("diffusion_pytorch_model.safetensors"));
 
         ObjectNode c = JSON.createObjectNode();
         c.put("_class_name", "AutoencoderOobleck").put("audio_channels", 2).put("decoder_channels", VAE_D)
@@ -322,41 +379,38 @@ public final class DemoPack {
         }
     }
 
-    /** A Qwen3 stack under {@code prefix}: embeddings, layers (4/2 heads of 16), final norm. */
-    private static void qwen3(Tensors t, String prefix, int vocab, int hidden, int mlp, int layers) {
+    /** A Qwen3 stack under {@code prefix}: embeddings, layers, final norm. */
+    private static void qwen3(Tensors t, String prefix, int vocab, int hidden, int mlp, int layers, int heads, int kvHeads, int headDim) {
         t.gaussian(prefix + "embed_tokens.weight", 0.5, vocab, hidden);
         for (int i = 0; i < layers; i++) {
             String p = prefix + "layers." + i + ".";
             t.norm(p + "input_layernorm", hidden);
             t.norm(p + "post_attention_layernorm", hidden);
-            t.linear(p + "self_attn.q_proj", 4 * 16, hidden, false);
-            t.linear(p + "self_attn.k_proj", 2 * 16, hidden, false);
-            t.linear(p + "self_attn.v_proj", 2 * 16, hidden, false);
-            t.linear(p + "self_attn.o_proj", hidden, 4 * 16, false);
-            t.norm(p + "self_attn.q_norm", 16);
-            t.norm(p + "self_attn.k_norm", 16);
+            t.attention(p + "self_attn.", hidden, hidden, heads, kvHeads, headDim);
             t.mlp(p + "mlp.", hidden, mlp);
         }
         t.norm(prefix + "norm", hidden);
     }
 
-    private static ObjectNode qwen3Config(String architecture, int vocab, int hidden, int mlp, int layers, int maxPositions) {
+    private static ObjectNode qwen3Config(String architecture, int vocab, int hidden, int mlp, int layers, int maxPositions,
+                                          int heads, int kvHeads, int headDim) {
         ObjectNode c = JSON.createObjectNode();
         c.putArray("architectures").add(architecture);
         c.put("model_type", "qwen3").put("vocab_size", vocab).put("hidden_size", hidden)
-                .put("intermediate_size", mlp).put("num_hidden_layers", layers).put("num_attention_heads", 4)
-                .put("num_key_value_heads", 2).put("head_dim", 16).put("hidden_act", "silu").put("rms_norm_eps", 1e-6)
+                .put("intermediate_size", mlp).put("num_hidden_layers", layers).put("num_attention_heads", heads)
+                .put("num_key_value_heads", kvHeads).put("head_dim", headDim).put("hidden_act", "silu").put("rms_norm_eps", 1e-6)
                 .put("rope_theta", 1_000_000).put("max_position_embeddings", maxPositions).put("tie_word_embeddings", true)
                 .put("use_sliding_window", false);
         return c;
     }
 
-    private static void writeTextEncoder(Path dir) throws IOException {
+    private static void writeTextEncoder(Path dir, Geometry g) throws IOException {
         Files.createDirectories(dir);
-        Tensors t = new Tensors(3);
-        qwen3(t, "", TEXT_VOCAB, TEXT_HIDDEN, 128, 2);
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), t.list);
-        ObjectNode c = qwen3Config("Qwen3Model", TEXT_VOCAB, TEXT_HIDDEN, 128, 2, 32768)
+        Tensors t = new Tensors(3, g);
+        qwen3(t, "", g.textVocab(), g.textHidden(), g.textMlp(), g.textLayers(), g.textHeads(), g.textKvHeads(), g.textHeadDim());
+        t.write(dir.resolve("model.safetensors"));
+        ObjectNode c = qwen3Config("Qwen3Model", g.textVocab(), g.textHidden(), g.textMlp(), g.textLayers(), 32768,
+                g.textHeads(), g.textKvHeads(), g.textHeadDim())
                 .put("pad_token_id", END_OF_TEXT_ID).put("eos_token_id", END_OF_TEXT_ID);
         JSON.writeValue(dir.resolve("config.json").toFile(), c);
         Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer(), StandardCharsets.UTF_8);
@@ -374,10 +428,10 @@ public final class DemoPack {
      */
     private static void writeLm(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Tensors t = new Tensors(29);
-        qwen3(t, "model.", LM_VOCAB, LM_HIDDEN, 64, 2);
-        SafeTensorsWriter.write(dir.resolve("model.safetensors"), t.list);
-        ObjectNode c = qwen3Config("Qwen3ForCausalLM", LM_VOCAB, LM_HIDDEN, 64, 2, 40960).put("eos_token_id", END_OF_TEXT_ID + 2);
+        Tensors t = new Tensors(29, Geometry.DEMO);
+        qwen3(t, "model.", LM_VOCAB, LM_HIDDEN, 64, 2, 4, 2, 16);
+        t.write(dir.resolve("model.safetensors"));
+        ObjectNode c = qwen3Config("Qwen3ForCausalLM", LM_VOCAB, LM_HIDDEN, 64, 2, 40960, 4, 2, 16).put("eos_token_id", END_OF_TEXT_ID + 2);
         JSON.writeValue(dir.resolve("config.json").toFile(), c);
         List<String> added = new ArrayList<>(List.of("<|im_start|>", "<|im_end|>", "<think>", "</think>"));
         for (int i = 0; i < 64_000; i++) added.add("<|audio_code_" + i + "|>");

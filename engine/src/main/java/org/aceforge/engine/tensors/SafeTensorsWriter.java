@@ -19,12 +19,28 @@ import java.util.Collection;
 public final class SafeTensorsWriter {
     private SafeTensorsWriter() {}
 
+    /**
+     * A tensor whose bytes are made only when the file reaches it, so files larger than the heap (a full-size random
+     * checkpoint for the benchmark) are written one tensor at a time.
+     */
+    public record Lazy(String name, DType dtype, long[] shape, java.util.function.Supplier<ByteBuffer> bytes) {
+        long elementCount() {
+            long n = 1;
+            for (long d : shape) n *= d;
+            return n;
+        }
+    }
+
     public static void write(Path path, Collection<TensorData> tensors) throws IOException {
+        writeLazily(path, tensors.stream().map(t -> new Lazy(t.name(), t.dtype(), t.shape(), t::bytes)).toList());
+    }
+
+    public static void writeLazily(Path path, java.util.List<Lazy> tensors) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode header = om.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long offset = 0;
-        for (TensorData t : tensors) {
+        for (Lazy t : tensors) {
             ObjectNode n = header.putObject(t.name());
             n.put("dtype", t.dtype().safetensorsName);
             ArrayNode sh = n.putArray("shape");
@@ -43,7 +59,10 @@ public final class SafeTensorsWriter {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded);
             ch.write(len);
             ch.write(ByteBuffer.wrap(hdr));
-            for (TensorData t : tensors) ch.write(t.bytes().duplicate().rewind());
+            for (Lazy t : tensors) {
+                ByteBuffer b = t.bytes().get().duplicate().rewind();
+                while (b.hasRemaining()) ch.write(b);
+            }
         }
         Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
