@@ -15,13 +15,30 @@ public final class BenchCommand implements Callable<Integer> {
     int fullLayers;
     @Option(names = "--lm-layers", defaultValue = "0", description = "Layers of the 1.7B-geometry 5 Hz LM to measure (28 = the real model, 7.4 GB of RAM; 0 skips it).")
     int lmLayers;
-    @Option(names = "--int8", description = "Also measure the full-size DiT on int8 weights (MatMulNBits).")
+    @Option(names = "--int8", description = "Also measure the full-size DiT on int8 weights (MatMulNBits); with --song, render the song on int8 weights.")
     boolean int8;
+    @Option(names = "--song", paramLabel = "SECONDS", description = "Render a whole turbo song of this length (10 to 600 s) at full model size with random weights, "
+            + "timed stage by stage (the pack, ~11 GB, is written once into the cache).")
+    Double song;
+    @Option(names = "--compare-fp32", description = "With --song --int8: also render the song on fp32 weights in the same run.")
+    boolean compareFp32;
+    @Option(names = "--model", paramLabel = "DIR", description = "With --song: render with this checkpoints folder instead of the full-size random pack.")
+    java.nio.file.Path model;
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per figure (median reported).")
     int repeats;
 
     @Override
     public Integer call() throws Exception {
+        if (song != null) {
+            if (!(song >= 10 && song <= 600)) throw new IllegalArgumentException("--song " + song + " is out of range: use 10 to 600 seconds");
+            if (compareFp32 && !int8) throw new IllegalArgumentException("--compare-fp32 needs --int8 (it adds the fp32 line beside the int8 one)");
+            java.nio.file.Path pack = model != null ? model
+                    : org.aceforge.engine.bench.SongBench.ensurePack(org.aceforge.engine.bench.SongBench.packDir(),
+                            org.aceforge.engine.demo.DemoPack.Geometry.FULL, System.out);
+            org.aceforge.engine.bench.SongBench.run(pack, song, int8, !int8 || compareFp32, System.out);
+            return Main.OK;
+        }
+        if (compareFp32 || model != null) throw new IllegalArgumentException((compareFp32 ? "--compare-fp32" : "--model") + " works with --song only");
         if (seconds < 1 || seconds > 600) throw new IllegalArgumentException("--seconds must be 1 to 600");
         if (fullLayers < 0 || fullLayers > 24) throw new IllegalArgumentException("--full-layers must be 0 to 24");
         if (repeats < 1 || repeats > 50) throw new IllegalArgumentException("--repeats must be 1 to 50");

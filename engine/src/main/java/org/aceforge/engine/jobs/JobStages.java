@@ -29,6 +29,12 @@ final class JobStages implements RenderStages {
     }
 
     @Override
+    public void conditioning() {
+        cancel.check();
+        progress.onProgress(new Progress(Progress.Stage.CONDITIONING, 0, "encoding the condition"));
+    }
+
+    @Override
     public void note(String line) {
         notes.add(line);
         progress.onProgress(new Progress(Progress.Stage.DECODING, 0, line));
@@ -53,6 +59,8 @@ final class JobStages implements RenderStages {
             releaseAfterDiffusion.dit().releaseSessions();
             releaseAfterDiffusion.text().releaseSessions();
         }
+        // Said at the start too: a decode in one tile reports no fraction, and the stage clock follows these.
+        progress.onProgress(new Progress(Progress.Stage.DECODING, (double) item / items, "decoding variant " + (item + 1) + "/" + items));
         return (f, msg) -> {
             cancel.check();
             progress.onProgress(new Progress(Progress.Stage.DECODING, (item + f) / items, "decoding variant " + (item + 1) + "/" + items));

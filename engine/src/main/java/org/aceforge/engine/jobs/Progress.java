@@ -4,7 +4,7 @@ package org.aceforge.engine.jobs;
 public record Progress(Stage stage, double fraction, String message) {
 
     /** The stages of a render, in order. */
-    public enum Stage { QUEUED, LOADING, PLANNING, ENCODING, DIFFUSION, DECODING, WRITING, DONE }
+    public enum Stage { QUEUED, LOADING, PLANNING, ENCODING, CONDITIONING, DIFFUSION, DECODING, WRITING, DONE }
 
     /** Overall fraction across stages, for a single progress bar. */
     public double overall() {
@@ -12,7 +12,8 @@ public record Progress(Stage stage, double fraction, String message) {
             case QUEUED -> 0;
             case LOADING -> 0.02 * fraction;
             case PLANNING -> 0.02 + 0.18 * fraction;   // the 5 Hz LM (skipped without it: the bar moves on)
-            case ENCODING -> 0.20 + 0.03 * fraction;
+            case ENCODING -> 0.20 + 0.02 * fraction;
+            case CONDITIONING -> 0.22 + 0.01 * fraction;
             case DIFFUSION -> 0.23 + 0.59 * fraction;
             case DECODING -> 0.82 + 0.15 * fraction;
             case WRITING -> 0.97 + 0.03 * fraction;

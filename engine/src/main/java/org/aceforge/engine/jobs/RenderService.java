@@ -212,7 +212,7 @@ public final class RenderService implements AutoCloseable {
             if (lm != null) lm.releaseSessions();
         }
 
-        clock.end();
+        clock.start("write");   // not in the sidecar's timing (written during this stage); in the result's
         progress.onProgress(new Progress(Progress.Stage.WRITING, 0, "writing files"));
         var from = new ResultWriter.Provenance(pack.root().toString(), models.dit().folder().getFileName().toString(),
                 pack.isDemo(), planned == null ? null : lm.folder().toString(),
@@ -220,8 +220,9 @@ public final class RenderService implements AutoCloseable {
                 r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music(), job.memory(), clock.stages(),
                 job.notes().stream().filter(n -> n.startsWith("out of memory")).toList());
         List<RenderResult.Item> items = ResultWriter.write(asked, r, plan, rendered, from, planned, lrc, scores, progress);
+        clock.end();
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));
-        return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9);
+        return new RenderResult(items, pack.isDemo(), (System.nanoTime() - t0) / 1e9, clock.stages());
     }
 
     /**

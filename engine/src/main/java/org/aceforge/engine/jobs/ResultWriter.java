@@ -20,7 +20,7 @@ final class ResultWriter {
 
     /** Where the models and the input files came from, for the sidecars (hashes null when there is no such file). */
     record Provenance(String modelRoot, String ditFolder, boolean demo, String lmFolder, String sourceSha256, String referenceSha256,
-                      Music askedMusic, MemoryPolicy.Applied memory, java.util.List<StageClock.Stage> timing,
+                      Music askedMusic, MemoryPolicy.Applied memory, java.util.List<StageTime> timing,
                       java.util.List<String> adapted) {}
 
     static List<RenderResult.Item> write(RenderRequest asked, RenderRequest r, Renderer.Plan plan, Renderer.Result rendered,

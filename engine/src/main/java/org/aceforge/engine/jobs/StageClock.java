@@ -13,10 +13,7 @@ import java.util.List;
  * time per process gives per-stage figures; concurrent renders share the process's peak.
  */
 final class StageClock {
-    /** One stage: seconds, and the peak resident memory in MB (null when unknown). */
-    record Stage(String name, double seconds, Long peakMb) {}
-
-    private final List<Stage> stages = new ArrayList<>();
+    private final List<StageTime> stages = new ArrayList<>();
     private String current;
     private long started;
 
@@ -31,7 +28,7 @@ final class StageClock {
     /** Ends the running stage. */
     synchronized void end() {
         if (current == null) return;
-        stages.add(new Stage(current, (System.nanoTime() - started) / 1e9, peakMb()));
+        stages.add(new StageTime(current, (System.nanoTime() - started) / 1e9, peakMb()));
         current = null;
     }
 
@@ -44,6 +41,7 @@ final class StageClock {
             String name = switch (p.stage()) {
                 case PLANNING -> "lm";
                 case ENCODING -> "encode";
+                case CONDITIONING -> "condition";
                 case DIFFUSION -> "diffusion";
                 case DECODING -> "decode";
                 default -> null;
@@ -56,10 +54,10 @@ final class StageClock {
     }
 
     /** The stages in order, a stage run several times (a batch rendered in groups) summed, its peak the highest. */
-    synchronized List<Stage> stages() {
-        java.util.Map<String, Stage> merged = new java.util.LinkedHashMap<>();
-        for (Stage s : stages)
-            merged.merge(s.name(), s, (a, b) -> new Stage(a.name(), a.seconds() + b.seconds(),
+    synchronized List<StageTime> stages() {
+        java.util.Map<String, StageTime> merged = new java.util.LinkedHashMap<>();
+        for (StageTime s : stages)
+            merged.merge(s.name(), s, (a, b) -> new StageTime(a.name(), a.seconds() + b.seconds(),
                     a.peakMb() == null ? b.peakMb() : b.peakMb() == null ? a.peakMb() : Math.max(a.peakMb(), b.peakMb())));
         return List.copyOf(merged.values());
     }

@@ -20,20 +20,45 @@ public final class ConditionEncoderGraph {
     private ConditionEncoderGraph() {}
 
     public static OnnxGraph build(AceStepConfig c, WeightSource all) {
-        WeightSource w = all.sub("encoder.");
         OnnxGraph g = new OnnxGraph(NAME);
+        V refs = g.input("refer_latents", DType.F32, "refs", "ref_frames", (long) c.timbreHiddenDim());
+        return packed(g, c, all, timbre(g, c, all, refs));
+    }
+
+    /**
+     * The timbre encoder alone: {@code refer_latents} [N, Tr, C] → {@code timbre_states} [N, 1, H] (frame 0 of each
+     * reference). Its own session so that a reference seen before — above all the silence every render without one
+     * uses, ~300 of the ~550 GFLOP of conditioning at full size — is encoded once (see DitModel).
+     */
+    public static OnnxGraph timbreEncoder(AceStepConfig c, WeightSource all) {
+        OnnxGraph g = new OnnxGraph(NAME + "-timbre");
+        V refs = g.input("refer_latents", DType.F32, "refs", "ref_frames", (long) c.timbreHiddenDim());
+        g.output(timbre(g, c, all, refs), "timbre_states", DType.F32, "refs", 1L, (long) c.hiddenSize());
+        return g;
+    }
+
+    /** The rest of the condition encoder, given the timbre encoder's {@code timbre_states} [B·R, 1, H]. */
+    public static OnnxGraph givenTimbre(AceStepConfig c, WeightSource all) {
+        OnnxGraph g = new OnnxGraph(NAME + "-given-timbre");
+        V timbre = g.input("timbre_states", DType.F32, "refs", 1L, (long) c.hiddenSize());
+        return packed(g, c, all, timbre);
+    }
+
+    private static V timbre(OnnxGraph g, AceStepConfig c, WeightSource all, V refs) {
+        V timbreAll = stack(g, all.sub("encoder.timbre_encoder."), refs, c, Math.min(c.numTimbreEncoderLayers(), c.numHiddenLayers()), c.attention());
+        return g.slice(timbreAll, 1, 0, 1);                                     // frame 0 of each reference
+    }
+
+    /** Caption and lyrics encoded, packed with the timbre rows into the cross-attention sequence. */
+    private static OnnxGraph packed(OnnxGraph g, AceStepConfig c, WeightSource all, V timbre) {
+        WeightSource w = all.sub("encoder.");
         V text = g.input("text_hidden_states", DType.F32, "batch", "text_len", (long) c.textHiddenDim());
         V lyrics = g.input("lyric_hidden_states", DType.F32, "batch", "lyric_len", (long) c.textHiddenDim());
-        V refs = g.input("refer_latents", DType.F32, "refs", "ref_frames", (long) c.timbreHiddenDim());
-        AttentionShape a = c.attention();
-
         V textProj = g.linear(text, w.get("text_projector.weight"), null);
-        V lyricOut = stack(g, w.sub("lyric_encoder."), lyrics, c, Math.min(c.numLyricEncoderLayers(), c.numHiddenLayers()), a);
-        V timbreAll = stack(g, w.sub("timbre_encoder."), refs, c, Math.min(c.numTimbreEncoderLayers(), c.numHiddenLayers()), a);
-        V timbre = g.slice(timbreAll, 1, 0, 1);                                     // frame 0 of each reference
+        V lyricOut = stack(g, w.sub("lyric_encoder."), lyrics, c, Math.min(c.numLyricEncoderLayers(), c.numHiddenLayers()), c.attention());
         V batch = g.dim(text, 0);
-        timbre = g.reshape(timbre, g.concat(0, batch, g.longs(-1, c.hiddenSize())));
-        V out = g.concat(1, lyricOut, timbre, textProj);
+        V perItem = g.reshape(timbre, g.concat(0, batch, g.longs(-1, c.hiddenSize())));
+        V out = g.concat(1, lyricOut, perItem, textProj);
         g.output(out, "encoder_hidden_states", DType.F32, "batch", "cond_len", (long) c.hiddenSize());
         return g;
     }

@@ -32,7 +32,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     private final WeightSource weights;
     private final Tensor3 silence;
     private final float[] nullEmbedding;
-    private final LazySession dit, encoder, tokenizer, detokenizer, align;
+    private final LazySession dit, encoder, timbre, tokenizer, detokenizer, align;
     private final boolean int8;
 
     public DitModel(Path folder, GraphCache cache) {
@@ -71,7 +71,8 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         Map<Integer, int[]> heads = alignHeads(config);
         align = new LazySession(name + "-align", key + "\nalign=" + headsText(heads), int8 ? q : ditWeights, cache,
                 () -> DitGraph.build(config, weights, q, lora, options.loraScale(), heads));
-        encoder = new LazySession(ConditionEncoderGraph.NAME, cfg, weights, cache, () -> ConditionEncoderGraph.build(config, weights));
+        encoder = new LazySession(ConditionEncoderGraph.NAME + "-given-timbre", cfg, weights, cache, () -> ConditionEncoderGraph.givenTimbre(config, weights));
+        timbre = new LazySession(ConditionEncoderGraph.NAME + "-timbre", cfg, weights, cache, () -> ConditionEncoderGraph.timbreEncoder(config, weights));
         tokenizer = new LazySession(AudioTokenizerGraph.NAME, cfg, weights, cache, () -> AudioTokenizerGraph.build(config, weights));
         detokenizer = new LazySession(AudioDetokenizerGraph.NAME, cfg, weights, cache, () -> AudioDetokenizerGraph.build(config, weights));
     }
@@ -169,8 +170,24 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         Map<String, TensorData> in = new LinkedHashMap<>();
         in.put("text_hidden_states", text.toTensorData("text"));
         in.put("lyric_hidden_states", lyrics.toTensorData("lyrics"));
-        in.put("refer_latents", refs.toTensorData("refs"));
+        in.put("timbre_states", timbre(refs).toTensorData("timbre"));
         return Tensor3.of(encoder.get().run(in).get("encoder_hidden_states"));
+    }
+
+    private Tensor3 lastRefs, lastTimbre;
+
+    /**
+     * The timbre rows of the references [N, 1, H]. The last references' rows are kept: a render without a reference
+     * encodes 30 s of silence through the timbre encoder (about half of the conditioning's work at full size), and
+     * that is the same every time, as is a reference reused across renders.
+     */
+    synchronized Tensor3 timbre(Tensor3 refs) throws Exception {
+        if (lastRefs != null && lastRefs.batch() == refs.batch() && lastRefs.frames() == refs.frames()
+                && Arrays.equals(lastRefs.data(), refs.data())) return lastTimbre;
+        Tensor3 t = Tensor3.of(timbre.get().run(Map.of("refer_latents", refs.toTensorData("refs"))).get("timbre_states"));
+        lastRefs = refs;
+        lastTimbre = t;
+        return t;
     }
 
     public VelocityModel velocityModel() {
@@ -220,7 +237,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
 
     public int openSessions() {
         int n = 0;
-        for (LazySession s : new LazySession[]{dit, encoder, tokenizer, detokenizer, align}) if (s.isOpen()) n++;
+        for (LazySession s : new LazySession[]{dit, encoder, timbre, tokenizer, detokenizer, align}) if (s.isOpen()) n++;
         return n;
     }
 
@@ -228,6 +245,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     public void close() {
         dit.close();
         encoder.close();
+        timbre.close();
         tokenizer.close();
         detokenizer.close();
         align.close();

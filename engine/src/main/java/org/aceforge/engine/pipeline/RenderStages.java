@@ -6,6 +6,9 @@ import org.aceforge.engine.sampling.StepListener;
 public interface RenderStages {
     void encoding(double fraction) throws Exception;
 
+    /** The condition encoder starts (lyrics, timbre and caption into the DiT's cross-attention sequence). */
+    default void conditioning() throws Exception {}
+
     StepListener diffusion();
 
     VaeModel.ProgressSink decoding(int item, int items);

@@ -150,6 +150,7 @@ public final class Renderer {
         Tensor3 text = m.text().encodeCaption(captionPrompt);
         stages.encoding(encoded + (1 - encoded) * 0.4);
         Tensor3 lyrics = m.text().embedLyrics(plan.lyricPrompt());
+        stages.conditioning();
         Tensor3 refs = plan.reference() == null ? dit.silence(dit.config().timbreFixFrame())
                 : ReferenceAudio.latents(m, plan.reference(), plan.seeds()[0], cache);
         Tensor3 enc = dit.encodeCondition(text, lyrics, refs);

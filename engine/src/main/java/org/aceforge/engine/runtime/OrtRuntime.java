@@ -42,6 +42,10 @@ public final class OrtRuntime {
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setIntraOpNumThreads(threads());
         o.setInterOpNumThreads(1);
+        if (Boolean.getBoolean("aceforge.ort.noSpin")) {
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            o.addConfigEntry("session.inter_op.allow_spinning", "0");
+        }
         if (device == Device.CUDA) {
             try {
                 o.addCUDA(0);
