@@ -42,6 +42,8 @@ public final class OrtRuntime {
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setIntraOpNumThreads(threads());
         o.setInterOpNumThreads(1);
+        // Spin-waiting off, for measuring whether one session's spinning threads slow the next (docs/benchmarks.md,
+        // 2026-12-01: no measurable difference for a whole render, so it stays on by default).
         if (Boolean.getBoolean("aceforge.ort.noSpin")) {
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
             o.addConfigEntry("session.inter_op.allow_spinning", "0");
