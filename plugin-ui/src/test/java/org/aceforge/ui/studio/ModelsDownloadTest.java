@@ -5,19 +5,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import javax.swing.SwingUtilities;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.aceforge.ui.studio.StudioWindowTest.edt;
+import static org.aceforge.ui.studio.StudioWindowTest.waitFor;
 
 /**
  * "Get models" in the dialog against a local hub that speaks the Hugging Face protocol (the engine's FakeHub, serving
@@ -42,25 +40,6 @@ class ModelsDownloadTest {
         System.clearProperty("aceforge.env.HF_ENDPOINT");
         System.clearProperty("aceforge.env.MODELSCOPE_ENDPOINT");
         if (hub != null) hub.close();
-    }
-
-    static <T> T edt(Callable<T> c) throws Exception {
-        AtomicReference<T> r = new AtomicReference<>();
-        AtomicReference<Exception> e = new AtomicReference<>();
-        SwingUtilities.invokeAndWait(() -> {
-            try { r.set(c.call()); } catch (Exception x) { e.set(x); }
-        });
-        if (e.get() != null) throw e.get();
-        return r.get();
-    }
-
-    static void waitFor(BooleanSupplier ok, int seconds, String what) throws Exception {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < end) {
-            if (edt(ok::getAsBoolean)) return;
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting for " + what);
     }
 
     static List<String> rows(ModelsDialog d) {
