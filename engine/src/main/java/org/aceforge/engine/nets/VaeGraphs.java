@@ -92,10 +92,15 @@ public final class VaeGraphs {
                 : g.op("Conv", attrs, x, weight, g.weight(w.get(name + ".bias")));
     }
 
+    /**
+     * ConvTranspose1d, run as a ConvTranspose2d of height 1 on [B, C, 1, T]: ONNX Runtime's 2-D kernel is faster here
+     * (measured on the full-size decoder, 10 s: 1.73 → 1.01 s for the five upsampling layers; the whole decode
+     * 9.3 → 8.6 s). Running every convolution as 2-D (NCHWc) gained less than its layout reorders cost.
+     */
     private static V convTranspose(OnnxGraph g, WeightSource w, String name, V x, int stride) {
-        V weight = weightNorm(g, w, name);
+        V weight = g.unsqueeze(weightNorm(g, w, name), 2);
         int pad = (stride + 1) / 2;
-        Attr[] attrs = {Attr.ints("kernel_shape", 2L * stride), Attr.ints("strides", stride), Attr.ints("pads", pad, pad)};
-        return g.op("ConvTranspose", attrs, x, weight, g.weight(w.get(name + ".bias")));
+        Attr[] attrs = {Attr.ints("kernel_shape", 1, 2L * stride), Attr.ints("strides", 1, stride), Attr.ints("pads", 0, pad, 0, pad)};
+        return g.squeeze(g.op("ConvTranspose", attrs, g.unsqueeze(x, 2), weight, g.weight(w.get(name + ".bias"))), 2);
     }
 }

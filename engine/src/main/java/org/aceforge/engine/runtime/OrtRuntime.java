@@ -42,6 +42,9 @@ public final class OrtRuntime {
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         o.setIntraOpNumThreads(threads());
         o.setInterOpNumThreads(1);
+        // ONNX Runtime's per-node profile (JSON files with this prefix), for finding where a network's time goes.
+        String profile = System.getProperty("aceforge.ort.profile");
+        if (profile != null) o.enableProfiling(profile);
         // Spin-waiting off, for measuring whether one session's spinning threads slow the next (docs/benchmarks.md,
         // 2026-12-01: no measurable difference for a whole render, so it stays on by default).
         if (Boolean.getBoolean("aceforge.ort.noSpin")) {
