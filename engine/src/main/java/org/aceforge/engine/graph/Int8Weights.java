@@ -22,14 +22,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Int8Weights implements WeightSource {
     public static final String SUFFIX = ":int8", SCALE_SUFFIX = ":int8_scale";
+    /** The per-column form ({@code DynamicQuantizeMatMul}, {@code MatMulInteger}): int8 Wᵀ [in, out], one scale per output. */
+    public static final String COLUMNS_SUFFIX = ":int8col", COLUMNS_SCALE_SUFFIX = ":int8col_scale";
     /** Narrow layers gain nothing and lose precision: only matmuls with at least this many inputs are quantized. */
     public static final int MIN_INPUTS = 128;
     public static final int BLOCK = 128;
     private final WeightSource base;
+    private final Int8Kernel kernel;
     private final Map<String, TensorData> derived = new ConcurrentHashMap<>();
 
     public Int8Weights(WeightSource base) {
+        this(base, Int8Kernel.MATMUL_NBITS);
+    }
+
+    /** The weights for a given kernel (each kernel reads its own derived form, made on first use). */
+    public Int8Weights(WeightSource base, Int8Kernel kernel) {
         this.base = base;
+        this.kernel = kernel;
+    }
+
+    /** How the graph runs these weights. */
+    public Int8Kernel kernel() {
+        return kernel;
     }
 
     @Override
@@ -46,11 +60,44 @@ public final class Int8Weights implements WeightSource {
     public TensorData get(String name) {
         String b = derivedBase(name);
         if (b == null) return base.get(name);
-        quantize(base.get(b));
+        if (name.endsWith(COLUMNS_SUFFIX) || name.endsWith(COLUMNS_SCALE_SUFFIX)) quantizeColumns(base.get(b));
+        else quantize(base.get(b));
         return derived.get(name);
     }
 
+    /** Wᵀ as int8 [in, out] with one symmetric scale per output (max |w| / 127 of its row of W). */
+    public TensorData columns(TensorData w) {
+        quantizeColumns(w);
+        return derived.get(w.name() + COLUMNS_SUFFIX);
+    }
+
+    /** The per-output scales [out] of {@link #columns}. */
+    public TensorData columnScales(TensorData w) {
+        quantizeColumns(w);
+        return derived.get(w.name() + COLUMNS_SCALE_SUFFIX);
+    }
+
+    private synchronized void quantizeColumns(TensorData w) {
+        if (derived.containsKey(w.name() + COLUMNS_SUFFIX)) return;
+        int out = (int) w.shape()[0], in = (int) w.shape()[1];
+        ByteBuffer q = ByteBuffer.allocateDirect(Math.multiplyExact(out, in)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] scale = new float[out];
+        float[] row = new float[in];
+        for (int n = 0; n < out; n++) {
+            rowOf(w, n, in, row);
+            float max = 0;
+            for (float v : row) max = Math.max(max, Math.abs(v));
+            float s = max == 0 ? 1f : max / 127f, inv = 1f / s;
+            scale[n] = s;
+            for (int k = 0; k < in; k++) q.put(k * out + n, (byte) Math.max(-127, Math.min(127, Math.round(row[k] * inv))));
+        }
+        derived.put(w.name() + COLUMNS_SCALE_SUFFIX, TensorData.ofFloats(w.name() + COLUMNS_SCALE_SUFFIX, scale, out));
+        derived.put(w.name() + COLUMNS_SUFFIX, new TensorData(w.name() + COLUMNS_SUFFIX, DType.I8, new long[]{in, out}, q));
+    }
+
     private static String derivedBase(String name) {
+        if (name.endsWith(COLUMNS_SCALE_SUFFIX)) return name.substring(0, name.length() - COLUMNS_SCALE_SUFFIX.length());
+        if (name.endsWith(COLUMNS_SUFFIX)) return name.substring(0, name.length() - COLUMNS_SUFFIX.length());
         if (name.endsWith(SCALE_SUFFIX)) return name.substring(0, name.length() - SCALE_SUFFIX.length());
         if (name.endsWith(SUFFIX)) return name.substring(0, name.length() - SUFFIX.length());
         return null;

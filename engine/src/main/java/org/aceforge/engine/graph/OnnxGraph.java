@@ -248,7 +248,7 @@ public final class OnnxGraph {
 
     private Int8Weights int8;
 
-    /** From now on, Linear layers wide enough use int8 weights through MatMulNBits (null: fp32). */
+    /** From now on, Linear layers wide enough use int8 weights through the weights' kernel (null: fp32). */
     public OnnxGraph int8(Int8Weights weights) {
         this.int8 = weights;
         return this;
@@ -275,9 +275,19 @@ public final class OnnxGraph {
 
     private V baseLinear(V x, TensorData w, TensorData bias) {
         if (int8 != null && Int8Weights.eligible(w)) {
-            Attr[] a = {Attr.i("K", w.shape()[1]), Attr.i("N", w.shape()[0]), Attr.i("bits", 8),
-                    Attr.i("block_size", Int8Weights.BLOCK), Attr.i("accuracy_level", 4)};
-            V y = msOpN("MatMulNBits", 1, a, x, rawWeight(int8.quantized(w)), rawWeight(int8.scales(w)))[0];
+            V y = switch (int8.kernel()) {
+                case MATMUL_NBITS -> msOpN("MatMulNBits", 1, new Attr[]{Attr.i("K", w.shape()[1]), Attr.i("N", w.shape()[0]),
+                        Attr.i("bits", 8), Attr.i("block_size", Int8Weights.BLOCK), Attr.i("accuracy_level", 4)},
+                        x, rawWeight(int8.quantized(w)), rawWeight(int8.scales(w)))[0];
+                case DYNAMIC_QUANTIZE_MATMUL -> msOpN("DynamicQuantizeMatMul", 1, new Attr[0],
+                        x, rawWeight(int8.columns(w)), weight(int8.columnScales(w)))[0];
+                case MATMUL_INTEGER -> {
+                    V[] q = opN("DynamicQuantizeLinear", 3, new Attr[0], x);
+                    V acc = op("MatMulInteger", q[0], rawWeight(int8.columns(w)), q[2]);
+                    V f = op("Cast", new Attr[]{Attr.i("to", 1)}, acc);
+                    yield mul(f, mul(q[1], weight(int8.columnScales(w))));
+                }
+            };
             return bias == null ? y : add(y, weight(bias));
         }
         // Gemm with transB reads the [out, in] checkpoint matrix as it is. MatMul(x, Transpose(W)) made ONNX Runtime

@@ -187,6 +187,7 @@ public final class RenderService implements AutoCloseable {
         progress.onProgress(new Progress(Progress.Stage.LOADING, 0, "opening models"));
         ModelPack pack = asked.model().dir() != null ? new ModelPack(asked.model().dir()) : ModelLocator.defaultPack();
         ModelSet models = models(pack, asked.model().variant(), job.ditOptions());
+        if (job.ditOptions().int8() && !models.dit().int8()) job.note("--int8 asked, " + org.aceforge.engine.runtime.Int8Choice.current().why());
         cancel.check();
 
         LmStage.Outcome planned = asked.lm() == null ? null : plan(asked, pack, progress, cancel);
@@ -218,7 +219,8 @@ public final class RenderService implements AutoCloseable {
                 pack.isDemo(), planned == null ? null : lm.folder().toString(),
                 r.source() == null ? null : Sidecar.sha256(r.source()),
                 r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music(), job.memory(), clock.stages(),
-                job.notes().stream().filter(n -> n.startsWith("out of memory")).toList());
+                job.notes().stream().filter(n -> n.startsWith("out of memory")).toList(),
+                models.dit().int8Kernel() == null ? null : models.dit().int8Kernel().id());
         List<RenderResult.Item> items = ResultWriter.write(asked, r, plan, rendered, from, planned, lrc, scores, progress);
         clock.end();
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));

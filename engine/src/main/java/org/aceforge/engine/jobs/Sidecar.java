@@ -69,6 +69,8 @@ public final class Sidecar {
         model.put("variant", r.model().variantKey());
         model.put("demo_pack", from.demo());
         model.put("int8", r.model().int8());
+        // What the DiT ran on: the INT8 kernel this CPU chose, or fp32 (also when --int8 was asked but is slower here).
+        model.put("dit_weights", from.int8Kernel() == null ? "fp32" : "int8-" + from.int8Kernel());
         if (r.model().lora() != null) model.put("lora", r.model().lora().toAbsolutePath().toString()).put("lora_scale", r.model().loraScale());
         if (r.hasSource()) addEdit(n.putObject("edit"), r, from.sourceSha256(), rendered.timeline().sourceSeconds());
         if (rendered.estimated() != null) addEstimate(n, rendered.estimated());

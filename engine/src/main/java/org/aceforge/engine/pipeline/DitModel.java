@@ -34,6 +34,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     private final float[] nullEmbedding;
     private final LazySession dit, encoder, timbre, tokenizer, detokenizer, align;
     private final boolean int8;
+    private final org.aceforge.engine.graph.Int8Kernel int8Kernel;
 
     public DitModel(Path folder, GraphCache cache) {
         this(folder, cache, DitOptions.DEFAULT);
@@ -49,7 +50,9 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
      */
     public DitModel(Path folder, GraphCache cache, DitOptions options) {
         this.folder = folder;
-        this.int8 = options.int8();
+        // INT8 through the kernel this CPU runs fastest within the error budget, or fp32 where INT8 is not faster.
+        this.int8Kernel = options.int8() ? org.aceforge.engine.runtime.Int8Choice.current().kernel() : null;
+        this.int8 = int8Kernel != null;
         try {
             this.config = AceStepConfig.read(folder.resolve("config.json"));
         } catch (IOException | IllegalArgumentException e) {
@@ -62,9 +65,10 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         org.aceforge.engine.model.LoraAdapter lora = options.lora();
         if (lora != null) lora.checkFits(weights);   // read when the request was submitted; here: does it fit this DiT
         WeightSource ditWeights = lora == null ? weights : lora.over(weights);
-        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(ditWeights) : null;
-        // The graph cache key holds everything the graph depends on: int8, the adapter's tensors, and the LoRA scale.
-        String name = DitGraph.NAME + (int8 ? "-int8" : "") + (lora == null ? "" : "-lora");
+        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(ditWeights, int8Kernel) : null;
+        // The graph cache key holds everything the graph depends on: int8 and its kernel, the adapter's tensors, and
+        // the LoRA scale.
+        String name = DitGraph.NAME + (int8 ? "-int8-" + int8Kernel.id() : "") + (lora == null ? "" : "-lora");
         String key = lora == null ? cfg : cfg + "\nlora_scale=" + options.loraScale() + "\nlora_module_scales=" + lora.scalesKey();
         dit = new LazySession(name, key, int8 ? q : ditWeights, cache,
                 () -> DitGraph.build(config, weights, q, lora, options.loraScale()));
@@ -129,6 +133,8 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     public AceStepConfig config() { return config; }
     public Path folder() { return folder; }
     public boolean int8() { return int8; }
+    /** The INT8 kernel the DiT runs on (null: fp32 — not asked, or not faster on this CPU). */
+    public org.aceforge.engine.graph.Int8Kernel int8Kernel() { return int8Kernel; }
     public WeightSource weights() { return weights; }
     public float[] nullEmbedding() { return nullEmbedding; }
 

@@ -1,0 +1,185 @@
+package org.aceforge.engine.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.aceforge.engine.graph.Int8Kernel;
+import org.aceforge.engine.graph.Int8Weights;
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.TensorData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Which INT8 kernel the DiT's Linear layers use on this CPU — or none, when INT8 is not faster than fp32 here. Measured
+ * once per CPU model, ONNX Runtime version and thread count at the DiT's MLP shape ([250 × 2048]·[2048 × 6144], 10 s
+ * of audio for two variants), each kernel's error against fp32 checked; the fastest within {@link #ERROR_BUDGET} wins
+ * if it beats fp32 by {@link #MIN_GAIN}. The choice is kept in {@code int8-kernel.json} in the cache and logged; users
+ * force one with {@code AF_INT8_KERNEL} or {@code -Daceforge.int8.kernel} ({@code nbits}, {@code dqmm},
+ * {@code integer}, or {@code fp32}).
+ */
+public final class Int8Choice {
+    private static final Logger LOG = LoggerFactory.getLogger(Int8Choice.class);
+    /** Relative (Frobenius) error of one matmul against fp32 that a kernel may have. */
+    public static final double ERROR_BUDGET = 1e-2;
+    /** INT8 must be at least this much faster than fp32 (time ratio) to be used. */
+    public static final double MIN_GAIN = 1.1;
+    static final int M = 250, K = 2048, N = 6144;
+
+    /** One kernel's figures: null kernel = fp32. */
+    public record Measurement(Int8Kernel kernel, double seconds, double relativeError) {
+        String name() {
+            return kernel == null ? "fp32" : kernel.id();
+        }
+    }
+
+    /** The kernel to use (null: fp32, INT8 not used) and why, in words. */
+    public record Choice(Int8Kernel kernel, String why) {}
+
+    private static Choice current;
+
+    private Int8Choice() {}
+
+    /** The choice from the measurements: the fastest kernel within the error budget, if it beats fp32 enough. */
+    public static Choice choose(List<Measurement> ms) {
+        Measurement fp32 = ms.stream().filter(m -> m.kernel() == null).findFirst().orElseThrow();
+        Measurement best = null;
+        for (Measurement m : ms)
+            if (m.kernel() != null && m.relativeError() <= ERROR_BUDGET && (best == null || m.seconds() < best.seconds())) best = m;
+        String figures = String.join(", ", ms.stream().map(m -> String.format(Locale.ROOT, "%s %.1f ms%s", m.name(), m.seconds() * 1e3,
+                m.kernel() == null ? "" : String.format(Locale.ROOT, " (error %.1e)", m.relativeError()))).toList());
+        if (best == null) return new Choice(null, "no INT8 kernel within the error budget on this CPU: fp32 (" + figures + ")");
+        if (fp32.seconds() / best.seconds() < MIN_GAIN)
+            return new Choice(null, "INT8 is not faster than fp32 on this CPU: fp32 (" + figures + ")");
+        return new Choice(best.kernel(), String.format(Locale.ROOT, "INT8 through %s, %.1f× fp32 (%s)", best.name(),
+                fp32.seconds() / best.seconds(), figures));
+    }
+
+    /** The forced, remembered or (first time) measured choice for this process. Worker threads only: may take seconds. */
+    public static synchronized Choice current() {
+        if (current != null) return current;
+        String forced = System.getProperty("aceforge.int8.kernel", System.getenv("AF_INT8_KERNEL"));
+        if (forced != null && !forced.isBlank()) {
+            Int8Kernel k = forced.equalsIgnoreCase("fp32") ? null : Int8Kernel.find(forced);
+            if (k == null && !forced.equalsIgnoreCase("fp32"))
+                throw new IllegalArgumentException("AF_INT8_KERNEL " + forced + " is unknown: use nbits, dqmm, integer or fp32");
+            current = new Choice(k, "forced by AF_INT8_KERNEL / aceforge.int8.kernel: " + forced.toLowerCase(Locale.ROOT));
+        } else {
+            current = remembered();
+            if (current == null) {
+                current = choose(measure(3));
+                remember(current);
+            }
+        }
+        LOG.info("int8 kernel: {}", current.why());
+        return current;
+    }
+
+    /** Forgets this process's choice (tests). */
+    static synchronized void reset() {
+        current = null;
+    }
+
+    static Path file() {
+        String p = System.getProperty("aceforge.cache");
+        Path root = p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".cache", "aceforge");
+        return root.resolve("int8-kernel.json");
+    }
+
+    /** What the choice depends on: the CPU model and its VNNI, ONNX Runtime's version and the threads. */
+    static String machine() {
+        String model = "unknown CPU";
+        boolean vnni = false;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && model.equals("unknown CPU")) model = line.substring(line.indexOf(':') + 1).trim();
+                if (line.startsWith("flags")) vnni |= line.contains("avx512_vnni") || line.contains("avx_vnni");
+            }
+        } catch (IOException | RuntimeException e) {
+            model = System.getProperty("os.arch");
+        }
+        return model + (vnni ? " (VNNI)" : "") + ", ONNX Runtime " + OrtRuntime.env().getVersion() + ", " + OrtRuntime.threads() + " threads";
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Choice remembered() {
+        try {
+            JsonNode n = JSON.readTree(file().toFile());
+            if (!machine().equals(n.path("machine").asText())) return null;
+            String k = n.path("kernel").asText();
+            return new Choice(k.equals("fp32") ? null : Int8Kernel.find(k), n.path("why").asText() + " (remembered)");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void remember(Choice c) {
+        try {
+            ObjectNode n = JSON.createObjectNode().put("machine", machine()).put("kernel", c.kernel() == null ? "fp32" : c.kernel().id())
+                    .put("why", c.why());
+            Files.createDirectories(file().getParent());
+            Path tmp = Files.createTempFile(file().getParent(), "int8-kernel", ".part");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
+            Files.move(tmp, file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("could not remember the int8 kernel in {} ({})", file(), e.getMessage());
+        }
+    }
+
+    /** fp32 and each kernel at the MLP's shape: best time of {@code runs} after one warm-up, and the error against fp32. */
+    public static List<Measurement> measure(int runs) {
+        return measure(M, K, N, runs);
+    }
+
+    static List<Measurement> measure(int m, int k, int n, int runs) {
+        SplittableRandom r = new SplittableRandom(7);
+        float[] w = new float[n * k], x = new float[m * k];
+        double s = Math.sqrt(3.0 / k);
+        for (int i = 0; i < w.length; i++) w[i] = (float) ((2 * r.nextDouble() - 1) * s);
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        TensorData weight = TensorData.ofFloats("w", w, n, k);
+        TensorData in = TensorData.ofFloats("x", x, m, k);
+        List<Measurement> out = new ArrayList<>();
+        float[] reference = null;
+        List<Int8Kernel> kernels = new ArrayList<>();
+        kernels.add(null);
+        kernels.addAll(List.of(Int8Kernel.values()));
+        for (Int8Kernel kernel : kernels) {
+            OnnxGraph g = new OnnxGraph("int8-probe").int8(kernel == null ? null : new Int8Weights(() -> Map.of("w", weight), kernel));
+            var xv = g.input("x", DType.F32, (long) m, (long) k);
+            g.output(g.linear(xv, weight, null), "y", DType.F32, (long) m, (long) n);
+            try (NetSession session = new NetSession("int8-probe", g.toModelBytes(), g.externalWeights())) {
+                float[] y = session.run(Map.of("x", in)).get("y").toFloats();
+                double best = Double.MAX_VALUE;
+                for (int i = 0; i < runs; i++) {
+                    long t0 = System.nanoTime();
+                    session.run(Map.of("x", in));
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                }
+                if (reference == null) reference = y;
+                double err = 0, ref = 0;
+                for (int i = 0; i < y.length; i++) {
+                    err += (y[i] - reference[i]) * (double) (y[i] - reference[i]);
+                    ref += reference[i] * (double) reference[i];
+                }
+                out.add(new Measurement(kernel, best, Math.sqrt(err / ref)));
+            } catch (Exception e) {
+                LOG.warn("int8 kernel {} could not be measured ({}): left out", kernel == null ? "fp32" : kernel.id(), e.getMessage());
+                if (kernel == null) throw new IllegalStateException("fp32 matmul could not be measured", e);
+            }
+        }
+        return out;
+    }
+}

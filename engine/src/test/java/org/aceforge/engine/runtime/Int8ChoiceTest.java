@@ -1,0 +1,107 @@
+package org.aceforge.engine.runtime;
+
+import org.aceforge.engine.DemoPackFixture;
+import org.aceforge.engine.graph.Int8Kernel;
+import org.aceforge.engine.jobs.RenderJob;
+import org.aceforge.engine.jobs.RenderRequest;
+import org.aceforge.engine.jobs.RenderService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The INT8 kernel per CPU: each path against fp32, the choice from (injected) measurements, forcing, remembering. */
+class Int8ChoiceTest {
+    @TempDir
+    Path tmp;
+    final String forced = System.getProperty("aceforge.int8.kernel"), cache = System.getProperty("aceforge.cache");
+
+    @AfterEach
+    void restore() {
+        if (forced == null) System.clearProperty("aceforge.int8.kernel"); else System.setProperty("aceforge.int8.kernel", forced);
+        if (cache == null) System.clearProperty("aceforge.cache"); else System.setProperty("aceforge.cache", cache);
+        Int8Choice.reset();
+    }
+
+    static Int8Choice.Measurement m(Int8Kernel k, double ms, double err) {
+        return new Int8Choice.Measurement(k, ms / 1e3, err);
+    }
+
+    @Test
+    void eachKernelFollowsFp32WithinItsError() {
+        List<Int8Choice.Measurement> ms = Int8Choice.measure(64, 512, 256, 1);
+        assertEquals(4, ms.size(), ms.toString());
+        for (Int8Choice.Measurement x : ms) {
+            if (x.kernel() == null) assertEquals(0, x.relativeError());
+            else if (x.kernel() == Int8Kernel.MATMUL_NBITS) assertTrue(x.relativeError() > 0 && x.relativeError() < 1e-2, x.toString());
+            else assertTrue(x.relativeError() > 0 && x.relativeError() < 2e-2, x.toString());   // per-tensor activations
+        }
+    }
+
+    @Test
+    void theFastestKernelWithinTheBudgetWinsAndFp32WhenInt8IsNotFaster() {
+        var fp32 = m(null, 30, 0);
+        Int8Choice.Choice c = Int8Choice.choose(List.of(fp32, m(Int8Kernel.MATMUL_NBITS, 15, 7e-3), m(Int8Kernel.DYNAMIC_QUANTIZE_MATMUL, 12, 9e-3),
+                m(Int8Kernel.MATMUL_INTEGER, 10, 1.1e-2)));
+        assertEquals(Int8Kernel.DYNAMIC_QUANTIZE_MATMUL, c.kernel(), "the fastest is over budget: the next one");
+        assertTrue(c.why().startsWith("INT8 through dqmm, 2.5× fp32"), c.why());
+        Int8Choice.Choice slow = Int8Choice.choose(List.of(fp32, m(Int8Kernel.MATMUL_NBITS, 42, 7e-3), m(Int8Kernel.MATMUL_INTEGER, 29, 9e-3)));
+        assertNull(slow.kernel(), "an AVX2-only CPU where INT8 is slower: fp32");
+        assertTrue(slow.why().startsWith("INT8 is not faster than fp32 on this CPU: fp32 (fp32 30.0 ms, nbits 42.0 ms"), slow.why());
+        Int8Choice.Choice off = Int8Choice.choose(List.of(fp32, m(Int8Kernel.MATMUL_NBITS, 10, 5e-2)));
+        assertNull(off.kernel());
+        assertTrue(off.why().startsWith("no INT8 kernel within the error budget"), off.why());
+    }
+
+    @Test
+    void aForcedKernelIsUsedAndABadOneIsRefused() {
+        System.setProperty("aceforge.int8.kernel", "integer");
+        Int8Choice.reset();
+        assertEquals(Int8Kernel.MATMUL_INTEGER, Int8Choice.current().kernel());
+        System.setProperty("aceforge.int8.kernel", "fp32");
+        Int8Choice.reset();
+        assertNull(Int8Choice.current().kernel());
+        System.setProperty("aceforge.int8.kernel", "int4");
+        Int8Choice.reset();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Int8Choice::current);
+        assertEquals("AF_INT8_KERNEL int4 is unknown: use nbits, dqmm, integer or fp32", e.getMessage());
+    }
+
+    @Test
+    void theMeasuredChoiceIsRememberedPerMachine() throws Exception {
+        System.clearProperty("aceforge.int8.kernel");
+        System.setProperty("aceforge.cache", tmp.toString());
+        Int8Choice.reset();
+        Int8Choice.Choice first = Int8Choice.current();
+        String file = Files.readString(tmp.resolve("int8-kernel.json"));
+        assertTrue(file.contains(Int8Choice.machine().replace("\"", "")) || file.contains("ONNX Runtime"), file);
+        Int8Choice.reset();
+        Int8Choice.Choice again = Int8Choice.current();
+        assertEquals(first.kernel(), again.kernel());
+        assertTrue(again.why().endsWith("(remembered)"), again.why());
+    }
+
+    /** Where INT8 is not used (here forced, as on a CPU where it is slower), --int8 renders fp32 and says so. */
+    @Test
+    void int8OnACpuWhereItIsSlowerRendersFp32AndSaysSo() throws Exception {
+        System.setProperty("aceforge.int8.kernel", "fp32");
+        Int8Choice.reset();
+        try (RenderService s = new RenderService(1, new GraphCache(tmp.resolve("g")))) {
+            RenderRequest r = RenderRequest.builder().caption("warm keys").duration(10).seed(3).int8(true)
+                    .modelDir(DemoPackFixture.pack().root()).output(tmp.resolve("a.wav")).build();
+            RenderJob job = s.submit(r, p -> { }, null);
+            job.result().get(120, TimeUnit.SECONDS);
+            assertTrue(job.notes().stream().anyMatch(n -> n.startsWith("--int8 asked, forced by")), job.notes().toString());
+            assertTrue(Files.readString(tmp.resolve("a.json")).contains("\"dit_weights\" : \"fp32\""));
+        }
+    }
+}
