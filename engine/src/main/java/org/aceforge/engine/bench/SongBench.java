@@ -102,12 +102,19 @@ public final class SongBench {
             for (boolean q : int8 && fp32 ? new boolean[]{true, false} : new boolean[]{int8}) {
                 String precision = q ? "int8" : "fp32";
                 try (RenderService service = new RenderService(1, new GraphCache(work.resolve("graphs")))) {
-                    RenderResult cold = render(service, pack, seconds, q, work.resolve(precision + "-cold.wav"));
-                    RenderResult warm = render(service, pack, seconds, q, work.resolve(precision + ".wav"));
+                    RenderResult cold = render(service, pack, seconds, q, 42, work.resolve(precision + "-cold.wav"), null);
+                    RenderResult warm = render(service, pack, seconds, q, 42, work.resolve(precision + ".wav"), work.resolve(precision));
                     Figures f = Figures.of(seconds, precision, warm, cold.seconds());
                     out.println(f.line());
-                    out.printf(Locale.ROOT, "  peak resident memory %d MB; the first render (opening the models) took %.1f s%n", f.peakMb(), f.coldSeconds());
+                    out.printf(Locale.ROOT, "  peak resident memory %d MB; the first render (opening the models) took %.1f s%s%n", f.peakMb(),
+                            f.coldSeconds(), q ? "; DiT weights: " + sidecarWeights(work.resolve(precision + ".json")) : "");
                     all.add(f);
+                    if (!q && int8) {
+                        // The yardstick for the INT8 difference: the same song from another seed (a different song).
+                        render(service, pack, seconds, false, 43, work.resolve("fp32-seed43.wav"), work.resolve("fp32-seed43"));
+                        out.println(Quality.of(work, "int8", "fp32").line("int8 vs fp32"));
+                        out.println(Quality.of(work, "fp32-seed43", "fp32").line("fp32 seed 43 vs seed 42 (yardstick)"));
+                    }
                 }
                 System.gc();   // the int8 weights are direct buffers: freed before the next precision opens its models
             }
@@ -117,10 +124,49 @@ public final class SongBench {
         return all;
     }
 
-    private static RenderResult render(RenderService service, Path pack, double seconds, boolean int8, Path out) throws Exception {
+    private static RenderResult render(RenderService service, Path pack, double seconds, boolean int8, long seed, Path out, Path dump)
+            throws Exception {
         RenderRequest r = RenderRequest.builder().caption("warm lofi hip hop, dusty piano, vinyl crackle").lyrics(LYRICS)
-                .duration(seconds).seed(42).int8(int8).modelDir(pack).output(out).build();
-        RenderJob job = service.submit(r, p -> { }, null);
+                .duration(seconds).seed(seed).int8(int8).modelDir(pack).output(out).build();
+        RenderJob job = service.submit(r, p -> { }, dump);
         return job.result().get(2, TimeUnit.HOURS);
+    }
+
+    private static String sidecarWeights(Path json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("model").path("dit_weights").asText("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * How far one render is from another: the final latents' relative error (‖a − b‖ / ‖b‖) and the audio's SNR in dB
+     * (b as the signal, a − b as the noise).
+     */
+    public record Quality(double latentError, double audioSnrDb) {
+        static Quality of(Path work, String a, String b) throws IOException {
+            float[] la = org.aceforge.engine.tensors.Npy.read(work.resolve(a).resolve("target_latents.npy")).toFloats();
+            float[] lb = org.aceforge.engine.tensors.Npy.read(work.resolve(b).resolve("target_latents.npy")).toFloats();
+            float[] xa = org.aceforge.engine.audio.AudioDecoder.decode(work.resolve(a + ".wav")).interleaved();
+            float[] xb = org.aceforge.engine.audio.AudioDecoder.decode(work.resolve(b + ".wav")).interleaved();
+            return new Quality(Math.sqrt(diff(la, lb) / energy(lb)), 10 * Math.log10(energy(xb) / Math.max(diff(xa, xb), 1e-30)));
+        }
+
+        private static double diff(float[] a, float[] b) {
+            double s = 0;
+            for (int i = 0; i < Math.min(a.length, b.length); i++) s += (a[i] - b[i]) * (double) (a[i] - b[i]);
+            return s;
+        }
+
+        private static double energy(float[] a) {
+            double s = 0;
+            for (float v : a) s += v * (double) v;
+            return s;
+        }
+
+        String line(String what) {
+            return String.format(Locale.ROOT, "quality %s: final latents relative error %.4f, audio SNR %.1f dB", what, latentError, audioSnrDb);
+        }
     }
 }
