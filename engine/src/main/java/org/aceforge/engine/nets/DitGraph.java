@@ -47,12 +47,53 @@ public final class DitGraph {
     public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
                                   org.aceforge.engine.model.LoraAdapter lora, double loraScale,
                                   java.util.Map<Integer, int[]> alignHeads) {
+        return build(c, all, int8, lora, loraScale, alignHeads, false);
+    }
+
+    /** Input names of layer i's precomputed cross-attention keys and values (see {@link #crossKeysAndValues}). */
+    public static String crossKey(int layer) {
+        return "cross_k_" + layer;
+    }
+
+    public static String crossValue(int layer) {
+        return "cross_v_" + layer;
+    }
+
+    /**
+     * What every step's cross-attention computes from the condition alone: the condition embedder, then each layer's
+     * keys and values, as outputs {@code cross_k_i} / {@code cross_v_i} [B, L, kvWidth]. They are the same at every
+     * step of a render (the condition does not change), so a render computes them once instead of once per step.
+     */
+    public static OnnxGraph crossKeysAndValues(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
+                                               org.aceforge.engine.model.LoraAdapter lora, double loraScale) {
+        WeightSource w = all.sub("decoder.");
+        OnnxGraph g = new OnnxGraph(NAME + "-cross-kv").int8(int8).lora(lora, loraScale);
+        int H = c.hiddenSize();
+        V enc = g.input("encoder_hidden_states", DType.F32, "batch", "cond_len", (long) H);
+        V cond = g.linear(enc, w.get("condition_embedder.weight"), w.get("condition_embedder.bias"));
+        AttentionShape a = c.attention();
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            V[] kv = Transformer.keysAndValues(g, w.sub("layers." + i + ".cross_attn."), cond, a);
+            g.output(kv[0], crossKey(i), DType.F32, "batch", "cond_len", (long) a.kvWidth());
+            g.output(kv[1], crossValue(i), DType.F32, "batch", "cond_len", (long) a.kvWidth());
+        }
+        return g;
+    }
+
+    /**
+     * The DiT; with {@code givenCrossKv} it reads each layer's cross-attention keys and values from the inputs
+     * {@code cross_k_i} / {@code cross_v_i} instead of computing them from {@code encoder_hidden_states} (which it then
+     * does not take).
+     */
+    public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
+                                  org.aceforge.engine.model.LoraAdapter lora, double loraScale,
+                                  java.util.Map<Integer, int[]> alignHeads, boolean givenCrossKv) {
         WeightSource w = all.sub("decoder.");
         OnnxGraph g = new OnnxGraph(NAME).int8(int8).lora(lora, loraScale);
         int C = c.latentChannels(), H = c.hiddenSize(), P = c.patchSize();
         V xt = g.input("hidden_states", DType.F32, "batch", "frames", (long) C);
         V ctx = g.input("context_latents", DType.F32, "batch", "frames", (long) (c.inChannels() - C));
-        V enc = g.input("encoder_hidden_states", DType.F32, "batch", "cond_len", (long) H);
+        V enc = givenCrossKv ? null : g.input("encoder_hidden_states", DType.F32, "batch", "cond_len", (long) H);
         V t = g.input("timestep", DType.F32, "batch");
 
         // Both time embeddings; at inference r = t so time_embed_r sees t − r = 0, but it must still be added.
@@ -72,7 +113,7 @@ public final class DitGraph {
         V wIn = g.reshape(g.transpose(g.weight(inW), 2, 1, 0), (long) P * c.inChannels(), H);
         x = g.add(g.matMul(g.reshape(x, 0, -1, (long) P * c.inChannels()), wIn), g.weight(w.get("proj_in.1.bias")));
 
-        V cond = g.linear(enc, w.get("condition_embedder.weight"), w.get("condition_embedder.bias"));
+        V cond = givenCrossKv ? null : g.linear(enc, w.get("condition_embedder.weight"), w.get("condition_embedder.bias"));
 
         AttentionShape a = c.attention();
         Transformer.Rope rope = Transformer.rope(g, x, a);
@@ -84,7 +125,9 @@ public final class DitGraph {
                 mask = window;
             }
             int[] heads = alignHeads == null ? null : alignHeads.get(i);
-            x = ditLayer(g, w.sub("layers." + i + "."), x, cond, proj, a, rope, mask, i, heads);
+            V[] kv = givenCrossKv ? new V[]{g.input(crossKey(i), DType.F32, "batch", "cond_len", (long) a.kvWidth()),
+                    g.input(crossValue(i), DType.F32, "batch", "cond_len", (long) a.kvWidth())} : null;
+            x = ditLayer(g, w.sub("layers." + i + "."), x, cond, kv, proj, a, rope, mask, i, heads);
         }
 
         // Final AdaLN: (table + temb) split into shift, scale.
@@ -103,8 +146,8 @@ public final class DitGraph {
         return g;
     }
 
-    private static V ditLayer(OnnxGraph g, WeightSource w, V x, V cond, V proj, AttentionShape a, Transformer.Rope rope, V mask,
-                              int layer, int[] alignHeads) {
+    private static V ditLayer(OnnxGraph g, WeightSource w, V x, V cond, V[] crossKv, V proj, AttentionShape a, Transformer.Rope rope,
+                              V mask, int layer, int[] alignHeads) {
         V mod = g.add(g.weight(w.get("scale_shift_table")), proj);                      // [B, 6, H]
         V[] m = g.split(mod, 1, 1, 1, 1, 1, 1, 1);
         // m: shift_msa, scale_msa, gate_msa, c_shift, c_scale, c_gate, each [B, 1, H]
@@ -116,7 +159,8 @@ public final class DitGraph {
         if (alignHeads != null)
             g.output(crossScores(g, w.sub("cross_attn."), cn, cond, a, alignHeads), crossScores(layer), DType.F32,
                     "batch", (long) alignHeads.length, "tokens", "cond_len");
-        h = g.add(h, Transformer.attention(g, w.sub("cross_attn."), cn, cond, a, null, null, false));
+        h = g.add(h, crossKv != null ? Transformer.attentionGivenKv(g, w.sub("cross_attn."), cn, crossKv[0], crossKv[1], a)
+                : Transformer.attention(g, w.sub("cross_attn."), cn, cond, a, null, null, false));
         V mn = Transformer.rmsNorm(g, w, "mlp_norm", h, a.eps());
         mn = g.add(g.mul(mn, g.add(one, m[4])), m[3]);
         return g.add(h, g.mul(m[5], Transformer.mlp(g, w.sub("mlp."), mn)));

@@ -57,6 +57,20 @@ public final class Transformer {
         return attention(g, w, x, kv, a, rope, mask, causal, false);
     }
 
+    /** The keys and values of an attention for {@code kv} [B, L, in]: k_proj + k_norm (no RoPE) and v_proj, [B, L, kvWidth]. */
+    public static V[] keysAndValues(OnnxGraph g, WeightSource w, V kv, AttentionShape a) {
+        V k = headNorm(g, w, "k_norm", g.linear(kv, w.get("k_proj.weight"), null), a.kvHeads(), a);
+        return new V[]{g.reshape(k, 0, 0, a.kvWidth()), g.linear(kv, w.get("v_proj.weight"), null)};
+    }
+
+    /** A cross-attention (no RoPE, no mask) given its keys and values from {@link #keysAndValues}. */
+    public static V attentionGivenKv(OnnxGraph g, WeightSource w, V x, V k, V v, AttentionShape a) {
+        V q = g.reshape(headNorm(g, w, "q_norm", g.linear(x, w.get("q_proj.weight"), null), a.heads(), a), 0, 0, a.qWidth());
+        Attr[] attrs = {Attr.i("q_num_heads", a.heads()), Attr.i("kv_num_heads", a.kvHeads()),
+                Attr.f("scale", 1.0 / Math.sqrt(a.headDim())), Attr.i("is_causal", 0)};
+        return g.linear(g.op("Attention", attrs, q, k, v), w.get("o_proj.weight"), null);
+    }
+
     /** As above; {@code chunkQueries} computes self-attention in query slices (bounded memory on long sequences). */
     public static V attention(OnnxGraph g, WeightSource w, V x, V kv, AttentionShape a, Rope rope, V mask, boolean causal,
                               boolean chunkQueries) {

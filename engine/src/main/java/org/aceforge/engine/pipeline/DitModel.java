@@ -32,7 +32,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     private final WeightSource weights;
     private final Tensor3 silence;
     private final float[] nullEmbedding;
-    private final LazySession dit, encoder, timbre, tokenizer, detokenizer, align;
+    private final LazySession dit, crossKv, encoder, timbre, tokenizer, detokenizer, align;
     private final boolean int8;
     private final org.aceforge.engine.graph.Int8Kernel int8Kernel;
 
@@ -70,8 +70,10 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         // the LoRA scale.
         String name = DitGraph.NAME + (int8 ? "-int8-" + int8Kernel.id() : "") + (lora == null ? "" : "-lora");
         String key = lora == null ? cfg : cfg + "\nlora_scale=" + options.loraScale() + "\nlora_module_scales=" + lora.scalesKey();
-        dit = new LazySession(name, key, int8 ? q : ditWeights, cache,
-                () -> DitGraph.build(config, weights, q, lora, options.loraScale()));
+        dit = new LazySession(name + "-given-kv", key, int8 ? q : ditWeights, cache,
+                () -> DitGraph.build(config, weights, q, lora, options.loraScale(), null, true));
+        crossKv = new LazySession(name + "-cross-kv", key, int8 ? q : ditWeights, cache,
+                () -> DitGraph.crossKeysAndValues(config, weights, q, lora, options.loraScale()));
         Map<Integer, int[]> heads = alignHeads(config);
         align = new LazySession(name + "-align", key + "\nalign=" + headsText(heads), int8 ? q : ditWeights, cache,
                 () -> DitGraph.build(config, weights, q, lora, options.loraScale(), heads));
@@ -204,10 +206,29 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
             Map<String, TensorData> in = new LinkedHashMap<>();
             in.put("hidden_states", xt.toTensorData("x"));
             in.put("context_latents", cond.contextLatents().toTensorData("ctx"));
-            in.put("encoder_hidden_states", cond.encoderStates().toTensorData("enc"));
             in.put("timestep", TensorData.ofFloats("t", ts, ts.length));
+            in.putAll(crossKeysAndValues(cond.encoderStates()));
             return Tensor3.of(dit.get().run(in).get("velocity"));
         };
+    }
+
+    private Tensor3 lastCondition;
+    private Map<String, TensorData> lastCrossKv;
+
+    /**
+     * Every layer's cross-attention keys and values for a condition. They depend on the condition only, which stays
+     * the same through a render's steps (a cover's switch to the released condition is a new one), so they are
+     * computed at the first step and reused — 8 steps pay for them once (at 10 s with a song's lyrics, about a fifth
+     * of a step's work).
+     */
+    private synchronized Map<String, TensorData> crossKeysAndValues(Tensor3 enc) throws Exception {
+        boolean same = lastCondition == enc || lastCondition != null && lastCondition.batch() == enc.batch()
+                && lastCondition.frames() == enc.frames() && Arrays.equals(lastCondition.data(), enc.data());
+        if (!same) {
+            lastCrossKv = crossKv.get().run(Map.of("encoder_hidden_states", enc.toTensorData("enc")));
+            lastCondition = enc;
+        }
+        return lastCrossKv;
     }
 
     /** 25 Hz latents [B, T, C] → 5 Hz codes [B][ceil(T/5)] (padded with silence frames as the reference does). */
@@ -243,13 +264,14 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
 
     public int openSessions() {
         int n = 0;
-        for (LazySession s : new LazySession[]{dit, encoder, timbre, tokenizer, detokenizer, align}) if (s.isOpen()) n++;
+        for (LazySession s : new LazySession[]{dit, crossKv, encoder, timbre, tokenizer, detokenizer, align}) if (s.isOpen()) n++;
         return n;
     }
 
     @Override
     public void close() {
         dit.close();
+        crossKv.close();
         encoder.close();
         timbre.close();
         tokenizer.close();
