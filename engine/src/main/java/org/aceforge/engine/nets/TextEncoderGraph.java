@@ -19,8 +19,13 @@ public final class TextEncoderGraph {
 
     /** weights: a Qwen3Model checkpoint, with or without the {@code model.} prefix. */
     public static OnnxGraph build(Qwen3Config c, WeightSource weights) {
-        WeightSource w = prefixless(weights);
-        OnnxGraph g = new OnnxGraph(NAME);
+        return build(c, weights, null);
+    }
+
+    /** As above, the Linear layers on INT8 weights ({@code int8} over the prefixless weights; null: fp32). */
+    public static OnnxGraph build(Qwen3Config c, WeightSource weights, org.aceforge.engine.graph.Int8Weights int8) {
+        WeightSource w = int8 != null ? int8 : prefixless(weights);
+        OnnxGraph g = new OnnxGraph(NAME).int8(int8);
         V ids = g.input("input_ids", DType.I64, "batch", "tokens");
         V h = g.gather(g.weight(w.get("embed_tokens.weight")), ids, 0);
         // The lyrics path: rows of the embedding table only (no transformer).

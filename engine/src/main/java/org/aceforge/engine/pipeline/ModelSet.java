@@ -15,7 +15,10 @@ public final class ModelSet implements AutoCloseable {
         this(pack, variant, cache, DitOptions.DEFAULT);
     }
 
-    /** The DiT runs with the options (int8, LoRA); the condition encoder, tokenizers and VAE stay fp32. */
+    /**
+     * The DiT runs with the options (int8, LoRA), the text encoder on the same INT8 kernel when the DiT uses one; the
+     * condition encoder, tokenizers and VAE stay fp32.
+     */
     public ModelSet(ModelPack pack, ModelPack.Variant variant, GraphCache cache, DitOptions options) {
         pack.validate(variant);
         this.pack = pack;
@@ -25,7 +28,7 @@ public final class ModelSet implements AutoCloseable {
         try {
             d = new DitModel(pack.dit(variant), cache, options);
             v = new VaeModel(pack.vae(), cache);
-            this.text = new TextEncoderModel(pack.textEncoder(), cache);
+            this.text = new TextEncoderModel(pack.textEncoder(), cache, d.int8Kernel());
         } catch (RuntimeException e) {
             if (d != null) d.close();
             if (v != null) v.close();

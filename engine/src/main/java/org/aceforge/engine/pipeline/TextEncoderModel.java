@@ -28,15 +28,22 @@ public final class TextEncoderModel implements AutoCloseable {
     private final LazySession session;
 
     public TextEncoderModel(Path folder, GraphCache cache) {
+        this(folder, cache, null);
+    }
+
+    /** With {@code int8} non-null, the Qwen3 layers run on INT8 weights through that kernel (the embeddings stay fp32). */
+    public TextEncoderModel(Path folder, GraphCache cache, org.aceforge.engine.graph.Int8Kernel int8) {
         try {
             config = Qwen3Config.read(folder.resolve("config.json"));
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFolderException(folder + ": " + e.getMessage(), e);
         }
-        weights = TextEncoderGraph.prefixless(Checkpoint.open(folder, "model"));
+        WeightSource plain = TextEncoderGraph.prefixless(Checkpoint.open(folder, "model"));
+        org.aceforge.engine.graph.Int8Weights q = int8 == null ? null : new org.aceforge.engine.graph.Int8Weights(plain, int8);
+        weights = q != null ? q : plain;
         tokenizer = new TextTokenizer(folder.resolve("tokenizer.json"));
-        session = new LazySession(TextEncoderGraph.NAME, Checkpoint.configText(folder), weights, cache,
-                () -> TextEncoderGraph.build(config, weights));
+        session = new LazySession(TextEncoderGraph.NAME + (q == null ? "" : "-int8-" + int8.id()), Checkpoint.configText(folder), weights, cache,
+                () -> TextEncoderGraph.build(config, plain, q));
     }
 
     public Qwen3Config config() { return config; }
