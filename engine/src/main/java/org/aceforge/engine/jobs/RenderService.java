@@ -237,7 +237,7 @@ public final class RenderService implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    return Renderer.render(models, plan, group, stages, dump, latents);
+                    return Renderer.render(models, plan, group, job.memory().vaeTileFrames(), stages, dump, latents);
                 } catch (Exception | OutOfMemoryError e) {
                     int size = Math.min(group, plan.seeds().length);
                     if (!org.aceforge.engine.runtime.OutOfMemory.is(e)) throw e;

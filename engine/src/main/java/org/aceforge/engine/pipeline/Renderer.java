@@ -81,10 +81,11 @@ public final class Renderer {
      * so only one at a time keeps a variant reproducible alone from its sidecar. On CPU this costs next to nothing (a
      * variant's 250+ rows already fill the cores).
      */
-    public static Result render(ModelSet m, Plan plan, int maxBatch, RenderStages stages, TensorDump dump, LatentCache cache) throws Exception {
+    public static Result render(ModelSet m, Plan plan, int maxBatch, int vaeTile, RenderStages stages, TensorDump dump, LatentCache cache)
+            throws Exception {
         int B = plan.seeds().length;
         if (m.dit().int8()) maxBatch = 1;
-        if (maxBatch >= B) return render(m, plan, stages, dump, cache);
+        if (maxBatch >= B) return render(m, plan, vaeTile, stages, dump, cache);
         Result all = null;
         for (int from = 0; from < B; from += maxBatch) {
             int to = Math.min(B, from + maxBatch);
@@ -94,7 +95,7 @@ public final class Renderer {
                     plan.timeSignature(), plan.key(), plan.lyricPrompt(), plan.seconds(), plan.promptSeconds(), plan.frames(), seeds,
                     plan.sampler(), codes, plan.regionOnly(), plan.handles(),
                     plan.initialNoise() == null ? null : slice(plan.initialNoise(), from, to));
-            Result r = render(m, part, stages, from == 0 ? dump : null, cache);
+            Result r = render(m, part, vaeTile, stages, from == 0 ? dump : null, cache);
             all = all == null ? r : join(all, r);
         }
         return all;
@@ -115,7 +116,7 @@ public final class Renderer {
         return new Result(audio, Tensor3.concatBatch(a.latents(), b.latents()), c, a.estimated(), a.captionPrompt(), a.timeline(), finishes);
     }
 
-    public static Result render(ModelSet m, Plan plan, RenderStages stages, TensorDump dump, LatentCache cache) throws Exception {
+    public static Result render(ModelSet m, Plan plan, int vaeTile, RenderStages stages, TensorDump dump, LatentCache cache) throws Exception {
         DitModel dit = m.dit();
         Task task = plan.task();
         int hop = m.vae().hop(), C = dit.config().latentChannels(), B = plan.seeds().length;
@@ -209,7 +210,7 @@ public final class Renderer {
         List<float[]> out = new ArrayList<>();
         List<org.aceforge.engine.tasks.Finish> finishes = new ArrayList<>();
         for (int b = 0; b < B; b++) {
-            Tensor3 decoded = decode(m.vae(), latents.item(b), b, B, stages);
+            Tensor3 decoded = decode(m.vae(), latents.item(b), b, B, stages, vaeTile);
             if (dump != null) dump.write("audio_" + (b + 1), decoded);
             org.aceforge.engine.tasks.Finish finish = task.finish(original, Arrays.copyOf(decoded.data(), 2 * timeline.samples()), regions);
             finishes.add(finish);
@@ -228,12 +229,12 @@ public final class Renderer {
 
     /**
      * One variant's VAE decode; out of memory, it is decoded again in tiles half as long (down to 1.28 s), then — on a
-     * GPU that cannot hold even those — on the CPU in tiles of the usual size; the user is told each step. Each tile
+     * GPU that cannot hold even those — on the CPU in tiles of the size it started with; the user is told each step. Each tile
      * keeps its overlap of context, so smaller tiles differ from larger ones only by rounding at the seams, and the CPU
      * decode gives what a CPU machine gives.
      */
-    static Tensor3 decode(VaeModel vae, Tensor3 latents, int b, int B, RenderStages stages) throws Exception {
-        int chunk = VaeModel.DECODE_CHUNK;
+    static Tensor3 decode(VaeModel vae, Tensor3 latents, int b, int B, RenderStages stages, int tile0) throws Exception {
+        int chunk = tile0;
         boolean onCpu = false;
         while (true) {
             try {
@@ -247,7 +248,7 @@ public final class Renderer {
                             chunk * vae.hop() / (double) RATE));
                 } else if (!onCpu && vae.canDecodeOnCpu()) {
                     onCpu = true;
-                    chunk = VaeModel.DECODE_CHUNK;
+                    chunk = tile0;
                     stages.note(String.format("out of memory decoding variant %d on the GPU even in small tiles: decoding it on the CPU (slower)", b + 1));
                 } else {
                     throw e;
