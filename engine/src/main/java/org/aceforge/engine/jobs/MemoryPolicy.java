@@ -14,8 +14,7 @@ import java.util.List;
  */
 final class MemoryPolicy {
     /** The request as it will run, how many variants go through the DiT together, and what was changed and why. */
-    record Applied(RenderRequest request, int maxBatch, boolean offload, MachineMemory memory, MemoryTier tier, List<String> changes,
-                   int vaeTileFrames) {
+    record Applied(RenderRequest request, int maxBatch, boolean offload, MachineMemory memory, MemoryTier tier, List<String> changes) {
         String summary() {
             return String.format("memory: %s %.1f GB (%s) → %s", memory.device().equals("cuda") ? "GPU" : "free RAM",
                     memory.bytes() / 1e9, memory.source(), tier.name());
@@ -64,7 +63,7 @@ final class MemoryPolicy {
             changes.add("the DiT" + (withLm ? " and the LM" : "") + " run on INT8 weights in " + where);
         }
         RenderRequest out = new RenderRequest(r.task(), r.source(), m, r.sampling(), model, lm, r.output());
-        return new Applied(out, maxBatch, off, mem, tier, changes, vaeTileFrames(mem));
+        return new Applied(out, maxBatch, off, mem, tier, changes);
     }
 
     /**
@@ -72,8 +71,9 @@ final class MemoryPolicy {
      * thrown away, so small tiles waste most of their work: 30 s (750 frames) in tiles of 256 took 49 s on 2 cores,
      * in one tile of 750 26 s (the cost per decoded frame is flat). Larger tiles hold more activations (peak ~3 GB at
      * 256 frames, ~7.6 GB at 750), so the tile follows the memory: on a GPU the reference's table (≥ 24 GB 512,
-     * ≥ 16 GB 384, ≥ 12 GB 256, else 128); on CPU 1024 from 32 GB free, 512 from 16 GB, else 256. The property
-     * {@code aceforge.vae.chunk} overrides; out of memory, the decode ladder halves it.
+     * ≥ 16 GB 384, ≥ 12 GB 256, else 128); on CPU 1024 from 32 GB free, 512 from 16 GB, else 256. Asked when the
+     * decode starts (the models may have been offloaded by then). The property {@code aceforge.vae.chunk} overrides;
+     * out of memory, the decode ladder halves it.
      */
     static int vaeTileFrames(MachineMemory mem) {
         Integer forced = Integer.getInteger("aceforge.vae.chunk");

@@ -237,7 +237,9 @@ public final class RenderService implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    return Renderer.render(models, plan, group, job.memory().vaeTileFrames(), stages, dump, latents);
+                    // The VAE tile from the memory free when decoding starts (after any offload), not at submit.
+                    var source = memory;
+                    return Renderer.render(models, plan, group, () -> MemoryPolicy.vaeTileFrames(source.get()), stages, dump, latents);
                 } catch (Exception | OutOfMemoryError e) {
                     int size = Math.min(group, plan.seeds().length);
                     if (!org.aceforge.engine.runtime.OutOfMemory.is(e)) throw e;

@@ -93,8 +93,7 @@ public final class Sidecar {
             var mem = n.putObject("memory");
             mem.put("device", from.memory().memory().device()).put("gigabytes", Math.round(from.memory().memory().bytes() / 1e8) / 10.0)
                     .put("source", from.memory().memory().source()).put("tier", from.memory().tier().name())
-                    .put("batch_group", from.memory().maxBatch()).put("offload", from.memory().offload())
-                    .put("vae_tile_frames", from.memory().vaeTileFrames());
+                    .put("batch_group", from.memory().maxBatch()).put("offload", from.memory().offload());
             var ch = mem.putArray("changes");
             from.memory().changes().forEach(ch::add);
             if (from.adapted() != null) from.adapted().forEach(ch::add);

@@ -81,8 +81,8 @@ public final class Renderer {
      * so only one at a time keeps a variant reproducible alone from its sidecar. On CPU this costs next to nothing (a
      * variant's 250+ rows already fill the cores).
      */
-    public static Result render(ModelSet m, Plan plan, int maxBatch, int vaeTile, RenderStages stages, TensorDump dump, LatentCache cache)
-            throws Exception {
+    public static Result render(ModelSet m, Plan plan, int maxBatch, java.util.function.IntSupplier vaeTile, RenderStages stages,
+                                TensorDump dump, LatentCache cache) throws Exception {
         int B = plan.seeds().length;
         if (m.dit().int8()) maxBatch = 1;
         if (maxBatch >= B) return render(m, plan, vaeTile, stages, dump, cache);
@@ -116,7 +116,9 @@ public final class Renderer {
         return new Result(audio, Tensor3.concatBatch(a.latents(), b.latents()), c, a.estimated(), a.captionPrompt(), a.timeline(), finishes);
     }
 
-    public static Result render(ModelSet m, Plan plan, int vaeTile, RenderStages stages, TensorDump dump, LatentCache cache) throws Exception {
+    /** @param vaeTile latent frames per VAE decode tile, asked when each variant's decode starts */
+    public static Result render(ModelSet m, Plan plan, java.util.function.IntSupplier vaeTile, RenderStages stages, TensorDump dump,
+                                LatentCache cache) throws Exception {
         DitModel dit = m.dit();
         Task task = plan.task();
         int hop = m.vae().hop(), C = dit.config().latentChannels(), B = plan.seeds().length;
@@ -210,7 +212,7 @@ public final class Renderer {
         List<float[]> out = new ArrayList<>();
         List<org.aceforge.engine.tasks.Finish> finishes = new ArrayList<>();
         for (int b = 0; b < B; b++) {
-            Tensor3 decoded = decode(m.vae(), latents.item(b), b, B, stages, vaeTile);
+            Tensor3 decoded = decode(m.vae(), latents.item(b), b, B, stages, vaeTile.getAsInt());
             if (dump != null) dump.write("audio_" + (b + 1), decoded);
             org.aceforge.engine.tasks.Finish finish = task.finish(original, Arrays.copyOf(decoded.data(), 2 * timeline.samples()), regions);
             finishes.add(finish);

@@ -76,7 +76,7 @@ class MemoryTierTest {
         assertTrue(mid.changes().contains("the DiT and the LM run on INT8 weights in tier4 (10 GB GPU)"), mid.changes().toString());
         assertFalse(MemoryPolicy.apply(request().build(), gpu(24).get(), false).request().model().int8(), "tier6b runs on full weights");
 
-        assertEquals(128, small.vaeTileFrames(), "a 5 GB GPU decodes in tiles of 128 frames (the reference's table)");
+        assertEquals(128, MemoryPolicy.vaeTileFrames(gpu(5).get()), "a 5 GB GPU decodes in tiles of 128 frames (the reference's table)");
         assertEquals(512, MemoryPolicy.vaeTileFrames(gpu(24).get()));
         assertEquals(1024, MemoryPolicy.vaeTileFrames(new MachineMemory("cpu", 40_000_000_000L, "test")));
         assertEquals(512, MemoryPolicy.vaeTileFrames(new MachineMemory("cpu", 20_000_000_000L, "test")));
