@@ -70,8 +70,9 @@ final class MemoryPolicy {
      * Latent frames per VAE decode tile. Each tile carries 64 frames of context on each side that are computed and
      * thrown away, so small tiles waste most of their work: 30 s (750 frames) in tiles of 256 took 49 s on 2 cores,
      * in one tile of 750 26 s (the cost per decoded frame is flat). Larger tiles hold more activations (peak ~3 GB at
-     * 256 frames, ~7.6 GB at 750), so the tile follows the memory: on a GPU the reference's table (≥ 24 GB 512,
-     * ≥ 16 GB 384, ≥ 12 GB 256, else 128); on CPU 1024 from 32 GB free, 512 from 16 GB, else 256. Asked when the
+     * 256 frames, ~7.6 GB at 750: about 0.7 GB + 9 MB per frame), so the tile follows the memory: on a GPU the
+     * reference's table (≥ 24 GB 512, ≥ 16 GB 384, ≥ 12 GB 256, else 128); on CPU the largest of 1024, 512 and 256
+     * frames whose peak fits in half the free RAM (256 at least: 8 GB free → 256, 15 GB → 512, 22 GB → 1024). Asked when the
      * decode starts (the models may have been offloaded by then). The property {@code aceforge.vae.chunk} overrides;
      * out of memory, the decode ladder halves it.
      */
@@ -80,7 +81,8 @@ final class MemoryPolicy {
         if (forced != null) return forced;
         double gb = mem.bytes() / 1e9;
         if (mem.device().equals("cuda")) return gb >= 24 ? 512 : gb >= 16 ? 384 : gb >= 12 ? 256 : 128;
-        return gb >= 32 ? 1024 : gb >= 16 ? 512 : 256;
+        for (int tile : new int[]{1024, 512}) if (0.7 + 0.009 * tile <= gb / 2) return tile;
+        return 256;
     }
 
     private static String size(String lmModel) {

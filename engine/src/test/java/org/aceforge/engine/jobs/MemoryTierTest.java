@@ -78,9 +78,9 @@ class MemoryTierTest {
 
         assertEquals(128, MemoryPolicy.vaeTileFrames(gpu(5).get()), "a 5 GB GPU decodes in tiles of 128 frames (the reference's table)");
         assertEquals(512, MemoryPolicy.vaeTileFrames(gpu(24).get()));
-        assertEquals(1024, MemoryPolicy.vaeTileFrames(new MachineMemory("cpu", 40_000_000_000L, "test")));
-        assertEquals(512, MemoryPolicy.vaeTileFrames(new MachineMemory("cpu", 20_000_000_000L, "test")));
-        assertEquals(256, MemoryPolicy.vaeTileFrames(new MachineMemory("cpu", 10_000_000_000L, "test")));
+        assertEquals(1024, MemoryPolicy.vaeTileFrames(new MachineMemory("cpu", 22_000_000_000L, "test")));
+        assertEquals(512, MemoryPolicy.vaeTileFrames(new MachineMemory("cpu", 15_000_000_000L, "test")));
+        assertEquals(256, MemoryPolicy.vaeTileFrames(new MachineMemory("cpu", 8_000_000_000L, "test")));
         MemoryPolicy.Applied none = MemoryPolicy.apply(request().build(), plenty().get(), false);
         assertEquals(List.of(), none.changes());
         assertFalse(none.offload());
