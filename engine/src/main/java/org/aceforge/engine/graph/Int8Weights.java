@@ -59,22 +59,24 @@ public final class Int8Weights implements WeightSource {
     @Override
     public TensorData get(String name) {
         String b = derivedBase(name);
-        if (b == null) return base.get(name);
-        if (name.endsWith(COLUMNS_SUFFIX) || name.endsWith(COLUMNS_SCALE_SUFFIX)) quantizeColumns(base.get(b));
-        else quantize(base.get(b));
-        return derived.get(name);
+        return b == null ? base.get(name) : derived(base.get(b), name.substring(b.length()));
+    }
+
+    /** One derived form of a weight ({@code suffix}: one of the four), made on first use. */
+    private TensorData derived(TensorData w, String suffix) {
+        if (suffix.equals(COLUMNS_SUFFIX) || suffix.equals(COLUMNS_SCALE_SUFFIX)) quantizeColumns(w);
+        else quantize(w);
+        return derived.get(w.name() + suffix);
     }
 
     /** Wᵀ as int8 [in, out] with one symmetric scale per output (max |w| / 127 of its row of W). */
     public TensorData columns(TensorData w) {
-        quantizeColumns(w);
-        return derived.get(w.name() + COLUMNS_SUFFIX);
+        return derived(w, COLUMNS_SUFFIX);
     }
 
     /** The per-output scales [out] of {@link #columns}. */
     public TensorData columnScales(TensorData w) {
-        quantizeColumns(w);
-        return derived.get(w.name() + COLUMNS_SCALE_SUFFIX);
+        return derived(w, COLUMNS_SCALE_SUFFIX);
     }
 
     private synchronized void quantizeColumns(TensorData w) {
@@ -110,14 +112,12 @@ public final class Int8Weights implements WeightSource {
 
     /** The uint8 [out, blocks, 128] matrix of a Linear weight [out, in]. */
     public TensorData quantized(TensorData w) {
-        quantize(w);
-        return derived.get(w.name() + SUFFIX);
+        return derived(w, SUFFIX);
     }
 
     /** The per-block scales [out · blocks]. */
     public TensorData scales(TensorData w) {
-        quantize(w);
-        return derived.get(w.name() + SCALE_SUFFIX);
+        return derived(w, SCALE_SUFFIX);
     }
 
     public static int blocks(TensorData w) {
