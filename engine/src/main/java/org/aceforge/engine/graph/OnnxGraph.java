@@ -148,6 +148,15 @@ public final class OnnxGraph {
     }
 
     public static final String MS_DOMAIN = "com.microsoft";
+    /** AceForge's own operators (runtime.CustomOps); imported only by graphs that use one. */
+    public static final String ACEFORGE_DOMAIN = "org.aceforge";
+    private boolean usesAceforgeDomain;
+
+    /** A node from AceForge's own operator domain (only on sessions where runtime.CustomOps says it is available). */
+    public V aceforgeOp(String type, V... inputs) {
+        usesAceforgeDomain = true;
+        return nodeN(ACEFORGE_DOMAIN, type, 1, new Attr[0], inputs)[0];
+    }
 
     /** A node with several outputs. */
     public V[] opN(String type, int outputs, Attr[] attrs, V... inputs) {
@@ -318,13 +327,12 @@ public final class OnnxGraph {
     }
 
     public byte[] toModelBytes() {
-        OnnxMl.ModelProto m = OnnxMl.ModelProto.newBuilder()
+        OnnxMl.ModelProto.Builder m = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("aceforge")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1))
-                .setGraph(graph)
-                .build();
-        return m.toByteArray();
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1));
+        if (usesAceforgeDomain) m.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(ACEFORGE_DOMAIN).setVersion(1));
+        return m.setGraph(graph).build().toByteArray();
     }
 }

@@ -21,6 +21,11 @@ public final class VaeGraphs {
     private VaeGraphs() {}
 
     public static OnnxGraph decoder(VaeConfig c, WeightSource all) {
+        return decoder(c, all, SnakeForm.STANDARD);
+    }
+
+    /** The decoder with the Snake computed in the given form (see {@link SnakeForm#forDevice}). */
+    public static OnnxGraph decoder(VaeConfig c, WeightSource all, SnakeForm form) {
         WeightSource w = all.sub("decoder.");
         OnnxGraph g = new OnnxGraph(DECODER);
         V lat = g.input("latents", DType.F32, "batch", "frames", (long) c.latentChannels());
@@ -30,17 +35,22 @@ public final class VaeGraphs {
         for (int i = 0; i < r.length; i++) {
             WeightSource b = w.sub("block." + i + ".");
             int s = r[r.length - 1 - i];
-            x = snake(g, b, "snake1", x);
+            x = snake(g, b, "snake1", x, form);
             x = convTranspose(g, b, "conv_t1", x, s);
-            for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u]);
+            for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u], form);
         }
-        x = snake(g, w, "snake1", x);
+        x = snake(g, w, "snake1", x, form);
         x = conv(g, w, "conv2", x, 1, 3, 1, !w.has("conv2.bias"));
         g.output(g.transpose(x, 0, 2, 1), "decoded", DType.F32, "batch", "samples", (long) c.audioChannels());
         return g;
     }
 
     public static OnnxGraph encoder(VaeConfig c, WeightSource all) {
+        return encoder(c, all, SnakeForm.STANDARD);
+    }
+
+    /** The encoder with the Snake computed in the given form. */
+    public static OnnxGraph encoder(VaeConfig c, WeightSource all, SnakeForm form) {
         WeightSource w = all.sub("encoder.");
         OnnxGraph g = new OnnxGraph(ENCODER);
         V audio = g.input("audio", DType.F32, "batch", "samples", (long) c.audioChannels());
@@ -49,11 +59,11 @@ public final class VaeGraphs {
         int[] r = c.downsamplingRatios();
         for (int i = 0; i < r.length; i++) {
             WeightSource b = w.sub("block." + i + ".");
-            for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u]);
-            x = snake(g, b, "snake1", x);
+            for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u], form);
+            x = snake(g, b, "snake1", x, form);
             x = conv(g, b, "conv1", x, r[i], (r[i] + 1) / 2, 1, false);
         }
-        x = snake(g, w, "snake1", x);
+        x = snake(g, w, "snake1", x, form);
         x = conv(g, w, "conv2", x, 1, 1, 1, false);
         V moments = g.transpose(x, 0, 2, 1);
         g.output(moments, "moments", DType.F32, "batch", "frames", (long) c.encoderHiddenSize());
@@ -61,17 +71,18 @@ public final class VaeGraphs {
         return g;
     }
 
-    private static V residualUnit(OnnxGraph g, WeightSource w, V x, int dilation) {
-        V y = snake(g, w, "snake1", x);
+    private static V residualUnit(OnnxGraph g, WeightSource w, V x, int dilation, SnakeForm form) {
+        V y = snake(g, w, "snake1", x, form);
         y = conv(g, w, "conv1", y, 1, 3 * dilation, dilation, false);
-        y = snake(g, w, "snake2", y);
+        y = snake(g, w, "snake2", y, form);
         y = conv(g, w, "conv2", y, 1, 0, 1, false);
         return g.add(x, y);
     }
 
-    static V snake(OnnxGraph g, WeightSource w, String name, V x) {
+    static V snake(OnnxGraph g, WeightSource w, String name, V x, SnakeForm form) {
         V alpha = g.exp(g.weight(w.get(name + ".alpha")));
         V invBeta = g.div(g.scalar(1), g.add(g.exp(g.weight(w.get(name + ".beta"))), g.scalar(1e-9)));
+        if (form == SnakeForm.FUSED) return g.aceforgeOp("Snake", x, alpha, invBeta);
         V s = g.sin(g.mul(alpha, x));
         return g.add(x, g.mul(invBeta, g.mul(s, s)));
     }

@@ -36,9 +36,13 @@ public final class GraphCache {
     }
 
     public static GraphCache defaultCache() {
+        return new GraphCache(cacheRoot().resolve("graphs"));
+    }
+
+    /** AceForge's cache folder: {@code -Daceforge.cache}, else {@code ~/.cache/aceforge}. */
+    public static Path cacheRoot() {
         String p = System.getProperty("aceforge.cache");
-        Path root = p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".cache", "aceforge");
-        return new GraphCache(root.resolve("graphs"));
+        return p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".cache", "aceforge");
     }
 
     /** A built graph and the checkpoint tensors its initializers refer to. */

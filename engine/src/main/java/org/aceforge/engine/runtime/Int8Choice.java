@@ -97,9 +97,7 @@ public final class Int8Choice {
     }
 
     static Path file() {
-        String p = System.getProperty("aceforge.cache");
-        Path root = p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), ".cache", "aceforge");
-        return root.resolve("int8-kernel.json");
+        return GraphCache.cacheRoot().resolve("int8-kernel.json");
     }
 
     /** What the choice depends on: the CPU model and its VNNI, ONNX Runtime's version and the threads. */

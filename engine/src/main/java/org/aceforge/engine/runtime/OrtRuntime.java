@@ -51,6 +51,7 @@ public final class OrtRuntime {
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
             o.addConfigEntry("session.inter_op.allow_spinning", "0");
         }
+        CustomOps.register(o, device);
         if (device == Device.CUDA) {
             try {
                 o.addCUDA(0);

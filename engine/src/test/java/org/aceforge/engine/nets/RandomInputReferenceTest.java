@@ -111,11 +111,16 @@ class RandomInputReferenceTest {
         VaeConfig c = VaeConfig.read(v.resolve("config.json"));
         WeightSource w = Checkpoint.open(v, "diffusion_pytorch_model");
         double[][] lat = rounded(random(3, 64, 1));
-        var dec = GraphRunner.run(VaeGraphs.decoder(c, w), Map.of("latents", tensor("l", lat)));
-        agree("VAE decode", dec.get("decoded").toFloats(), RefVae.decode(c, w, lat));
         double[][] audio = rounded(random(2 * 1920, 2, 0.3));
-        var enc = GraphRunner.run(VaeGraphs.encoder(c, w), Map.of("audio", tensor("a", audio)));
-        agree("VAE encode", enc.get("moments").toFloats(), RefVae.encode(c, w, audio));
+        double[][] refDecoded = RefVae.decode(c, w, lat), refMoments = RefVae.encode(c, w, audio);
+        // Both Snake forms: the standard operators (GPU sessions) and AceForge's fused operator (CPU sessions).
+        for (SnakeForm form : SnakeForm.values()) {
+            if (form == SnakeForm.FUSED && !FusedSnakeTest.fusedExpectedHere()) continue;
+            var dec = GraphRunner.run(VaeGraphs.decoder(c, w, form), Map.of("latents", tensor("l", lat)));
+            agree("VAE decode (" + form + ")", dec.get("decoded").toFloats(), refDecoded);
+            var enc = GraphRunner.run(VaeGraphs.encoder(c, w, form), Map.of("audio", tensor("a", audio)));
+            agree("VAE encode (" + form + ")", enc.get("moments").toFloats(), refMoments);
+        }
     }
 
     @Test
