@@ -1,5 +1,7 @@
 package org.aceforge.engine.bench;
 
+import org.aceforge.engine.graph.Int8Kernel;
+
 import org.aceforge.engine.lm.KvCache;
 import org.aceforge.engine.model.Qwen3Config;
 import org.aceforge.engine.nets.CausalLmGraph;
@@ -44,15 +46,70 @@ final class LmBench {
         w.ones("model.norm.weight", c.hiddenSize());
         Path dir = Files.createTempDirectory("aceforge-lm-bench");
         try {
-            for (boolean int8 : new boolean[]{false, true}) {
-                try (BenchLm lm = new BenchLm(c, w, new GraphCache(dir), int8)) {
-                    measure(lm.lm, c, layers, repeats, int8 ? "LM 1.7B int8" : "LM 1.7B fp32", out);
+            long[] forced = null;
+            int[][] reference = null;
+            for (Int8Kernel kernel : new Int8Kernel[]{null, Int8Kernel.MATMUL_NBITS, Int8Kernel.MATMUL_NBITS4}) {
+                String label = "LM 1.7B " + (kernel == null ? "fp32" : kernel == Int8Kernel.MATMUL_NBITS4 ? "4-bit" : "int8");
+                try (BenchLm lm = new BenchLm(c, w, new GraphCache(dir), kernel)) {
+                    measure(lm.lm, c, layers, repeats, label, out);
+                    if (forced == null) forced = greedy(lm.lm, AGREEMENT_STEPS);
+                    int[][] top = teacherForced(lm.lm, forced);
+                    if (reference == null) reference = top;
+                    else out.printf("%-16s agreement with fp32 over %d teacher-forced steps: next token %.1f %%, next audio code %.1f %%%n",
+                            "", AGREEMENT_STEPS, 100 * agreement(top[0], reference[0]), 100 * agreement(top[1], reference[1]));
                 }
             }
             if (layers < 28) out.printf("                 (full model = 28 layers: scale by about %.2f)%n", 28.0 / layers);
         } finally {
             org.aceforge.engine.tensors.Folders.deleteRecursively(dir);
         }
+    }
+
+    /** Steps over which the quantized LMs' choices are compared with fp32's. */
+    static final int AGREEMENT_STEPS = 200;
+    /** The audio-code tokens ({@code <|audio_code_N|>} = 151669 + N, N < 64000). */
+    static final int FIRST_CODE = 151_669, CODES = 64_000;
+
+    /** fp32's greedy continuation of a fixed prompt: the token path every precision is then fed. */
+    private static long[] greedy(org.aceforge.engine.lm.CausalLm lm, int steps) throws Exception {
+        long[] prompt = new java.util.Random(2).longs(64, 0, 151_000).toArray();
+        long[] path = new long[steps];
+        try (KvCache kv = lm.newCache(1, 64 + steps + 1)) {
+            float[] logits = lm.prefill(kv, 0, prompt);
+            for (int i = 0; i < steps; i++) {
+                // Alternate free text and audio codes, as the chain of thought and the codes phase do.
+                path[i] = i % 2 == 0 ? argmax(logits, 0, logits.length) : argmax(logits, FIRST_CODE, FIRST_CODE + CODES);
+                logits = lm.decode(kv, new long[]{path[i]})[0];
+            }
+        }
+        return path;
+    }
+
+    /** At each step of the given path: the most likely next token, and the most likely next audio code. */
+    private static int[][] teacherForced(org.aceforge.engine.lm.CausalLm lm, long[] path) throws Exception {
+        long[] prompt = new java.util.Random(2).longs(64, 0, 151_000).toArray();
+        int[][] top = new int[2][path.length];
+        try (KvCache kv = lm.newCache(1, 64 + path.length + 1)) {
+            float[] logits = lm.prefill(kv, 0, prompt);
+            for (int i = 0; i < path.length; i++) {
+                top[0][i] = argmax(logits, 0, logits.length);
+                top[1][i] = argmax(logits, FIRST_CODE, FIRST_CODE + CODES);
+                logits = lm.decode(kv, new long[]{path[i]})[0];
+            }
+        }
+        return top;
+    }
+
+    private static int argmax(float[] v, int from, int to) {
+        int best = from;
+        for (int i = from + 1; i < Math.min(to, v.length); i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+
+    private static double agreement(int[] a, int[] b) {
+        int same = 0;
+        for (int i = 0; i < a.length; i++) if (a[i] == b[i]) same++;
+        return (double) same / a.length;
     }
 
     private static void measure(org.aceforge.engine.lm.CausalLm lm, Qwen3Config c, int layers, int repeats, String label,
@@ -82,8 +139,8 @@ final class LmBench {
     private static final class BenchLm implements AutoCloseable {
         final org.aceforge.engine.lm.CausalLm lm;
 
-        BenchLm(Qwen3Config c, RandomWeights w, GraphCache cache, boolean int8) throws Exception {
-            lm = org.aceforge.engine.lm.CausalLm.forNetwork(c, w.source(), cache, int8);
+        BenchLm(Qwen3Config c, RandomWeights w, GraphCache cache, Int8Kernel kernel) throws Exception {
+            lm = org.aceforge.engine.lm.CausalLm.forNetwork(c, w.source(), cache, kernel);
         }
 
         @Override

@@ -12,12 +12,22 @@ public enum Int8Kernel {
     /** {@code DynamicQuantizeMatMul}: per-column weight scales, the activations quantized per tensor. */
     DYNAMIC_QUANTIZE_MATMUL("dqmm"),
     /** {@code DynamicQuantizeLinear} + {@code MatMulInteger} (u8 × s8) and a float rescale: the ONNX-standard path. */
-    MATMUL_INTEGER("integer");
+    MATMUL_INTEGER("integer"),
+    /**
+     * {@code MatMulNBits} bits 4, blocks of 32, accuracy level 4: half the bytes of 8-bit for the 5 Hz LM's decode,
+     * which reads every weight once per token. Never chosen automatically (the DiT's budget is for 8-bit).
+     */
+    MATMUL_NBITS4("nbits4");
 
     private final String id;
 
     Int8Kernel(String id) {
         this.id = id;
+    }
+
+    /** Whether the per-CPU measurement for the DiT may pick it (the 8-bit kernels). */
+    public boolean automatic() {
+        return this != MATMUL_NBITS4;
     }
 
     /** The short name users force it by ({@code nbits}, {@code dqmm}, {@code integer}). */

@@ -27,6 +27,9 @@ public final class Int8Weights implements WeightSource {
     /** Narrow layers gain nothing and lose precision: only matmuls with at least this many inputs are quantized. */
     public static final int MIN_INPUTS = 128;
     public static final int BLOCK = 128;
+    /** The 4-bit form ({@code MatMulNBits} bits 4): two values per byte, blocks of 32 inputs, one scale per block. */
+    public static final String NIBBLES_SUFFIX = ":int4", NIBBLES_SCALE_SUFFIX = ":int4_scale";
+    public static final int BLOCK4 = 32;
     private final WeightSource base;
     private final Int8Kernel kernel;
     private final Map<String, TensorData> derived = new ConcurrentHashMap<>();
@@ -65,6 +68,7 @@ public final class Int8Weights implements WeightSource {
     /** One derived form of a weight ({@code suffix}: one of the four), made on first use. */
     private TensorData derived(TensorData w, String suffix) {
         if (suffix.equals(COLUMNS_SUFFIX) || suffix.equals(COLUMNS_SCALE_SUFFIX)) quantizeColumns(w);
+        else if (suffix.equals(NIBBLES_SUFFIX) || suffix.equals(NIBBLES_SCALE_SUFFIX)) quantizeNibbles(w);
         else quantize(w);
         return derived.get(w.name() + suffix);
     }
@@ -87,17 +91,61 @@ public final class Int8Weights implements WeightSource {
         float[] row = new float[in];
         for (int n = 0; n < out; n++) {
             rowOf(w, n, in, row);
-            float max = 0;
-            for (float v : row) max = Math.max(max, Math.abs(v));
-            float s = max == 0 ? 1f : max / 127f, inv = 1f / s;
+            float s = symmetricScale(row, 0, in, 127), inv = 1f / s;
             scale[n] = s;
-            for (int k = 0; k < in; k++) q.put(k * out + n, (byte) Math.max(-127, Math.min(127, Math.round(row[k] * inv))));
+            for (int k = 0; k < in; k++) q.put(k * out + n, (byte) level(row, k, in, inv, 127));
         }
         derived.put(w.name() + COLUMNS_SCALE_SUFFIX, TensorData.ofFloats(w.name() + COLUMNS_SCALE_SUFFIX, scale, out));
         derived.put(w.name() + COLUMNS_SUFFIX, new TensorData(w.name() + COLUMNS_SUFFIX, DType.I8, new long[]{in, out}, q));
     }
 
+    /** The 4-bit matrix uint8 [out, blocks, 16] of a Linear weight [out, in]: q + 8 in [1, 15], low nibble first. */
+    public TensorData nibbles(TensorData w) {
+        return derived(w, NIBBLES_SUFFIX);
+    }
+
+    /** The per-block scales [out · blocks of 32] of {@link #nibbles}. */
+    public TensorData nibbleScales(TensorData w) {
+        return derived(w, NIBBLES_SCALE_SUFFIX);
+    }
+
+    private synchronized void quantizeNibbles(TensorData w) {
+        if (derived.containsKey(w.name() + NIBBLES_SUFFIX)) return;
+        int out = (int) w.shape()[0], in = (int) w.shape()[1], blocks = (in + BLOCK4 - 1) / BLOCK4;
+        ByteBuffer q = ByteBuffer.allocateDirect(Math.multiplyExact(out, blocks * BLOCK4 / 2)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] scale = new float[out * blocks];
+        float[] row = new float[in];
+        for (int n = 0; n < out; n++) {
+            rowOf(w, n, in, row);
+            for (int b = 0; b < blocks; b++) {
+                int from = b * BLOCK4, to = Math.min(in, from + BLOCK4);
+                // Symmetric levels -7..7 (the default zero point of 8 is the middle); padding inputs are zeros.
+                float s = symmetricScale(row, from, to, 7), inv = 1f / s;
+                scale[n * blocks + b] = s;
+                int at = (n * blocks + b) * (BLOCK4 / 2);
+                for (int k = 0; k < BLOCK4; k += 2)
+                    q.put(at + k / 2, (byte) ((level(row, from + k, to, inv, 7) + 8) | ((level(row, from + k + 1, to, inv, 7) + 8) << 4)));
+            }
+        }
+        derived.put(w.name() + NIBBLES_SCALE_SUFFIX, TensorData.ofFloats(w.name() + NIBBLES_SCALE_SUFFIX, scale, (long) out * blocks));
+        derived.put(w.name() + NIBBLES_SUFFIX, new TensorData(w.name() + NIBBLES_SUFFIX, DType.U8, new long[]{out, blocks, BLOCK4 / 2}, q));
+    }
+
+    /** max |row[from, to)| / levels (1 for an all-zero block, whose levels are then all 0). */
+    private static float symmetricScale(float[] row, int from, int to, int levels) {
+        float max = 0;
+        for (int k = from; k < to; k++) max = Math.max(max, Math.abs(row[k]));
+        return max == 0 ? 1f : max / levels;
+    }
+
+    /** row[k] in steps of 1/inv, clamped to ±levels; 0 past the row's end (the padding of the last block). */
+    private static int level(float[] row, int k, int to, float inv, int levels) {
+        return k < to ? Math.max(-levels, Math.min(levels, Math.round(row[k] * inv))) : 0;
+    }
+
     private static String derivedBase(String name) {
+        if (name.endsWith(NIBBLES_SCALE_SUFFIX)) return name.substring(0, name.length() - NIBBLES_SCALE_SUFFIX.length());
+        if (name.endsWith(NIBBLES_SUFFIX)) return name.substring(0, name.length() - NIBBLES_SUFFIX.length());
         if (name.endsWith(COLUMNS_SCALE_SUFFIX)) return name.substring(0, name.length() - COLUMNS_SCALE_SUFFIX.length());
         if (name.endsWith(COLUMNS_SUFFIX)) return name.substring(0, name.length() - COLUMNS_SUFFIX.length());
         if (name.endsWith(SCALE_SUFFIX)) return name.substring(0, name.length() - SCALE_SUFFIX.length());
@@ -134,15 +182,10 @@ public final class Int8Weights implements WeightSource {
             rowOf(w, n, in, row);
             for (int b = 0; b < blocks; b++) {
                 int from = b * BLOCK, to = Math.min(in, from + BLOCK);
-                float max = 0;
-                for (int k = from; k < to; k++) max = Math.max(max, Math.abs(row[k]));
-                float s = max == 0 ? 1f : max / 127f, inv = 1f / s;
+                float s = symmetricScale(row, from, to, 127), inv = 1f / s;
                 scale[n * blocks + b] = s;
                 int at = (n * blocks + b) * BLOCK;
-                for (int k = 0; k < BLOCK; k++) {
-                    int v = from + k < to ? Math.max(-127, Math.min(127, Math.round(row[from + k] * inv))) : 0;
-                    q.put(at + k, (byte) (v + 128));
-                }
+                for (int k = 0; k < BLOCK; k++) q.put(at + k, (byte) (level(row, from + k, to, inv, 127) + 128));
             }
         }
         derived.put(w.name() + SCALE_SUFFIX, TensorData.ofFloats(w.name() + SCALE_SUFFIX, scale, (long) out * blocks));

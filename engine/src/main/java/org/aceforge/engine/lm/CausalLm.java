@@ -60,18 +60,24 @@ public final class CausalLm implements AutoCloseable {
                 () -> CausalLmGraph.build(config, weights));
     }
 
-    private CausalLm(Qwen3Config config, WeightSource weights, GraphCache cache, boolean int8) {
+    private CausalLm(Qwen3Config config, WeightSource weights, GraphCache cache, org.aceforge.engine.graph.Int8Kernel kernel) {
         this.folder = null;
         this.config = config;
         this.tokenizer = null;
-        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(weights) : null;
-        this.session = new LazySession(CausalLmGraph.NAME + (int8 ? "-int8" : ""), config.toString(), int8 ? q : weights, cache,
-                () -> CausalLmGraph.build(config, weights, q));
+        org.aceforge.engine.graph.Int8Weights q = kernel == null ? null : new org.aceforge.engine.graph.Int8Weights(weights, kernel);
+        this.session = new LazySession(CausalLmGraph.NAME + (kernel == null ? "" : "-" + kernel.id()), config.toString(),
+                q != null ? q : weights, cache, () -> CausalLmGraph.build(config, weights, q));
     }
 
     /** The network on weights in memory, without a folder or tokenizer (benchmarks). */
     public static CausalLm forNetwork(Qwen3Config config, WeightSource weights, GraphCache cache, boolean int8) {
-        return new CausalLm(config, weights, cache, int8);
+        return new CausalLm(config, weights, cache, int8 ? org.aceforge.engine.graph.Int8Kernel.MATMUL_NBITS : null);
+    }
+
+    /** As {@link #forNetwork(Qwen3Config, WeightSource, GraphCache, boolean)} with a given weight form (null: fp32). */
+    public static CausalLm forNetwork(Qwen3Config config, WeightSource weights, GraphCache cache,
+                                      org.aceforge.engine.graph.Int8Kernel kernel) {
+        return new CausalLm(config, weights, cache, kernel);
     }
 
     public Path folder() { return folder; }

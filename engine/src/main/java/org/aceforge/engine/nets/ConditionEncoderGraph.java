@@ -31,7 +31,12 @@ public final class ConditionEncoderGraph {
      * uses, ~300 of the ~550 GFLOP of conditioning at full size — is encoded once (see DitModel).
      */
     public static OnnxGraph timbreEncoder(AceStepConfig c, WeightSource all) {
-        OnnxGraph g = new OnnxGraph(NAME + "-timbre");
+        return timbreEncoder(c, all, null);
+    }
+
+    /** As {@link #timbreEncoder(AceStepConfig, WeightSource)}, its Linear layers on INT8 weights when {@code int8} is given. */
+    public static OnnxGraph timbreEncoder(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8) {
+        OnnxGraph g = new OnnxGraph(NAME + "-timbre").int8(int8);
         V refs = g.input("refer_latents", DType.F32, "refs", "ref_frames", (long) c.timbreHiddenDim());
         g.output(timbre(g, c, all, refs), "timbre_states", DType.F32, "refs", 1L, (long) c.hiddenSize());
         return g;
@@ -39,7 +44,12 @@ public final class ConditionEncoderGraph {
 
     /** The rest of the condition encoder, given the timbre encoder's {@code timbre_states} [B·R, 1, H]. */
     public static OnnxGraph givenTimbre(AceStepConfig c, WeightSource all) {
-        OnnxGraph g = new OnnxGraph(NAME + "-given-timbre");
+        return givenTimbre(c, all, null);
+    }
+
+    /** As {@link #givenTimbre(AceStepConfig, WeightSource)}, its Linear layers on INT8 weights when {@code int8} is given. */
+    public static OnnxGraph givenTimbre(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8) {
+        OnnxGraph g = new OnnxGraph(NAME + "-given-timbre").int8(int8);
         V timbre = g.input("timbre_states", DType.F32, "refs", 1L, (long) c.hiddenSize());
         return packed(g, c, all, timbre);
     }

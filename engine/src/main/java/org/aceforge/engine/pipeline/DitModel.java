@@ -77,8 +77,14 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         Map<Integer, int[]> heads = alignHeads(config);
         align = new LazySession(name + "-align", key + "\nalign=" + headsText(heads), int8 ? q : ditWeights, cache,
                 () -> DitGraph.build(config, weights, q, lora, options.loraScale(), heads));
-        encoder = new LazySession(ConditionEncoderGraph.NAME + "-given-timbre", cfg, weights, cache, () -> ConditionEncoderGraph.givenTimbre(config, weights));
-        timbre = new LazySession(ConditionEncoderGraph.NAME + "-timbre", cfg, weights, cache, () -> ConditionEncoderGraph.timbreEncoder(config, weights));
+        // The condition encoder on INT8 with the DiT, always through MatMulNBits (per-block weight scales, activations
+        // per row), the precise kernel, as for the text encoder: it runs once per render on a few hundred rows.
+        org.aceforge.engine.graph.Int8Weights cq = int8 ? new org.aceforge.engine.graph.Int8Weights(weights) : null;
+        String encoderName = ConditionEncoderGraph.NAME + (int8 ? "-int8" : "");
+        encoder = new LazySession(encoderName + "-given-timbre", cfg, int8 ? cq : weights, cache,
+                () -> ConditionEncoderGraph.givenTimbre(config, weights, cq));
+        timbre = new LazySession(encoderName + "-timbre", cfg, int8 ? cq : weights, cache,
+                () -> ConditionEncoderGraph.timbreEncoder(config, weights, cq));
         tokenizer = new LazySession(AudioTokenizerGraph.NAME, cfg, weights, cache, () -> AudioTokenizerGraph.build(config, weights));
         detokenizer = new LazySession(AudioDetokenizerGraph.NAME, cfg, weights, cache, () -> AudioDetokenizerGraph.build(config, weights));
     }

@@ -62,6 +62,50 @@ class Int8WeightsTest {
     }
 
     @Test
+    void fourBitBlocksDequantizeWithinHalfAStepAndRunInOrtInTheirOrder() throws Exception {
+        Random r = new Random(4);
+        int out = 9, in = 200, rows = 5;   // 200 inputs: 7 blocks of 32, the last one padded
+        float[] w = new float[out * in], x = new float[rows * in];
+        for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        TensorData t = TensorData.ofFloats("lin.weight", w, out, in);
+        Int8Weights q = new Int8Weights(() -> Map.of("lin.weight", t), Int8Kernel.MATMUL_NBITS4);
+        TensorData nib = q.nibbles(t);
+        float[] s = q.nibbleScales(t).toFloats();
+        int blocks = 7;
+        assertArrayEquals(new long[]{out, blocks, 16}, nib.shape());
+        float[] deq = new float[out * in];
+        for (int n = 0; n < out; n++)
+            for (int k = 0; k < in; k++) {
+                int b = k / 32, j = k % 32;
+                int packed = nib.bytes().get((n * blocks + b) * 16 + j / 2) & 0xFF;
+                int v = (j % 2 == 0 ? packed & 0x0F : packed >> 4) - 8;
+                float sc = s[n * blocks + b];
+                deq[n * in + k] = v * sc;
+                assertTrue(v >= -7 && v <= 7);
+                assertEquals(w[n * in + k], deq[n * in + k], sc / 2 + 1e-6, "element " + n + "," + k);
+            }
+        // ONNX Runtime's MatMulNBits (bits 4) must compute x·Wᵀ with exactly these dequantized weights, up to its
+        // int8 activation blocks (accuracy level 4): a swapped nibble order would be off by ~100 %.
+        OnnxGraph g = new OnnxGraph("nbits4").int8(q);
+        var xv = g.input("x", org.aceforge.engine.tensors.DType.F32, (long) rows, (long) in);
+        g.output(g.linear(xv, t, null), "y", org.aceforge.engine.tensors.DType.F32, (long) rows, (long) out);
+        float[] y;
+        try (var session = new org.aceforge.engine.runtime.NetSession("nbits4", g.toModelBytes(), g.externalWeights())) {
+            y = session.run(Map.of("x", TensorData.ofFloats("x", x, rows, in))).get("y").toFloats();
+        }
+        float[] want = new float[rows * out];
+        for (int m = 0; m < rows; m++)
+            for (int n = 0; n < out; n++) {
+                double acc = 0;
+                for (int k = 0; k < in; k++) acc += x[m * in + k] * deq[n * in + k];
+                want[m * out + n] = (float) acc;
+            }
+        double err = Ref.relErr(y, want);
+        assertTrue(err < 0.02, "MatMulNBits bits 4 against the dequantized weights: relative error " + err);
+    }
+
+    @Test
     void int8DitFollowsFp32Closely() throws Exception {
         ModelPack pack = DemoPackFixture.pack();
         Random r = new Random(2);
