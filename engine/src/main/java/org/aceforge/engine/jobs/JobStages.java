@@ -47,6 +47,9 @@ final class JobStages implements RenderStages {
 
     @Override
     public StepListener diffusion() {
+        // Said before the first step, so the stage clock counts that step as diffusion (not as encoding).
+        cancel.check();
+        progress.onProgress(new Progress(Progress.Stage.DIFFUSION, 0, "diffusion"));
         return (step, total, x) -> {
             progress.onProgress(new Progress(Progress.Stage.DIFFUSION, (double) step / total, "diffusion step " + step + "/" + total));
             cancel.check();

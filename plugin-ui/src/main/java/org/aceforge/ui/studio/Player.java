@@ -11,7 +11,7 @@ import java.util.function.DoubleConsumer;
  * Plays interleaved stereo float audio through javax.sound on its own thread. On a machine without an audio device
  * it reports that once (through {@code onProblem}) and stays silent. Methods may be called from the EDT.
  */
-public final class Player {
+public final class Player implements AudioOut {
     private final Consumer<String> onProblem;
     private volatile Thread thread;
     private volatile boolean stop;
@@ -21,8 +21,8 @@ public final class Player {
         this.onProblem = onProblem;
     }
 
-    /** Plays frames [from, to) of the audio; {@code position} receives the playing time in seconds. */
-    public synchronized void play(float[] stereo, int rate, int from, int to, DoubleConsumer position, Runnable done) {
+    @Override
+    public synchronized void play(float[] stereo, int rate, int from, int to, boolean loop, DoubleConsumer position, Runnable done) {
         stop();
         SourceDataLine line;
         AudioFormat fmt = new AudioFormat(rate, 16, 2, true, false);
@@ -39,7 +39,7 @@ public final class Player {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[4096 * 4];
             line.start();
-            int pos = Math.max(0, from), end = Math.min(stereo.length / 2, to);
+            int start = Math.max(0, from), pos = start, end = Math.min(stereo.length / 2, to);
             while (!stop && pos < end) {
                 int n = Math.min(4096, end - pos);
                 for (int i = 0; i < n; i++)
@@ -51,6 +51,7 @@ public final class Player {
                 line.write(buf, 0, 4 * n);
                 pos += n;
                 position.accept(pos / (double) rate);
+                if (loop && pos >= end) pos = start;
             }
             if (!stop) line.drain();
             line.close();
@@ -61,6 +62,7 @@ public final class Player {
         t.start();
     }
 
+    @Override
     public synchronized void stop() {
         stop = true;
         Thread t = thread;
@@ -74,6 +76,7 @@ public final class Player {
         }
     }
 
+    @Override
     public boolean playing() {
         return thread != null;
     }
