@@ -41,7 +41,7 @@ public final class ResultsPanel extends JPanel {
     private int shown = -1;
     private final JPanel list = new JPanel();
     private final JLabel position = new JLabel();
-    private final Player player;
+    private final AudioOut player;
     private final Consumer<Path> sendToSource;
     private final Consumer<Batch> applySettings;
     private final Consumer<String> message;
@@ -49,7 +49,7 @@ public final class ResultsPanel extends JPanel {
 
     private final Consumer<Path> place;
 
-    public ResultsPanel(Player player, Consumer<Path> sendToSource, Consumer<Batch> applySettings, Consumer<String> message,
+    public ResultsPanel(AudioOut player, Consumer<Path> sendToSource, Consumer<Batch> applySettings, Consumer<String> message,
                         Consumer<Path> place) {
         super(new BorderLayout());
         this.place = place;

@@ -39,6 +39,8 @@ public final class StudioController {
     private final List<RenderJob> jobs = new ArrayList<>();
     private Path source;
     private AudioClip sourceAudio;
+    /** The file loaded before any comp (comps write a working copy beside the renders). */
+    private Path original;
 
     StudioController(StudioSettings settings, RenderService renders, Path renderFolder, Executor ui, StudioView view) {
         this.settings = settings;
@@ -67,6 +69,7 @@ public final class StudioController {
                 PeakCache peaks = new PeakCache(clip.interleaved(), clip.sampleRate());
                 ui.execute(() -> {
                     source = file;
+                    original = null;
                     sourceAudio = clip;
                     settings.lastFolder = file.toAbsolutePath().getParent().toString();
                     view.sourceLoaded(file, clip, peaks);
@@ -77,6 +80,26 @@ public final class StudioController {
         }, "aceforge-load");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * UI thread. After a comp (or its undo) the working audio is the source of later renders and of Play: it is
+     * written next to the renders as "NAME comp.wav" (16-bit is enough for a source the VAE re-encodes) and used
+     * from then on. The first source file is never overwritten.
+     */
+    public void useWorkingAudio(float[] working, int rate) {
+        if (source == null) return;
+        if (original == null) original = source;
+        String stem = original.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        Path file = renderFolder.resolve(stem + " comp.wav");
+        try {
+            java.nio.file.Files.createDirectories(renderFolder);
+            org.aceforge.engine.audio.AudioFileWriter.write(file, working, 2, rate);
+            source = file;
+            sourceAudio = new AudioClip(working.clone(), 2, rate);
+        } catch (IOException e) {
+            view.error(e.getMessage(), null);
+        }
     }
 
     /** Sample frames [from, to) of the source that the first region covers (the whole source without regions). */

@@ -63,8 +63,14 @@ public final class StudioWindow extends JFrame implements StudioView {
     final UndoManager undo = new UndoManager();
     final TimelinePanel timeline = new TimelinePanel();
     final ModePanel form = new ModePanel(undo);
-    final Player player = new Player(this::message);
+    /** Where audio is heard: the sound card, or a recorder in tests. */
+    final AudioOut player;
     final ResultsPanel results;
+    /** Each render's variants as lanes under the timeline, and the working audio they are comped into. */
+    final TakeLanes takes = new TakeLanes(timeline);
+    Comping comping;
+    /** Seconds of context played before a take's span when it is auditioned. */
+    static final double PRE_ROLL = 1.0;
     final Map<Mode, JToggleButton> modeButtons = new EnumMap<>(Mode.class);
     final JSpinner regionStart = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 3600.0, 0.1));
     final JSpinner regionEnd = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 3600.0, 0.1));
@@ -90,7 +96,13 @@ public final class StudioWindow extends JFrame implements StudioView {
 
     /** As a plugin editor: the host's captured audio is the source and results can be placed on its timeline. */
     public StudioWindow(StudioSettings settings, RenderService renders, Path renderFolder, HostHooks host) {
+        this(settings, renders, renderFolder, host, null);
+    }
+
+    /** With {@code out} null, audio goes to the sound card; tests pass a recorder. */
+    StudioWindow(StudioSettings settings, RenderService renders, Path renderFolder, HostHooks host, AudioOut out) {
         super(host == null ? "AceForge Studio" : "AceForge");
+        this.player = out != null ? out : new Player(this::message);
         this.host = host;
         this.settings = settings;
         this.renders = renders;
@@ -193,7 +205,26 @@ public final class StudioWindow extends JFrame implements StudioView {
         root.add(toolbar(), BorderLayout.NORTH);
 
         JPanel top = new JPanel(new BorderLayout());
-        top.add(timeline, BorderLayout.CENTER);
+        JPanel stack = new JPanel(new BorderLayout());
+        stack.add(timeline, BorderLayout.CENTER);
+        // Up to four lanes show at once (none before the first render); more scroll.
+        JScrollPane lanes = new JScrollPane(takes, JScrollPane.VERTICAL_SCROLLBAR_AS_NEEDED, JScrollPane.HORIZONTAL_SCROLLBAR_NEVER) {
+            @Override
+            public java.awt.Dimension getPreferredSize() {
+                return new java.awt.Dimension(400, Math.min(4, takes.takes().size()) * TakeLanes.LANE);
+            }
+        };
+        lanes.setBorder(BorderFactory.createEmptyBorder());
+        lanes.setToolTipText(I18n.t("takes.compHint"));
+        takes.setToolTipText(I18n.t("takes.compHint"));
+        stack.add(lanes, BorderLayout.SOUTH);
+        timeline.onView(takes::repaint);
+        takes.onGesture(new TakeLanes.Listener() {
+            @Override public void audition(Take t, boolean original) { auditionTake(t, original); }
+            @Override public void comp(Take t) { compTake(t); }
+            @Override public void stop() { player.stop(); }
+        });
+        top.add(stack, BorderLayout.CENTER);
         JPanel regionRow = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 2));
         regionRow.add(new JLabel(I18n.t("region.start")));
         regionRow.add(regionStart);
@@ -261,7 +292,7 @@ public final class StudioWindow extends JFrame implements StudioView {
         JSplitPane bottom = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, left, right);
         bottom.setResizeWeight(0.55);
         JSplitPane main = new JSplitPane(JSplitPane.VERTICAL_SPLIT, top, bottom);
-        main.setResizeWeight(0.3);
+        main.setResizeWeight(0.4);
         root.add(main, BorderLayout.CENTER);
         root.add(status, BorderLayout.SOUTH);
         setContentPane(root);
@@ -400,6 +431,8 @@ public final class StudioWindow extends JFrame implements StudioView {
     @Override
     public void sourceLoaded(Path file, AudioClip clip, PeakCache peaks) {
         timeline.setPeaks(peaks);
+        comping = new Comping(clip.interleaved(), clip.sampleRate());
+        takes.clear();
         setRegions(List.of());
         stage.setText(String.format(I18n.t("source.loaded"), file.getFileName(), clip.seconds()));
         setTitle("AceForge Studio — " + file.getFileName());
@@ -428,6 +461,76 @@ public final class StudioWindow extends JFrame implements StudioView {
 
     float[] sourceRegionAudio() {
         return controller.sourceRegionAudio(timeline.regions());
+    }
+
+    /**
+     * A finished batch's variants as take lanes: one per variant and region (each region keeps its own choice), or
+     * one over the whole length for a render without regions. Decoding runs off the EDT.
+     */
+    void addTakes(ResultsPanel.Batch batch) {
+        List<Region> regions = batch.request().task().regions();
+        Thread t = new Thread(() -> {
+            List<Take> made = new ArrayList<>();
+            for (var it : batch.result().items()) {
+                try {
+                    AudioClip clip = org.aceforge.engine.audio.AudioDecoder.decode(it.audio()).toEngineFormat();
+                    String name = batch.mode() == null ? "" : I18n.t("mode." + batch.mode().key()) + " ";
+                    if (regions.isEmpty() || batch.request().source() == null) {
+                        made.add(new Take(name + "seed " + it.seed(), clip.interleaved(), clip.sampleRate(), 0, clip.seconds(), it.audio()));
+                    } else {
+                        for (Region r : regions) {
+                            if (r.start() < 0 || r.end() <= r.start()) continue;   // outpainting before 0 shifts the timeline
+                            made.add(new Take(String.format(java.util.Locale.ROOT, "%sseed %d · %.1f–%.1f s", name, it.seed(), r.start(), r.end()),
+                                    clip.interleaved(), clip.sampleRate(), r.start(), Math.min(r.end(), clip.seconds()), it.audio()));
+                        }
+                    }
+                } catch (java.io.IOException | IllegalArgumentException e) {
+                    SwingUtilities.invokeLater(() -> message(e.getMessage()));
+                }
+            }
+            SwingUtilities.invokeLater(() -> made.forEach(takes::add));
+        }, "aceforge-takes");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Plays a take in context (the working audio with its span replaced), or the original over the same loop. */
+    void auditionTake(Take t, boolean original) {
+        if (comping == null) {
+            // A text2music result without a source: its own audio is the context.
+            comping = new Comping(new float[0], t.rate());
+        }
+        Comping.Audition a = original ? comping.original(t, PRE_ROLL) : comping.audition(t, PRE_ROLL);
+        player.play(a.stereo(), a.rate(), a.from(), a.to(), true,
+                sec -> SwingUtilities.invokeLater(() -> timeline.setCursor(sec)), () -> { });
+    }
+
+    /** Comps a take into the working audio (undoable); later renders and Play use the working audio. */
+    void compTake(Take t) {
+        if (comping == null) return;
+        player.stop();
+        Comping.Change c = comping.comp(t);
+        undo.addEdit(new CompEdit(c));
+        workingChanged();
+        message(String.format(I18n.t("takes.comped"), t.label(), t.start(), t.end()));
+    }
+
+    /** The waveform, the lanes' marks and the controller's source follow the working audio. */
+    void workingChanged() {
+        timeline.replacePeaks(new PeakCache(comping.working(), comping.rate()));
+        takes.setComped(comping.chosen().values());
+        controller.useWorkingAudio(comping.working(), comping.rate());
+    }
+
+    /** An undoable comp. */
+    final class CompEdit extends AbstractUndoableEdit {
+        private final Comping.Change change;
+
+        CompEdit(Comping.Change change) { this.change = change; }
+
+        @Override public void undo() { super.undo(); change.undo(); workingChanged(); }
+        @Override public void redo() { super.redo(); change.redo(); workingChanged(); }
+        @Override public String getPresentationName() { return "comp " + change.take().label(); }
     }
 
     void togglePlaySource() {
@@ -558,6 +661,7 @@ public final class StudioWindow extends JFrame implements StudioView {
         progress.setValue(1000);
         progress.setString(I18n.t("render.done"));
         results.add(batch);
+        addTakes(batch);
         if (batch.result().demoModels()) message(I18n.t("status.demo"));
         if (autoGen.isSelected()) startRender();
     }

@@ -32,6 +32,8 @@ public final class TimelinePanel extends JComponent {
     private int beatsPerBar = 4;
     private Consumer<List<Region>> onRegions = r -> {};
 
+    private Runnable onView = () -> { };
+
     public TimelinePanel() {
         setPreferredSize(new Dimension(900, 180));
         setFocusable(true);
@@ -99,6 +101,12 @@ public final class TimelinePanel extends JComponent {
         addMouseWheelListener(m);
     }
 
+    /** New waveform for the same audio timeline (after a comp): the regions and the view stay. */
+    public void replacePeaks(PeakCache p) {
+        peaks = p;
+        repaint();
+    }
+
     public void setPeaks(PeakCache p) {
         peaks = p;
         regions.clear();
@@ -134,13 +142,18 @@ public final class TimelinePanel extends JComponent {
         viewStart = Math.max(0, Math.min(peaks.seconds() - newLen, around - f * newLen));
         viewSeconds = newLen;
         repaint();
+        onView.run();
     }
 
     public void scroll(double seconds) {
         if (peaks == null) return;
         viewStart = Math.max(0, Math.min(peaks.seconds() - viewSeconds, viewStart + seconds));
         repaint();
+        onView.run();
     }
+
+    /** Told when the visible time range changes (zoom, scroll), so lanes aligned with it can follow. */
+    public void onView(Runnable r) { onView = r; }
 
     public double viewStart() { return viewStart; }
 

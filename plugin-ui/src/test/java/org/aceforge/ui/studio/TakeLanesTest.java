@@ -1,0 +1,208 @@
+package org.aceforge.ui.studio;
+
+import com.formdev.flatlaf.FlatDarkLaf;
+import org.aceforge.engine.jobs.RenderService;
+import org.aceforge.engine.runtime.GraphCache;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.Point;
+import java.awt.Robot;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.DoubleConsumer;
+
+import static org.aceforge.ui.studio.StudioWindowTest.edt;
+import static org.aceforge.ui.studio.StudioWindowTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Takes in context, driven with the mouse and keyboard through java.awt.Robot: a click on a take lane plays the
+ * source with the take's region replaced (the samples the player is given are checked), ↓ moves to the next take,
+ * A switches to the original over the same loop, Enter comps exactly the region, and undo gives the source back.
+ * Each test has its own window and service.
+ */
+class TakeLanesTest {
+    static final int RATE = 48_000;
+    @TempDir
+    Path tmp;
+    StudioWindow w;
+    RenderService service;
+    final Recorder out = new Recorder();
+    Robot robot;
+
+    /** Keeps what the studio asked to play. */
+    static final class Recorder implements AudioOut {
+        record Played(float[] stereo, int rate, int from, int to, boolean loop) {}
+        final List<Played> played = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void play(float[] stereo, int rate, int from, int to, boolean loop, DoubleConsumer position, Runnable done) {
+            played.add(new Played(stereo.clone(), rate, from, to, loop));
+        }
+
+        @Override public void stop() { }
+
+        @Override public boolean playing() { return false; }
+
+        Played last() { return played.get(played.size() - 1); }
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        Display.assumeAvailable();
+        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
+        Path renders = Files.createDirectories(tmp.resolve("renders"));
+        edt(() -> {
+            FlatDarkLaf.setup();
+            w = new StudioWindow(new StudioSettings(), service, renders, null, out);
+            w.setSize(1280, 800);
+            w.setLocation(0, 0);
+            w.setVisible(true);
+            return null;
+        });
+        Path f = StudioWindowTest.sourceFile(tmp);
+        edt(() -> { w.loadSource(f); return null; });
+        waitFor(() -> w.comping != null, 30, "the source to load");
+        robot = new Robot();
+        robot.setAutoDelay(20);
+        robot.waitForIdle();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (w != null) edt(() -> { w.dispose(); return null; });
+        if (service != null) service.close();
+    }
+
+    static float[] constant(double seconds, float v) {
+        float[] a = new float[2 * (int) Math.round(seconds * RATE)];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /** Two takes of the region 3–6 s, as a finished render adds them. */
+    List<Take> addTwoTakes() throws Exception {
+        Take a = new Take("seed 1", constant(12, 0.25f), RATE, 3, 6, null);
+        Take b = new Take("seed 2", constant(12, -0.25f), RATE, 3, 6, null);
+        edt(() -> { w.takes.add(a); w.takes.add(b); w.validate(); return null; });
+        robot.waitForIdle();
+        return List.of(a, b);
+    }
+
+    void clickLane(int lane) throws Exception {
+        Point p = edt(() -> {
+            Point s = w.takes.getLocationOnScreen();
+            return new Point(s.x + w.takes.getWidth() / 2, s.y + lane * TakeLanes.LANE + TakeLanes.LANE / 2);
+        });
+        robot.mouseMove(p.x, p.y);
+        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+    }
+
+    void press(int... keys) {
+        for (int k : keys) robot.keyPress(k);
+        for (int i = keys.length - 1; i >= 0; i--) robot.keyRelease(keys[i]);
+    }
+
+    /** Outside 3–6 s the source; inside (past the 10 ms fades) the take's value. */
+    static void assertRegionReplaced(float[] mix, float[] source, float take) {
+        int fade = (int) Math.round(Comping.FADE_SECONDS * RATE);
+        for (int f = 0; f < source.length / 2; f++) {
+            if (f < 3 * RATE || f >= 6 * RATE) assertEquals(source[2 * f], mix[2 * f], 0f, "frame " + f + " is the source");
+            else if (f >= 3 * RATE + fade && f < 6 * RATE - fade) assertEquals(take, mix[2 * f], 0f, "frame " + f + " is the take");
+        }
+    }
+
+    @Test
+    void aClickAuditionsTheTakeInContextWithPreRoll() throws Exception {
+        addTwoTakes();
+        float[] source = edt(() -> w.controller.sourceAudio().interleaved().clone());
+        clickLane(0);
+        waitFor(() -> !out.played.isEmpty(), 10, "the click to play the take");
+        Recorder.Played p = out.last();
+        assertTrue(p.loop(), "the region loops");
+        assertEquals((3 - (int) StudioWindow.PRE_ROLL) * RATE, p.from(), "pre-roll before the region");
+        assertEquals(6 * RATE, p.to());
+        assertRegionReplaced(p.stereo(), source, 0.25f);
+        assertEquals(0, (int) edt(() -> w.takes.selected()));
+    }
+
+    @Test
+    void oneKeyComparesWithTheNextTakeAndWithTheOriginal() throws Exception {
+        addTwoTakes();
+        float[] source = edt(() -> w.controller.sourceAudio().interleaved().clone());
+        clickLane(0);
+        waitFor(() -> out.played.size() == 1, 10, "the first take");
+        press(KeyEvent.VK_DOWN);
+        waitFor(() -> out.played.size() == 2, 10, "↓ to play the next take");
+        assertRegionReplaced(out.last().stereo(), source, -0.25f);
+        press(KeyEvent.VK_A);
+        waitFor(() -> out.played.size() == 3, 10, "A to play the original");
+        Recorder.Played original = out.last();
+        assertArrayEquals(source, original.stereo(), "A plays the original");
+        assertEquals((3 - (int) StudioWindow.PRE_ROLL) * RATE, original.from(), "over the same loop");
+        assertEquals(6 * RATE, original.to());
+        press(KeyEvent.VK_A);
+        waitFor(() -> out.played.size() == 4, 10, "A again to play the take");
+        assertRegionReplaced(out.last().stereo(), source, -0.25f);
+    }
+
+    @Test
+    void enterCompsExactlyTheRegionAndUndoRestoresTheSource() throws Exception {
+        List<Take> t = addTwoTakes();
+        float[] source = edt(() -> w.controller.sourceAudio().interleaved().clone());
+        clickLane(1);
+        waitFor(() -> out.played.size() == 1, 10, "the take to play");
+        press(KeyEvent.VK_ENTER);
+        waitFor(() -> !w.comping.chosen().isEmpty(), 10, "Enter to comp the take");
+        float[] working = edt(() -> w.comping.working().clone());
+        assertRegionReplaced(working, source, -0.25f);
+        assertEquals(t.get(1), edt(() -> w.comping.chosen().values().iterator().next()));
+        Path compFile = edt(() -> w.controller.source());
+        assertEquals("source comp.wav", compFile.getFileName().toString(), "later renders start from the comp");
+        assertTrue(Files.isRegularFile(compFile));
+        press(KeyEvent.VK_CONTROL, KeyEvent.VK_Z);
+        waitFor(() -> w.comping.chosen().isEmpty(), 10, "Ctrl+Z to undo the comp");
+        assertArrayEquals(source, edt(() -> w.comping.working().clone()), "undo restores every sample");
+    }
+
+    /** The take lanes for the guide (docs/refresh-screenshots.sh points the folder at docs/images). */
+    @Test
+    void screenshotOfTakeLanes() throws Exception {
+        float[][] audio = new float[3][];
+        double[] pitch = {330, 392, 262};
+        for (int k = 0; k < 3; k++) {
+            audio[k] = new float[2 * 12 * RATE];
+            for (int i = 0; i < 12 * RATE; i++) {
+                float v = (float) (0.5 * Math.sin(2 * Math.PI * pitch[k] * i / RATE) * Math.sin(Math.PI * (i % RATE) / RATE));
+                audio[k][2 * i] = v;
+                audio[k][2 * i + 1] = v;
+            }
+        }
+        edt(() -> {
+            w.setRegions(List.of(org.aceforge.engine.timeline.Region.between(3, 6)));
+            for (int k = 0; k < 3; k++) w.takes.add(new Take("Repaint seed " + (101 + k) + " · 3.0–6.0 s", audio[k], RATE, 3, 6, null));
+            w.validate();
+            return null;
+        });
+        robot.waitForIdle();
+        clickLane(1);
+        waitFor(() -> out.played.size() == 1, 10, "the take to play");
+        press(KeyEvent.VK_ENTER);
+        waitFor(() -> !w.comping.chosen().isEmpty(), 10, "the comp");
+        String dir = System.getProperty("aceforge.screenshots");
+        Path shots = Files.createDirectories(dir == null ? tmp.resolve("shots") : Path.of(dir));
+        edt(() -> { StudioWindowTest.shoot(w.getContentPane(), shots.resolve("studio-takes.png").toFile()); return null; });
+        assertTrue(Files.size(shots.resolve("studio-takes.png")) > 10_000);
+    }
+}
