@@ -69,6 +69,10 @@ public final class StudioWindow extends JFrame implements StudioView {
     /** Each render's variants as lanes under the timeline, and the working audio they are comped into. */
     final TakeLanes takes = new TakeLanes(timeline);
     Comping comping;
+    /** Loop the selected region when playing (L toggles it). */
+    final JCheckBox loop = new JCheckBox();
+    /** The level of what is playing. */
+    final LevelMeter meter = new LevelMeter();
     /** Seconds of context played before a take's span when it is auditioned. */
     static final double PRE_ROLL = 1.0;
     final Map<Mode, JToggleButton> modeButtons = new EnumMap<>(Mode.class);
@@ -237,8 +241,21 @@ public final class StudioWindow extends JFrame implements StudioView {
         JButton zin = new JButton("+"), zout = new JButton("−");
         zin.addActionListener(e -> timeline.zoom(0.5, timeline.viewStart() + timeline.viewSeconds() / 2));
         zout.addActionListener(e -> timeline.zoom(2, timeline.viewStart() + timeline.viewSeconds() / 2));
+        JCheckBox snap = new JCheckBox(I18n.t("timeline.snap"), true);
+        snap.setName("snap");
+        snap.setToolTipText(I18n.t("timeline.snapHint"));
+        snap.addActionListener(e -> timeline.setSnap(snap.isSelected()));
+        loop.setText(I18n.t("transport.loop"));
+        loop.setName("loop");
+        JCheckBox follow = new JCheckBox(I18n.t("transport.follow"), true);
+        follow.setName("follow");
+        follow.addActionListener(e -> timeline.setFollow(follow.isSelected()));
         regionRow.add(clear);
+        regionRow.add(snap);
         regionRow.add(playSrc);
+        regionRow.add(loop);
+        regionRow.add(follow);
+        regionRow.add(meter);
         regionRow.add(new JLabel(I18n.t("timeline.zoom")));
         regionRow.add(zin);
         regionRow.add(zout);
@@ -359,6 +376,8 @@ public final class StudioWindow extends JFrame implements StudioView {
         am.put("render", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { startRender(); } });
         // Space plays/pauses the source when the focus is not in a text field.
         timeline.getInputMap().put(KeyStroke.getKeyStroke(KeyEvent.VK_SPACE, 0), "play");
+        timeline.getInputMap().put(KeyStroke.getKeyStroke(KeyEvent.VK_L, 0), "loop");
+        timeline.getActionMap().put("loop", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { loop.doClick(); } });
         timeline.getActionMap().put("play", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { togglePlaySource(); } });
     }
 
@@ -502,7 +521,8 @@ public final class StudioWindow extends JFrame implements StudioView {
         }
         Comping.Audition a = original ? comping.original(t, PRE_ROLL) : comping.audition(t, PRE_ROLL);
         player.play(a.stereo(), a.rate(), a.from(), a.to(), true,
-                sec -> SwingUtilities.invokeLater(() -> timeline.setCursor(sec)), () -> { });
+                sec -> SwingUtilities.invokeLater(() -> { timeline.setPlayhead(sec); meter.show(a.stereo(), a.rate(), sec); }),
+                () -> SwingUtilities.invokeLater(() -> meter.show(null, a.rate(), 0)));
     }
 
     /** Comps a take into the working audio (undoable); later renders and Play use the working audio. */
@@ -533,12 +553,31 @@ public final class StudioWindow extends JFrame implements StudioView {
         @Override public String getPresentationName() { return "comp " + change.take().label(); }
     }
 
+    /**
+     * Space: stops, or plays the working audio — looping the first region when Loop is on, else from the point set
+     * on the ruler (or the first region's start, or the beginning) to the end.
+     */
     void togglePlaySource() {
         if (player.playing()) { player.stop(); return; }
-        int[] range = controller.sourceRange(timeline.regions());
-        if (range == null) return;
-        player.play(controller.sourceAudio().interleaved(), 48000, range[0], range[1],
-                t -> SwingUtilities.invokeLater(() -> timeline.setCursor(t)), () -> { });
+        if (controller.sourceAudio() == null) return;
+        float[] audio = controller.sourceAudio().interleaved();
+        int rate = controller.sourceAudio().sampleRate(), frames = audio.length / 2;
+        List<Region> rs = timeline.regions();
+        int from, to;
+        boolean loopIt = loop.isSelected() && !rs.isEmpty();
+        if (loopIt) {
+            int[] range = controller.sourceRange(rs);
+            from = range[0];
+            to = range[1];
+        } else {
+            double start = timeline.playFrom() >= 0 ? timeline.playFrom() : rs.isEmpty() ? 0 : rs.get(0).start();
+            from = Math.max(0, Math.min(frames, (int) Math.round(start * rate)));
+            to = frames;
+        }
+        player.play(audio, rate, from, to, loopIt, t -> SwingUtilities.invokeLater(() -> {
+            timeline.setPlayhead(t);
+            meter.show(audio, rate, t);
+        }), () -> SwingUtilities.invokeLater(() -> meter.show(null, rate, 0)));
     }
 
     /** Renders the current mode's request; a render while another runs is queued. */

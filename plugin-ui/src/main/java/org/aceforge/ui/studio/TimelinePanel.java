@@ -28,11 +28,17 @@ public final class TimelinePanel extends JComponent {
     private double viewStart, viewSeconds = 10;
     private final List<Region> regions = new ArrayList<>();
     private double cursor = -1;
+    /** Where Space starts playing (a click on the ruler sets it), or -1. */
+    private double playFrom = -1;
+    /** Whether the view scrolls to keep the playhead in sight. */
+    private boolean follow = true;
     private Integer bpm;
     private int beatsPerBar = 4;
     private Consumer<List<Region>> onRegions = r -> {};
 
     private Runnable onView = () -> { };
+    /** Region edges and moves land on beats when a tempo is known; Alt held while dragging bypasses it. */
+    private boolean snap = true;
 
     public TimelinePanel() {
         setPreferredSize(new Dimension(900, 180));
@@ -42,30 +48,52 @@ public final class TimelinePanel extends JComponent {
             int editing = -1;     // region index whose edge is dragged
             boolean editStart;
             boolean adding;
+            int moving = -1;      // region index being moved
+            boolean rulerClick;   // the gesture began on the ruler (no region change)
+            double grab;          // where in that region it was grabbed (seconds from its start)
 
             @Override
             public void mousePressed(MouseEvent e) {
                 requestFocusInWindow();
                 if (peaks == null) return;
                 double t = toSeconds(e.getX());
+                if (e.getY() < RULER && getHeight() > 60) {          // the ruler: where playing starts
+                    playFrom = Math.max(0, Math.min(peaks.seconds(), snapped(t, e)));
+                    rulerClick = true;
+                    repaint();
+                    return;
+                }
+                rulerClick = false;
                 for (int i = 0; i < regions.size(); i++) {
                     Region r = regions.get(i);
                     if (Math.abs(toX(r.start()) - e.getX()) <= HANDLE) { editing = i; editStart = true; return; }
                     if (Math.abs(toX(r.end()) - e.getX()) <= HANDLE) { editing = i; editStart = false; return; }
                 }
                 editing = -1;
-                anchor = t;
+                moving = -1;
+                if (!e.isShiftDown()) {
+                    for (int i = 0; i < regions.size(); i++) {
+                        Region r = regions.get(i);
+                        if (t > r.start() && t < r.end()) { moving = i; grab = t - r.start(); return; }   // drag inside: move
+                    }
+                }
+                anchor = snapped(t, e);
                 adding = e.isShiftDown();
                 if (!adding) regions.clear();
-                regions.add(Region.between(t, t));
+                regions.add(Region.between(anchor, anchor));
                 repaint();
             }
 
             @Override
             public void mouseDragged(MouseEvent e) {
-                if (peaks == null) return;
-                double t = Math.max(0, Math.min(peaks.seconds(), toSeconds(e.getX())));
-                if (editing >= 0) {
+                if (peaks == null || rulerClick) return;
+                double t = Math.max(0, Math.min(peaks.seconds(), snapped(toSeconds(e.getX()), e)));
+                if (moving >= 0) {
+                    Region r = regions.get(moving);
+                    double len = r.length();
+                    double start = Math.max(0, Math.min(peaks.seconds() - len, snapped(toSeconds(e.getX()) - grab, e)));
+                    regions.set(moving, Region.between(start, start + len));
+                } else if (editing >= 0) {
                     Region r = regions.get(editing);
                     regions.set(editing, editStart ? Region.between(t, r.end()) : Region.between(r.start(), t));
                 } else if (!regions.isEmpty()) {
@@ -77,8 +105,10 @@ public final class TimelinePanel extends JComponent {
             @Override
             public void mouseReleased(MouseEvent e) {
                 if (peaks == null) return;
+                if (rulerClick) { rulerClick = false; return; }
                 regions.removeIf(r -> r.length() < 0.05);
                 editing = -1;
+                moving = -1;
                 onRegions.accept(List.copyOf(regions));
                 repaint();
             }
@@ -101,6 +131,21 @@ public final class TimelinePanel extends JComponent {
         addMouseWheelListener(m);
     }
 
+    /** The beat grid, or null without a tempo. */
+    public BeatGrid grid() {
+        return bpm == null || bpm <= 0 ? null : new BeatGrid(bpm, beatsPerBar);
+    }
+
+    public void setSnap(boolean on) { snap = on; }
+
+    public boolean snap() { return snap; }
+
+    /** {@code t} on the nearest beat when snapping applies to this gesture (a tempo is known, Alt is not held). */
+    double snapped(double t, MouseEvent e) {
+        BeatGrid g = grid();
+        return snap && g != null && !e.isAltDown() ? g.snap(t) : t;
+    }
+
     /** New waveform for the same audio timeline (after a comp): the regions and the view stay. */
     public void replacePeaks(PeakCache p) {
         peaks = p;
@@ -113,6 +158,7 @@ public final class TimelinePanel extends JComponent {
         viewStart = 0;
         viewSeconds = p == null ? 10 : Math.max(1, p.seconds());
         cursor = -1;
+        playFrom = -1;
         repaint();
     }
 
@@ -128,6 +174,23 @@ public final class TimelinePanel extends JComponent {
     }
 
     public void setCursor(double seconds) { cursor = seconds; repaint(); }
+
+    /** The moving playhead; with follow on, the view pages along when it leaves the visible range. */
+    public void setPlayhead(double seconds) {
+        cursor = seconds;
+        if (follow && peaks != null && (seconds > viewStart + viewSeconds || seconds < viewStart)) {
+            viewStart = Math.max(0, Math.min(peaks.seconds() - viewSeconds, seconds - 0.1 * viewSeconds));
+            onView.run();
+        }
+        repaint();
+    }
+
+    /** Where Space starts playing, or -1 (then: the selected region, else the start). */
+    public double playFrom() { return playFrom; }
+
+    public void setPlayFrom(double seconds) { playFrom = seconds; repaint(); }
+
+    public void setFollow(boolean on) { follow = on; }
 
     public void setTempo(Integer bpm, int beatsPerBar) {
         this.bpm = bpm;
@@ -187,10 +250,19 @@ public final class TimelinePanel extends JComponent {
             g.drawLine(x, RULER - 6, x, RULER);
             g.drawString(formatTime(t), x + 2, RULER - 8);
         }
-        if (bpm != null && bpm > 0) {
-            double bar = 60.0 / bpm * beatsPerBar;
-            g.setColor(new Color(fg.getRed(), fg.getGreen(), fg.getBlue(), 60));
-            for (double t = Math.ceil(viewStart / bar) * bar; t < viewStart + viewSeconds; t += bar) g.drawLine(toX(t), RULER, toX(t), h);
+        BeatGrid grid = grid();
+        if (grid != null) {
+            // Bar lines, and beat lines too when beats are at least 8 px apart.
+            double beat = grid.beatSeconds();
+            boolean beats = beat / viewSeconds * w >= 8;
+            double line = beats ? beat : grid.barSeconds();
+            long first = (long) Math.ceil(viewStart / line);
+            for (long k = first; k * line < viewStart + viewSeconds; k++) {
+                double t = k * line;
+                boolean bar = !beats || k % grid.beatsPerBar() == 0;
+                g.setColor(new Color(fg.getRed(), fg.getGreen(), fg.getBlue(), bar ? 70 : 28));
+                g.drawLine(toX(t), RULER, toX(t), h);
+            }
         }
         int mid = ruler + (h - ruler) / 2, amp = (h - ruler) / 2 - 2;
         for (Region r : regions) {
@@ -210,6 +282,11 @@ public final class TimelinePanel extends JComponent {
             if (a >= frames) break;
             float[] mm = peaks.range(a, Math.max(a + 1, b));
             g.drawLine(x, mid - Math.round(mm[1] * amp), x, mid - Math.round(mm[0] * amp));
+        }
+        if (playFrom >= 0 && ruler > 0) {
+            int x = toX(playFrom);
+            g.setColor(Color.ORANGE);
+            g.fillPolygon(new int[]{x - 5, x + 5, x}, new int[]{RULER - 8, RULER - 8, RULER}, 3);
         }
         if (cursor >= 0) {
             g.setColor(Color.ORANGE);

@@ -44,10 +44,13 @@ class TakeLanesTest {
     static final class Recorder implements AudioOut {
         record Played(float[] stereo, int rate, int from, int to, boolean loop) {}
         final List<Played> played = new CopyOnWriteArrayList<>();
+        /** Playing times to report back for each play, as a sound card's thread would (none by default). */
+        volatile double[] report = new double[0];
 
         @Override
         public void play(float[] stereo, int rate, int from, int to, boolean loop, DoubleConsumer position, Runnable done) {
             played.add(new Played(stereo.clone(), rate, from, to, loop));
+            for (double t : report) position.accept(t);
         }
 
         @Override public void stop() { }

@@ -1,0 +1,125 @@
+package org.aceforge.ui.studio;
+
+import com.formdev.flatlaf.FlatDarkLaf;
+import org.aceforge.engine.jobs.RenderService;
+import org.aceforge.engine.runtime.GraphCache;
+import org.aceforge.engine.timeline.Region;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.Point;
+import java.awt.Robot;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.aceforge.ui.studio.StudioWindowTest.edt;
+import static org.aceforge.ui.studio.StudioWindowTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * The grid, driven with the mouse through java.awt.Robot at 120 BPM (a beat every 0.5 s): a drawn region's edges land
+ * on beats, Alt places them freely, a region dragged from inside moves by whole beats, and the Snap box turns it off.
+ * Each test has its own window.
+ */
+class GridSnapTest {
+    @TempDir
+    Path tmp;
+    StudioWindow w;
+    RenderService service;
+    Robot robot;
+
+    @BeforeEach
+    void open() throws Exception {
+        Display.assumeAvailable();
+        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
+        Path renders = Files.createDirectories(tmp.resolve("renders"));
+        edt(() -> {
+            FlatDarkLaf.setup();
+            w = new StudioWindow(new StudioSettings(), service, renders, null, new TakeLanesTest.Recorder());
+            w.setSize(1280, 800);
+            w.setLocation(0, 0);
+            w.setVisible(true);
+            return null;
+        });
+        Path f = StudioWindowTest.sourceFile(tmp);
+        edt(() -> { w.loadSource(f); return null; });
+        waitFor(() -> w.controller.sourceAudio() != null, 30, "the source to load");
+        edt(() -> { w.modeButtons.get(Mode.CUSTOM).doClick(); w.form.bpm.setText("120"); return null; });
+        waitFor(() -> w.timeline.grid() != null, 10, "the tempo to reach the timeline");
+        robot = new Robot();
+        robot.setAutoDelay(15);
+        robot.waitForIdle();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (w != null) edt(() -> { w.dispose(); return null; });
+        if (service != null) service.close();
+    }
+
+    Point at(double seconds) throws Exception {
+        return edt(() -> {
+            Point s = w.timeline.getLocationOnScreen();
+            return new Point(s.x + w.timeline.toX(seconds), s.y + w.timeline.getHeight() / 2);
+        });
+    }
+
+    void drag(double from, double to, boolean alt) throws Exception {
+        Point a = at(from), b = at(to);
+        robot.mouseMove(a.x, a.y);
+        if (alt) robot.keyPress(KeyEvent.VK_ALT);
+        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
+        for (int i = 1; i <= 5; i++) robot.mouseMove(a.x + (b.x - a.x) * i / 5, a.y);
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        if (alt) robot.keyRelease(KeyEvent.VK_ALT);
+        robot.waitForIdle();
+    }
+
+    List<Region> regions() throws Exception {
+        return edt(() -> w.timeline.regions());
+    }
+
+    @Test
+    void drawnEdgesLandOnBeats() throws Exception {
+        drag(3.13, 5.38, false);
+        waitFor(() -> w.timeline.regions().size() == 1, 10, "the region");
+        assertEquals(3.0, regions().get(0).start(), 1e-9);
+        assertEquals(5.5, regions().get(0).end(), 1e-9);
+        assertEquals(3.0, (Double) edt(() -> w.regionStart.getValue()), 1e-9, "the start field follows");
+    }
+
+    @Test
+    void altPlacesFreely() throws Exception {
+        drag(7.13, 8.38, true);
+        waitFor(() -> w.timeline.regions().size() == 1, 10, "the region");
+        Region r = regions().get(0);
+        double px = edt(() -> w.timeline.viewSeconds() / w.timeline.getWidth());
+        assertEquals(7.13, r.start(), 2 * px);
+        assertEquals(8.38, r.end(), 2 * px);
+    }
+
+    @Test
+    void aRegionDraggedFromInsideMovesByWholeBeats() throws Exception {
+        drag(3.0, 5.5, false);
+        waitFor(() -> w.timeline.regions().size() == 1, 10, "the region");
+        drag(4.0, 4.8, false);      // grab inside, move 0.8 s: the start 3.8 s snaps to 4.0 s
+        waitFor(() -> w.timeline.regions().get(0).start() != 3.0, 10, "the move");
+        assertEquals(4.0, regions().get(0).start(), 1e-9);
+        assertEquals(6.5, regions().get(0).end(), 1e-9, "the length is kept");
+    }
+
+    @Test
+    void theSnapBoxTurnsItOff() throws Exception {
+        edt(() -> { ((javax.swing.JCheckBox) StudioWindowTest.find(w.getContentPane(), "snap")).doClick(); return null; });
+        drag(3.13, 5.38, false);
+        waitFor(() -> w.timeline.regions().size() == 1, 10, "the region");
+        assertNotEquals(3.0, regions().get(0).start(), 1e-3);
+        assertNotEquals(5.5, regions().get(0).end(), 1e-3);
+    }
+}

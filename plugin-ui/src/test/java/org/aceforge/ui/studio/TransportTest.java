@@ -1,0 +1,144 @@
+package org.aceforge.ui.studio;
+
+import com.formdev.flatlaf.FlatDarkLaf;
+import org.aceforge.engine.jobs.RenderService;
+import org.aceforge.engine.runtime.GraphCache;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.Point;
+import java.awt.Robot;
+import java.awt.event.InputEvent;
+import java.awt.event.KeyEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.aceforge.ui.studio.StudioWindowTest.edt;
+import static org.aceforge.ui.studio.StudioWindowTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The transport, with the mouse and keyboard through java.awt.Robot: a click on the ruler sets where Space starts
+ * playing, L loops the selected region, the playhead pages the view along, and the meter shows the level played.
+ * Each test has its own window; what the player is given is recorded.
+ */
+class TransportTest {
+    static final int RATE = 48_000;
+    @TempDir
+    Path tmp;
+    StudioWindow w;
+    RenderService service;
+    final TakeLanesTest.Recorder out = new TakeLanesTest.Recorder();
+    Robot robot;
+
+    @BeforeEach
+    void open() throws Exception {
+        Display.assumeAvailable();
+        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
+        Path renders = Files.createDirectories(tmp.resolve("renders"));
+        edt(() -> {
+            FlatDarkLaf.setup();
+            w = new StudioWindow(new StudioSettings(), service, renders, null, out);
+            w.setSize(1280, 800);
+            w.setLocation(0, 0);
+            w.setVisible(true);
+            return null;
+        });
+        Path f = StudioWindowTest.sourceFile(tmp);
+        edt(() -> { w.loadSource(f); return null; });
+        waitFor(() -> w.controller.sourceAudio() != null, 30, "the source to load");
+        robot = new Robot();
+        robot.setAutoDelay(15);
+        robot.waitForIdle();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (w != null) edt(() -> { w.dispose(); return null; });
+        if (service != null) service.close();
+    }
+
+    Point at(double seconds, int y) throws Exception {
+        return edt(() -> {
+            Point s = w.timeline.getLocationOnScreen();
+            return new Point(s.x + w.timeline.toX(seconds), s.y + (y < 0 ? w.timeline.getHeight() / 2 : y));
+        });
+    }
+
+    void click(Point p) {
+        robot.mouseMove(p.x, p.y);
+        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+    }
+
+    void press(int key) {
+        robot.keyPress(key);
+        robot.keyRelease(key);
+    }
+
+    double pixel() throws Exception {
+        return edt(() -> w.timeline.viewSeconds() / w.timeline.getWidth());
+    }
+
+    @Test
+    void spacePlaysFromWhereTheRulerWasClicked() throws Exception {
+        click(at(4.0, TimelinePanel.RULER / 2));
+        waitFor(() -> w.timeline.playFrom() >= 0, 10, "the ruler click");
+        assertEquals(4.0, edt(() -> w.timeline.playFrom()), 2 * pixel());
+        assertTrue(edt(() -> w.timeline.regions().isEmpty()), "a ruler click draws no region");
+        press(KeyEvent.VK_SPACE);
+        waitFor(() -> out.played.size() == 1, 10, "Space to play");
+        TakeLanesTest.Recorder.Played p = out.last();
+        assertEquals(4.0 * RATE, p.from(), 2 * pixel() * RATE);
+        assertEquals(12 * RATE, p.to(), "to the end");
+        assertFalse(p.loop());
+    }
+
+    @Test
+    void lLoopsTheSelectedRegion() throws Exception {
+        Point a = at(3.0, -1), b = at(6.0, -1);
+        robot.mouseMove(a.x, a.y);
+        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
+        for (int i = 1; i <= 5; i++) robot.mouseMove(a.x + (b.x - a.x) * i / 5, a.y);
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        waitFor(() -> w.timeline.regions().size() == 1, 10, "the region");
+        press(KeyEvent.VK_L);
+        waitFor(() -> w.loop.isSelected(), 10, "L to turn looping on");
+        press(KeyEvent.VK_SPACE);
+        waitFor(() -> out.played.size() == 1, 10, "Space to play");
+        TakeLanesTest.Recorder.Played p = out.last();
+        var r = edt(() -> w.timeline.regions().get(0));
+        assertTrue(p.loop(), "the region loops");
+        assertEquals(Math.round(r.start() * RATE), p.from(), 1);
+        assertEquals(Math.round(r.end() * RATE), p.to(), 1);
+    }
+
+    @Test
+    void thePlayheadPagesTheViewAlongAndTheMeterMoves() throws Exception {
+        edt(() -> { w.timeline.zoom(0.25, 0); return null; });     // 3 s in view, from 0 s
+        assertEquals(0.0, edt(() -> w.timeline.viewStart()), 1e-9);
+        out.report = new double[]{9.0};                             // the sound card reaches 9 s
+        click(at(1.0, -1));                                          // focus the timeline
+        press(KeyEvent.VK_SPACE);
+        waitFor(() -> w.timeline.viewStart() > 6, 10, "the view to follow the playhead to 9 s");
+        double start = edt(() -> w.timeline.viewStart());
+        assertTrue(start <= 9.0 && 9.0 < start + edt(() -> w.timeline.viewSeconds()), "9 s is in view");
+        waitFor(() -> w.meter.levels()[0] > LevelMeter.FLOOR_DB, 10, "the meter to show the level");
+        double expected = LevelMeter.peakDb(edt(() -> w.controller.sourceAudio().interleaved()), RATE, 9.0)[0];
+        assertTrue(expected > -40, "the tone is audible at 9 s");
+        assertEquals(expected, edt(() -> w.meter.levels()[0]), 1e-9, "the meter shows the 50 ms before the playhead");
+    }
+
+    @Test
+    void peakLevelsInDbfs() {
+        float[] half = new float[2 * RATE];
+        java.util.Arrays.fill(half, 0.5f);
+        double[] db = LevelMeter.peakDb(half, RATE, 0.5);
+        assertEquals(-6.02, db[0], 0.01);
+        assertEquals(LevelMeter.FLOOR_DB, LevelMeter.peakDb(new float[2 * RATE], RATE, 0.5)[1], 0);
+    }
+}
