@@ -460,10 +460,10 @@ public final class StudioWindow extends JFrame implements StudioView {
     void syncFields() {
         syncing = true;
         List<Region> rs = timeline.regions();
-        if (!rs.isEmpty()) {
-            regionStart.setValue(Math.round(rs.get(0).start() * 100) / 100.0);
-            regionEnd.setValue(Math.round(rs.get(0).end() * 100) / 100.0);
-        }
+        // Without regions (cleared, or a drawing undone) the fields go back to 0–0, which is no region: a stale range
+        // left there read as a region that no longer existed.
+        regionStart.setValue(rs.isEmpty() ? 0.0 : Math.round(rs.get(0).start() * 100) / 100.0);
+        regionEnd.setValue(rs.isEmpty() ? 0.0 : Math.round(rs.get(0).end() * 100) / 100.0);
         syncing = false;
     }
 

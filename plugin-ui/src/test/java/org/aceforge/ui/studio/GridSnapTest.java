@@ -122,4 +122,18 @@ class GridSnapTest {
         assertNotEquals(3.0, regions().get(0).start(), 1e-3);
         assertNotEquals(5.5, regions().get(0).end(), 1e-3);
     }
+
+    @Test
+    void undoingARegionLeavesNoRangeInItsFields() throws Exception {
+        drag(3.13, 5.38, false);
+        waitFor(() -> w.timeline.regions().size() == 1, 10, "the region");
+        assertEquals(5.5, (Double) edt(() -> w.regionEnd.getValue()), 1e-9);
+        robot.keyPress(KeyEvent.VK_CONTROL);
+        robot.keyPress(KeyEvent.VK_Z);
+        robot.keyRelease(KeyEvent.VK_Z);
+        robot.keyRelease(KeyEvent.VK_CONTROL);
+        waitFor(() -> w.timeline.regions().isEmpty(), 10, "Ctrl+Z to remove the region");
+        assertEquals(0.0, (Double) edt(() -> w.regionStart.getValue()), 0);
+        assertEquals(0.0, (Double) edt(() -> w.regionEnd.getValue()), 0, "the end field no longer shows the removed region");
+    }
 }
