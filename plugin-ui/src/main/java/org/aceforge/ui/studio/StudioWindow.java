@@ -229,7 +229,7 @@ public final class StudioWindow extends JFrame implements StudioView {
             @Override public void stop() { player.stop(); }
         });
         top.add(stack, BorderLayout.CENTER);
-        JPanel regionRow = new JPanel(new FlowLayout(FlowLayout.LEFT, 6, 2));
+        JPanel regionRow = new JPanel(new WrapLayout(FlowLayout.LEFT, 6, 2));
         regionRow.add(new JLabel(I18n.t("region.start")));
         regionRow.add(regionStart);
         regionRow.add(new JLabel(I18n.t("region.end")));
@@ -263,7 +263,8 @@ public final class StudioWindow extends JFrame implements StudioView {
         regionStart.addChangeListener(e -> fieldsToRegion());
         regionEnd.addChangeListener(e -> fieldsToRegion());
 
-        JPanel modes = new JPanel(new GridLayout(1, Mode.values().length));
+        // Each mode button as wide as its name (equal widths cut "Complete" off in English and Japanese); rows wrap.
+        JPanel modes = new JPanel(new WrapLayout(FlowLayout.LEFT, 0, 0));
         ButtonGroup g = new ButtonGroup();
         for (Mode m : Mode.values()) {
             JToggleButton b = new JToggleButton(I18n.t("mode." + m.key()));
@@ -278,7 +279,7 @@ public final class StudioWindow extends JFrame implements StudioView {
         left.add(new JScrollPane(form), BorderLayout.CENTER);
 
         JPanel renderBox = new JPanel(new BorderLayout(4, 4));
-        JPanel buttons = new JPanel(new FlowLayout(FlowLayout.LEFT));
+        JPanel buttons = new JPanel(new WrapLayout(FlowLayout.LEFT, 5, 5));
         buttons.add(render);
         buttons.add(cancel);
         buttons.add(autoGen);
