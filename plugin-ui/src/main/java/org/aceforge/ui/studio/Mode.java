@@ -9,11 +9,14 @@ public enum Mode {
     SIMPLE(TaskKind.TEXT2MUSIC, fields("description", "instrumental", "language", "duration", "batch", "seed", "steps", "shift", "method", "guidance")),
     CUSTOM(TaskKind.TEXT2MUSIC, fields("caption", "lyrics", "instrumental", "language", "bpm", "key", "timesig", "duration", "ref",
             "codes", "codeStrength", "batch", "seed", "steps", "shift", "method", "guidance")),
-    REMIX(TaskKind.COVER, fields("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "guidance")),
-    REPAINT(TaskKind.REPAINT, fields("caption", "lyrics", "instrumental", "repaintMode", "strength", "batch", "seed", "steps", "shift", "guidance")),
-    EXTRACT(TaskKind.EXTRACT, fields("track", "batch", "seed", "steps", "guidance")),
-    LEGO(TaskKind.LEGO, fields("track", "caption", "batch", "seed", "steps", "guidance")),
-    COMPLETE(TaskKind.COMPLETE, fields("tracks", "caption", "batch", "seed", "steps", "guidance"));
+    REMIX(TaskKind.COVER, fields("caption", "lyrics", "instrumental", "strength", "noise", "ref", "batch", "seed", "steps", "shift", "method", "guidance")),
+    REPAINT(TaskKind.REPAINT, fields("caption", "lyrics", "instrumental", "repaintMode", "strength", "batch", "seed", "steps", "shift", "method", "guidance")),
+    EXTRACT(TaskKind.EXTRACT, fields("track", "batch", "seed", "steps", "method", "guidance")),
+    LEGO(TaskKind.LEGO, fields("track", "caption", "batch", "seed", "steps", "method", "guidance")),
+    COMPLETE(TaskKind.COMPLETE, fields("tracks", "caption", "batch", "seed", "steps", "method", "guidance"));
+
+    /** The sampler's internals: shown under "Advanced", closed by default. */
+    public static final Set<String> ADVANCED = Set.of("shift", "timesteps", "adg", "cfgInterval");
 
     /** Every mode also has the output format and the sampler's advanced controls (turbo timesteps; base ADG/CFG interval). */
     private static Set<String> fields(String... own) {
@@ -32,6 +35,11 @@ public enum Mode {
 
     public String key() {
         return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether the 5 Hz LM takes part (its Think / ParallelThinking / CaptionRewrite toggles apply). */
+    public boolean usesLm() {
+        return task == TaskKind.TEXT2MUSIC;
     }
 
     public boolean needsSource() {

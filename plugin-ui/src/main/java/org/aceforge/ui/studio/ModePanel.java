@@ -65,6 +65,8 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
     final JTextField timesteps = new JTextField(24);
     final JCheckBox adg = new JCheckBox();
     final JSpinner cfgStart = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 1.0, 0.05)), cfgEnd = new JSpinner(new SpinnerNumberModel(1.0, 0.0, 1.0, 0.05));
+    /** Opens and closes the Advanced section (shift, custom timesteps, ADG, CFG interval). */
+    final javax.swing.JToggleButton advanced = new javax.swing.JToggleButton();
     private Mode mode = Mode.CUSTOM;
     private ValueEdits edits;
     private Runnable onChange = () -> {};
@@ -129,9 +131,22 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         y = row(y, "batch", batch);
         y = row(y, "seed", seed);
         y = row(y, "steps", steps);
-        y = row(y, "shift", shift);
         y = row(y, "method", method);
         y = row(y, "guidance", guidance);
+        y = row(y, "audioFormat", audioFormat);
+        // The sampler's internals, closed by default.
+        advanced.setName("advanced");
+        advanced.setText(I18n.t("field.advanced"));
+        advanced.setToolTipText(I18n.t("field.advanced.tip"));
+        advanced.addActionListener(e -> show(mode));
+        GridBagConstraints at = new GridBagConstraints();
+        at.gridy = y++;
+        at.gridx = 0;
+        at.gridwidth = 2;
+        at.anchor = GridBagConstraints.WEST;
+        at.insets = new Insets(6, 4, 2, 4);
+        add(advanced, at);
+        y = row(y, "shift", shift);
         y = row(y, "timesteps", timesteps);
         adg.setText(I18n.t("field.adg.box"));
         y = row(y, "adg", adg);
@@ -139,7 +154,6 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         interval.add(cfgStart);
         interval.add(cfgEnd);
         y = row(y, "cfgInterval", interval);
-        y = row(y, "audioFormat", audioFormat);
         GridBagConstraints filler = new GridBagConstraints();
         filler.gridy = y;
         filler.weighty = 1;
@@ -217,7 +231,12 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
     public void show(Mode m) {
         Mode before = mode;
         mode = m;
-        rows.forEach((k, comps) -> { for (JComponent c : comps) c.setVisible(m.fields.contains(k)); });
+        boolean open = advanced.isSelected();
+        advanced.setText(I18n.t("field.advanced") + (open ? " ▾" : " ▸"));
+        rows.forEach((k, comps) -> {
+            boolean visible = m.fields.contains(k) && (open || !Mode.ADVANCED.contains(k));
+            for (JComponent c : comps) c.setVisible(visible);
+        });
         // A mode's own starting values are not edits of the user's (Ctrl+Z does not walk back a mode switch).
         if (edits != null) edits.quietly(() -> modeDefaults(m, before));
         else modeDefaults(m, before);
@@ -239,6 +258,7 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
     public void setTurbo(boolean turbo) {
         if (edits != null) edits.quietly(() -> steps.setValue(turbo ? 8 : 32));
         else steps.setValue(turbo ? 8 : 32);
+        steps.setEnabled(!turbo);      // turbo runs its 8-step schedule
         guidance.setEnabled(!turbo);
         adg.setEnabled(!turbo);
         cfgStart.setEnabled(!turbo);

@@ -283,10 +283,10 @@ public final class StudioWindow extends JFrame implements StudioView {
         buttons.add(render);
         buttons.add(cancel);
         buttons.add(autoGen);
+        buttons.add(queue);
         buttons.add(think);
         buttons.add(parallelThinking);
         buttons.add(captionRewrite);
-        buttons.add(queue);
         progress.setStringPainted(true);
         progress.setString(I18n.t("render.idle"));
         JPanel prog = new JPanel(new GridLayout(3, 1));
@@ -392,6 +392,8 @@ public final class StudioWindow extends JFrame implements StudioView {
     void selectMode(Mode m) {
         modeButtons.get(m).setSelected(true);
         form.show(m);
+        // The LM's toggles only where the LM takes part (they come last in their row, so nothing else moves).
+        for (JCheckBox b : List.of(think, parallelThinking, captionRewrite)) b.setVisible(m.usesLm());
         presetBox.removeAllItems();
         presetBox.addItem(null);
         for (Presets.Preset p : presets.forMode(m.key())) presetBox.addItem(p);

@@ -1,0 +1,110 @@
+package org.aceforge.ui.studio;
+
+import com.formdev.flatlaf.FlatDarkLaf;
+import org.aceforge.engine.jobs.RenderService;
+import org.aceforge.engine.runtime.GraphCache;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.swing.JScrollPane;
+import javax.swing.SwingUtilities;
+import java.awt.Component;
+import java.awt.Point;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.event.InputEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.aceforge.ui.studio.StudioWindowTest.edt;
+import static org.aceforge.ui.studio.StudioWindowTest.waitFor;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The form for musicians: each mode shows only what applies (the LM's toggles only where the LM takes part, Method
+ * in every mode), the sampler's internals sit under Advanced (closed until clicked), Steps is fixed on turbo, and
+ * switching modes does not move the layout around the form. Its own window.
+ */
+class ModeFormTest {
+    @TempDir
+    Path tmp;
+    StudioWindow w;
+    RenderService service;
+
+    @BeforeEach
+    void open() throws Exception {
+        Display.assumeAvailable();
+        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
+        Path renders = Files.createDirectories(tmp.resolve("renders"));
+        edt(() -> {
+            FlatDarkLaf.setup();
+            w = new StudioWindow(new StudioSettings(), service, renders, null, new TakeLanesTest.Recorder());
+            w.setSize(1280, 800);
+            w.setLocation(0, 0);
+            w.setVisible(true);
+            return null;
+        });
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (w != null) edt(() -> { w.dispose(); return null; });
+        if (service != null) service.close();
+    }
+
+    boolean showing(String fieldName) throws Exception {
+        return edt(() -> {
+            Component c = StudioWindowTest.find(w.form, fieldName);
+            return c != null && c.isVisible();
+        });
+    }
+
+    @Test
+    void eachModeShowsWhatAppliesAndTheLayoutStaysPut() throws Exception {
+        Map<Mode, Rectangle[]> layout = new LinkedHashMap<>();
+        for (Mode m : Mode.values()) {
+            edt(() -> { w.modeButtons.get(m).doClick(); w.validate(); return null; });
+            assertEquals(m.usesLm(), edt(() -> w.think.isVisible()), m + ": Think only where the LM takes part");
+            assertEquals(m.usesLm(), edt(() -> w.captionRewrite.isVisible()), m + ": CaptionRewrite likewise");
+            assertTrue(showing("method"), m + ": Method applies to every mode");
+            for (String k : Mode.ADVANCED) assertFalse(showing(k), m + ": " + k + " is under Advanced, closed");
+            layout.put(m, edt(() -> new Rectangle[]{
+                    bounds(SwingUtilities.getAncestorOfClass(JScrollPane.class, w.form)),
+                    bounds(w.modeButtons.get(Mode.SIMPLE).getParent()),
+                    bounds(w.render.getParent()), bounds(w.results)}));
+        }
+        Rectangle[] first = layout.get(Mode.SIMPLE);
+        layout.forEach((m, r) -> {
+            for (int i = 0; i < r.length; i++) assertEquals(first[i], r[i], m + ": part " + i + " of the layout moved");
+        });
+    }
+
+    @Test
+    void advancedOpensWithAClickAndStepsIsFixedOnTurbo() throws Exception {
+        edt(() -> { w.modeButtons.get(Mode.REPAINT).doClick(); return null; });
+        assertFalse(showing("shift"));
+        Point p = edt(() -> {
+            Point s = w.form.advanced.getLocationOnScreen();
+            return new Point(s.x + w.form.advanced.getWidth() / 2, s.y + w.form.advanced.getHeight() / 2);
+        });
+        Robot robot = new Robot();
+        robot.mouseMove(p.x, p.y);
+        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
+        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        waitFor(() -> StudioWindowTest.find(w.form, "shift").isVisible(), 10, "Advanced to open");
+        assertTrue(showing("timesteps"));
+        assertFalse(showing("description"), "Advanced shows the mode's own internals only");
+        assertTrue(Mode.turbo(w.settings.variant), "the default model is turbo");
+        assertFalse(edt(() -> w.form.steps.isEnabled()), "turbo runs its fixed schedule: Steps is not editable");
+    }
+
+    static Rectangle bounds(Component c) {
+        return SwingUtilities.convertRectangle(c.getParent(), c.getBounds(), SwingUtilities.getRootPane(c));
+    }
+}
