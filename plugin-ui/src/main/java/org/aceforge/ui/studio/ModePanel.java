@@ -53,7 +53,9 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
     final JSpinner strength = new JSpinner(new SpinnerNumberModel(0.5, 0.0, 1.0, 0.05));
     final JSpinner noise = new JSpinner(new SpinnerNumberModel(0.0, 0.0, 1.0, 0.05));
     final JComboBox<String> repaintMode = new JComboBox<>(new String[]{"balanced", "conservative", "aggressive"});
-    final JComboBox<String> track = new JComboBox<>(Prompts.TRACKS.toArray(new String[0]));
+    /** The engine's track ids, vocals first, shown by their names in the UI language. */
+    static final List<String> TRACK_ORDER = trackOrder();
+    final JComboBox<String> track = new JComboBox<>(TRACK_ORDER.toArray(new String[0]));
     final Map<String, JCheckBox> tracks = new LinkedHashMap<>();
     /** LM code hints: codes the DiT follows (pasted, from the source, or from a result), and for how much of the steps. */
     final JTextArea codes = area(2);
@@ -75,8 +77,15 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         super(new GridBagLayout());
         setBorder(BorderFactory.createEmptyBorder(4, 4, 4, 4));
         JPanel trackBoxes = new JPanel(new java.awt.GridLayout(0, 4));
-        for (String t : Prompts.TRACKS) {
-            JCheckBox b = new JCheckBox(t);
+        track.setRenderer(new javax.swing.DefaultListCellRenderer() {
+            @Override
+            public java.awt.Component getListCellRendererComponent(javax.swing.JList<?> list, Object value, int index,
+                                                                   boolean selected, boolean focus) {
+                return super.getListCellRendererComponent(list, value == null ? "" : trackName(value.toString()), index, selected, focus);
+            }
+        });
+        for (String t : TRACK_ORDER) {
+            JCheckBox b = new JCheckBox(trackName(t));
             tracks.put(t, b);
             trackBoxes.add(b);
         }
@@ -179,6 +188,19 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
             if (!ex.isEmpty()) apply(ex.get(new java.util.Random().nextInt(ex.size())));
         });
         show(Mode.CUSTOM);
+    }
+
+    /** Vocals first, then the rhythm section, then the rest: the engine's list (Prompts.TRACKS) read from its end. */
+    private static List<String> trackOrder() {
+        List<String> l = new ArrayList<>(Prompts.TRACKS);
+        java.util.Collections.reverse(l);
+        return List.copyOf(l);
+    }
+
+    /** A track's name in the UI language ("backing_vocals" → "Backing vocals", "和声", "バックボーカル"). */
+    static String trackName(String id) {
+        String name = I18n.t("track." + id);
+        return name.equals("track." + id) ? id : name;
     }
 
     /** unknown first, then the common ones, then every other code the engine accepts. */

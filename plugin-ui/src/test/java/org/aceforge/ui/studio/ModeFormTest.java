@@ -107,4 +107,21 @@ class ModeFormTest {
     static Rectangle bounds(Component c) {
         return SwingUtilities.convertRectangle(c.getParent(), c.getBounds(), SwingUtilities.getRootPane(c));
     }
+
+    @Test
+    void trackListsStartWithVocalsAndReadInTheUiLanguage() throws Exception {
+        assertEquals("vocals", ModePanel.TRACK_ORDER.get(0));
+        assertEquals("backing_vocals", ModePanel.TRACK_ORDER.get(1));
+        assertEquals(org.aceforge.engine.text.Prompts.TRACKS.size(), ModePanel.TRACK_ORDER.size());
+        assertEquals("vocals", edt(() -> w.form.track.getItemAt(0)), "the request gets the engine's id");
+        for (String lang : new String[]{"en", "zh", "ja"}) {
+            I18n.use(lang);
+            for (String id : ModePanel.TRACK_ORDER) {
+                String name = ModePanel.trackName(id);
+                assertFalse(name.equals(id) || name.contains("_"), lang + ": " + id + " has a readable name (" + name + ")");
+            }
+        }
+        I18n.use("en");
+        assertEquals("Backing vocals", ModePanel.trackName("backing_vocals"));
+    }
 }
