@@ -73,6 +73,28 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
         return sibling(i, ".lrc");
     }
 
+    /**
+     * The audio file of item i (1-based) whose seed is {@code seed}: with {@link Output#seedNames} "NAME vI seed S.EXT"
+     * (" (2)"… added rather than replace a file), else {@link #audioPath(int)}.
+     */
+    public Path audioPath(int i, long seed) {
+        if (!output.seedNames()) return audioPath(i);
+        Path out = output.path();
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = (dot < 0 ? name : name.substring(0, dot)) + " v" + i + " seed " + seed, ext = dot < 0 ? "" : name.substring(dot);
+        Path p = out.resolveSibling(stem + ext);
+        for (int n = 2; java.nio.file.Files.exists(p); n++) p = out.resolveSibling(stem + " (" + n + ")" + ext);
+        return p;
+    }
+
+    /** A file beside {@code audio} with its name and another extension (the sidecar .json, the .lrc). */
+    public static Path besideAudio(Path audio, String ext) {
+        String name = audio.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return audio.resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ext);
+    }
+
     /** Output files of item i (1-based) of a batch of n: NAME-i.EXT, or NAME.EXT alone. */
     public Path audioPath(int i) {
         Path out = output.path();
@@ -130,7 +152,8 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
                 .timesteps(s.timesteps()).guidance(s.guidance()).adg(s.adg()).cfgInterval(s.cfgStart(), s.cfgEnd())
                 .initialNoise(s.initialNoise());
         b.modelDir(model.dir()).variant(model.variantKey()).int8(model.int8()).lora(model.lora(), model.loraScale());
-        b.lm(lm).output(output.path()).regionOnly(output.regionOnly()).handles(output.handles()).score(output.score()).lrc(output.lrc());
+        b.lm(lm).output(output.path()).regionOnly(output.regionOnly()).handles(output.handles()).score(output.score()).lrc(output.lrc())
+                .seedNames(output.seedNames());
         for (Region r : task.regions()) b.range(r.start(), r.end());
         if (task instanceof Repaint r) b.repaintMode(r.mode().key()).strength(r.strength());
         else if (task instanceof Cover c) b.strength(c.strength()).noiseStrength(c.noise());
@@ -164,7 +187,7 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
         private double loraScale = 1.0;
         private long[] codes;
         private double codeStrength = 1.0;
-        private boolean score, lrc;
+        private boolean score, lrc, seedNames;
 
         public Builder task(TaskKind v) { task = v; return this; }
 
@@ -216,6 +239,8 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
         public Builder codeStrength(double v) { codeStrength = v; return this; }
         public Builder score(boolean v) { score = v; return this; }
         public Builder lrc(boolean v) { lrc = v; return this; }
+        /** Variants named "NAME vI seed S.EXT" (the studio), never replacing a file. */
+        public Builder seedNames(boolean v) { seedNames = v; return this; }
 
         /** The typed request; names that mean nothing (a track, a mode, a method) and task fields that do not fit the task are rejected here. */
         public RenderRequest build() {
@@ -247,7 +272,7 @@ public record RenderRequest(Task task, Path source, Music music, Sampling sampli
                     new Music(caption, lyrics, instrumental, language, bpm, key, timeSignature, duration, reference, codes, codeStrength),
                     new Sampling(batch, List.copyOf(seeds), steps, shift, m, timesteps, guidance, adg, cfgStart, cfgEnd, initialNoise),
                     new ModelChoice(modelDir, v, int8, lora, loraScale), lm,
-                    new Output(output, regionOnly, handles, score, lrc));
+                    new Output(output, regionOnly, handles, score, lrc, seedNames));
         }
 
         private Track needTrack(Track t) {

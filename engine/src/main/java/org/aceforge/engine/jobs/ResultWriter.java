@@ -31,14 +31,14 @@ final class ResultWriter {
         List<Path> written = new ArrayList<>();
         try {
             for (int i = 0; i < audio.size(); i++) {
-                Path a = r.audioPath(i + 1), s = r.sidecarPath(i + 1);
+                Path a = r.audioPath(i + 1, plan.seeds()[i]), s = RenderRequest.besideAudio(a, ".json");
                 AudioFileWriter.write(a, audio.get(i), 2, Renderer.RATE);
                 written.add(a);
                 var node = Sidecar.build(r, plan, rendered, i, from, a.getFileName().toString());
                 if (planned != null) Sidecar.addLm(node, asked, planned, i, from.lmFolder());
                 if (scores != null) Sidecar.addScore(node, scores.get(i));
                 if (lrc != null) {
-                    Path l = r.lrcPath(i + 1);
+                    Path l = RenderRequest.besideAudio(a, ".lrc");
                     Sidecar.writeText(l, LyricTimestamps.lrc(lrc.get(i)));
                     written.add(l);
                     Sidecar.addLrc(node, l, lrc.get(i));

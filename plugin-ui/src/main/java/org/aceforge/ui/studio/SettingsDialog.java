@@ -134,6 +134,11 @@ final class SettingsDialog extends JDialog {
         form.add(scaleRow);
         form.add(new JLabel(I18n.t("settings.language")));
         form.add(language);
+        JTextField renderFolder = new JTextField(s.renders().toString(), 30);
+        renderFolder.setName("renderFolder");
+        renderFolder.setToolTipText(I18n.t("settings.renderFolder.tip"));
+        form.add(new JLabel(I18n.t("settings.renderFolder")));
+        form.add(renderFolder);
         JPanel lmForm = new JPanel(new GridLayout(0, 2, 6, 4));
         lmForm.setBorder(BorderFactory.createTitledBorder(I18n.t("settings.lmOptions")));
         lmForm.add(new JLabel(I18n.t("settings.lmTemperature")));
@@ -163,6 +168,8 @@ final class SettingsDialog extends JDialog {
         JButton ok = new JButton(I18n.t("settings.ok")), cancel = new JButton(I18n.t("settings.cancel"));
         ok.addActionListener(e -> {
             s.modelDir = model.getText().strip();
+            String folder = renderFolder.getText().strip();
+            s.renderFolder = folder.equals(new StudioSettings().renders().toString()) ? "" : folder;
             s.variant = String.valueOf(variant.getSelectedItem());
             boolean deviceChanged = !s.device.equals(device.getSelectedItem());
             s.device = String.valueOf(device.getSelectedItem());

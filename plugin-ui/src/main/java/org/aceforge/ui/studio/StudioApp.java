@@ -23,7 +23,7 @@ public final class StudioApp {
         if (firstRun) settings.theme = SystemTheme.detect();
         I18n.use(settings.language);
         settings.applyDevice();
-        Path renders = Files.createDirectories(Path.of(System.getProperty("user.home"), "AceForge", "renders"));
+        Path renders = Files.createDirectories(settings.renders());
         RenderService service = new RenderService(1, GraphCache.defaultCache());
         SwingUtilities.invokeAndWait(() -> {
             if ("light".equals(settings.theme)) FlatLightLaf.setup(); else FlatDarkLaf.setup();

@@ -132,16 +132,16 @@ public final class StudioController {
         if (why != null) { view.error(why, null); return null; }
         if (mode.needsSource() && source == null) { view.error(I18n.t("error.needsSource"), null); return null; }
         try {
-            Path out = renderFolder.resolve("aceforge-" + java.time.LocalDateTime.now().toString().replace(':', '-').replace('.', '-')
-                    + "." + audioFormat);
             boolean text2music = mode.task == TaskKind.TEXT2MUSIC;
-            RenderRequest request = form
+            RenderRequest draft = form
                     .lm(text2music ? settings.lmRequest(lm, mode == Mode.SIMPLE ? description : null) : null)
                     .int8(settings.int8)
                     .score(settings.autoScore && lm)
                     .lrc(settings.autoLrc && text2music)
                     .lora(settings.useLora && !settings.lora.isBlank() ? Path.of(settings.lora) : null, settings.loraScale)
-                    .output(out).build();
+                    .output(renderFolder.resolve("render." + audioFormat)).seedNames(true).build();
+            // Names that say what each file is: "song48 repaint 4.0-8.0 s v2 seed 1234.wav" (RenderNames + the engine).
+            RenderRequest request = draft.withOutput(renderFolder.resolve(RenderNames.stem(draft, mode) + "." + audioFormat));
             renders.offload(settings.offload);
             RenderJob job = renders.submit(request, p -> ui.execute(() -> view.progress(p)), null);
             jobs.add(job);

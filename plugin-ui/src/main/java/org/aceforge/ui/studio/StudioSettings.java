@@ -14,6 +14,8 @@ import java.nio.file.StandardCopyOption;
  */
 public final class StudioSettings {
     public String modelDir = "";
+    /** Where renders are written; empty = ~/AceForge/renders (read when the studio starts). */
+    public String renderFolder = "";
     public String variant = "turbo";
     public String device = "auto";
     public String theme = "dark";
@@ -84,5 +86,11 @@ public final class StudioSettings {
         Path tmp = Files.createTempFile(dir, "studio", ".part");
         JSON.writeValue(tmp.toFile(), this);
         Files.move(tmp, dir.resolve("studio.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The render folder this studio writes to: the setting, else ~/AceForge/renders. */
+    public java.nio.file.Path renders() {
+        return renderFolder.isBlank() ? java.nio.file.Path.of(System.getProperty("user.home"), "AceForge", "renders")
+                : java.nio.file.Path.of(renderFolder);
     }
 }

@@ -172,6 +172,11 @@ class StudioWindowTest {
         waitFor(() -> w.results.batchCount() == 1, 30, "the batch to appear");
         assertEquals(2, r.items().size());
         assertTrue(progress.stream().anyMatch(v -> v > 0 && v < 1000), "progress moved: " + progress);
+        // Names that say what each file is (seed 7 is given; the second variant gets the next seed the engine picks).
+        assertEquals("warm tape saturated keys custom v1 seed 7.wav", r.items().get(0).audio().getFileName().toString());
+        assertTrue(r.items().get(1).audio().getFileName().toString().startsWith("warm tape saturated keys custom v2 seed "),
+                r.items().get(1).audio().getFileName().toString());
+        assertTrue(Files.isRegularFile(org.aceforge.engine.jobs.RenderRequest.besideAudio(r.items().get(0).audio(), ".json")), "the sidecar beside it");
 
         // A second render queues behind a long one; cancelling the running one frees the queue.
         edt(() -> { w.form.duration.setValue(120.0); return null; });
