@@ -136,10 +136,10 @@ public final class ResultsPanel extends JPanel {
         });
         save.addActionListener(e -> save(it, null));
         send.addActionListener(e -> sendToSource.accept(it.audio()));
+        details.setName("details");
         details.addActionListener(e -> {
             try {
-                JOptionPane.showMessageDialog(this, new JScrollPane(new javax.swing.JTextArea(Files.readString(it.sidecar()), 20, 60)),
-                        it.audio().getFileName().toString(), JOptionPane.PLAIN_MESSAGE);
+                new DetailsDialog(javax.swing.SwingUtilities.getWindowAncestor(this), it.audio(), it.sidecar()).setVisible(true);
             } catch (IOException ex) {
                 message.accept(ex.getMessage());
             }

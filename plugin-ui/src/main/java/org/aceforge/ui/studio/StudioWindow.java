@@ -516,6 +516,28 @@ public final class StudioWindow extends JFrame implements StudioView {
         t.start();
     }
 
+    /**
+     * Files…: a rendered file as a take lane, over the region it was made for when that lies in the loaded source,
+     * else over its whole length. Decoding runs off the EDT.
+     */
+    void openAsTake(Path file, Double start, Double end) {
+        Thread t = new Thread(() -> {
+            try {
+                AudioClip clip = org.aceforge.engine.audio.AudioDecoder.decode(file).toEngineFormat();
+                SwingUtilities.invokeLater(() -> {
+                    boolean region = start != null && end != null && end > start && start >= 0 && comping != null;
+                    String name = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+                    takes.add(new Take(name, clip.interleaved(), clip.sampleRate(), region ? start : 0,
+                            region ? Math.min(end, clip.seconds()) : clip.seconds(), file));
+                });
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                SwingUtilities.invokeLater(() -> message(e.getMessage()));
+            }
+        }, "aceforge-open-take");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Plays a take in context (the working audio with its span replaced), or the original over the same loop. */
     void auditionTake(Take t, boolean original) {
         if (comping == null) {

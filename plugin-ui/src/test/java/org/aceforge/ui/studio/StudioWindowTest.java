@@ -195,6 +195,30 @@ class StudioWindowTest {
 
     @Test
     @Order(4)
+    void detailsAreAReadablePanel() throws Exception {
+        RenderResult.Item item = edt(() -> w.results.shownItems().get(0));
+        edt(() -> { findButton(w.results, "details").doClick(); return null; });
+        waitFor(() -> java.util.Arrays.stream(java.awt.Window.getWindows()).anyMatch(x -> x instanceof DetailsDialog && x.isShowing()),
+                10, "the details window");
+        DetailsDialog d = edt(() -> (DetailsDialog) java.util.Arrays.stream(java.awt.Window.getWindows())
+                .filter(x -> x instanceof DetailsDialog && x.isShowing()).findFirst().orElseThrow());
+        try {
+            java.awt.Dimension size = edt(d::getSize);
+            assertTrue(size.width <= 900 && size.height <= 700, "bounded: " + size);
+            javax.swing.table.TableModel m = edt(() -> d.summaryTable.getModel());
+            java.util.Map<String, String> rows = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < m.getRowCount(); i++) rows.put(String.valueOf(m.getValueAt(i, 0)), String.valueOf(m.getValueAt(i, 1)));
+            assertEquals(Long.toString(item.seed()), rows.get(I18n.t("details.seed")), rows.toString());
+            assertTrue(rows.containsKey(I18n.t("field.caption")), rows.toString());
+            assertTrue(rows.keySet().stream().anyMatch(k -> k.startsWith(I18n.t("details.time"))), "stage times: " + rows);
+            assertTrue(rows.values().stream().noneMatch(v -> v.contains("{")), "no raw JSON in the summary: " + rows);
+        } finally {
+            edt(() -> { d.dispose(); return null; });
+        }
+    }
+
+    @Test
+    @Order(4)
     void auditionSaveAndErrorsNextToTheControl() throws Exception {
         RenderResult.Item item = edt(() -> w.results.shownItems().get(0));
         edt(() -> { findButton(w.results, "play").doClick(); return null; });   // plays, or says there is no device
@@ -430,17 +454,42 @@ class StudioWindowTest {
     @Order(11)
     void filesDialogListsEveryRenderNewestFirstAndLoadsOne() throws Exception {
         FilesDialog d = edt(() -> { FilesDialog x = new FilesDialog(w, w.renderFolder); x.setVisible(true); return x; });
-        int n = edt(() -> d.list.getModel().getSize());
+        int n = edt(() -> d.table.getRowCount());
         long onDisk;
         try (var s = Files.list(w.renderFolder)) {
             onDisk = s.filter(p -> p.toString().matches(".*\\.(wav|flac|mp3)$")).count();
         }
         assertEquals(onDisk, n, "every rendered audio file is listed");
         assertTrue(n >= 5);
-        String first = edt(() -> d.list.getModel().getElementAt(0).line());
-        assertTrue(first.contains("text2music") && first.contains("seed"), first);
-        Path newest = edt(() -> d.list.getModel().getElementAt(0).audio());
-        edt(() -> { d.list.setSelectedIndex(0); ((javax.swing.JButton) find(d.getContentPane(), "filesLoad")).doClick(); d.dispose(); return null; });
+        FilesDialog.Entry first = edt(() -> d.entries.get(d.table.convertRowIndexToModel(0)));
+        assertEquals("text2music", first.mode(), "the newest first: " + first);
+        assertNotNull(first.seconds());
+        // Search: only rows whose name or caption contain the text; sort: by length.
+        edt(() -> { d.search.setText("TAPE saturated"); return null; });
+        int found = edt(() -> d.table.getRowCount());
+        assertTrue(found >= 1 && found < n, found + " of " + n);
+        for (int i = 0; i < found; i++) {
+            int row = i;
+            String cap = edt(() -> d.entries.get(d.table.convertRowIndexToModel(row)).caption());
+            String name = edt(() -> d.entries.get(d.table.convertRowIndexToModel(row)).audio().getFileName().toString());
+            assertTrue((cap + name).toLowerCase().contains("tape saturated"), cap + " / " + name);
+        }
+        edt(() -> { d.search.setText(""); d.table.getRowSorter().toggleSortOrder(3); return null; });
+        double previous = -1;
+        for (int i = 0; i < n; i++) {
+            int row = i;
+            Double len = edt(() -> d.entries.get(d.table.convertRowIndexToModel(row)).seconds());
+            if (len == null) continue;
+            assertTrue(len >= previous, "sorted by length");
+            previous = len;
+        }
+        edt(() -> { d.table.getRowSorter().setSortKeys(null); return null; });
+        Path newest = edt(() -> d.entries.get(0).audio());
+        int takesBefore = edt(() -> w.takes.takes().size());
+        edt(() -> { d.table.setRowSelectionInterval(0, 0); ((javax.swing.JButton) find(d.getContentPane(), "filesTake")).doClick(); return null; });
+        waitFor(() -> w.takes.takes().size() == takesBefore + 1, 30, "the file to open as a take");
+        assertEquals(newest, edt(() -> w.takes.takes().get(takesBefore).file()));
+        edt(() -> { d.table.setRowSelectionInterval(0, 0); ((javax.swing.JButton) find(d.getContentPane(), "filesLoad")).doClick(); d.dispose(); return null; });
         waitFor(() -> newest.equals(w.controller.source()), 30, "the file to load as the source");
     }
 
