@@ -69,6 +69,8 @@ public final class StudioWindow extends JFrame implements StudioView {
     /** Each render's variants as lanes under the timeline, and the working audio they are comped into. */
     final TakeLanes takes = new TakeLanes(timeline);
     Comping comping;
+    /** The spectrogram view of the source and the takes (S toggles it). */
+    final JCheckBox spectrogram = new JCheckBox();
     /** Loop the selected region when playing (L toggles it). */
     final JCheckBox loop = new JCheckBox();
     /** The level of what is playing. */
@@ -255,6 +257,10 @@ public final class StudioWindow extends JFrame implements StudioView {
         regionRow.add(playSrc);
         regionRow.add(loop);
         regionRow.add(follow);
+        spectrogram.setText(I18n.t("timeline.spectrogram"));
+        spectrogram.setName("spectrogram");
+        spectrogram.addActionListener(e -> { timeline.setSpectrogram(spectrogram.isSelected()); takes.setSpectrogram(spectrogram.isSelected()); });
+        regionRow.add(spectrogram);
         regionRow.add(meter);
         regionRow.add(new JLabel(I18n.t("timeline.zoom")));
         regionRow.add(zin);
@@ -378,6 +384,8 @@ public final class StudioWindow extends JFrame implements StudioView {
         // Space plays/pauses the source when the focus is not in a text field.
         timeline.getInputMap().put(KeyStroke.getKeyStroke(KeyEvent.VK_SPACE, 0), "play");
         timeline.getInputMap().put(KeyStroke.getKeyStroke(KeyEvent.VK_L, 0), "loop");
+        timeline.getInputMap().put(KeyStroke.getKeyStroke(KeyEvent.VK_S, 0), "spectrogram");
+        timeline.getActionMap().put("spectrogram", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { spectrogram.doClick(); } });
         timeline.getActionMap().put("loop", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { loop.doClick(); } });
         timeline.getActionMap().put("play", new AbstractAction() { public void actionPerformed(java.awt.event.ActionEvent e) { togglePlaySource(); } });
     }
@@ -453,6 +461,7 @@ public final class StudioWindow extends JFrame implements StudioView {
     @Override
     public void sourceLoaded(Path file, AudioClip clip, PeakCache peaks) {
         timeline.setPeaks(peaks);
+        timeline.setAudio(clip.interleaved(), clip.sampleRate());
         comping = new Comping(clip.interleaved(), clip.sampleRate());
         takes.clear();
         setRegions(List.of());
@@ -563,6 +572,7 @@ public final class StudioWindow extends JFrame implements StudioView {
     /** The waveform, the lanes' marks and the controller's source follow the working audio. */
     void workingChanged() {
         timeline.replacePeaks(new PeakCache(comping.working(), comping.rate()));
+        timeline.setAudio(comping.working(), comping.rate());
         takes.setComped(comping.chosen().values());
         controller.useWorkingAudio(comping.working(), comping.rate());
     }

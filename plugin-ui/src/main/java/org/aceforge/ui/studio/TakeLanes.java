@@ -32,6 +32,9 @@ public final class TakeLanes extends JComponent {
     private final List<Take> comped = new ArrayList<>();
     private int selected = -1;
     private boolean original;
+    private boolean spectrogram;
+    private final java.util.Map<Take, java.awt.image.BufferedImage> pictures = new java.util.HashMap<>();
+    private final java.util.Map<Take, String> pictureKeys = new java.util.HashMap<>();
     private Listener listener = new Listener() { };
 
     /** What the window does with the lanes' gestures. */
@@ -88,6 +91,8 @@ public final class TakeLanes extends JComponent {
 
     /** Removes every lane (a new source). */
     public void clear() {
+        pictures.clear();
+        pictureKeys.clear();
         takes.clear();
         peaks.clear();
         comped.clear();
@@ -115,6 +120,12 @@ public final class TakeLanes extends JComponent {
         if (selected < 0) return;
         original = !original;
         select(selected);
+    }
+
+    /** Spectrogram pictures in the lanes instead of waveforms. */
+    public void setSpectrogram(boolean on) {
+        spectrogram = on;
+        repaint();
     }
 
     /** The takes now in the comp (marked in their lanes). */
@@ -145,6 +156,17 @@ public final class TakeLanes extends JComponent {
             int a = Math.max(0, view.toX(t.start())), b = Math.min(w, view.toX(t.end()));
             g.setColor(new Color(230, 160, 60, 60));
             g.fillRect(a, y, Math.max(1, b - a), LANE - 1);
+            if (spectrogram && b > a) {
+                String key = a + "|" + b + "|" + view.viewStart() + "|" + view.viewSeconds();
+                if (!key.equals(pictureKeys.get(t))) {
+                    pictures.put(t, Spectrogram.image(t.stereo(), t.rate(), view.toSeconds(a), view.toSeconds(b), b - a, LANE - 1));
+                    pictureKeys.put(t, key);
+                }
+                g.drawImage(pictures.get(t), a, y, null);
+                g.setColor(fg);
+                g.drawString((comped.contains(t) ? "✓ " : "") + t.label(), 6, y + LANE / 2 + 5);
+                continue;
+            }
             g.setColor(comped.contains(t) ? new Color(250, 200, 90) : new Color(90, 200, 140));
             g.setStroke(new BasicStroke(1));
             PeakCache p = peaks.get(i);

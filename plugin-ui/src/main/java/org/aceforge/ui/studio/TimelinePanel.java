@@ -37,6 +37,12 @@ public final class TimelinePanel extends JComponent {
     private Consumer<List<Region>> onRegions = r -> {};
 
     private Runnable onView = () -> { };
+    /** The audio itself (for the spectrogram view), its rate, and the picture of the current view. */
+    private float[] audio;
+    private int audioRate = 48_000;
+    private boolean spectrogram;
+    private java.awt.image.BufferedImage specImage;
+    private String specKey = "";
     /** Region edges and moves land on beats when a tempo is known; Alt held while dragging bypasses it. */
     private boolean snap = true;
 
@@ -137,6 +143,22 @@ public final class TimelinePanel extends JComponent {
     }
 
     public void setSnap(boolean on) { snap = on; }
+
+    /** The audio the waveform shows (the spectrogram is computed from it). */
+    public void setAudio(float[] stereo, int rate) {
+        audio = stereo;
+        audioRate = rate;
+        specKey = "";
+        repaint();
+    }
+
+    /** Spectrogram view instead of the waveform. */
+    public void setSpectrogram(boolean on) {
+        spectrogram = on;
+        repaint();
+    }
+
+    public boolean spectrogram() { return spectrogram; }
 
     public boolean snap() { return snap; }
 
@@ -274,10 +296,24 @@ public final class TimelinePanel extends JComponent {
             g.drawLine(a, ruler, a, h);
             g.drawLine(b, ruler, b, h);
         }
+        if (spectrogram && audio != null) {
+            String key = viewStart + "|" + viewSeconds + "|" + w + "|" + (h - ruler) + "|" + System.identityHashCode(audio);
+            if (!key.equals(specKey)) {
+                specImage = Spectrogram.image(audio, audioRate, viewStart, viewStart + viewSeconds, w, h - ruler);
+                specKey = key;
+            }
+            g.drawImage(specImage, 0, ruler, null);
+            for (Region r : regions) {           // the regions' edges stay visible over the picture
+                g.setColor(new Color(80, 140, 255));
+                g.setStroke(new BasicStroke(2));
+                g.drawLine(toX(r.start()), ruler, toX(r.start()), h);
+                g.drawLine(toX(r.end()), ruler, toX(r.end()), h);
+            }
+        }
         g.setColor(new Color(90, 200, 140));
         g.setStroke(new BasicStroke(1));
         long frames = peaks.frames();
-        for (int x = 0; x < w; x++) {
+        for (int x = 0; !(spectrogram && audio != null) && x < w; x++) {
             long a = (long) (toSeconds(x) * peaks.sampleRate()), b = (long) (toSeconds(x + 1) * peaks.sampleRate());
             if (a >= frames) break;
             float[] mm = peaks.range(a, Math.max(a + 1, b));

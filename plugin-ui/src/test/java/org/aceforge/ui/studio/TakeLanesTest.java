@@ -207,5 +207,11 @@ class TakeLanesTest {
         Path shots = Files.createDirectories(dir == null ? tmp.resolve("shots") : Path.of(dir));
         edt(() -> { StudioWindowTest.shoot(w.getContentPane(), shots.resolve("studio-takes.png").toFile()); return null; });
         assertTrue(Files.size(shots.resolve("studio-takes.png")) > 10_000);
+        edt(() -> {
+            w.spectrogram.doClick();
+            w.validate();
+            StudioWindowTest.shoot(w.getContentPane(), shots.resolve("studio-spectrogram.png").toFile());
+            return null;
+        });
     }
 }

@@ -141,4 +141,30 @@ class TransportTest {
         assertEquals(-6.02, db[0], 0.01);
         assertEquals(LevelMeter.FLOOR_DB, LevelMeter.peakDb(new float[2 * RATE], RATE, 0.5)[1], 0);
     }
+
+    @Test
+    void sShowsTheSpectrogramOfTheSourceAndTheTakes() throws Exception {
+        click(at(1.0, -1));                                          // focus the timeline
+        press(KeyEvent.VK_S);
+        waitFor(() -> w.spectrogram.isSelected() && w.timeline.spectrogram(), 10, "S to show the spectrogram");
+        edt(() -> {
+            float[] take = new float[2 * 12 * RATE];
+            for (int i = 0; i < 12 * RATE; i++) take[2 * i] = take[2 * i + 1] = (float) (0.4 * Math.sin(2 * Math.PI * 1000 * i / RATE));
+            w.takes.add(new Take("seed 1", take, RATE, 3, 6, null));
+            w.validate();
+            return null;
+        });
+        java.awt.image.BufferedImage img = edt(() -> {
+            var t = w.timeline;
+            var b = new java.awt.image.BufferedImage(t.getWidth(), t.getHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB);
+            t.paint(b.getGraphics());
+            var lanes = new java.awt.image.BufferedImage(w.takes.getWidth(), Math.max(1, w.takes.getHeight()), java.awt.image.BufferedImage.TYPE_INT_RGB);
+            w.takes.paint(lanes.getGraphics());
+            return b;
+        });
+        int x = edt(() -> w.timeline.toX(6.0)), h = img.getHeight() - TimelinePanel.RULER;
+        double tone = Spectrogram.level(img.getRGB(x, TimelinePanel.RULER + Spectrogram.rowOf(220, RATE, h)));
+        double high = Spectrogram.level(img.getRGB(x, TimelinePanel.RULER + Spectrogram.rowOf(8000, RATE, h)));
+        assertTrue(tone > high + 0.3, "the source's 220 Hz tone is bright (" + tone + "), 8 kHz dark (" + high + ")");
+    }
 }
