@@ -77,6 +77,8 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         super(new GridBagLayout());
         setBorder(BorderFactory.createEmptyBorder(4, 4, 4, 4));
         JPanel trackBoxes = new JPanel(new java.awt.GridLayout(0, 4));
+        named(repaintMode, "repaintMode.");
+        named(method, "method.");
         track.setRenderer(new javax.swing.DefaultListCellRenderer() {
             @Override
             public java.awt.Component getListCellRendererComponent(javax.swing.JList<?> list, Object value, int index,
@@ -195,6 +197,18 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
         List<String> l = new ArrayList<>(Prompts.TRACKS);
         java.util.Collections.reverse(l);
         return List.copyOf(l);
+    }
+
+    /** Shows a combo's values (the engine's words) by their names in the UI language, where messages have them. */
+    static void named(JComboBox<String> box, String prefix) {
+        box.setRenderer(new javax.swing.DefaultListCellRenderer() {
+            @Override
+            public java.awt.Component getListCellRendererComponent(javax.swing.JList<?> list, Object value, int index,
+                                                                   boolean selected, boolean focus) {
+                String id = value == null ? "" : value.toString(), name = I18n.t(prefix + id);
+                return super.getListCellRendererComponent(list, name.equals(prefix + id) ? id : name, index, selected, focus);
+            }
+        });
     }
 
     /** A track's name in the UI language ("backing_vocals" → "Backing vocals", "和声", "バックボーカル"). */

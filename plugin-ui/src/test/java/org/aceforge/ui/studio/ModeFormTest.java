@@ -123,5 +123,17 @@ class ModeFormTest {
         }
         I18n.use("en");
         assertEquals("Backing vocals", ModePanel.trackName("backing_vocals"));
+        // Repaint modes and methods read in the UI language too; the request keeps the engine's words.
+        for (String lang : new String[]{"en", "zh", "ja"}) {
+            I18n.use(lang);
+            for (String m : new String[]{"balanced", "conservative", "aggressive"})
+                assertFalse(I18n.t("repaintMode." + m).equals("repaintMode." + m), lang + ": repaint mode " + m);
+            for (String m : new String[]{"ode", "sde"}) assertFalse(I18n.t("method." + m).equals("method." + m), lang + ": method " + m);
+        }
+        I18n.use("en");
+        javax.swing.JLabel shown = edt(() -> (javax.swing.JLabel) w.form.repaintMode.getRenderer()
+                .getListCellRendererComponent(new javax.swing.JList<>(), "conservative", 0, false, false));
+        assertEquals("Conservative", shown.getText());
+        assertEquals("balanced", edt(() -> w.form.values().get("repaintMode")));
     }
 }
