@@ -500,13 +500,22 @@ public final class StudioWindow extends JFrame implements StudioView {
      */
     void addTakes(ResultsPanel.Batch batch) {
         List<Region> regions = batch.request().task().regions();
+        float[] source = comping == null ? null : comping.working().clone();   // what a stem's residual is taken from
         Thread t = new Thread(() -> {
             List<Take> made = new ArrayList<>();
             for (var it : batch.result().items()) {
                 try {
                     AudioClip clip = org.aceforge.engine.audio.AudioDecoder.decode(it.audio()).toEngineFormat();
                     String name = batch.mode() == null ? "" : I18n.t("mode." + batch.mode().key()) + " ";
-                    if (regions.isEmpty() || batch.request().source() == null) {
+                    if (batch.mode() == Mode.EXTRACT && source != null) {
+                        // A stem lane and its residual (the source without the stem), both heard solo.
+                        String track = batch.request().task() instanceof org.aceforge.engine.tasks.Extract x ? ModePanel.trackName(x.track().key()) : "";
+                        double start = regions.isEmpty() ? 0 : Math.max(0, regions.get(0).start());
+                        double end = regions.isEmpty() ? clip.seconds() : Math.min(regions.get(0).end(), clip.seconds());
+                        Take stem = new Take(track + " · seed " + it.seed(), clip.interleaved(), clip.sampleRate(), start, end, it.audio(), true);
+                        made.add(stem);
+                        made.add(Take.residual(stem, source, String.format(I18n.t("takes.residual"), track) + " · seed " + it.seed()));
+                    } else if (regions.isEmpty() || batch.request().source() == null) {
                         made.add(new Take(name + "seed " + it.seed(), clip.interleaved(), clip.sampleRate(), 0, clip.seconds(), it.audio()));
                     } else {
                         for (Region r : regions) {
@@ -553,7 +562,9 @@ public final class StudioWindow extends JFrame implements StudioView {
             // A text2music result without a source: its own audio is the context.
             comping = new Comping(new float[0], t.rate());
         }
-        Comping.Audition a = original ? comping.original(t, PRE_ROLL) : comping.audition(t, PRE_ROLL);
+        Comping.Audition a = t.solo() && !original
+                ? new Comping.Audition(t.stereo(), t.rate(), Math.max(0, t.startFrame() - (int) Math.round(PRE_ROLL * t.rate())), t.endFrame())
+                : original ? comping.original(t, PRE_ROLL) : comping.audition(t, PRE_ROLL);
         player.play(a.stereo(), a.rate(), a.from(), a.to(), true,
                 sec -> SwingUtilities.invokeLater(() -> { timeline.setPlayhead(sec); meter.show(a.stereo(), a.rate(), sec); }),
                 () -> SwingUtilities.invokeLater(() -> meter.show(null, a.rate(), 0)));

@@ -179,6 +179,35 @@ class TakeLanesTest {
         assertArrayEquals(source, edt(() -> w.comping.working().clone()), "undo restores every sample");
     }
 
+    @Test
+    void anExtractedStemAndItsResidualAreHeardSoloAndTheResidualComps() throws Exception {
+        float[] source = edt(() -> w.controller.sourceAudio().interleaved().clone());
+        float[] vocals = new float[source.length];
+        for (int i = 0; i < vocals.length; i++) vocals[i] = 0.5f * source[i];           // "half of it is the vocal"
+        Take stem = new Take("Vocals · seed 1", vocals, RATE, 3, 6, null, true);
+        Take residual = Take.residual(stem, source, "without Vocals · seed 1");
+        for (int i = 0; i < source.length; i++) assertEquals(source[i] - vocals[i], residual.stereo()[i], 0f);
+        assertTrue(residual.solo());
+        edt(() -> { w.takes.add(stem); w.takes.add(residual); w.validate(); return null; });
+        robot.waitForIdle();
+        clickLane(0);
+        waitFor(() -> out.played.size() == 1, 10, "the stem to play");
+        assertArrayEquals(vocals, out.last().stereo(), "the stem alone, not mixed into the source");
+        assertEquals((3 - (int) StudioWindow.PRE_ROLL) * RATE, out.last().from());
+        assertTrue(out.last().loop());
+        press(KeyEvent.VK_DOWN);
+        waitFor(() -> out.played.size() == 2, 10, "the residual to play");
+        assertArrayEquals(residual.stereo(), out.last().stereo(), "the residual alone");
+        press(KeyEvent.VK_ENTER);
+        waitFor(() -> !w.comping.chosen().isEmpty(), 10, "the residual to comp");
+        float[] working = edt(() -> w.comping.working().clone());
+        int fade = (int) Math.round(Comping.FADE_SECONDS * RATE);
+        for (int f = 0; f < source.length / 2; f++) {
+            if (f < 3 * RATE || f >= 6 * RATE) assertEquals(source[2 * f], working[2 * f], 0f, "outside the region: the source");
+            else if (f >= 3 * RATE + fade && f < 6 * RATE - fade) assertEquals(residual.stereo()[2 * f], working[2 * f], 0f, "the stem removed");
+        }
+    }
+
     /** The take lanes for the guide (docs/refresh-screenshots.sh points the folder at docs/images). */
     @Test
     void screenshotOfTakeLanes() throws Exception {
