@@ -384,8 +384,19 @@ public final class ModePanel extends JPanel implements javax.swing.Scrollable {
      * (the window shows it next to that field).
      */
     public RenderRequest.Builder request(Path source, List<Region> regions, String variant, Path modelDir) {
+        return request(source, regions, variant, modelDir, mode, null);
+    }
+
+    /**
+     * The request for {@code regions} in mode {@code m} with the form's values, the caption replaced by
+     * {@code captionOverride} when it is not null (a region's own mode and caption, from the region list).
+     */
+    public RenderRequest.Builder request(Path source, List<Region> regions, String variant, Path modelDir, Mode m,
+                                         String captionOverride) {
+        Mode mode = m;
+        String captionText = captionOverride != null ? captionOverride : caption.getText();
         RenderRequest.Builder b = RenderRequest.builder().task(mode.task).variant(variant)
-                .caption(mode == Mode.SIMPLE ? null : caption.getText())
+                .caption(mode == Mode.SIMPLE ? null : captionText)
                 .lyrics(lyrics.getText().isBlank() ? null : lyrics.getText()).instrumental(instrumental.isSelected())
                 .language(String.valueOf(language.getSelectedItem())).batch((Integer) batch.getValue());
         if (modelDir != null) b.modelDir(modelDir);

@@ -69,6 +69,8 @@ public final class StudioWindow extends JFrame implements StudioView {
     /** Each render's variants as lanes under the timeline, and the working audio they are comped into. */
     final TakeLanes takes = new TakeLanes(timeline);
     Comping comping;
+    /** The regions as a list with typed edits and each region's own mode and caption. */
+    final RegionList regionList = new RegionList();
     /** The spectrogram view of the source and the takes (S toggles it). */
     final JCheckBox spectrogram = new JCheckBox();
     /** Loop the selected region when playing (L toggles it). */
@@ -265,7 +267,24 @@ public final class StudioWindow extends JFrame implements StudioView {
         regionRow.add(new JLabel(I18n.t("timeline.zoom")));
         regionRow.add(zin);
         regionRow.add(zout);
-        top.add(regionRow, BorderLayout.SOUTH);
+        JPanel under = new JPanel(new BorderLayout());
+        under.add(regionRow, BorderLayout.NORTH);
+        JScrollPane listPane = new JScrollPane(regionList) {
+            @Override
+            public java.awt.Dimension getPreferredSize() {   // as tall as its rows (up to four); nothing without regions
+                if (regionList.getRowCount() == 0) return new java.awt.Dimension(400, 0);
+                return new java.awt.Dimension(400, regionList.getPreferredScrollableViewportSize().height
+                        + regionList.getTableHeader().getPreferredSize().height + 4);
+            }
+        };
+        under.add(listPane, BorderLayout.CENTER);
+        regionList.onEdit(rs -> {
+            undo.addEdit(new RegionEdit(lastRegions, List.copyOf(rs)));
+            lastRegions = List.copyOf(rs);
+            timeline.setRegions(rs);
+            syncFields();
+        });
+        top.add(under, BorderLayout.SOUTH);
         regionStart.addChangeListener(e -> fieldsToRegion());
         regionEnd.addChangeListener(e -> fieldsToRegion());
 
@@ -471,6 +490,11 @@ public final class StudioWindow extends JFrame implements StudioView {
 
     void syncFields() {
         syncing = true;
+        if (!timeline.regions().equals(regionList.specs().stream().map(RegionSpec::region).toList())) {
+            regionList.setRegions(timeline.regions());
+            java.awt.Container p = regionList.getParent() == null ? null : regionList.getParent().getParent();
+            if (p != null) { p.revalidate(); p.repaint(); }
+        }
         List<Region> rs = timeline.regions();
         // Without regions (cleared, or a drawing undone) the fields go back to 0–0, which is no region: a stale range
         // left there read as a region that no longer existed.
@@ -629,6 +653,9 @@ public final class StudioWindow extends JFrame implements StudioView {
     /** Renders the current mode's request; a render while another runs is queued. */
     public RenderJob startRender() {
         Mode m = form.mode();
+        regionList.markError(-1);
+        List<RegionSpec> specs = regionList.specs();
+        if (specs.stream().anyMatch(RegionSpec::hasOwn) && controller.source() != null) return startRegionRenders(m, specs);
         try {
             RenderRequest.Builder b = form.request(controller.source(), timeline.regions(), settings.variant, modelDir());
             return controller.startRender(m, b, form.values(), lmAvailable(), form.description.getText(), form.audioFormat());
@@ -636,6 +663,42 @@ public final class StudioWindow extends JFrame implements StudioView {
             error(StudioFieldNames.message(e), StudioFieldNames.fieldKey(e));
             return null;
         }
+    }
+
+    /**
+     * Regions with their own mode or caption: one render per group of regions that ask for the same (in the order of
+     * their first region); an error names its region ("Region 2: …") and marks it in the list. Returns the first job.
+     */
+    RenderJob startRegionRenders(Mode formMode, List<RegionSpec> specs) {
+        java.util.Map<String, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            RegionSpec s = specs.get(i);
+            groups.computeIfAbsent(s.modeOr(formMode).key() + "\u0000" + s.captionOrNull(), k -> new ArrayList<>()).add(i);
+        }
+        RenderJob first = null;
+        for (List<Integer> rows : groups.values()) {
+            RegionSpec s = specs.get(rows.get(0));
+            Mode mode = s.modeOr(formMode);
+            List<Region> rs = rows.stream().map(i -> specs.get(i).region()).toList();
+            try {
+                RenderRequest.Builder b = form.request(controller.source(), rs, settings.variant, modelDir(), mode, s.captionOrNull());
+                b.build();                // a value the builder refuses, before anything of this group is submitted
+                RenderJob job = controller.startRender(mode, b, form.values(), lmAvailable(), form.description.getText(), form.audioFormat());
+                if (job == null) { regionList.markError(rows.get(0)); prefixRegion(rows.get(0)); return first; }
+                if (first == null) first = job;
+            } catch (IllegalArgumentException e) {
+                regionList.markError(rows.get(0));
+                error(String.format(I18n.t("regions.error"), rows.get(0) + 1, StudioFieldNames.message(e)), StudioFieldNames.fieldKey(e));
+                return first;
+            }
+        }
+        return first;
+    }
+
+    private void prefixRegion(int row) {
+        String text = error.getText();
+        if (text != null && !text.isBlank() && !text.startsWith(String.format(I18n.t("regions.error"), row + 1, "")))
+            error.setText(String.format(I18n.t("regions.error"), row + 1, text));
     }
 
     private Path modelDir() {
