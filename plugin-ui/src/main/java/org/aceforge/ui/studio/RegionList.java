@@ -28,7 +28,7 @@ public final class RegionList extends JTable {
         for (Mode m : RegionSpec.MODES) modes.addItem(m.key());
         ModePanel.named(modes, "mode.");
         getColumnModel().getColumn(3).setCellEditor(new DefaultCellEditor(modes));
-        getColumnModel().getColumn(0).setPreferredWidth(30);
+        getColumnModel().getColumn(0).setMaxWidth(40);
         getColumnModel().getColumn(4).setPreferredWidth(360);
     }
 

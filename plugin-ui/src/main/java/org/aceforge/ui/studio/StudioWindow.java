@@ -335,7 +335,7 @@ public final class StudioWindow extends JFrame implements StudioView {
         JSplitPane bottom = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, left, right);
         bottom.setResizeWeight(0.55);
         JSplitPane main = new JSplitPane(JSplitPane.VERTICAL_SPLIT, top, bottom);
-        main.setResizeWeight(0.4);
+        main.setResizeWeight(0.5);
         root.add(main, BorderLayout.CENTER);
         root.add(status, BorderLayout.SOUTH);
         setContentPane(root);

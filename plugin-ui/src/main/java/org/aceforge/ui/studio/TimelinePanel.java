@@ -48,6 +48,7 @@ public final class TimelinePanel extends JComponent {
 
     public TimelinePanel() {
         setPreferredSize(new Dimension(900, 180));
+        setMinimumSize(new Dimension(200, 110));      // the waveform stays readable when lanes and the region list grow
         setFocusable(true);
         MouseAdapter m = new MouseAdapter() {
             double anchor;

@@ -89,6 +89,9 @@ class ModeFormTest {
     void advancedOpensWithAClickAndStepsIsFixedOnTurbo() throws Exception {
         edt(() -> { w.modeButtons.get(Mode.REPAINT).doClick(); return null; });
         assertFalse(showing("shift"));
+        // Scroll the form to the Advanced button, as a user would, then click it.
+        edt(() -> { w.form.advanced.scrollRectToVisible(new Rectangle(w.form.advanced.getSize())); return null; });
+        new Robot().waitForIdle();
         Point p = edt(() -> {
             Point s = w.form.advanced.getLocationOnScreen();
             return new Point(s.x + w.form.advanced.getWidth() / 2, s.y + w.form.advanced.getHeight() / 2);
