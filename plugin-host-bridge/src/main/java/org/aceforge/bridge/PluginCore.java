@@ -296,7 +296,10 @@ public final class PluginCore implements HostHooks {
     static void installLookAndFeel() {
         ClassLoader ours = PluginCore.class.getClassLoader();
         Thread.currentThread().setContextClassLoader(ours);
-        if (!(javax.swing.UIManager.getLookAndFeel() instanceof com.formdev.flatlaf.FlatLaf)) com.formdev.flatlaf.FlatDarkLaf.setup();
+        if (!(javax.swing.UIManager.getLookAndFeel() instanceof com.formdev.flatlaf.FlatLaf)) {
+            com.formdev.flatlaf.FlatDarkLaf.setup();
+            org.aceforge.ui.studio.StudioFonts.ensureCjk();
+        }
         javax.swing.UIManager.put("ClassLoader", ours);
         javax.swing.UIManager.getDefaults().put("ClassLoader", ours);
     }

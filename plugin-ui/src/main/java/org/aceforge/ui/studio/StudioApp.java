@@ -27,6 +27,7 @@ public final class StudioApp {
         RenderService service = new RenderService(1, GraphCache.defaultCache());
         SwingUtilities.invokeAndWait(() -> {
             if ("light".equals(settings.theme)) FlatLightLaf.setup(); else FlatDarkLaf.setup();
+            StudioFonts.ensureCjk();    // Chinese and Japanese never as boxes, also without a CJK font on the system
             StudioWindow w = new StudioWindow(settings, service, renders);
             w.setLocationRelativeTo(null);
             w.setVisible(true);

@@ -67,6 +67,10 @@ public final class StudioController {
             try {
                 AudioClip clip = AudioDecoder.decode(file).toEngineFormat();
                 PeakCache peaks = new PeakCache(clip.interleaved(), clip.sampleRate());
+                // The tempo for the grid when the form has none (a second of analysis on this loader thread).
+                org.aceforge.engine.audio.MusicAnalysis.Estimate est =
+                        org.aceforge.engine.audio.MusicAnalysis.estimate(clip.interleaved(), clip.sampleRate());
+                ui.execute(() -> view.tempoEstimated(est.bpm(), est.timeSignature()));
                 ui.execute(() -> {
                     source = file;
                     original = null;

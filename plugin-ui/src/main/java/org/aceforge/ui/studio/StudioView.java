@@ -22,6 +22,9 @@ interface StudioView {
 
     void sourceLoaded(Path file, AudioClip clip, PeakCache peaks);
 
+    /** The loaded source's estimated tempo and metre (either may be null): the grid's fallback when no BPM is typed. */
+    default void tempoEstimated(Integer bpm, String timeSignature) { }
+
     /** Renders still running or queued. */
     void queue(long running);
 

@@ -131,7 +131,7 @@ public final class StudioWindow extends JFrame implements StudioView {
         });
         form.onChange(() -> {
             dirty.setText("*");
-            timeline.setTempo(parseBpm(form.bpm.getText()), parseBeats(String.valueOf(form.timesig.getSelectedItem())));
+            applyTempo();
         });
         selectMode(Mode.CUSTOM);
         applyModelAvailability();
@@ -486,6 +486,24 @@ public final class StudioWindow extends JFrame implements StudioView {
         setRegions(List.of());
         stage.setText(String.format(I18n.t("source.loaded"), file.getFileName(), clip.seconds()));
         setTitle("AceForge Studio — " + file.getFileName());
+    }
+
+    /** The grid follows the estimate until a BPM is typed (the form's value, or the host's tempo, wins). */
+    Integer estimatedBpm;
+    int estimatedBeats = 4;
+
+    @Override
+    public void tempoEstimated(Integer bpm, String timeSignature) {
+        estimatedBpm = bpm;
+        estimatedBeats = parseBeats(timeSignature == null ? "" : timeSignature);
+        applyTempo();
+    }
+
+    /** The grid's tempo: the typed BPM, else the source's estimate. */
+    void applyTempo() {
+        Integer typed = parseBpm(form.bpm.getText());
+        String ts = String.valueOf(form.timesig.getSelectedItem());
+        timeline.setTempo(typed != null ? typed : estimatedBpm, ts.isBlank() && typed == null ? estimatedBeats : parseBeats(ts));
     }
 
     void syncFields() {

@@ -136,4 +136,15 @@ class GridSnapTest {
         assertEquals(0.0, (Double) edt(() -> w.regionStart.getValue()), 0);
         assertEquals(0.0, (Double) edt(() -> w.regionEnd.getValue()), 0, "the end field no longer shows the removed region");
     }
+
+    @Test
+    void withoutATypedBpmTheGridFollowsTheSourcesEstimate() throws Exception {
+        edt(() -> { w.form.bpm.setText(""); return null; });
+        Integer estimate = edt(() -> w.estimatedBpm);
+        BeatGrid g = edt(() -> w.timeline.grid());
+        if (estimate == null) assertEquals(null, g, "no tempo, no grid");
+        else assertEquals(estimate, g.bpm(), 1e-9, "the grid is the estimate");
+        edt(() -> { w.form.bpm.setText("90"); return null; });
+        assertEquals(90, edt(() -> w.timeline.grid().bpm()), 1e-9, "a typed BPM wins");
+    }
 }

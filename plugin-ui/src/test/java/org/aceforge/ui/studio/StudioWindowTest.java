@@ -116,6 +116,8 @@ class StudioWindowTest {
         Path f = sourceFile();
         edt(() -> { w.loadSource(f); return null; });            // the same path a drop takes
         waitFor(() -> w.controller.sourceAudio() != null, 30, "the source to load");
+        // Free placement here (the grid from the source's estimated tempo would snap the drawn edges).
+        edt(() -> { ((javax.swing.JCheckBox) find(w.getContentPane(), "snap")).doClick(); return null; });
         edt(() -> {
             TimelinePanel t = w.timeline;
             int y = t.getHeight() / 2, x1 = t.toX(3.0), x2 = t.toX(6.0);

@@ -51,6 +51,8 @@ class TransportTest {
         Path f = StudioWindowTest.sourceFile(tmp);
         edt(() -> { w.loadSource(f); return null; });
         waitFor(() -> w.controller.sourceAudio() != null, 30, "the source to load");
+        // Free placement (the source's estimated tempo would snap clicks to its beats; GridSnapTest covers snapping).
+        edt(() -> { ((javax.swing.JCheckBox) StudioWindowTest.find(w.getContentPane(), "snap")).doClick(); return null; });
         robot = new Robot();
         robot.setAutoDelay(15);
         robot.waitForIdle();
