@@ -1,8 +1,5 @@
 package org.aceforge.ui.studio;
 
-import com.formdev.flatlaf.FlatDarkLaf;
-import org.aceforge.engine.jobs.RenderService;
-import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.timeline.Region;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +10,6 @@ import java.awt.Point;
 import java.awt.Robot;
 import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,26 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class GridSnapTest {
     @TempDir
     Path tmp;
+    OwnStudio studio;
     StudioWindow w;
-    RenderService service;
     Robot robot;
 
     @BeforeEach
     void open() throws Exception {
-        Display.assumeAvailable();
-        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
-        Path renders = Files.createDirectories(tmp.resolve("renders"));
-        edt(() -> {
-            FlatDarkLaf.setup();
-            w = new StudioWindow(new StudioSettings(), service, renders, null, new TakeLanesTest.Recorder());
-            w.setSize(1280, 800);
-            w.setLocation(0, 0);
-            w.setVisible(true);
-            return null;
-        });
-        Path f = StudioWindowTest.sourceFile(tmp);
-        edt(() -> { w.loadSource(f); return null; });
-        waitFor(() -> w.controller.sourceAudio() != null, 30, "the source to load");
+        studio = OwnStudio.withSource(tmp);
+        w = studio.w;
         edt(() -> { w.modeButtons.get(Mode.CUSTOM).doClick(); w.form.bpm.setText("120"); return null; });
         waitFor(() -> w.timeline.grid() != null, 10, "the tempo to reach the timeline");
         robot = new Robot();
@@ -59,8 +43,7 @@ class GridSnapTest {
 
     @AfterEach
     void close() throws Exception {
-        if (w != null) edt(() -> { w.dispose(); return null; });
-        if (service != null) service.close();
+        if (studio != null) studio.close();
     }
 
     Point at(double seconds) throws Exception {

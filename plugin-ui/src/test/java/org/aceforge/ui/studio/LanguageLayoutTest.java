@@ -1,8 +1,5 @@
 package org.aceforge.ui.studio;
 
-import com.formdev.flatlaf.FlatDarkLaf;
-import org.aceforge.engine.jobs.RenderService;
-import org.aceforge.engine.runtime.GraphCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,32 +27,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LanguageLayoutTest {
     @TempDir
     Path tmp;
+    OwnStudio studio;
     StudioWindow w;
-    RenderService service;
 
     @AfterEach
     void close() throws Exception {
-        if (w != null) edt(() -> { w.dispose(); return null; });
-        if (service != null) service.close();
+        if (studio != null) studio.close();
         I18n.use("en");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"en", "zh", "ja"})
     void nothingIsCutOffOrPushedOut(String language) throws Exception {
-        Display.assumeAvailable();
-        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
-        Path renders = Files.createDirectories(tmp.resolve("renders"));
-        edt(() -> {
-            FlatDarkLaf.setup();
-            I18n.use(language);
-            StudioSettings s = new StudioSettings();
-            s.language = language;
-            w = new StudioWindow(s, service, renders, null, new TakeLanesTest.Recorder());
-            w.setSize(1280, 800);
-            w.setVisible(true);
-            return null;
-        });
+        edt(() -> { I18n.use(language); return null; });
+        StudioSettings settings = new StudioSettings();
+        settings.language = language;
+        studio = OwnStudio.open(tmp, settings);
+        w = studio.w;
         List<String> problems = new ArrayList<>();
         for (Mode m : Mode.values()) {
             problems.addAll(edt(() -> {

@@ -1,8 +1,5 @@
 package org.aceforge.ui.studio;
 
-import com.formdev.flatlaf.FlatDarkLaf;
-import org.aceforge.engine.jobs.RenderService;
-import org.aceforge.engine.runtime.GraphCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +12,6 @@ import java.awt.Point;
 import java.awt.Rectangle;
 import java.awt.Robot;
 import java.awt.event.InputEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,28 +30,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModeFormTest {
     @TempDir
     Path tmp;
+    OwnStudio studio;
     StudioWindow w;
-    RenderService service;
 
     @BeforeEach
     void open() throws Exception {
-        Display.assumeAvailable();
-        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
-        Path renders = Files.createDirectories(tmp.resolve("renders"));
-        edt(() -> {
-            FlatDarkLaf.setup();
-            w = new StudioWindow(new StudioSettings(), service, renders, null, new TakeLanesTest.Recorder());
-            w.setSize(1280, 800);
-            w.setLocation(0, 0);
-            w.setVisible(true);
-            return null;
-        });
+        studio = OwnStudio.open(tmp);
+        w = studio.w;
     }
 
     @AfterEach
     void close() throws Exception {
-        if (w != null) edt(() -> { w.dispose(); return null; });
-        if (service != null) service.close();
+        if (studio != null) studio.close();
     }
 
     boolean showing(String fieldName) throws Exception {

@@ -1,17 +1,13 @@
 package org.aceforge.ui.studio;
 
-import com.formdev.flatlaf.FlatDarkLaf;
 import org.aceforge.engine.jobs.ModelLocator;
 import org.aceforge.engine.jobs.RenderJob;
-import org.aceforge.engine.jobs.RenderService;
-import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.timeline.Region;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,32 +26,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RegionListTest {
     @TempDir
     Path tmp;
+    OwnStudio studio;
     StudioWindow w;
-    RenderService service;
 
     @BeforeEach
     void open() throws Exception {
-        Display.assumeAvailable();
         ModelLocator.ensureDemoPack();
-        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
-        Path renders = Files.createDirectories(tmp.resolve("renders"));
-        edt(() -> {
-            FlatDarkLaf.setup();
-            w = new StudioWindow(new StudioSettings(), service, renders, null, new TakeLanesTest.Recorder());
-            w.setSize(1280, 800);
-            w.setVisible(true);
-            return null;
-        });
-        Path f = StudioWindowTest.sourceFile(tmp);
-        edt(() -> { w.loadSource(f); return null; });
-        waitFor(() -> w.comping != null, 30, "the source to load");
+        studio = OwnStudio.withSource(tmp);
+        w = studio.w;
         edt(() -> { w.modeButtons.get(Mode.REPAINT).doClick(); w.setRegions(List.of(Region.between(1, 3), Region.between(6, 8))); return null; });
     }
 
     @AfterEach
     void close() throws Exception {
-        if (w != null) edt(() -> { w.dispose(); return null; });
-        if (service != null) service.close();
+        if (studio != null) studio.close();
     }
 
     @Test

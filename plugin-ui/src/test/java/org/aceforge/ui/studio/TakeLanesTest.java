@@ -1,8 +1,5 @@
 package org.aceforge.ui.studio;
 
-import com.formdev.flatlaf.FlatDarkLaf;
-import org.aceforge.engine.jobs.RenderService;
-import org.aceforge.engine.runtime.GraphCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.DoubleConsumer;
 
 import static org.aceforge.ui.studio.StudioWindowTest.edt;
 import static org.aceforge.ui.studio.StudioWindowTest.waitFor;
@@ -35,47 +30,16 @@ class TakeLanesTest {
     static final int RATE = 48_000;
     @TempDir
     Path tmp;
+    OwnStudio studio;
     StudioWindow w;
-    RenderService service;
-    final Recorder out = new Recorder();
+    OwnStudio.Recorder out;
     Robot robot;
-
-    /** Keeps what the studio asked to play. */
-    static final class Recorder implements AudioOut {
-        record Played(float[] stereo, int rate, int from, int to, boolean loop) {}
-        final List<Played> played = new CopyOnWriteArrayList<>();
-        /** Playing times to report back for each play, as a sound card's thread would (none by default). */
-        volatile double[] report = new double[0];
-
-        @Override
-        public void play(float[] stereo, int rate, int from, int to, boolean loop, DoubleConsumer position, Runnable done) {
-            played.add(new Played(stereo.clone(), rate, from, to, loop));
-            for (double t : report) position.accept(t);
-        }
-
-        @Override public void stop() { }
-
-        @Override public boolean playing() { return false; }
-
-        Played last() { return played.get(played.size() - 1); }
-    }
 
     @BeforeEach
     void open() throws Exception {
-        Display.assumeAvailable();
-        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
-        Path renders = Files.createDirectories(tmp.resolve("renders"));
-        edt(() -> {
-            FlatDarkLaf.setup();
-            w = new StudioWindow(new StudioSettings(), service, renders, null, out);
-            w.setSize(1280, 800);
-            w.setLocation(0, 0);
-            w.setVisible(true);
-            return null;
-        });
-        Path f = StudioWindowTest.sourceFile(tmp);
-        edt(() -> { w.loadSource(f); return null; });
-        waitFor(() -> w.comping != null, 30, "the source to load");
+        studio = OwnStudio.withSource(tmp);
+        w = studio.w;
+        out = studio.out;
         robot = new Robot();
         robot.setAutoDelay(20);
         robot.waitForIdle();
@@ -83,8 +47,7 @@ class TakeLanesTest {
 
     @AfterEach
     void close() throws Exception {
-        if (w != null) edt(() -> { w.dispose(); return null; });
-        if (service != null) service.close();
+        if (studio != null) studio.close();
     }
 
     static float[] constant(double seconds, float v) {
@@ -132,7 +95,7 @@ class TakeLanesTest {
         float[] source = edt(() -> w.controller.sourceAudio().interleaved().clone());
         clickLane(0);
         waitFor(() -> !out.played.isEmpty(), 10, "the click to play the take");
-        Recorder.Played p = out.last();
+        OwnStudio.Recorder.Played p = out.last();
         assertTrue(p.loop(), "the region loops");
         assertEquals((3 - (int) StudioWindow.PRE_ROLL) * RATE, p.from(), "pre-roll before the region");
         assertEquals(6 * RATE, p.to());
@@ -151,7 +114,7 @@ class TakeLanesTest {
         assertRegionReplaced(out.last().stereo(), source, -0.25f);
         press(KeyEvent.VK_A);
         waitFor(() -> out.played.size() == 3, 10, "A to play the original");
-        Recorder.Played original = out.last();
+        OwnStudio.Recorder.Played original = out.last();
         assertArrayEquals(source, original.stereo(), "A plays the original");
         assertEquals((3 - (int) StudioWindow.PRE_ROLL) * RATE, original.from(), "over the same loop");
         assertEquals(6 * RATE, original.to());

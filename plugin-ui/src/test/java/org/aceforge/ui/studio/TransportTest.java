@@ -1,8 +1,5 @@
 package org.aceforge.ui.studio;
 
-import com.formdev.flatlaf.FlatDarkLaf;
-import org.aceforge.engine.jobs.RenderService;
-import org.aceforge.engine.runtime.GraphCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +9,6 @@ import java.awt.Point;
 import java.awt.Robot;
 import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.aceforge.ui.studio.StudioWindowTest.edt;
@@ -30,27 +26,16 @@ class TransportTest {
     static final int RATE = 48_000;
     @TempDir
     Path tmp;
+    OwnStudio studio;
     StudioWindow w;
-    RenderService service;
-    final TakeLanesTest.Recorder out = new TakeLanesTest.Recorder();
+    OwnStudio.Recorder out;
     Robot robot;
 
     @BeforeEach
     void open() throws Exception {
-        Display.assumeAvailable();
-        service = new RenderService(1, new GraphCache(tmp.resolve("graphs")));
-        Path renders = Files.createDirectories(tmp.resolve("renders"));
-        edt(() -> {
-            FlatDarkLaf.setup();
-            w = new StudioWindow(new StudioSettings(), service, renders, null, out);
-            w.setSize(1280, 800);
-            w.setLocation(0, 0);
-            w.setVisible(true);
-            return null;
-        });
-        Path f = StudioWindowTest.sourceFile(tmp);
-        edt(() -> { w.loadSource(f); return null; });
-        waitFor(() -> w.controller.sourceAudio() != null, 30, "the source to load");
+        studio = OwnStudio.withSource(tmp);
+        w = studio.w;
+        out = studio.out;
         // Free placement (the source's estimated tempo would snap clicks to its beats; GridSnapTest covers snapping).
         edt(() -> { ((javax.swing.JCheckBox) StudioWindowTest.find(w.getContentPane(), "snap")).doClick(); return null; });
         robot = new Robot();
@@ -60,8 +45,7 @@ class TransportTest {
 
     @AfterEach
     void close() throws Exception {
-        if (w != null) edt(() -> { w.dispose(); return null; });
-        if (service != null) service.close();
+        if (studio != null) studio.close();
     }
 
     Point at(double seconds, int y) throws Exception {
@@ -94,7 +78,7 @@ class TransportTest {
         assertTrue(edt(() -> w.timeline.regions().isEmpty()), "a ruler click draws no region");
         press(KeyEvent.VK_SPACE);
         waitFor(() -> out.played.size() == 1, 10, "Space to play");
-        TakeLanesTest.Recorder.Played p = out.last();
+        OwnStudio.Recorder.Played p = out.last();
         assertEquals(4.0 * RATE, p.from(), 2 * pixel() * RATE);
         assertEquals(12 * RATE, p.to(), "to the end");
         assertFalse(p.loop());
@@ -112,7 +96,7 @@ class TransportTest {
         waitFor(() -> w.loop.isSelected(), 10, "L to turn looping on");
         press(KeyEvent.VK_SPACE);
         waitFor(() -> out.played.size() == 1, 10, "Space to play");
-        TakeLanesTest.Recorder.Played p = out.last();
+        OwnStudio.Recorder.Played p = out.last();
         var r = edt(() -> w.timeline.regions().get(0));
         assertTrue(p.loop(), "the region loops");
         assertEquals(Math.round(r.start() * RATE), p.from(), 1);
