@@ -93,6 +93,9 @@ final class SettingsDialog extends JDialog {
         JSpinner loraScale = new JSpinner(new SpinnerNumberModel(s.loraScale, 0.0, 4.0, 0.05));
         loraScale.setName("loraScale");
         JComboBox<String> language = new JComboBox<>(new String[]{"en", "zh", "ja"});
+        language.setName("language");
+        // Each language by its own name, whatever the UI's language: English, 中文, 日本語.
+        ModePanel.named(language, "language.self.");
         language.setSelectedItem(s.language);
         JTextArea report = new JTextArea(5, 50);
         report.setEditable(false);

@@ -224,7 +224,7 @@ class StudioWindowTest {
     void auditionSaveAndErrorsNextToTheControl() throws Exception {
         RenderResult.Item item = edt(() -> w.results.shownItems().get(0));
         edt(() -> { findButton(w.results, "play").doClick(); return null; });   // plays, or says there is no device
-        Thread.sleep(300);
+        edt(() -> { w.player.stop(); return null; });
         Path saved = edt(() -> w.results.save(item, tmp.resolve("kept.wav")));
         assertTrue(Files.isRegularFile(saved));
         assertTrue(Files.isRegularFile(tmp.resolve("kept.json")));
@@ -385,6 +385,15 @@ class StudioWindowTest {
     void languageSwitchesWhileTheWindowIsOpen() throws Exception {
         String renderEn = edt(() -> w.render.getText()), simpleEn = edt(() -> w.modeButtons.get(Mode.SIMPLE).getText());
         SettingsDialog d = edt(() -> { SettingsDialog x = new SettingsDialog(w); x.setModal(false); x.setVisible(true); return x; });
+        // The language menu names each language in its own words.
+        javax.swing.JComboBox<?> menu = edt(() -> (javax.swing.JComboBox<?>) find(d.getContentPane(), "language"));
+        java.util.List<String> shown = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int k = i;
+            shown.add(edt(() -> ((javax.swing.JLabel) ((javax.swing.ListCellRenderer<Object>) menu.getRenderer())
+                    .getListCellRendererComponent(new javax.swing.JList<>(), menu.getItemAt(k), k, false, false)).getText()));
+        }
+        assertEquals(java.util.List.of("English", "中文", "日本語"), shown);
         edt(() -> {
             for (java.awt.Component c : allComponents(d.getContentPane()))
                 if (c instanceof javax.swing.JComboBox<?> box && "en".equals(box.getSelectedItem())) box.setSelectedItem("ja");
