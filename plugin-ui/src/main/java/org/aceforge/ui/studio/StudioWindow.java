@@ -69,6 +69,22 @@ public final class StudioWindow extends JFrame implements StudioView {
     /** Each render's variants as lanes under the timeline, and the working audio they are comped into. */
     final TakeLanes takes = new TakeLanes(timeline);
     Comping comping;
+    /** Timeline, lanes and region list above; the form and results below. */
+    JSplitPane mainSplit;
+
+    /**
+     * When take lanes or region rows appear, the upper part grows to show them (up to two thirds of the window)
+     * instead of squeezing the waveform; the user can still drag the divider.
+     */
+    void fitUpperPart() {
+        if (mainSplit == null) return;
+        SwingUtilities.invokeLater(() -> {
+            java.awt.Component top = mainSplit.getTopComponent();
+            int want = top.getPreferredSize().height, have = top.getHeight();
+            if (have < want) mainSplit.setDividerLocation(Math.min(want, mainSplit.getHeight() * 2 / 3));
+        });
+    }
+
     /** The regions as a list with typed edits and each region's own mode and caption. */
     final RegionList regionList = new RegionList();
     /** The spectrogram view of the source and the takes (S toggles it). */
@@ -227,6 +243,7 @@ public final class StudioWindow extends JFrame implements StudioView {
         takes.setToolTipText(I18n.t("takes.compHint"));
         stack.add(lanes, BorderLayout.SOUTH);
         timeline.onView(takes::repaint);
+        takes.onGrow(this::fitUpperPart);
         takes.onGesture(new TakeLanes.Listener() {
             @Override public void audition(Take t, boolean original) { auditionTake(t, original); }
             @Override public void comp(Take t) { compTake(t); }
@@ -335,6 +352,7 @@ public final class StudioWindow extends JFrame implements StudioView {
         JSplitPane bottom = new JSplitPane(JSplitPane.HORIZONTAL_SPLIT, left, right);
         bottom.setResizeWeight(0.55);
         JSplitPane main = new JSplitPane(JSplitPane.VERTICAL_SPLIT, top, bottom);
+        mainSplit = main;
         main.setResizeWeight(0.5);
         root.add(main, BorderLayout.CENTER);
         root.add(status, BorderLayout.SOUTH);
@@ -512,6 +530,7 @@ public final class StudioWindow extends JFrame implements StudioView {
             regionList.setRegions(timeline.regions());
             java.awt.Container p = regionList.getParent() == null ? null : regionList.getParent().getParent();
             if (p != null) { p.revalidate(); p.repaint(); }
+            fitUpperPart();
         }
         List<Region> rs = timeline.regions();
         // Without regions (cleared, or a drawing undone) the fields go back to 0–0, which is no region: a stale range

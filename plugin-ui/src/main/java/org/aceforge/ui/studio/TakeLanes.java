@@ -80,6 +80,11 @@ public final class TakeLanes extends JComponent {
 
     public void onGesture(Listener l) { listener = l; }
 
+    private Runnable onGrow = () -> { };
+
+    /** Told when a lane is added (the window makes room for it). */
+    public void onGrow(Runnable r) { onGrow = r; }
+
     /** Adds a lane (newest at the bottom). */
     public void add(Take t) {
         takes.add(t);
@@ -87,6 +92,7 @@ public final class TakeLanes extends JComponent {
         revalidate();
         if (getParent() != null && getParent().getParent() != null) getParent().getParent().revalidate();   // the scroll pane grows
         repaint();
+        onGrow.run();
     }
 
     /** Removes every lane (a new source). */
@@ -140,6 +146,15 @@ public final class TakeLanes extends JComponent {
         return new Dimension(400, takes.size() * LANE);
     }
 
+    /** A lane's name on a backing plate, readable over its waveform or picture. */
+    private static void label(Graphics2D g, String text, int y, Color plate, Color fg) {
+        int w = g.getFontMetrics().stringWidth(text) + 10, h = g.getFontMetrics().getHeight();
+        g.setColor(new Color(plate.getRed(), plate.getGreen(), plate.getBlue(), 210));
+        g.fillRoundRect(2, y + (LANE - h) / 2 - 1, w, h + 2, 6, 6);
+        g.setColor(fg);
+        g.drawString(text, 7, y + LANE / 2 + 5);
+    }
+
     @Override
     protected void paintComponent(Graphics g0) {
         Graphics2D g = (Graphics2D) g0.create();
@@ -163,8 +178,7 @@ public final class TakeLanes extends JComponent {
                     pictureKeys.put(t, key);
                 }
                 g.drawImage(pictures.get(t), a, y, null);
-                g.setColor(fg);
-                g.drawString((comped.contains(t) ? "✓ " : "") + t.label(), 6, y + LANE / 2 + 5);
+                label(g, (comped.contains(t) ? "✓ " : "") + t.label(), y, i == selected ? new Color(70, 110, 190) : bg.darker(), fg);
                 continue;
             }
             g.setColor(comped.contains(t) ? new Color(250, 200, 90) : new Color(90, 200, 140));
@@ -177,9 +191,8 @@ public final class TakeLanes extends JComponent {
                 float[] mm = p.range(fa, Math.max(fa + 1, fb));
                 g.drawLine(x, mid - Math.round(mm[1] * amp), x, mid - Math.round(mm[0] * amp));
             }
-            g.setColor(fg);
             String label = (comped.contains(t) ? "✓ " : "") + t.label() + (i == selected && original ? "  (A: " + I18n.t("takes.original") + ")" : "");
-            g.drawString(label, 6, y + LANE / 2 + 5);
+            label(g, label, y, i == selected ? new Color(70, 110, 190) : bg.darker(), fg);
         }
         g.dispose();
     }

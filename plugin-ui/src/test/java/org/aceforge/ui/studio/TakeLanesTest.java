@@ -92,6 +92,7 @@ class TakeLanesTest {
     @Test
     void aClickAuditionsTheTakeInContextWithPreRoll() throws Exception {
         addTwoTakes();
+        waitFor(() -> w.timeline.getHeight() >= 100, 10, "the waveform to keep its height beside the lanes");
         float[] source = edt(() -> w.controller.sourceAudio().interleaved().clone());
         clickLane(0);
         waitFor(() -> !out.played.isEmpty(), 10, "the click to play the take");
