@@ -34,7 +34,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class PluginCore implements HostHooks {
     private static final Logger LOG = LoggerFactory.getLogger(PluginCore.class);
     private static RenderService sharedRenders;
-    private final HostPort port;
+    /** The shim, closed when the instance is destroyed (no Java thread reaches a freed instance). */
+    private final ClosablePort port;
     private volatile PluginSettings settings = new PluginSettings();
     private final List<Variant> variants = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
@@ -51,7 +52,7 @@ public final class PluginCore implements HostHooks {
     private volatile boolean editorCreated;
 
     public PluginCore(HostPort port) {
-        this.port = port;
+        this.port = new ClosablePort(port);
     }
 
     /** One render service per JVM, shared by every instance (the CPU has no room for two renders at once). */
@@ -369,7 +370,15 @@ public final class PluginCore implements HostHooks {
         }
     }
 
+    /**
+     * The host is destroying the instance: restores stop at their next check, calls in flight into the shim finish,
+     * and none starts after this returns (the shim frees the instance next). Host thread.
+     */
     public void dispose() {
+        restoreGeneration.incrementAndGet();
+        Future<?> f = restoring;
+        if (f != null) f.cancel(false);     // not started yet: it never will
+        port.close();
         if (!editorCreated) return;
         SwingUtilities.invokeLater(() -> {
             if (editor != null) editor.dispose();
