@@ -1,16 +1,11 @@
 package org.aceforge.ui.studio;
 
 import org.aceforge.engine.timeline.Region;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Point;
 import java.awt.Robot;
-import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.aceforge.ui.studio.StudioWindowTest.edt;
@@ -23,27 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * on beats, Alt places them freely, a region dragged from inside moves by whole beats, and the Snap box turns it off.
  * Each test has its own window.
  */
-class GridSnapTest {
-    @TempDir
-    Path tmp;
-    OwnStudio studio;
-    StudioWindow w;
-    Robot robot;
-
-    @BeforeEach
-    void open() throws Exception {
-        studio = OwnStudio.withSource(tmp);
-        w = studio.w;
+class GridSnapTest extends StudioUiTest {
+    @Override
+    void prepare() throws Exception {
         edt(() -> { w.modeButtons.get(Mode.CUSTOM).doClick(); w.form.bpm.setText("120"); return null; });
         waitFor(() -> w.timeline.grid() != null, 10, "the tempo to reach the timeline");
-        robot = new Robot();
-        robot.setAutoDelay(15);
-        robot.waitForIdle();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (studio != null) studio.close();
     }
 
     Point at(double seconds) throws Exception {
@@ -54,14 +33,8 @@ class GridSnapTest {
     }
 
     void drag(double from, double to, boolean alt) throws Exception {
-        Point a = at(from), b = at(to);
-        robot.mouseMove(a.x, a.y);
-        if (alt) robot.keyPress(KeyEvent.VK_ALT);
-        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
-        for (int i = 1; i <= 5; i++) robot.mouseMove(a.x + (b.x - a.x) * i / 5, a.y);
-        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
-        if (alt) robot.keyRelease(KeyEvent.VK_ALT);
-        robot.waitForIdle();
+        if (alt) drag(at(from), at(to), KeyEvent.VK_ALT);
+        else drag(at(from), at(to));
     }
 
     List<Region> regions() throws Exception {
@@ -111,10 +84,7 @@ class GridSnapTest {
         drag(3.13, 5.38, false);
         waitFor(() -> w.timeline.regions().size() == 1, 10, "the region");
         assertEquals(5.5, (Double) edt(() -> w.regionEnd.getValue()), 1e-9);
-        robot.keyPress(KeyEvent.VK_CONTROL);
-        robot.keyPress(KeyEvent.VK_Z);
-        robot.keyRelease(KeyEvent.VK_Z);
-        robot.keyRelease(KeyEvent.VK_CONTROL);
+        press(KeyEvent.VK_CONTROL, KeyEvent.VK_Z);
         waitFor(() -> w.timeline.regions().isEmpty(), 10, "Ctrl+Z to remove the region");
         assertEquals(0.0, (Double) edt(() -> w.regionStart.getValue()), 0);
         assertEquals(0.0, (Double) edt(() -> w.regionEnd.getValue()), 0, "the end field no longer shows the removed region");

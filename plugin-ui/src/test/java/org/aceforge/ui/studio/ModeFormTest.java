@@ -1,18 +1,12 @@
 package org.aceforge.ui.studio;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.swing.JScrollPane;
 import javax.swing.SwingUtilities;
 import java.awt.Component;
 import java.awt.Point;
 import java.awt.Rectangle;
-import java.awt.Robot;
-import java.awt.event.InputEvent;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,21 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in every mode), the sampler's internals sit under Advanced (closed until clicked), Steps is fixed on turbo, and
  * switching modes does not move the layout around the form. Its own window.
  */
-class ModeFormTest {
-    @TempDir
-    Path tmp;
-    OwnStudio studio;
-    StudioWindow w;
-
-    @BeforeEach
-    void open() throws Exception {
-        studio = OwnStudio.open(tmp);
-        w = studio.w;
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (studio != null) studio.close();
+class ModeFormTest extends StudioUiTest {
+    @Override
+    boolean withSource() {
+        return false;
     }
 
     boolean showing(String fieldName) throws Exception {
@@ -77,15 +60,12 @@ class ModeFormTest {
         assertFalse(showing("shift"));
         // Scroll the form to the Advanced button, as a user would, then click it.
         edt(() -> { w.form.advanced.scrollRectToVisible(new Rectangle(w.form.advanced.getSize())); return null; });
-        new Robot().waitForIdle();
+        robot.waitForIdle();
         Point p = edt(() -> {
             Point s = w.form.advanced.getLocationOnScreen();
             return new Point(s.x + w.form.advanced.getWidth() / 2, s.y + w.form.advanced.getHeight() / 2);
         });
-        Robot robot = new Robot();
-        robot.mouseMove(p.x, p.y);
-        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
-        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        click(p);
         waitFor(() -> StudioWindowTest.find(w.form, "shift").isVisible(), 10, "Advanced to open");
         assertTrue(showing("timesteps"));
         assertFalse(showing("description"), "Advanced shows the mode's own internals only");

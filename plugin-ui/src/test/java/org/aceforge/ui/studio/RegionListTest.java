@@ -3,12 +3,8 @@ package org.aceforge.ui.studio;
 import org.aceforge.engine.jobs.ModelLocator;
 import org.aceforge.engine.jobs.RenderJob;
 import org.aceforge.engine.timeline.Region;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,23 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * own job (on the demo pack) whose takes sit over that region, and an error names the region it is about and marks
  * it. Its own window and service.
  */
-class RegionListTest {
-    @TempDir
-    Path tmp;
-    OwnStudio studio;
-    StudioWindow w;
-
-    @BeforeEach
-    void open() throws Exception {
+class RegionListTest extends StudioUiTest {
+    @Override
+    void prepare() throws Exception {
         ModelLocator.ensureDemoPack();
-        studio = OwnStudio.withSource(tmp);
-        w = studio.w;
         edt(() -> { w.modeButtons.get(Mode.REPAINT).doClick(); w.setRegions(List.of(Region.between(1, 3), Region.between(6, 8))); return null; });
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (studio != null) studio.close();
     }
 
     @Test

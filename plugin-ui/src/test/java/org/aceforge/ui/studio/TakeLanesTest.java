@@ -1,13 +1,9 @@
 package org.aceforge.ui.studio;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Point;
 import java.awt.Robot;
-import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,30 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A switches to the original over the same loop, Enter comps exactly the region, and undo gives the source back.
  * Each test has its own window and service.
  */
-class TakeLanesTest {
-    static final int RATE = 48_000;
-    @TempDir
-    Path tmp;
-    OwnStudio studio;
-    StudioWindow w;
-    OwnStudio.Recorder out;
-    Robot robot;
-
-    @BeforeEach
-    void open() throws Exception {
-        studio = OwnStudio.withSource(tmp);
-        w = studio.w;
-        out = studio.out;
-        robot = new Robot();
-        robot.setAutoDelay(20);
-        robot.waitForIdle();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (studio != null) studio.close();
-    }
-
+class TakeLanesTest extends StudioUiTest {
     static float[] constant(double seconds, float v) {
         float[] a = new float[2 * (int) Math.round(seconds * RATE)];
         Arrays.fill(a, v);
@@ -70,14 +43,7 @@ class TakeLanesTest {
             Point s = w.takes.getLocationOnScreen();
             return new Point(s.x + w.takes.getWidth() / 2, s.y + lane * TakeLanes.LANE + TakeLanes.LANE / 2);
         });
-        robot.mouseMove(p.x, p.y);
-        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
-        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
-    }
-
-    void press(int... keys) {
-        for (int k : keys) robot.keyPress(k);
-        for (int i = keys.length - 1; i >= 0; i--) robot.keyRelease(keys[i]);
+        click(p);
     }
 
     /** Outside 3–6 s the source; inside (past the 10 ms fades) the take's value. */

@@ -1,15 +1,10 @@
 package org.aceforge.ui.studio;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Point;
 import java.awt.Robot;
-import java.awt.event.InputEvent;
 import java.awt.event.KeyEvent;
-import java.nio.file.Path;
 
 import static org.aceforge.ui.studio.StudioWindowTest.edt;
 import static org.aceforge.ui.studio.StudioWindowTest.waitFor;
@@ -22,30 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * playing, L loops the selected region, the playhead pages the view along, and the meter shows the level played.
  * Each test has its own window; what the player is given is recorded.
  */
-class TransportTest {
-    static final int RATE = 48_000;
-    @TempDir
-    Path tmp;
-    OwnStudio studio;
-    StudioWindow w;
-    OwnStudio.Recorder out;
-    Robot robot;
-
-    @BeforeEach
-    void open() throws Exception {
-        studio = OwnStudio.withSource(tmp);
-        w = studio.w;
-        out = studio.out;
+class TransportTest extends StudioUiTest {
+    @Override
+    void prepare() throws Exception {
         // Free placement (the source's estimated tempo would snap clicks to its beats; GridSnapTest covers snapping).
         edt(() -> { ((javax.swing.JCheckBox) StudioWindowTest.find(w.getContentPane(), "snap")).doClick(); return null; });
-        robot = new Robot();
-        robot.setAutoDelay(15);
-        robot.waitForIdle();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (studio != null) studio.close();
     }
 
     Point at(double seconds, int y) throws Exception {
@@ -53,17 +29,6 @@ class TransportTest {
             Point s = w.timeline.getLocationOnScreen();
             return new Point(s.x + w.timeline.toX(seconds), s.y + (y < 0 ? w.timeline.getHeight() / 2 : y));
         });
-    }
-
-    void click(Point p) {
-        robot.mouseMove(p.x, p.y);
-        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
-        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
-    }
-
-    void press(int key) {
-        robot.keyPress(key);
-        robot.keyRelease(key);
     }
 
     double pixel() throws Exception {
@@ -86,11 +51,7 @@ class TransportTest {
 
     @Test
     void lLoopsTheSelectedRegion() throws Exception {
-        Point a = at(3.0, -1), b = at(6.0, -1);
-        robot.mouseMove(a.x, a.y);
-        robot.mousePress(InputEvent.BUTTON1_DOWN_MASK);
-        for (int i = 1; i <= 5; i++) robot.mouseMove(a.x + (b.x - a.x) * i / 5, a.y);
-        robot.mouseRelease(InputEvent.BUTTON1_DOWN_MASK);
+        drag(at(3.0, -1), at(6.0, -1));
         waitFor(() -> w.timeline.regions().size() == 1, 10, "the region");
         press(KeyEvent.VK_L);
         waitFor(() -> w.loop.isSelected(), 10, "L to turn looping on");
