@@ -271,8 +271,8 @@ public final class Bench {
         }
         snake(w, "decoder.snake1", c.decoderChannels());
         conv(w, "decoder.conv2", 2, c.decoderChannels(), 7, false);
-        // The Snake in the form renders use here (fused on CPU when AceForge's operators load).
-        OnnxGraph g = VaeGraphs.decoder(c, w.source(), org.aceforge.engine.nets.SnakeForm.forDevice(OrtRuntime.device()));
+        // The forms renders use here (fused Snake on CPU when AceForge's operators load, Winograd convolutions on CPU).
+        OnnxGraph g = VaeGraphs.decoder(c, w.source(), org.aceforge.engine.nets.VaeForm.forDevice(OrtRuntime.device()));
         int frames = 125;
         Tensor3 lat = org.aceforge.engine.sampling.InitialNoise.of(new long[]{9}, frames, 64);
         try (NetSession s = new NetSession("vae-full", g.toModelBytes(), g.externalWeights())) {

@@ -3,6 +3,7 @@ package org.aceforge.engine.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,9 +44,16 @@ public record ModelPack(Path root) {
             return v;
         }
 
-        /** The variant of a name ("turbo-shift1"), or null. */
+        /**
+         * The variant of a name ("turbo-shift1") or of a checkpoint folder name ("acestep-v15-turbo-shift3", as the
+         * ACE-Step API's {@code model} field gives it), or null.
+         */
         public static Variant find(String s) {
-            for (Variant v : values()) if (v.id().equals(s == null ? null : s.strip().toLowerCase(Locale.ROOT))) return v;
+            if (s == null) return null;
+            String name = s.strip().toLowerCase(Locale.ROOT);
+            for (Variant v : values()) if (v.id().equals(name)) return v;
+            for (Variant v : values()) if (v.folders[0].equals(name)) return v;
+            for (Variant v : values()) if (Arrays.asList(v.folders).contains(name)) return v;
             return null;
         }
 

@@ -17,15 +17,16 @@ public final class VaeGraphs {
     public static final String DECODER = "vae-decode";
     public static final String ENCODER = "vae-encode";
     private static final int[] DILATIONS = {1, 3, 9};
+    private static final WinogradConv WINOGRAD = WinogradConv.of(WinogradConv.TILE, 7);
 
     private VaeGraphs() {}
 
     public static OnnxGraph decoder(VaeConfig c, WeightSource all) {
-        return decoder(c, all, SnakeForm.STANDARD);
+        return decoder(c, all, VaeForm.STANDARD);
     }
 
-    /** The decoder with the Snake computed in the given form (see {@link SnakeForm#forDevice}). */
-    public static OnnxGraph decoder(VaeConfig c, WeightSource all, SnakeForm form) {
+    /** The decoder with the Snake and the residual convolutions in the given forms (see {@link VaeForm#forDevice}). */
+    public static OnnxGraph decoder(VaeConfig c, WeightSource all, VaeForm form) {
         WeightSource w = all.sub("decoder.");
         OnnxGraph g = new OnnxGraph(DECODER);
         V lat = g.input("latents", DType.F32, "batch", "frames", (long) c.latentChannels());
@@ -35,22 +36,22 @@ public final class VaeGraphs {
         for (int i = 0; i < r.length; i++) {
             WeightSource b = w.sub("block." + i + ".");
             int s = r[r.length - 1 - i];
-            x = snake(g, b, "snake1", x, form);
+            x = snake(g, b, "snake1", x, form.snake());
             x = convTranspose(g, b, "conv_t1", x, s);
             for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u], form);
         }
-        x = snake(g, w, "snake1", x, form);
+        x = snake(g, w, "snake1", x, form.snake());
         x = conv(g, w, "conv2", x, 1, 3, 1, !w.has("conv2.bias"));
         g.output(g.transpose(x, 0, 2, 1), "decoded", DType.F32, "batch", "samples", (long) c.audioChannels());
         return g;
     }
 
     public static OnnxGraph encoder(VaeConfig c, WeightSource all) {
-        return encoder(c, all, SnakeForm.STANDARD);
+        return encoder(c, all, VaeForm.STANDARD);
     }
 
-    /** The encoder with the Snake computed in the given form. */
-    public static OnnxGraph encoder(VaeConfig c, WeightSource all, SnakeForm form) {
+    /** The encoder with the Snake and the residual convolutions in the given forms. */
+    public static OnnxGraph encoder(VaeConfig c, WeightSource all, VaeForm form) {
         WeightSource w = all.sub("encoder.");
         OnnxGraph g = new OnnxGraph(ENCODER);
         V audio = g.input("audio", DType.F32, "batch", "samples", (long) c.audioChannels());
@@ -60,10 +61,10 @@ public final class VaeGraphs {
         for (int i = 0; i < r.length; i++) {
             WeightSource b = w.sub("block." + i + ".");
             for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u], form);
-            x = snake(g, b, "snake1", x, form);
+            x = snake(g, b, "snake1", x, form.snake());
             x = conv(g, b, "conv1", x, r[i], (r[i] + 1) / 2, 1, false);
         }
-        x = snake(g, w, "snake1", x, form);
+        x = snake(g, w, "snake1", x, form.snake());
         x = conv(g, w, "conv2", x, 1, 1, 1, false);
         V moments = g.transpose(x, 0, 2, 1);
         g.output(moments, "moments", DType.F32, "batch", "frames", (long) c.encoderHiddenSize());
@@ -71,10 +72,11 @@ public final class VaeGraphs {
         return g;
     }
 
-    private static V residualUnit(OnnxGraph g, WeightSource w, V x, int dilation, SnakeForm form) {
-        V y = snake(g, w, "snake1", x, form);
-        y = conv(g, w, "conv1", y, 1, 3 * dilation, dilation, false);
-        y = snake(g, w, "snake2", y, form);
+    private static V residualUnit(OnnxGraph g, WeightSource w, V x, int dilation, VaeForm form) {
+        V y = snake(g, w, "snake1", x, form.snake());
+        y = form.conv().winograd(w.get("conv1.weight_v").shape()[1]) ? winograd(g, w, "conv1", y, dilation)
+                : conv(g, w, "conv1", y, 1, 3 * dilation, dilation, false);
+        y = snake(g, w, "snake2", y, form.snake());
         y = conv(g, w, "conv2", y, 1, 0, 1, false);
         return g.add(x, y);
     }
@@ -101,6 +103,13 @@ public final class VaeGraphs {
                 Attr.ints("dilations", dilation)};
         return noBias || !w.has(name + ".bias") ? g.op("Conv", attrs, x, weight)
                 : g.op("Conv", attrs, x, weight, g.weight(w.get(name + ".bias")));
+    }
+
+    /** The residual unit's 7-tap convolution ("same" padding 3·dilation) by {@link WinogradConv}. */
+    private static V winograd(OnnxGraph g, WeightSource w, String name, V x, int dilation) {
+        long[] shape = w.get(name + ".weight_v").shape();
+        V bias = w.has(name + ".bias") ? g.weight(w.get(name + ".bias")) : null;
+        return WINOGRAD.apply(g, x, weightNorm(g, w, name), bias, shape[1], shape[0], dilation);
     }
 
     /**

@@ -3,7 +3,7 @@ package org.aceforge.engine.pipeline;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelFolderException;
 import org.aceforge.engine.model.VaeConfig;
-import org.aceforge.engine.nets.SnakeForm;
+import org.aceforge.engine.nets.VaeForm;
 import org.aceforge.engine.nets.VaeGraphs;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.runtime.LazySession;
@@ -38,8 +38,9 @@ public final class VaeModel implements AutoCloseable {
         }
         WeightSource w = Checkpoint.open(folder, "diffusion_pytorch_model");
         String cfg = Checkpoint.configText(folder);
-        // The fused Snake on CPU sessions when AceForge's operators load (SnakeForm); each form has its own cached graph.
-        SnakeForm here = SnakeForm.forDevice(OrtRuntime.device()), cpu = SnakeForm.forDevice(OrtRuntime.Device.CPU);
+        // CPU sessions get the fused Snake (when AceForge's operators load) and Winograd convolutions (VaeForm); each
+        // combination of forms has its own cached graph.
+        VaeForm here = VaeForm.forDevice(OrtRuntime.device()), cpu = VaeForm.forDevice(OrtRuntime.Device.CPU);
         decoder = new LazySession(VaeGraphs.DECODER + here.graphSuffix(), cfg, w, cache, () -> VaeGraphs.decoder(config, w, here));
         encoder = new LazySession(VaeGraphs.ENCODER + here.graphSuffix(), cfg, w, cache, () -> VaeGraphs.encoder(config, w, here));
         cpuDecoder = new LazySession(VaeGraphs.DECODER + cpu.graphSuffix(), cfg, w, cache, () -> VaeGraphs.decoder(config, w, cpu),

@@ -51,6 +51,11 @@ public final class OrtRuntime {
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
             o.addConfigEntry("session.inter_op.allow_spinning", "0");
         }
+        // ONNX Runtime's memory pattern (one block per run, planned from the first run's shapes) off: with it, the
+        // second 10 s VAE decode in a render process touched ~2 GB of fresh pages (500 k page faults) and took 7.5 s
+        // instead of 5.4 s; without it the arena's blocks are reused (docs/benchmarks.md, 2026-12-01; no stage got
+        // slower). Measured on CPU only, so GPU sessions keep the default; -Daceforge.ort.memPattern=true restores it.
+        o.setMemoryPatternOptimization(device == Device.CUDA || Boolean.getBoolean("aceforge.ort.memPattern"));
         CustomOps.register(o, device);
         if (device == Device.CUDA) {
             try {

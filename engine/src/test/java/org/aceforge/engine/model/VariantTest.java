@@ -32,6 +32,12 @@ class VariantTest {
         assertEquals("turbo-continuous", ModelPack.Variant.TURBO_CONTINUOUS.id());
         assertTrue(ModelPack.Variant.TURBO_SHIFT3.turbo() && !ModelPack.Variant.SFT.turbo() && !ModelPack.Variant.BASE.turbo());
         assertNull(ModelPack.Variant.find("xl"));
+        // The ACE-Step API's model field names checkpoint folders; the most specific variant wins.
+        assertEquals(ModelPack.Variant.TURBO, ModelPack.Variant.find("acestep-v15-turbo"));
+        assertEquals(ModelPack.Variant.TURBO_SHIFT3, ModelPack.Variant.find("acestep-v15-turbo-shift3"));
+        assertEquals(ModelPack.Variant.TURBO, ModelPack.Variant.find("acestep-v15-turbo-rl"));
+        assertEquals(ModelPack.Variant.SFT, ModelPack.Variant.find("acestep-v15-base-sft-fix-inst"));
+        assertEquals(ModelPack.Variant.BASE, ModelPack.Variant.find("ACESTEP-V15-BASE"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelPack.Variant.parse("xl")).getMessage().contains("turbo-shift1"));
 
         Path demo = ModelLocator.ensureDemoPack().root(), root = tmp.resolve("checkpoints");

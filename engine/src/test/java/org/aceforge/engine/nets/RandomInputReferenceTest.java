@@ -113,12 +113,16 @@ class RandomInputReferenceTest {
         double[][] lat = rounded(random(3, 64, 1));
         double[][] audio = rounded(random(2 * 1920, 2, 0.3));
         double[][] refDecoded = RefVae.decode(c, w, lat), refMoments = RefVae.encode(c, w, audio);
-        // Both Snake forms: the standard operators (GPU sessions) and AceForge's fused operator (CPU sessions).
-        for (SnakeForm form : SnakeForm.values()) {
-            if (form == SnakeForm.FUSED && !FusedSnakeTest.fusedExpectedHere()) continue;
+        // Every form: the standard operators (GPU sessions), AceForge's fused Snake and the Winograd convolutions (CPU).
+        for (SnakeForm snake : SnakeForm.values()) for (ConvForm conv : ConvForm.values()) {
+            if (snake == SnakeForm.FUSED && !FusedSnakeTest.fusedExpectedHere()) continue;
+            VaeForm form = new VaeForm(snake, conv);
             var dec = GraphRunner.run(VaeGraphs.decoder(c, w, form), Map.of("latents", tensor("l", lat)));
             agree("VAE decode (" + form + ")", dec.get("decoded").toFloats(), refDecoded);
             var enc = GraphRunner.run(VaeGraphs.encoder(c, w, form), Map.of("audio", tensor("a", audio)));
+            // The encoder's first block is 128 channels wide (2 × latent), so its residual units take the Winograd form.
+            assertTrue(conv == ConvForm.DIRECT || !java.util.Arrays.equals(VaeGraphs.encoder(c, w, form).toModelBytes(),
+                    VaeGraphs.encoder(c, w, new VaeForm(snake, ConvForm.DIRECT)).toModelBytes()), "the encoder uses Winograd");
             agree("VAE encode (" + form + ")", enc.get("moments").toFloats(), refMoments);
         }
     }
