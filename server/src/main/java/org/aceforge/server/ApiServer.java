@@ -1,0 +1,311 @@
+package org.aceforge.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.UploadedFile;
+import org.aceforge.engine.jobs.RenderRequest;
+import org.aceforge.engine.model.ModelPack;
+import org.aceforge.engine.request.BadRequestException;
+import org.aceforge.engine.request.FieldNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The ACE-Step REST API (the official {@code API.md}) over AceForge's engine, on Javalin: release_task, query_result,
+ * /v1/audio, format_input, create_random_sample, /v1/models, /v1/stats, /health, with the {data, code, error,
+ * timestamp, extra} wrapper on every answer; AceForge's own endpoints sit beside them under /v1/tasks. Every refusal
+ * is a 4xx with the wrapper and a one-line message; nothing a client sends reaches a 500 with a trace.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** JSON and form bodies (uploads have their own limit). */
+    static final long MAX_BODY_BYTES = 2_000_000;
+    private final ServerSettings settings;
+    private final LocalQueue queue;
+    private final AudioFolder outputs;
+    private final Uploads uploads;
+    private final TaskMapper mapper;
+    private final Samples samples = new Samples();
+    private final byte[] keyDigest;
+    private final Javalin app;
+
+    public ApiServer(ServerSettings settings) throws IOException {
+        this.settings = settings;
+        this.outputs = new AudioFolder(settings.outputs());
+        this.uploads = new Uploads(new AudioFolder(settings.uploads()));
+        this.mapper = new TaskMapper(settings);
+        this.keyDigest = settings.apiKey() == null || settings.apiKey().isEmpty() ? null : digest(settings.apiKey());
+        this.queue = new LocalQueue(settings);
+        Path multipartCache = Files.createDirectories(settings.folder().resolve("multipart"));
+        this.app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.http.maxRequestSize = MAX_BODY_BYTES;
+            c.jetty.multipartConfig.cacheDirectory(multipartCache.toString());
+            c.jetty.multipartConfig.maxFileSize(settings.maxUploadMb(), SizeUnit.MB);
+            c.jetty.multipartConfig.maxTotalRequestSize(2L * settings.maxUploadMb() + 1, SizeUnit.MB);
+            c.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+        });
+        routes();
+    }
+
+    /** Starts listening; {@code port} 0 takes a free one (see {@link #port()}). */
+    public ApiServer start() {
+        app.start(settings.host(), settings.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void routes() {
+        app.get("/health", ctx -> ok(ctx, Map.of("status", "ok", "service", "ACE-Step API", "version", "1.0",
+                "engine", "AceForge " + org.aceforge.engine.Version.current())));
+        app.get("/v1/models", ctx -> {
+            authorize(ctx, null);
+            ok(ctx, models());
+        });
+        app.get("/v1/stats", ctx -> {
+            authorize(ctx, null);
+            ok(ctx, queue.stats());
+        });
+        app.post("/release_task", this::releaseTask);
+        app.post("/query_result", ctx -> {
+            Params p = params(ctx, false);
+            authorize(ctx, p);
+            List<String> ids = p.texts("task_id_list", "taskIdList", "task_ids", "task_id");
+            if (ids == null) throw ApiException.badRequest("task_id_list: is required (a list of task ids)");
+            if (ids.size() > 1000) throw ApiException.badRequest("task_id_list: lists " + ids.size() + " tasks: ask for at most 1000 at once");
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            for (String id : ids) {
+                TaskState t = queue.get(id.strip());
+                if (t != null) out.add(ResultJson.of(t, queue.position(t)));
+                else {
+                    var n = out.addObject();
+                    n.put("task_id", id.strip());
+                    n.put("status", 2);
+                    n.put("result", "[]");
+                    n.put("error", "no such task on this server");
+                }
+            }
+            ok(ctx, out);
+        });
+        app.get("/v1/audio", ctx -> {
+            authorize(ctx, null);
+            String given = ctx.queryParam("path");
+            if (given == null || given.isBlank()) throw ApiException.badRequest("path: is required");
+            Path file = outputs.find(given);
+            if (file == null) throw new ApiException(404, "path: no such audio file among this server's results");
+            ctx.contentType(AudioFolder.TYPES.get(AudioFolder.extension(file)));
+            ctx.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
+            ctx.result(Files.newInputStream(file));
+        });
+        app.post("/create_random_sample", ctx -> {
+            Params p = params(ctx, false);
+            authorize(ctx, p);
+            String type = p.text("sample_type", "sampleType");
+            if (type != null && !type.equals("simple_mode") && !type.equals("custom_mode"))
+                throw ApiException.badRequest("sample_type: " + type.strip() + " is unknown: use simple_mode or custom_mode");
+            ok(ctx, samples.random());
+        });
+        app.post("/v1/tasks/{id}/cancel", ctx -> {
+            authorize(ctx, null);
+            TaskState t = queue.get(ctx.pathParam("id"));
+            if (t == null) throw new ApiException(404, "task_id: no such task on this server");
+            ok(ctx, Map.of("task_id", t.id, "cancelled", queue.cancel(t)));
+        });
+        app.get("/v1/tasks", ctx -> {
+            authorize(ctx, null);
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            for (TaskState t : queue.snapshot()) out.add(ResultJson.of(t, queue.position(t)));
+            ok(ctx, out);
+        });
+
+        app.exception(ApiException.class, (e, ctx) -> fail(ctx, e.status(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus() >= 400 && e.getStatus() < 600 ? e.getStatus() : 400,
+                e.getMessage() == null || e.getMessage().isBlank() ? "bad request" : e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            // Anything else is this server's fault, never the client's input: said without a trace, logged with one.
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            fail(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); the server log has the details");
+        });
+        app.error(404, ctx -> { if (ctx.result() == null || ctx.result().isEmpty()) fail(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()); });
+        app.error(405, ctx -> fail(ctx, 405, "method not allowed: " + ctx.method() + " " + ctx.path()));
+    }
+
+    private void releaseTask(Context ctx) {
+        Params p = params(ctx, true);
+        authorize(ctx, p);
+        String ext = TaskMapper.extension(p);
+        List<Path> saved = new ArrayList<>();
+        try {
+            Path source = audioInput(ctx, p, saved, "src_audio", new String[]{"src_audio", "ctx_audio"},
+                    new String[]{"src_audio_path", "srcAudioPath"});
+            Path reference = audioInput(ctx, p, saved, "reference_audio", new String[]{"reference_audio", "ref_audio"},
+                    new String[]{"reference_audio_path", "referenceAudioPath", "ref_audio_path"});
+            String id = UUID.randomUUID().toString();
+            Path out = outputs.root().resolve(id).resolve("audio." + ext);
+            RenderRequest request;
+            try {
+                request = mapper.map(p, source, reference, out);
+            } catch (BadRequestException e) {
+                throw ApiException.badRequest(e.wordedFor(FieldNames.JSON));
+            }
+            TaskState t = queue.submit(id, request);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("task_id", t.id);
+            data.put("status", "queued");
+            data.put("queue_position", Math.max(1, queue.position(t)));
+            ok(ctx, data);
+            saved.clear();
+        } finally {
+            for (Path f : saved) deleteUpload(f);   // a refused request keeps none of its uploads
+        }
+    }
+
+    /** An uploaded file (saved and checked) or a path naming an earlier result or upload; null when neither is given. */
+    private Path audioInput(Context ctx, Params p, List<Path> saved, String name, String[] fileFields, String[] pathFields) {
+        for (String f : fileFields) {
+            UploadedFile file = isMultipart(ctx) ? ctx.uploadedFile(f) : null;
+            if (file != null) {
+                Path s = uploads.save(name, file);
+                saved.add(s);
+                return s;
+            }
+        }
+        String given = p.text(pathFields);
+        if (given == null) return null;
+        Path found = outputs.find(given);
+        if (found == null) found = uploads.folder().find(given);
+        if (found == null)
+            throw ApiException.badRequest(pathFields[0] + ": only this server's results and uploads can be used as audio; upload the file as " + name);
+        return found;
+    }
+
+    private void deleteUpload(Path f) {
+        try {
+            Files.deleteIfExists(f);
+            Files.deleteIfExists(f.getParent());
+        } catch (IOException ignored) {
+            // left for the operator
+        }
+    }
+
+    private static boolean isMultipart(Context ctx) {
+        String ct = ctx.contentType();
+        return ct != null && ct.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+    }
+
+    /** The request's fields from JSON, a form or a multipart form; 415 for other bodies. */
+    private static Params params(Context ctx, boolean multipartAllowed) {
+        String ct = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        if (ct.startsWith("application/x-www-form-urlencoded") || (multipartAllowed && ct.startsWith("multipart/form-data"))) {
+            try {
+                return Params.ofForm(ctx.formParamMap());
+            } catch (ApiException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw tooLargeOrBad(e);
+            }
+        }
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length == 0) return Params.ofJson(null);
+        if (!ct.isEmpty() && !ct.startsWith("application/json") && !ct.startsWith("text/plain"))
+            throw new ApiException(415, "Content-Type " + ct.split(";")[0] + " is not supported: send application/json, a form or multipart/form-data");
+        try {
+            return Params.ofJson(Json.MAPPER.readTree(new String(body, StandardCharsets.UTF_8)));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("the request body is not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
+    private static ApiException tooLargeOrBad(RuntimeException e) {
+        String m = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause().getMessage());
+        if (m.toLowerCase(Locale.ROOT).contains("exceed") || m.toLowerCase(Locale.ROOT).contains("too large"))
+            return new ApiException(413, "the upload is too large: files of at most the server's limit are accepted");
+        return ApiException.badRequest("the form could not be read");
+    }
+
+    /** The API key from the Authorization header or the ai_token field, compared in constant time. */
+    private void authorize(Context ctx, Params p) {
+        if (keyDigest == null) return;
+        String h = ctx.header("Authorization");
+        String given = null;
+        if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) given = h.substring(7).strip();
+        if (given == null && p != null) {
+            try {
+                given = p.text("ai_token", "aiToken");
+            } catch (ApiException e) {
+                given = null;
+            }
+        }
+        if (given == null) given = ctx.queryParam("ai_token");
+        if (given == null || !MessageDigest.isEqual(digest(given), keyDigest))
+            throw new ApiException(401, "unauthorized: send the API key as 'Authorization: Bearer KEY' or in ai_token");
+    }
+
+    private static byte[] digest(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, Object> models() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        String def = null;
+        try {
+            ModelPack pack = settings.models() != null ? new ModelPack(settings.models()) : org.aceforge.engine.jobs.ModelLocator.defaultPack();
+            for (ModelPack.Variant v : pack.installedVariants()) {
+                String name = pack.dit(v).getFileName().toString();
+                if (list.stream().anyMatch(m -> m.get("name").equals(name))) continue;
+                if (def == null) def = name;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", name);
+                m.put("is_default", name.equals(def));
+                m.put("variant", v.id());
+                list.add(m);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("listing models: {}", e.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("models", list);
+        out.put("default_model", def);
+        return out;
+    }
+
+    private static void ok(Context ctx, Object data) {
+        ctx.status(200).contentType("application/json").result(Envelope.ok(data).toString());
+    }
+
+    private static void fail(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json").result(Envelope.error(status, message).toString());
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        queue.close();
+    }
+}
