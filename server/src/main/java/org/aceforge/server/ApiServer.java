@@ -119,6 +119,7 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
             ctx.result(Files.newInputStream(file));
         });
+        app.post("/format_input", this::formatInput);
         app.post("/create_random_sample", ctx -> {
             Params p = params(ctx, false);
             authorize(ctx, p);
@@ -180,6 +181,49 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             for (Path f : saved) deleteUpload(f);   // a refused request keeps none of its uploads
         }
+    }
+
+    /** format_input: the LM rewrites caption and lyrics and fills the metadata it was not given. */
+    private void formatInput(Context ctx) throws Exception {
+        Params p = params(ctx, false);
+        authorize(ctx, p);
+        Params meta = p;
+        String obj = p.text("param_obj", "paramObj");
+        if (obj != null) {
+            try {
+                meta = Params.ofJson(Json.MAPPER.readTree(obj));
+            } catch (JsonProcessingException e) {
+                throw ApiException.badRequest("param_obj: is not a JSON object");
+            }
+        }
+        Double temperature = p.decimal("temperature", "lm_temperature");
+        var d = org.aceforge.engine.lm.LmOptions.defaults();
+        var options = org.aceforge.engine.jobs.LmRequest.validate(new org.aceforge.engine.lm.LmOptions(
+                temperature == null ? d.temperature() : temperature, d.cfgScale(), d.topK(), d.topP(), d.negativePrompt(), true, true, true));
+        Double duration = meta.decimal("duration", "audio_duration");
+        String ts = meta.text("time_signature", "timesignature", "timeSignature");
+        Integer timesig = null;
+        if (ts != null) {
+            try {
+                timesig = Integer.parseInt(ts.strip().split("/")[0]);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("time_signature: '" + ts + "' is not 2, 3, 4 or 6");
+            }
+        }
+        var given = new org.aceforge.engine.lm.LmPlanner.Given(p.text("prompt", "caption"), p.text("lyrics"), meta.integer("bpm"),
+                meta.text("key", "key_scale", "keyscale", "keyScale"), timesig, duration == null ? null : (int) Math.round(duration),
+                meta.text("language", "vocal_language"));
+        var sample = queue.format(settings.models(), given, false, options);
+        var m = sample.metadata();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("caption", m.caption());
+        out.put("lyrics", sample.lyrics());
+        out.put("bpm", m.bpm());
+        out.put("key_scale", m.keyscale());
+        out.put("time_signature", m.timesignature() == null ? null : m.timesignature().toString());
+        out.put("duration", m.duration());
+        out.put("vocal_language", m.language());
+        ok(ctx, out);
     }
 
     /** An uploaded file (saved and checked) or a path naming an earlier result or upload; null when neither is given. */

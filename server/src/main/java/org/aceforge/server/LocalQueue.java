@@ -128,6 +128,23 @@ final class LocalQueue implements AutoCloseable {
         return out;
     }
 
+    /** The LM's rewrite of a caption and lyrics (format_input), on a worker; 503 on a node without workers. */
+    org.aceforge.engine.lm.LmPlanner.Sample format(java.nio.file.Path models, org.aceforge.engine.lm.LmPlanner.Given given,
+                                                  boolean instrumental, org.aceforge.engine.lm.LmOptions options) throws Exception {
+        if (service == null) throw new ApiException(503, "this node has no workers (--workers 0): it cannot run the LM");
+        long seed = java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 30);
+        try {
+            return service.withLm(models, null, settings.int8(), p -> p.format(given, instrumental, options, seed, (ph, d, t) -> { }))
+                    .get(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            if (c instanceof BadRequestException b) throw ApiException.badRequest(b.wordedFor(FieldNames.JSON));
+            if (c instanceof org.aceforge.engine.model.ModelFolderException m) throw ApiException.badRequest("lm_model_path: " + m.getMessage());
+            throw e;
+        }
+    }
+
     /** Cancels a task that has not ended (an AceForge endpoint); false when there is nothing to cancel. */
     boolean cancel(TaskState t) {
         var job = t.job;

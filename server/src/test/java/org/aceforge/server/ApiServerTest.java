@@ -52,6 +52,17 @@ class ApiServerTest {
     }
 
     @Test
+    void formatInputAsksTheLm() throws Exception {
+        ApiClient.Reply r = client.postJson("/format_input", """
+                {"prompt": "pop rock", "lyrics": "Walking down the street", "param_obj": "{\\"duration\\": 30, \\"language\\": \\"en\\"}"}""");
+        assertEquals(200, r.status(), r.json().toString());
+        assertFalse(r.data().path("caption").asText().isEmpty(), r.json().toString());
+        assertEquals(30, r.data().path("duration").asInt(), r.json().toString());
+        expect(400, "param_obj: is not a JSON object", client.postJson("/format_input", "{\"prompt\": \"x\", \"param_obj\": \"{oops\"}"));
+        expect(400, "temperature", client.postJson("/format_input", "{\"prompt\": \"x\", \"temperature\": \"hot\"}"));
+    }
+
+    @Test
     void aJsonTaskRendersAndItsAudioDownloads() throws Exception {
         ApiClient.Reply r = client.postJson("/release_task", """
                 {"prompt": "warm lofi hip hop", "lyrics": "[Instrumental]", "audio_duration": 10, "batch_size": 2,

@@ -24,6 +24,18 @@ final class LauncherCommands {
         }
     }
 
+    @Command(name = "serve", description = "Serve the ACE-Step REST API on this machine (release_task, query_result, /v1/audio, …). Run: ./aceforge serve [--host H] [--port 8001] [--api-key K] [--workers N]")
+    static final class Serve implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        java.util.List<String> rest;
+
+        @Override
+        public Integer call() {
+            System.err.println("aceforge: the server is run by the aceforge launcher: ./aceforge serve");
+            return Main.BAD_INPUT;
+        }
+    }
+
     @Command(name = "install-plugin", description = "Build the VST3 bundle and install it in ~/.vst3 (or --dir DIR). Run: ./aceforge install-plugin [--dir DIR]")
     static final class InstallPlugin implements Callable<Integer> {
         @picocli.CommandLine.Option(names = "--dir", paramLabel = "DIR")
