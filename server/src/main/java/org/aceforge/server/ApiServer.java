@@ -142,6 +142,8 @@ public final class ApiServer implements AutoCloseable {
         });
 
         app.exception(ApiException.class, (e, ctx) -> fail(ctx, e.status(), e.getMessage()));
+        // The engine's refusals, wherever a handler lets one through: a 400 naming the field by its API name.
+        app.exception(BadRequestException.class, (e, ctx) -> fail(ctx, 400, e.wordedFor(FieldNames.JSON)));
         app.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e.getStatus() >= 400 && e.getStatus() < 600 ? e.getStatus() : 400,
                 e.getMessage() == null || e.getMessage().isBlank() ? "bad request" : e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {

@@ -88,11 +88,16 @@ public final class ServeMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns its exit code (2 for bad options, 1 when the server cannot start). */
+    static int run(String... args) {
         CommandLine cl = new CommandLine(new ServeMain());
         cl.setParameterExceptionHandler((ex, a) -> {
             System.err.println("aceforge: " + ex.getMessage());
             return BAD_INPUT;
         });
-        System.exit(cl.execute(args));
+        return cl.execute(args);
     }
 }
