@@ -32,20 +32,17 @@ class OfficialExamplesTest {
         try (ApiServer s = new ApiServer(new ServerSettings("127.0.0.1", port, null, 1, DemoPackFixture.pack().root(), folder, 50, 50, 8, false)).start()) {
             String base = "http://localhost:" + s.port();
             String json = "Content-Type: application/json";
-            List<List<String>> tasks = List.of(
-                    List.of("-X", "POST", base + "/release_task", "-H", json, "-d",
-                            "{\n    \"prompt\": \"upbeat pop song\",\n    \"lyrics\": \"Hello world\",\n    \"inference_steps\": 8\n  }"),
-                    List.of("-X", "POST", base + "/release_task", "-H", json, "-d",
-                            "{\n    \"prompt\": \"upbeat pop song\",\n    \"lyrics\": \"Hello world\",\n    \"thinking\": true,\n    \"lm_temperature\": 0.85,\n    \"lm_cfg_scale\": 2.5\n  }"),
-                    List.of("-X", "POST", base + "/release_task", "-H", json, "-d",
-                            "{\n    \"sample_query\": \"a soft Bengali love song for a quiet evening\",\n    \"thinking\": true\n  }"),
-                    List.of("-X", "POST", base + "/release_task", "-H", json, "-d",
-                            "{\n    \"prompt\": \"pop rock\",\n    \"lyrics\": \"[Verse 1]\\nWalking down the street...\",\n    \"use_format\": true,\n    \"thinking\": true\n  }"),
-                    List.of("-X", "POST", base + "/release_task", "-H", json, "-d",
-                            "{\n    \"prompt\": \"electronic dance music\",\n    \"model\": \"acestep-v15-turbo\",\n    \"thinking\": true\n  }"),
-                    List.of("-X", "POST", base + "/release_task", "-H", json, "-d",
-                            "{\n    \"prompt\": \"jazz piano trio\",\n    \"timesteps\": \"0.97,0.76,0.615,0.5,0.395,0.28,0.18,0.085,0\",\n    \"thinking\": true\n  }"),
-                    List.of("-X", "POST", base + "/release_task", "-F", "prompt=remix this song", "-F", "src_audio=@" + song, "-F", "task_type=repaint"));
+            // The document's JSON bodies for release_task, byte for byte as its curl calls send them.
+            List<String> bodies = List.of(
+                    "{\n    \"prompt\": \"upbeat pop song\",\n    \"lyrics\": \"Hello world\",\n    \"inference_steps\": 8\n  }",
+                    "{\n    \"prompt\": \"upbeat pop song\",\n    \"lyrics\": \"Hello world\",\n    \"thinking\": true,\n    \"lm_temperature\": 0.85,\n    \"lm_cfg_scale\": 2.5\n  }",
+                    "{\n    \"sample_query\": \"a soft Bengali love song for a quiet evening\",\n    \"thinking\": true\n  }",
+                    "{\n    \"prompt\": \"pop rock\",\n    \"lyrics\": \"[Verse 1]\\nWalking down the street...\",\n    \"use_format\": true,\n    \"thinking\": true\n  }",
+                    "{\n    \"prompt\": \"electronic dance music\",\n    \"model\": \"acestep-v15-turbo\",\n    \"thinking\": true\n  }",
+                    "{\n    \"prompt\": \"jazz piano trio\",\n    \"timesteps\": \"0.97,0.76,0.615,0.5,0.395,0.28,0.18,0.085,0\",\n    \"thinking\": true\n  }");
+            List<List<String>> tasks = new ArrayList<>();
+            for (String body : bodies) tasks.add(List.of("-X", "POST", base + "/release_task", "-H", json, "-d", body));
+            tasks.add(List.of("-X", "POST", base + "/release_task", "-F", "prompt=remix this song", "-F", "src_audio=@" + song, "-F", "task_type=repaint"));
             List<String> ids = new ArrayList<>();
             for (List<String> call : tasks) {
                 JsonNode r = curl(call);
