@@ -40,7 +40,8 @@ public final class ApiServer implements AutoCloseable {
     /** JSON and form bodies (uploads have their own limit). */
     static final long MAX_BODY_BYTES = 2_000_000;
     private final ServerSettings settings;
-    private final LocalQueue queue;
+    private final org.aceforge.engine.jobs.RenderService service;
+    private final TaskQueue queue;
     private final AudioFolder outputs;
     private final Uploads uploads;
     private final TaskMapper mapper;
@@ -54,7 +55,11 @@ public final class ApiServer implements AutoCloseable {
         this.uploads = new Uploads(new AudioFolder(settings.uploads()));
         this.mapper = new TaskMapper(settings);
         this.keyDigest = settings.apiKey() == null || settings.apiKey().isEmpty() ? null : digest(settings.apiKey());
-        this.queue = new LocalQueue(settings);
+        this.service = settings.workers() > 0
+                ? new org.aceforge.engine.jobs.RenderService(settings.workers(), org.aceforge.engine.runtime.GraphCache.defaultCache()) : null;
+        JobRunner runner = service == null ? null : new JobRunner(mapper, service, outputs);
+        this.queue = settings.queue() == null ? new LocalQueue(settings, service, runner)
+                : new RedisQueue(settings, runner, uploads.folder());
         Path multipartCache = Files.createDirectories(settings.folder().resolve("multipart"));
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -97,8 +102,8 @@ public final class ApiServer implements AutoCloseable {
             if (ids.size() > 1000) throw ApiException.badRequest("task_id_list: lists " + ids.size() + " tasks: ask for at most 1000 at once");
             ArrayNode out = JsonNodeFactory.instance.arrayNode();
             for (String id : ids) {
-                TaskState t = queue.get(id.strip());
-                if (t != null) out.add(ResultJson.of(t, queue.position(t)));
+                TaskView t = id.length() > 100 ? null : queue.view(id.strip());
+                if (t != null) out.add(ResultJson.of(t));
                 else {
                     var n = out.addObject();
                     n.put("task_id", id.strip());
@@ -113,7 +118,7 @@ public final class ApiServer implements AutoCloseable {
             authorize(ctx, null);
             String given = ctx.queryParam("path");
             if (given == null || given.isBlank()) throw ApiException.badRequest("path: is required");
-            Path file = outputs.find(given);
+            Path file = queue.resultFile(outputs, given);
             if (file == null) throw new ApiException(404, "path: no such audio file among this server's results");
             ctx.contentType(AudioFolder.TYPES.get(AudioFolder.extension(file)));
             ctx.header("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"");
@@ -130,14 +135,14 @@ public final class ApiServer implements AutoCloseable {
         });
         app.post("/v1/tasks/{id}/cancel", ctx -> {
             authorize(ctx, null);
-            TaskState t = queue.get(ctx.pathParam("id"));
+            TaskView t = queue.view(ctx.pathParam("id"));
             if (t == null) throw new ApiException(404, "task_id: no such task on this server");
-            ok(ctx, Map.of("task_id", t.id, "cancelled", queue.cancel(t)));
+            ok(ctx, Map.of("task_id", t.id(), "cancelled", queue.cancel(t.id())));
         });
         app.get("/v1/tasks", ctx -> {
             authorize(ctx, null);
             ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            for (TaskState t : queue.snapshot()) out.add(ResultJson.of(t, queue.position(t)));
+            for (TaskView t : queue.list()) out.add(ResultJson.of(t));
             ok(ctx, out);
         });
 
@@ -169,20 +174,41 @@ public final class ApiServer implements AutoCloseable {
             Path out = outputs.root().resolve(id).resolve("audio." + ext);
             RenderRequest request;
             try {
-                request = mapper.map(p, source, reference, out);
+                request = mapper.map(p, source, reference, out);   // every value checked before anything is queued
             } catch (BadRequestException e) {
                 throw ApiException.badRequest(e.wordedFor(FieldNames.JSON));
             }
-            TaskState t = queue.submit(id, request);
+            Map<String, Path> files = new LinkedHashMap<>();
+            if (source != null) files.put("src_audio", source);
+            if (reference != null) files.put("reference_audio", reference);
+            queue.submit(new Job(id, pinSeeds(p.toJson(), request), files, request.music().caption(), request.music().lyrics(),
+                    System.currentTimeMillis()));
+            TaskView t = queue.view(id);
             Map<String, Object> data = new LinkedHashMap<>();
-            data.put("task_id", t.id);
+            data.put("task_id", id);
             data.put("status", "queued");
-            data.put("queue_position", Math.max(1, queue.position(t)));
+            data.put("queue_position", t == null ? 1 : Math.max(1, t.position()));
             ok(ctx, data);
             saved.clear();
         } finally {
             for (Path f : saved) deleteUpload(f);   // a refused request keeps none of its uploads
         }
+    }
+
+    /**
+     * The fields with the seeds drawn now, so that the render is the same wherever and however often it runs (a
+     * worker that dies mid-render has its job rendered again by another).
+     */
+    private static com.fasterxml.jackson.databind.node.ObjectNode pinSeeds(com.fasterxml.jackson.databind.node.ObjectNode fields, RenderRequest r) {
+        List<Long> given = r.sampling().seeds();
+        List<String> seeds = new ArrayList<>();
+        var rnd = java.util.concurrent.ThreadLocalRandom.current();
+        if (given.isEmpty()) for (int i = 0; i < r.batch(); i++) seeds.add(Long.toString(rnd.nextLong() & 0xFFFFFFFFL));
+        else for (long s : given) seeds.add(Long.toString(s == -1 ? rnd.nextLong() & 0xFFFFFFFFL : s));
+        for (String alias : new String[]{"useRandomSeed", "seeds"}) fields.remove(alias);
+        fields.put("use_random_seed", false);
+        fields.put("seed", String.join(",", seeds));
+        return fields;
     }
 
     /** format_input: the LM rewrites caption and lyrics and fills the metadata it was not given. */
@@ -215,7 +241,7 @@ public final class ApiServer implements AutoCloseable {
         var given = new org.aceforge.engine.lm.LmPlanner.Given(p.text("prompt", "caption"), p.text("lyrics"), meta.integer("bpm"),
                 meta.text("key", "key_scale", "keyscale", "keyScale"), timesig, duration == null ? null : (int) Math.round(duration),
                 meta.text("language", "vocal_language"));
-        var sample = queue.format(settings.models(), given, false, options);
+        var sample = format(given, options);
         var m = sample.metadata();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("caption", m.caption());
@@ -349,9 +375,27 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(status).contentType("application/json").result(Envelope.error(status, message).toString());
     }
 
+    /** The LM's rewrite of a caption and lyrics on this node's workers; 503 on a node without workers. */
+    private org.aceforge.engine.lm.LmPlanner.Sample format(org.aceforge.engine.lm.LmPlanner.Given given,
+                                                          org.aceforge.engine.lm.LmOptions options) throws Exception {
+        if (service == null) throw new ApiException(503, "this node has no workers (--workers 0): it cannot run the LM");
+        long seed = java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 30);
+        try {
+            return service.withLm(settings.models(), null, settings.int8(), pl -> pl.format(given, false, options, seed, (ph, d, t) -> { }))
+                    .get(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            if (c instanceof BadRequestException b) throw ApiException.badRequest(b.wordedFor(FieldNames.JSON));
+            if (c instanceof org.aceforge.engine.model.ModelFolderException m) throw ApiException.badRequest("lm_model_path: " + m.getMessage());
+            throw e;
+        }
+    }
+
     @Override
     public void close() {
         app.stop();
         queue.close();
+        if (service != null) service.close();
     }
 }

@@ -27,9 +27,9 @@ final class AudioFolder {
 
     Path root() { return root; }
 
-    /** The URL query_result gives for a result file. */
-    static String url(Path file) {
-        return "/v1/audio?path=" + URLEncoder.encode(file.toAbsolutePath().toString(), StandardCharsets.UTF_8);
+    /** The URL query_result gives for a result file (its path relative to the output folder). */
+    static String url(String relative) {
+        return "/v1/audio?path=" + URLEncoder.encode(relative, StandardCharsets.UTF_8);
     }
 
     /** The audio file {@code given} names inside this folder (absolute, or relative to it), or null when it names none. */

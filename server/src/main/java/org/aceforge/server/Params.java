@@ -73,6 +73,13 @@ final class Params {
 
     private record Found(String name, JsonNode value) {}
 
+    /** Every field as one JSON object (a form's values as text), for queueing the request as it came. */
+    ObjectNode toJson() {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        fields.forEach(o::set);
+        return o;
+    }
+
     boolean has(String... names) {
         return find(names) != null;
     }

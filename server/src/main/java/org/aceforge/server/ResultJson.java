@@ -8,6 +8,7 @@ import org.aceforge.engine.Version;
 import org.aceforge.engine.jobs.RenderResult;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.StringJoiner;
 
 /**
@@ -18,35 +19,42 @@ import java.util.StringJoiner;
 final class ResultJson {
     private ResultJson() {}
 
-    static ObjectNode of(TaskState t, int queuePosition) {
+    static ObjectNode of(TaskView t) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("task_id", t.id);
-        n.put("status", t.status.code);
-        ArrayNode items = JsonNodeFactory.instance.arrayNode();
-        RenderResult r = t.result;
-        if (t.status == TaskState.Status.SUCCEEDED && r != null) {
-            StringJoiner seeds = new StringJoiner(",");
-            for (RenderResult.Item i : r.items()) seeds.add(Long.toString(i.seed()));
-            for (RenderResult.Item i : r.items()) items.add(item(t, i, seeds.toString(), r));
-        }
-        n.put("result", items.toString());
-        n.put("progress", t.progress);
-        n.put("stage", t.stage);
-        n.put("queue_position", queuePosition);
-        if (t.error != null) n.put("error", t.error);
+        n.put("task_id", t.id());
+        n.put("status", t.status().code);
+        n.put("result", t.items() == null || t.items().isEmpty() ? "[]" : t.items());
+        n.put("progress", t.progress());
+        n.put("stage", t.stage());
+        n.put("queue_position", t.position());
+        if (t.error() != null) n.put("error", t.error());
         return n;
     }
 
-    private static ObjectNode item(TaskState t, RenderResult.Item i, String seeds, RenderResult r) {
+    /** The entries of a finished render; file URLs are relative to the output folder, so any node can serve them. */
+    static ArrayNode items(Job job, RenderResult r, Path outputs) {
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+        StringJoiner seeds = new StringJoiner(",");
+        for (RenderResult.Item i : r.items()) seeds.add(Long.toString(i.seed()));
+        for (RenderResult.Item i : r.items()) items.add(item(job, i, seeds.toString(), r, outputs));
+        return items;
+    }
+
+    /** The path /v1/audio takes for a result file: relative to the output folder, with forward slashes. */
+    static String relative(Path outputs, Path file) {
+        return outputs.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    }
+
+    private static ObjectNode item(Job job, RenderResult.Item i, String seeds, RenderResult r, Path outputs) {
         JsonNode side = sidecar(i);
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("file", AudioFolder.url(i.audio()));
+        o.put("file", AudioFolder.url(relative(outputs, i.audio())));
         o.put("wave", "");
         o.put("status", 1);
-        o.put("create_time", t.createdMillis / 1000);
+        o.put("create_time", job.createdMillis() / 1000);
         o.put("env", "aceforge");
-        o.put("prompt", side.path("caption").asText(t.prompt));
-        o.put("lyrics", side.path("lyrics").isTextual() ? side.path("lyrics").asText() : t.lyrics);
+        o.put("prompt", side.path("caption").asText(job.prompt()));
+        o.put("lyrics", side.path("lyrics").isTextual() ? side.path("lyrics").asText() : job.lyrics());
         ObjectNode metas = o.putObject("metas");
         if (side.path("bpm").isNumber()) metas.put("bpm", side.path("bpm").asInt());
         else metas.putNull("bpm");

@@ -42,6 +42,12 @@ public final class ServeMain implements Callable<Integer> {
     @Option(names = "--max-batch", description = "Largest batch_size (1 to 8, default ${DEFAULT-VALUE}).")
     int maxBatch = 8;
 
+    @Option(names = "--queue", paramLabel = "redis://HOST:PORT", description = "Share one job queue with every server on this Redis (Redis Streams): any node accepts, any worker renders.")
+    String queue;
+
+    @Option(names = "--claim-seconds", description = "With --queue: a job whose worker is silent this long is taken over by another (default ${DEFAULT-VALUE}).")
+    int claimSeconds = ServerSettings.DEFAULT_CLAIM_SECONDS;
+
     @Option(names = "--int8", description = "Render on INT8 weights unless a request says int8=false.")
     boolean int8;
 
@@ -57,8 +63,20 @@ public final class ServeMain implements Callable<Integer> {
         if (maxUploadMb < 1 || maxUploadMb > 4096) throw new CommandLine.ParameterException(new CommandLine(this), "--max-upload-mb " + maxUploadMb + " is out of range: use 1 to 4096");
         if (maxBatch < 1 || maxBatch > 8) throw new CommandLine.ParameterException(new CommandLine(this), "--max-batch " + maxBatch + " is out of range: use 1 to 8");
         if (host == null || host.isBlank()) throw new CommandLine.ParameterException(new CommandLine(this), "--host is empty");
+        if (queue != null) {
+            java.net.URI u;
+            try {
+                u = java.net.URI.create(queue.strip());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--queue " + queue + " is not a URL: use redis://HOST:PORT");
+            }
+            if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme()) || u.getHost() == null)
+                throw new CommandLine.ParameterException(new CommandLine(this), "--queue " + queue + " is not a Redis URL: use redis://HOST:PORT");
+        }
+        if (claimSeconds < 5 || claimSeconds > 86400) throw new CommandLine.ParameterException(new CommandLine(this), "--claim-seconds " + claimSeconds + " is out of range: use 5 to 86400");
         Path f = folder != null ? folder : org.aceforge.engine.runtime.GraphCache.cacheRoot().resolve("server");
-        return new ServerSettings(host, port, apiKey == null || apiKey.isBlank() ? null : apiKey, workers, model, f, maxQueue, maxUploadMb, maxBatch, int8);
+        return new ServerSettings(host, port, apiKey == null || apiKey.isBlank() ? null : apiKey, workers, model, f, maxQueue, maxUploadMb, maxBatch, int8,
+                queue == null ? null : queue.strip(), claimSeconds);
     }
 
     @Override
@@ -75,8 +93,9 @@ public final class ServeMain implements Callable<Integer> {
             else System.err.println("aceforge: the server could not start: " + e.getMessage());
             return 1;
         }
-        System.out.printf("AceForge serving the ACE-Step API on http://%s:%d (API key %s, %d worker%s, results in %s)%n",
-                s.host(), server.port(), s.apiKey() == null ? "off" : "on", s.workers(), s.workers() == 1 ? "" : "s", s.outputs());
+        System.out.printf("AceForge serving the ACE-Step API on http://%s:%d (API key %s, %d worker%s, results in %s, queue %s)%n",
+                s.host(), server.port(), s.apiKey() == null ? "off" : "on", s.workers(), s.workers() == 1 ? "" : "s", s.outputs(),
+                s.queue() == null ? "this process" : s.queue());
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

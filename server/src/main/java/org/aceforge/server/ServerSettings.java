@@ -14,10 +14,21 @@ import java.nio.file.Path;
  * @param maxUploadMb  the largest uploaded audio file
  * @param maxBatch     the largest batch_size (the API's maximum is 8)
  * @param int8         render on INT8 weights unless a request says otherwise
+ * @param queue        {@code redis://host:port[/db]}: share one job queue with every server on that Redis (null: this
+ *                     process alone)
+ * @param claimSeconds with a shared queue, how long a job whose worker stopped sending signs of life waits before
+ *                     another worker takes it over
  */
 public record ServerSettings(String host, int port, String apiKey, int workers, Path models, Path folder,
-                             int maxQueue, int maxUploadMb, int maxBatch, boolean int8) {
+                             int maxQueue, int maxUploadMb, int maxBatch, boolean int8, String queue, int claimSeconds) {
     public static final int DEFAULT_PORT = 8001;
+    public static final int DEFAULT_CLAIM_SECONDS = 60;
+
+    /** A server with its own queue. */
+    public ServerSettings(String host, int port, String apiKey, int workers, Path models, Path folder,
+                          int maxQueue, int maxUploadMb, int maxBatch, boolean int8) {
+        this(host, port, apiKey, workers, models, folder, maxQueue, maxUploadMb, maxBatch, int8, null, DEFAULT_CLAIM_SECONDS);
+    }
 
     public Path outputs() { return folder.resolve("outputs"); }
 

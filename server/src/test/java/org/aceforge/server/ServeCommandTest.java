@@ -19,6 +19,9 @@ class ServeCommandTest {
         assertEquals(2, ServeMain.run("--max-upload-mb", "0"));
         assertEquals(2, ServeMain.run("--host", ""));
         assertEquals(2, ServeMain.run("--no-such-option"));
+        assertEquals(2, ServeMain.run("--queue", "http://x"));
+        assertEquals(2, ServeMain.run("--queue", "redis://"));
+        assertEquals(2, ServeMain.run("--claim-seconds", "1"));
     }
 
     @Test

@@ -25,10 +25,43 @@ public final class OrtRuntime {
 
     private OrtRuntime() {}
 
-    /** The one environment of the process (created on first use with AceForge's name and log level). */
+    /**
+     * The one environment of the process (created on first use with AceForge's name and log level). It is created on
+     * a thread of its own with a large stack: ONNX Runtime's environment creation recursed ~11,900 native frames
+     * (OrtEnvironment.createHandle) and overflowed the 1 MB stack of an ordinary Java thread — a SIGSEGV with no JVM
+     * report — whenever the first use came from a worker thread rather than a main thread (the server's first render).
+     */
     public static synchronized OrtEnvironment env() {
-        if (environment == null) environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "aceforge");
+        if (environment == null) environment = createOnLargeStack();
         return environment;
+    }
+
+    static final long INIT_STACK_BYTES = 256L << 20;
+
+    private static OrtEnvironment createOnLargeStack() {
+        java.util.concurrent.atomic.AtomicReference<Object> made = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                made.set(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "aceforge"));
+            } catch (RuntimeException | Error e) {
+                made.set(e);
+            }
+        }, "aceforge-ort-init", INIT_STACK_BYTES);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;   // the environment is needed either way; the interrupt is kept for the caller
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        Object o = made.get();
+        if (o instanceof RuntimeException e) throw e;
+        if (o instanceof Error e) throw e;
+        return (OrtEnvironment) o;
     }
 
     /** Session options for the chosen device; threads default to the machine's cores. */
