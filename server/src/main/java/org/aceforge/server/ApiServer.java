@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private final TaskMapper mapper;
     private final Samples samples = new Samples();
     private final byte[] keyDigest;
+    private final ProgressStream streams;
     private final Javalin app;
 
     public ApiServer(ServerSettings settings) throws IOException {
@@ -71,6 +72,7 @@ public final class ApiServer implements AutoCloseable {
             c.jetty.multipartConfig.maxTotalRequestSize(2L * settings.maxUploadMb() + 1, SizeUnit.MB);
             c.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
         });
+        this.streams = new ProgressStream(queue);
         routes();
     }
 
@@ -140,6 +142,28 @@ public final class ApiServer implements AutoCloseable {
             TaskView t = queue.view(ctx.pathParam("id"));
             if (t == null) throw new ApiException(404, "task_id: no such task on this server");
             ok(ctx, Map.of("task_id", t.id(), "cancelled", queue.cancel(t.id())));
+        });
+        app.before("/v1/tasks/{id}/events", ctx -> {
+            String accept = ctx.header("Accept");
+            if (accept == null || !accept.contains("text/event-stream"))
+                throw new ApiException(406, "this is a server-sent event stream: send 'Accept: text/event-stream'");
+        });
+        app.sse("/v1/tasks/{id}/events", client -> {
+            var ctx = client.ctx();
+            try {
+                authorize(ctx, null);
+            } catch (ApiException e) {
+                client.sendEvent("error", Envelope.error(e.status(), e.getMessage()).toString());
+                client.close();
+                return;
+            }
+            String id = ctx.pathParam("id");
+            if (id.length() > 100 || queue.view(id) == null) {
+                client.sendEvent("error", Envelope.error(404, "task_id: no such task on this server").toString());
+                client.close();
+                return;
+            }
+            streams.open(client, id);
         });
         app.get("/v1/tasks", ctx -> {
             authorize(ctx, null);
@@ -396,6 +420,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        streams.close();
         app.stop();
         queue.close();
         if (service != null) service.close();

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -82,6 +83,35 @@ class ApiServerTest {
         ApiClient.Reply audio = client.get(file);
         assertEquals(200, audio.status());
         assertEquals("RIFF", new String(audio.body(), 0, 4));
+    }
+
+    @Test
+    void progressStreamsUntilDone() throws Exception {
+        ApiClient.Reply r = client.postJson("/release_task", "{\"prompt\": \"stream me\", \"audio_duration\": 10, \"batch_size\": 1, \"audio_format\": \"wav\"}");
+        String id = r.data().path("task_id").asText();
+        var http = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base + "/v1/tasks/" + id + "/events"))
+                .header("Accept", "text/event-stream").timeout(Duration.ofMinutes(3)).build();
+        List<String> events = new java.util.ArrayList<>();
+        String doneData = null;
+        try (var lines = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofLines()).body()) {
+            var it = lines.iterator();
+            String event = null;
+            while (it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith("event:")) events.add(event = line.substring(6).strip());
+                if (line.startsWith("data:") && "done".equals(event)) {
+                    doneData = line.substring(5).strip();
+                    break;
+                }
+            }
+        }
+        assertTrue(events.contains("done"), events.toString());
+        assertEquals(1, Json.MAPPER.readTree(doneData).path("status").asInt(), doneData);
+        var unknown = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.base + "/v1/tasks/nope/events"))
+                .header("Accept", "text/event-stream").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(unknown.contains("event: error") && unknown.contains("no such task"), unknown);
+        expect(406, "Accept: text/event-stream", client.get("/v1/tasks/" + id + "/events"));
     }
 
     @Test
