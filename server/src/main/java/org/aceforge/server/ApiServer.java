@@ -129,6 +129,18 @@ public final class ApiServer implements AutoCloseable {
             ctx.result(Files.newInputStream(file));
         });
         app.post("/format_input", this::formatInput);
+        app.post("/v1/uploads", ctx -> {
+            authorize(ctx, null);
+            UploadedFile file = isMultipart(ctx) ? ctx.uploadedFile("file") : null;
+            if (file == null) throw ApiException.badRequest("file: is required (multipart/form-data, field 'file')");
+            ok(ctx, upload(uploads.saveByHash(file)));
+        });
+        app.get("/v1/uploads/{sha256}", ctx -> {
+            authorize(ctx, null);
+            Path p = uploads.byHash(ctx.pathParam("sha256").toLowerCase(Locale.ROOT));
+            if (p == null) throw new ApiException(404, "sha256: no upload with this hash on this server; POST the file to /v1/uploads");
+            ok(ctx, upload(p));
+        });
         app.post("/create_random_sample", ctx -> {
             Params p = params(ctx, false);
             authorize(ctx, p);
@@ -280,6 +292,15 @@ public final class ApiServer implements AutoCloseable {
         ok(ctx, out);
     }
 
+    private Map<String, Object> upload(Path p) throws IOException {
+        String name = p.getFileName().toString();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sha256", name.substring(0, name.indexOf('.')));
+        out.put("path", uploads.folder().root().relativize(p).toString().replace('\\', '/'));
+        out.put("bytes", Files.size(p));
+        return out;
+    }
+
     /** An uploaded file (saved and checked) or a path naming an earlier result or upload; null when neither is given. */
     private Path audioInput(Context ctx, Params p, List<Path> saved, String name, String[] fileFields, String[] pathFields) {
         for (String f : fileFields) {
@@ -289,6 +310,13 @@ public final class ApiServer implements AutoCloseable {
                 saved.add(s);
                 return s;
             }
+        }
+        String hashField = pathFields[0].replace("_path", "_sha256");
+        String hash = p.text(hashField, pathFields[1].replace("Path", "Sha256"));
+        if (hash != null) {
+            Path byHash = uploads.byHash(hash.strip().toLowerCase(Locale.ROOT));
+            if (byHash == null) throw ApiException.badRequest(hashField + ": no upload with this hash on this server; POST the file to /v1/uploads");
+            return byHash;
         }
         String given = p.text(pathFields);
         if (given == null) return null;

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class AudioFolder {
     static final Map<String, String> TYPES = Map.of("mp3", "audio/mpeg", "flac", "audio/flac", "wav", "audio/wav",
-            "opus", "audio/ogg", "ogg", "audio/ogg");
+            "opus", "audio/ogg", "ogg", "audio/ogg", "aif", "audio/aiff", "aiff", "audio/aiff");
     private final Path root;
 
     AudioFolder(Path root) throws IOException {

@@ -144,6 +144,35 @@ class ApiServerTest {
     }
 
     @Test
+    void aSourceIsUploadedOnceAndNamedByItsHash() throws Exception {
+        Path src = folder.resolve("by-hash.wav");
+        float[] tone = new float[2 * 48000 * 10];
+        for (int i = 0; i < tone.length; i++) tone[i] = (float) (0.2 * Math.sin(i * 0.01));
+        org.aceforge.engine.audio.AudioFileWriter.write(src, tone, 2, 48000);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(src)));
+        ApiClient.Reply first = client.postMultipart("/v1/uploads", Map.of(), Map.of("file", src));
+        assertEquals(200, first.status(), first.json().toString());
+        assertEquals(sha, first.data().path("sha256").asText());
+        ApiClient.Reply again = client.postMultipart("/v1/uploads", Map.of(), Map.of("file", src));
+        assertEquals(first.data().path("path").asText(), again.data().path("path").asText(), "stored once");
+        assertEquals(200, client.get("/v1/uploads/" + sha).status());
+        expect(404, "no upload with this hash", client.get("/v1/uploads/" + "0".repeat(64)));
+        ApiClient.Reply r = client.postJson("/release_task", "{\"task_type\": \"repaint\", \"prompt\": \"x\", \"src_audio_sha256\": \"" + sha
+                + "\", \"repainting_start\": 1, \"repainting_end\": 3, \"batch_size\": 1, \"audio_format\": \"wav\"}");
+        assertEquals(200, r.status(), r.json().toString());
+        assertEquals(1, client.waitFor(r.data().path("task_id").asText(), Duration.ofMinutes(3)).path("status").asInt());
+        expect(400, "src_audio_sha256: no upload with this hash", client.postJson("/release_task",
+                "{\"task_type\": \"repaint\", \"src_audio_sha256\": \"abc\"}"));
+        Path junk = folder.resolve("junk2.wav");
+        Files.writeString(junk, "not audio");
+        expect(400, "file:", client.postMultipart("/v1/uploads", Map.of(), Map.of("file", junk)));
+        try (var s = Files.list(folder.resolve("uploads").resolve("sha256"))) {
+            assertEquals(1, s.count(), "only the good upload is kept");
+        }
+        expect(400, "file: is required", client.postJson("/v1/uploads", "{}"));
+    }
+
+    @Test
     void badRequestsAre4xxWithTheWrapperAndTheField() throws Exception {
         expect(400, "not valid JSON", client.postJson("/release_task", "{\"prompt\": "));
         expect(400, "JSON object", client.postJson("/release_task", "[1, 2]"));
