@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,14 +151,14 @@ final class LocalQueue implements TaskQueue {
     }
 
     @Override
-    public synchronized Map<String, Object> stats() {
+    public synchronized Stats stats() {
         int queued = 0, running = 0;
         for (Entry e : tasks.values()) {
             if (e.status == TaskView.Status.QUEUED) queued++;
             else if (e.status == TaskView.Status.RUNNING) running++;
         }
-        return Stats.of(total, queued, running, succeeded, failed, settings.maxQueue(),
-                recentSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0), settings.workers());
+        return Stats.of(new Stats.Jobs(total, queued, running, succeeded, failed), settings.maxQueue(),
+                recentSeconds.stream().mapToDouble(Double::doubleValue).average().orElse(0), settings.workers(), null);
     }
 
     @Override

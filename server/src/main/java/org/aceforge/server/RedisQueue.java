@@ -173,14 +173,12 @@ final class RedisQueue implements TaskQueue {
     }
 
     @Override
-    public Map<String, Object> stats() {
+    public Stats stats() {
         try {
             Map<String, String> s = redis.hgetAll(STATS);
-            Map<String, Object> out = Stats.of(count(s, "total"), redis.zcard(QUEUED), redis.scard(RUNNING), count(s, "succeeded"),
-                    count(s, "failed"), settings.maxQueue(), parse(s.get("seconds")) / Math.max(1, count(s, "succeeded") + count(s, "failed")),
-                    settings.workers());
-            out.put("node", node);
-            return out;
+            long ended = count(s, "succeeded") + count(s, "failed");
+            var jobs = new Stats.Jobs(count(s, "total"), redis.zcard(QUEUED), redis.scard(RUNNING), count(s, "succeeded"), count(s, "failed"));
+            return Stats.of(jobs, settings.maxQueue(), parse(s.get("seconds")) / Math.max(1, ended), settings.workers(), node);
         } catch (JedisException e) {
             throw unavailable(e);
         }

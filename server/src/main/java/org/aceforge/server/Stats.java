@@ -1,26 +1,20 @@
 package org.aceforge.server;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** /v1/stats' data in the API document's shape (plus AceForge's worker count). */
-final class Stats {
-    private Stats() {}
+/**
+ * /v1/stats' data in the API document's shape, plus AceForge's worker count and, on a shared queue, which node
+ * answered (absent otherwise).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record Stats(Jobs jobs, @JsonProperty("queue_size") long queueSize, @JsonProperty("queue_maxsize") int queueMaxsize,
+             @JsonProperty("avg_job_seconds") double avgJobSeconds, int workers, String node) {
 
-    static Map<String, Object> of(long total, long queued, long running, long succeeded, long failed, int maxQueue,
-                                  double averageSeconds, int workers) {
-        Map<String, Object> jobs = new LinkedHashMap<>();
-        jobs.put("total", total);
-        jobs.put("queued", queued);
-        jobs.put("running", running);
-        jobs.put("succeeded", succeeded);
-        jobs.put("failed", failed);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("jobs", jobs);
-        out.put("queue_size", queued);
-        out.put("queue_maxsize", maxQueue);
-        out.put("avg_job_seconds", averageSeconds);
-        out.put("workers", workers);
-        return out;
+    /** Task counts: every task accepted, and how many wait, run, succeeded and failed. */
+    record Jobs(long total, long queued, long running, long succeeded, long failed) {}
+
+    static Stats of(Jobs jobs, int maxQueue, double averageSeconds, int workers, String node) {
+        return new Stats(jobs, jobs.queued(), maxQueue, averageSeconds, workers, node);
     }
 }

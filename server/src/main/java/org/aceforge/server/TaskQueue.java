@@ -2,7 +2,6 @@ package org.aceforge.server;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Where accepted tasks wait and are rendered: this process alone ({@link LocalQueue}) or every server sharing one
@@ -16,7 +15,7 @@ interface TaskQueue extends AutoCloseable {
     TaskView view(String id);
 
     /** /v1/stats' data. */
-    Map<String, Object> stats();
+    Stats stats();
 
     /** Cancels a task that has not ended; false when there is nothing to cancel. */
     boolean cancel(String id);
