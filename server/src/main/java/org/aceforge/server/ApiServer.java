@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
     private final TaskQueue queue;
     private final AudioFolder outputs;
     private final Uploads uploads;
+    private final LoraSlot lora = new LoraSlot();
     private final TaskMapper mapper;
     private final Samples samples = new Samples();
     private final byte[] keyDigest;
@@ -149,6 +150,29 @@ public final class ApiServer implements AutoCloseable {
                 throw ApiException.badRequest("sample_type: " + type.strip() + " is unknown: use simple_mode or custom_mode");
             ok(ctx, samples.random());
         });
+        app.post("/v1/lora/load", ctx -> {
+            Params p = params(ctx, false);
+            authorize(ctx, p);
+            ok(ctx, lora.load(p.text("lora_path", "loraPath"), p.text("adapter_name", "adapterName")));
+        });
+        app.post("/v1/lora/unload", ctx -> {
+            authorize(ctx, params(ctx, false));
+            ok(ctx, lora.unload());
+        });
+        app.post("/v1/lora/toggle", ctx -> {
+            Params p = params(ctx, false);
+            authorize(ctx, p);
+            ok(ctx, lora.toggle(p.bool("use_lora", "useLora")));
+        });
+        app.post("/v1/lora/scale", ctx -> {
+            Params p = params(ctx, false);
+            authorize(ctx, p);
+            ok(ctx, lora.scale(p.decimal("scale", "lora_scale", "loraScale"), p.text("adapter_name", "adapterName")));
+        });
+        app.get("/v1/lora/status", ctx -> {
+            authorize(ctx, null);
+            ok(ctx, lora.status());
+        });
         app.post("/v1/tasks/{id}/cancel", ctx -> {
             authorize(ctx, null);
             TaskView t = queue.view(ctx.pathParam("id"));
@@ -199,8 +223,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void releaseTask(Context ctx) {
-        Params p = params(ctx, true);
-        authorize(ctx, p);
+        Params given = params(ctx, true);
+        authorize(ctx, given);
+        Params p = withLoraInForce(given);
         String ext = TaskMapper.extension(p);
         List<Path> saved = new ArrayList<>();
         try {
@@ -231,6 +256,16 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             for (Path f : saved) deleteUpload(f);   // a refused request keeps none of its uploads
         }
+    }
+
+    /** The task's fields with the adapter loaded by /v1/lora/load, unless the task names its own (lora_path). */
+    private Params withLoraInForce(Params p) {
+        Object[] inForce = lora.inForce();
+        if (inForce == null || p.has("lora_path", "loraPath")) return p;
+        var fields = p.toJson();
+        fields.put("lora_path", (String) inForce[0]);
+        fields.put("lora_scale", (Double) inForce[1]);
+        return Params.ofJson(fields);
     }
 
     /**

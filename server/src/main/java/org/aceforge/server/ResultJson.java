@@ -8,6 +8,7 @@ import org.aceforge.engine.Version;
 import org.aceforge.engine.jobs.RenderResult;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.StringJoiner;
 
@@ -69,6 +70,14 @@ final class ResultJson {
         o.put("lm_model", side.path("lm").path("model").asText(""));
         o.put("dit_model", side.path("model").path("dit").asText(""));
         o.put("seed", i.seed());
+        // AceForge's own: the whole sidecar (what a client writes beside the file) and the timed lyrics when asked for.
+        o.set("sidecar", side);
+        Path lrc = org.aceforge.engine.jobs.RenderRequest.besideAudio(i.audio(), ".lrc");
+        try {
+            if (Files.isRegularFile(lrc)) o.put("lrc", Files.readString(lrc));
+        } catch (IOException e) {
+            // a result without its lyrics file is still a result
+        }
         return o;
     }
 

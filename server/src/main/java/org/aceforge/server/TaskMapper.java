@@ -23,6 +23,12 @@ import java.util.Map;
  * Accepted and ignored, because they choose between implementations AceForge does not have: {@code lm_backend},
  * {@code constrained_decoding} (the LM's output is always constrained), {@code instruction} (derived from the task),
  * {@code lm_repetition_penalty} at 1.0.
+ *
+ * <p>AceForge's own fields, beside the document's (what the studio sends when it renders on a server):
+ * {@code repainting_regions} ("START:END,…", several regions at once), {@code cover_noise_strength},
+ * {@code audio_code_strength}, {@code region_only} and {@code repaint_handles}, {@code score}, {@code lrc}, and
+ * {@code lora_path}/{@code lora_scale} (an adapter folder on the server, for this task only; without them the adapter
+ * loaded with {@code /v1/lora/load} applies), {@code use_lm} (the LM writes metadata and caption, no codes).
  */
 final class TaskMapper {
     /** API audio formats → the file extension the engine writes. */
@@ -80,11 +86,26 @@ final class TaskMapper {
         b.variant(p.text("model", "dit_model", "ditModel"));
         b.int8(p.bool(settings.int8(), "int8"));
 
-        if (task == TaskKind.REPAINT || (task == TaskKind.LEGO && p.has("repainting_start", "repaintingStart", "repainting_end", "repaintingEnd"))) {
+        List<String> regions = p.texts("repainting_regions", "repaintingRegions");
+        if (regions != null && (task == TaskKind.REPAINT || task == TaskKind.LEGO)) {
+            for (String r : splitAll(regions)) b.range(regionEnd(r, 0), regionEnd(r, 1));
+        } else if (task == TaskKind.REPAINT || (task == TaskKind.LEGO && p.has("repainting_start", "repaintingStart", "repainting_end", "repaintingEnd"))) {
             Double start = p.decimal("repainting_start", "repaintingStart"), end = p.decimal("repainting_end", "repaintingEnd");
             b.range(start == null ? 0 : start, end == null ? -1 : end);
         }
-        if (task == TaskKind.COVER) b.strength(p.decimal("audio_cover_strength", "audioCoverStrength"));
+        if (task == TaskKind.COVER) {
+            b.strength(p.decimal("audio_cover_strength", "audioCoverStrength"));
+            b.noiseStrength(p.decimal("cover_noise_strength", "coverNoiseStrength"));
+        }
+        b.regionOnly(p.bool(false, "region_only", "regionOnly"));
+        Double handles = p.decimal("repaint_handles", "repaintHandles");
+        if (handles != null) b.handles(handles);
+        b.score(p.bool(false, "score", "get_scores", "getScores")).lrc(p.bool(false, "lrc", "get_lrc", "getLrc"));
+        String lora = p.text("lora_path", "loraPath");
+        if (lora != null && !lora.isBlank()) {
+            Double scale = p.decimal("lora_scale", "loraScale");
+            b.lora(Path.of(lora.strip()), scale == null ? 1.0 : scale);
+        }
         if (task == TaskKind.REPAINT) {
             b.strength(p.decimal("repaint_strength", "repaintStrength"));
             b.repaintMode(p.text("repaint_mode", "repaintMode"));
@@ -102,6 +123,8 @@ final class TaskMapper {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("audio_code_string: " + e.getMessage());
             }
+            Double codeStrength = p.decimal("audio_code_strength", "audioCodeStrength");
+            if (codeStrength != null) b.codeStrength(codeStrength);
         }
 
         String describe = p.bool(false, "sample_mode", "sampleMode") || p.has("sample_query", "sampleQuery", "description", "desc")
@@ -109,7 +132,8 @@ final class TaskMapper {
         boolean sample = p.bool(false, "sample_mode", "sampleMode");
         boolean think = p.bool(false, "thinking") && !givenCodes;
         boolean format = p.bool(false, "use_format", "useFormat", "format");
-        if (task == TaskKind.TEXT2MUSIC && (think || sample || describe != null || format)) {
+        boolean useLm = p.bool(false, "use_lm", "useLm");   // AceForge's: the LM plans metadata and caption without codes
+        if (task == TaskKind.TEXT2MUSIC && (think || sample || describe != null || format || useLm)) {
             LmOptions d = LmOptions.defaults();
             Integer topK = p.integer("lm_top_k", "lmTopK");
             Double topP = p.decimal("lm_top_p", "lmTopP");
@@ -146,6 +170,20 @@ final class TaskMapper {
             }
         }
         return out;
+    }
+
+    /** One end of a {@code repainting_regions} entry "START:END" (seconds; END −1: the end of the source). */
+    private static double regionEnd(String region, int which) {
+        String[] ends = region.split(":");
+        try {
+            if (ends.length != 2) throw new NumberFormatException();
+            double v = Double.parseDouble(ends[which].strip());
+            if (!Double.isFinite(v)) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("repainting_regions: '" + (region.length() > 30 ? region.substring(0, 30) + "…" : region)
+                    + "' is not START:END in seconds (e.g. 4:8,12.5:16)");
+        }
     }
 
     private static List<String> splitAll(List<String> values) {

@@ -20,6 +20,20 @@ public final class RenderJob {
         this.notes = new java.util.concurrent.CopyOnWriteArrayList<>(notes);
     }
 
+    /**
+     * A job rendered somewhere else (an AceForge server): whoever follows it there reports its progress with
+     * {@link #report}, watches {@link #cancelRequested} and completes {@link #result}.
+     */
+    public static RenderJob elsewhere(RenderRequest request) {
+        return new RenderJob(request, null, null, java.util.List.of());
+    }
+
+    /** Any thread: whether {@link #cancel} was asked for. */
+    public boolean cancelRequested() { return cancel.isCancelled(); }
+
+    /** The follower of a job rendered elsewhere: its latest progress. Any thread. */
+    public void report(Progress p) { progress = p; }
+
     /** What the memory tier changed in this render, in words, after the tier itself (empty when it changed nothing). Any thread. */
     public java.util.List<String> notes() { return notes; }
 

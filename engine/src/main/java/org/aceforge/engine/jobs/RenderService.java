@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * steps, and results written atomically (audio + JSON sidecar per batch item). Used by the CLI, and later by the UI
  * and the plugin. Loaded models stay open between jobs for the same folder and variant.
  */
-public final class RenderService implements AutoCloseable {
+public final class RenderService implements RenderBackend, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RenderService.class);
     private final ExecutorService workers;
     private final GraphCache cache;
@@ -88,7 +88,12 @@ public final class RenderService implements AutoCloseable {
         return (loaded == null ? 0 : loaded.openSessions()) + (lm != null && lm.sessionOpen() ? 1 : 0);
     }
 
-    /** Any thread. Validation errors throw here, before anything is queued. */
+    @Override
+    public RenderJob submit(RenderRequest request, ProgressListener listener) {
+        return submit(request, listener, null);
+    }
+
+    /** Any thread. Validation errors throw here, before anything is queued; {@code dumpDir} (or null) receives intermediates. */
     public RenderJob submit(RenderRequest request, ProgressListener listener, Path dumpDir) {
         request.validate();
         checkWritable(request);
