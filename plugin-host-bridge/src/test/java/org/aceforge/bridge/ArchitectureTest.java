@@ -26,7 +26,7 @@ class ArchitectureTest {
     @Test
     void theRulesSeeEveryModule() {
         for (String c : new String[]{"org.aceforge.engine.graph.OnnxGraph", "org.aceforge.ui.studio.StudioWindow",
-                "org.aceforge.bridge.vst3.Vst3Bridge"})
+                "org.aceforge.bridge.vst3.Vst3Bridge", "org.aceforge.client.RemoteRenderer"})
             org.junit.jupiter.api.Assertions.assertTrue(classes.containPackage(c.substring(0, c.lastIndexOf('.'))), c);
     }
 
@@ -45,6 +45,18 @@ class ArchitectureTest {
     void theUiKnowsNothingOfVst3() {
         noClasses().that().resideInAPackage("org.aceforge.ui..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.aceforge.bridge..", "com.sun.jna..")
+                .check(classes);
+    }
+
+    /** The server client is plumbing: no UI, no host, no server internals; the UI reaches a server only through it. */
+    @Test
+    void theClientKnowsNoUiAndTheUiNoHttp() {
+        noClasses().that().resideInAPackage("org.aceforge.client..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.aceforge.ui..", "org.aceforge.bridge..", "org.aceforge.server..",
+                        "javax.swing..", "java.awt..", "io.javalin..", "org.eclipse.jetty..")
+                .check(classes);
+        noClasses().that().resideInAPackage("org.aceforge.ui..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..", "io.javalin..", "org.eclipse.jetty..", "org.aceforge.server..")
                 .check(classes);
     }
 

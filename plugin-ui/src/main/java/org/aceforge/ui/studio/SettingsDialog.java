@@ -161,7 +161,66 @@ final class SettingsDialog extends JDialog {
         form.add(autoLrc);
         form.add(new JLabel(""));
         for (java.awt.Component c : lmForm.getComponents()) c.setEnabled(!lms.isEmpty());
+        // Render on: this computer, or an AceForge server (URL and key), with a Test that asks the server.
+        JComboBox<String> renderOn = new JComboBox<>(new String[]{"local", "server"});
+        renderOn.setName("renderOn");
+        ModePanel.named(renderOn, "settings.renderOn.");
+        renderOn.setSelectedItem(s.renderOn.isBlank() ? "local" : "server");
+        JTextField serverUrl = new JTextField(s.renderOn, 24);
+        serverUrl.setName("serverUrl");
+        serverUrl.setToolTipText(I18n.t("settings.serverUrl.tip"));
+        javax.swing.JPasswordField serverKey = new javax.swing.JPasswordField(s.serverKey, 16);
+        serverKey.setName("serverKey");
+        JButton testServer = new JButton(I18n.t("settings.testServer"));
+        testServer.setName("testServer");
+        JLabel problem = new JLabel(" ");
+        problem.setName("settingsProblem");
+        problem.setForeground(new java.awt.Color(0xE0, 0x50, 0x50));
+        Runnable remoteEnabled = () -> {
+            boolean on = "server".equals(renderOn.getSelectedItem());
+            serverUrl.setEnabled(on);
+            serverKey.setEnabled(on);
+            testServer.setEnabled(on);
+        };
+        renderOn.addActionListener(e -> remoteEnabled.run());
+        remoteEnabled.run();
+        testServer.addActionListener(e -> {
+            org.aceforge.client.ServerAddress address = address(serverUrl, serverKey, problem);
+            if (address == null) return;
+            report.setText(String.format(I18n.t("settings.testing"), address));
+            Thread t = new Thread(() -> {
+                String said;
+                try {
+                    said = org.aceforge.client.RemoteRenderer.check(address);
+                } catch (org.aceforge.client.ServerException x) {
+                    said = String.format(I18n.t("settings.serverRefused"), address, x.getMessage());
+                } catch (java.io.IOException x) {
+                    said = String.format(I18n.t("settings.serverUnreachable"), address, x.getMessage() == null ? x.getClass().getSimpleName() : x.getMessage());
+                } catch (InterruptedException x) {
+                    return;
+                }
+                String line = said;
+                javax.swing.SwingUtilities.invokeLater(() -> report.setText(line));
+            }, "aceforge-server-check");
+            t.setDaemon(true);
+            t.start();
+        });
+        JPanel remote = new JPanel(new GridLayout(0, 2, 6, 4));
+        remote.setBorder(BorderFactory.createTitledBorder(I18n.t("settings.renderOn")));
+        remote.add(new JLabel(I18n.t("settings.renderOn")));
+        remote.add(renderOn);
+        remote.add(new JLabel(I18n.t("settings.serverUrl")));
+        remote.add(serverUrl);
+        remote.add(new JLabel(I18n.t("settings.serverKey")));
+        JPanel keyRow = new JPanel(new BorderLayout(6, 0));
+        keyRow.add(serverKey, BorderLayout.CENTER);
+        keyRow.add(testServer, BorderLayout.EAST);
+        remote.add(keyRow);
         JPanel center = new JPanel(new BorderLayout());
+        JPanel north = new JPanel(new BorderLayout());
+        north.add(remote, BorderLayout.CENTER);
+        north.add(problem, BorderLayout.SOUTH);
+        center.add(north, BorderLayout.NORTH);
         center.add(form, BorderLayout.CENTER);
         center.add(lmForm, BorderLayout.SOUTH);
         JPanel south = new JPanel(new BorderLayout());
@@ -170,6 +229,10 @@ final class SettingsDialog extends JDialog {
         JPanel buttons = new JPanel(new FlowLayout(FlowLayout.RIGHT));
         JButton ok = new JButton(I18n.t("settings.ok")), cancel = new JButton(I18n.t("settings.cancel"));
         ok.addActionListener(e -> {
+            boolean onServer = "server".equals(renderOn.getSelectedItem());
+            if (onServer && address(serverUrl, serverKey, problem) == null) return;   // the dialog stays, the field named
+            s.renderOn = onServer ? serverUrl.getText().strip() : "";
+            s.serverKey = new String(serverKey.getPassword()).strip();
             s.modelDir = model.getText().strip();
             String folder = renderFolder.getText().strip();
             s.renderFolder = folder.equals(new StudioSettings().renders().toString()) ? "" : folder;
@@ -209,6 +272,19 @@ final class SettingsDialog extends JDialog {
         getContentPane().add(south, BorderLayout.SOUTH);
         pack();
         setLocationRelativeTo(w);
+    }
+
+    /** The typed server address, or null with the problem shown under the field's name. */
+    private static org.aceforge.client.ServerAddress address(JTextField url, javax.swing.JPasswordField key, JLabel problem) {
+        try {
+            org.aceforge.client.ServerAddress a = org.aceforge.client.ServerAddress.parse(url.getText(), new String(key.getPassword()));
+            problem.setText(" ");
+            return a;
+        } catch (IllegalArgumentException x) {
+            problem.setText(I18n.t("settings.serverUrl") + ": " + x.getMessage());
+            url.requestFocusInWindow();
+            return null;
+        }
     }
 
     /** What this machine can do with the chosen models (spec §5.1 tiers; CPU has no VRAM limit but RAM). */

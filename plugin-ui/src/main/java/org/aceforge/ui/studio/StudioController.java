@@ -37,6 +37,8 @@ public final class StudioController {
     private final Executor ui;
     private final StudioView view;
     private final List<RenderJob> jobs = new ArrayList<>();
+    /** The server renders go to while Settings say so (made when first needed, remade when the address changes). */
+    private org.aceforge.client.RemoteRenderer remote;
     private Path source;
     private AudioClip sourceAudio;
     /** The file loaded before any comp (comps write a working copy beside the renders). */
@@ -146,8 +148,7 @@ public final class StudioController {
                     .output(renderFolder.resolve("render." + audioFormat)).seedNames(true).build();
             // Names that say what each file is: "song48 repaint 4.0-8.0 s v2 seed 1234.wav" (RenderNames + the engine).
             RenderRequest request = draft.withOutput(renderFolder.resolve(RenderNames.stem(draft, mode) + "." + audioFormat));
-            renders.offload(settings.offload);
-            RenderJob job = renders.submit(request, p -> ui.execute(() -> view.progress(p)), null);
+            RenderJob job = backend().submit(request, p -> ui.execute(() -> view.progress(p)));
             jobs.add(job);
             job.result().whenComplete((r, err) -> ui.execute(() -> {
                 jobs.remove(job);
@@ -161,6 +162,23 @@ public final class StudioController {
             view.error(StudioFieldNames.message(e), StudioFieldNames.fieldKey(e));
             return null;
         }
+    }
+
+    /**
+     * UI thread. Where the next render runs: this computer's service, or the server chosen in Settings (the same
+     * requests, progress, cancel and result files; the LM helpers below stay on this computer).
+     */
+    org.aceforge.engine.jobs.RenderBackend backend() {
+        org.aceforge.client.ServerAddress server = settings.server();
+        if (server == null) {
+            renders.offload(settings.offload);
+            return renders;
+        }
+        if (remote == null || !remote.address().equals(server)) {
+            // Renders already sent keep their follower threads (daemons that end with them); the old client is let go.
+            remote = new org.aceforge.client.RemoteRenderer(server);
+        }
+        return remote;
     }
 
     /** UI thread. Cancels the oldest render still running. */

@@ -45,6 +45,10 @@ public final class StudioSettings {
     /** Constrained-decoding debug: the sidecar (Details) lists what each constrained LM step allowed and chose. */
     public boolean lmDebug = false;
     public int width = 1280, height = 860;
+    /** Where renders run: empty for this computer, else an AceForge server's address ("gpu-box:8001"). */
+    public String renderOn = "";
+    /** The key that server asks for (empty: none). Kept in this file, which only this user should be able to read. */
+    public String serverKey = "";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -86,6 +90,16 @@ public final class StudioSettings {
         Path tmp = Files.createTempFile(dir, "studio", ".part");
         JSON.writeValue(tmp.toFile(), this);
         Files.move(tmp, dir.resolve("studio.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The server renders go to, or null when they run on this computer (an address that does not parse counts as none). */
+    public org.aceforge.client.ServerAddress server() {
+        if (renderOn == null || renderOn.isBlank()) return null;
+        try {
+            return org.aceforge.client.ServerAddress.parse(renderOn, serverKey);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The render folder this studio writes to: the setting, else ~/AceForge/renders. */

@@ -482,7 +482,9 @@ public final class StudioWindow extends JFrame implements StudioView {
         }
         if (!modeButtons.get(form.mode()).isEnabled()) selectMode(Mode.CUSTOM);
         form.setTurbo(Mode.turbo(settings.variant));
-        status.setText(String.format(I18n.t("status.models"), settings.modelDir.isBlank() ? I18n.t("status.defaultModels") : settings.modelDir, settings.variant));
+        org.aceforge.client.ServerAddress server = settings.server();
+        status.setText(server != null ? String.format(I18n.t("status.server"), server, settings.variant)
+                : String.format(I18n.t("status.models"), settings.modelDir.isBlank() ? I18n.t("status.defaultModels") : settings.modelDir, settings.variant));
     }
 
     void chooseSource() {
