@@ -104,7 +104,11 @@ final class TaskMapper {
         String lora = p.text("lora_path", "loraPath");
         if (lora != null && !lora.isBlank()) {
             Double scale = p.decimal("lora_scale", "loraScale");
-            b.lora(Path.of(lora.strip()), scale == null ? 1.0 : scale);
+            try {
+                b.lora(Path.of(lora.strip()), scale == null ? 1.0 : scale);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw ApiException.badRequest("lora_path: is not a folder path");
+            }
         }
         if (task == TaskKind.REPAINT) {
             b.strength(p.decimal("repaint_strength", "repaintStrength"));

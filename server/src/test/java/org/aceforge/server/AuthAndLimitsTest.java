@@ -18,6 +18,9 @@ class AuthAndLimitsTest {
             ApiServerTest.expect(401, "unauthorized", c.get("/v1/stats"));
             ApiServerTest.expect(401, "unauthorized", c.postJson("/release_task", "{\"prompt\": \"x\"}"));
             ApiServerTest.expect(401, "unauthorized", c.postJson("/release_task", "{\"prompt\": \"x\", \"ai_token\": \"wrong\"}"));
+            for (String lora : new String[]{"/v1/lora/load", "/v1/lora/unload", "/v1/lora/toggle", "/v1/lora/scale"})
+                ApiServerTest.expect(401, "unauthorized", c.postJson(lora, "{\"lora_path\": \"/tmp\", \"use_lora\": true, \"scale\": 0.5}"));
+            ApiServerTest.expect(401, "unauthorized", c.get("/v1/lora/status"));
             assertEquals(200, c.postJson("/release_task", "{\"prompt\": \"x\", \"ai_token\": \"s3cret\", \"audio_duration\": 10}").status());
             c.bearer = "s3cret";
             assertEquals(200, c.get("/v1/stats").status());

@@ -22,7 +22,10 @@ class RequestFuzzTest {
             "shift", "infer_method", "timesteps", "task_type", "src_audio_path", "reference_audio_path", "repainting_start",
             "repainting_end", "audio_cover_strength", "audio_format", "model", "lm_temperature", "lm_top_k", "lm_top_p",
             "audio_code_string", "metas", "sample_query", "use_format", "task_id_list", "param_obj", "sample_type", "ai_token",
-            "cfg_interval_start", "use_adg", "track", "complete_tracks", "repaint_mode");
+            "cfg_interval_start", "use_adg", "track", "complete_tracks", "repaint_mode",
+            // AceForge's own fields
+            "repainting_regions", "cover_noise_strength", "audio_code_strength", "region_only", "repaint_handles", "score", "lrc",
+            "lora_path", "lora_scale", "use_lm", "src_audio_sha256", "scale", "use_lora", "lora_path", "adapter_name");
 
     @Test
     void randomRequestsNeverBreakTheServer() throws Exception {
@@ -30,7 +33,7 @@ class RequestFuzzTest {
         try (ApiServer s = new ApiServer(new ServerSettings("127.0.0.1", 0, null, 0, DemoPackFixture.pack().root(), folder, 100_000, 5, 8, false)).start()) {
             ApiClient c = new ApiClient(s.port());
             Random rnd = new Random(20261201);
-            String[] endpoints = {"/release_task", "/query_result", "/format_input", "/create_random_sample"};
+            String[] endpoints = {"/release_task", "/query_result", "/format_input", "/create_random_sample", "/v1/lora/load", "/v1/lora/scale", "/v1/lora/toggle"};
             for (int i = 0; i < 600; i++) {
                 String endpoint = endpoints[rnd.nextInt(endpoints.length)];
                 ApiClient.Reply r = switch (rnd.nextInt(5)) {
