@@ -37,7 +37,7 @@ public final class VaeGraphs {
             WeightSource b = w.sub("block." + i + ".");
             int s = r[r.length - 1 - i];
             x = snake(g, b, "snake1", x, form.snake());
-            x = form.upsample().polyphase(s) ? polyphase(g, b, "conv_t1", x, s) : convTranspose(g, b, "conv_t1", x, s);
+            x = convTranspose(g, b, "conv_t1", x, s);
             for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u], form);
         }
         x = snake(g, w, "snake1", x, form.snake());
@@ -110,36 +110,6 @@ public final class VaeGraphs {
         long[] shape = w.get(name + ".weight_v").shape();
         V bias = w.has(name + ".bias") ? g.weight(w.get(name + ".bias")) : null;
         return WINOGRAD.apply(g, x, weightNorm(g, w, name), bias, shape[1], shape[0], dilation);
-    }
-
-    /**
-     * ConvTranspose1d (kernel 2s, stride s, padding s/2, s even) in {@link UpsampleForm#POLYPHASE} form. With
-     * p = s/2, output frame n·s + r is x[n]·W[r+p] + x[n−1]·W[r+p+s] for phases r &lt; s − p, and
-     * x[n+1]·W[r+p−s] + x[n]·W[r+p] for the others. So one Conv of kernel 2 over x padded by a frame each side, whose
-     * output channel r·Cout + c has taps (W[·, c, (r+p) mod s + s], W[·, c, (r+p) mod s]), gives z[m] for m = 0..L;
-     * frame n takes its first s − p phases from z[n] and the rest from z[n+1], and the phases interleave in time.
-     * The weight is rearranged in the graph from the checkpoint's (ONNX Runtime folds it when the session loads).
-     */
-    private static V polyphase(OnnxGraph g, WeightSource w, String name, V x, int s) {
-        long[] shape = w.get(name + ".weight_v").shape();   // [Cin, Cout, 2s]
-        long cout = shape[1];
-        int p = s / 2, first = s - p;
-        long[] taps = new long[2 * s];
-        for (int r = 0; r < s; r++) {
-            taps[2 * r] = (r + p) % s + s;   // multiplies x[m − 1]
-            taps[2 * r + 1] = (r + p) % s;   // multiplies x[m]
-        }
-        V gathered = g.op("Gather", new Attr[]{Attr.i("axis", 2)}, weightNorm(g, w, name), g.constantLongs(taps, s, 2));
-        V weight = g.reshape(g.transpose(gathered, 2, 1, 0, 3), s * cout, shape[0], 2);   // [s·Cout, Cin, 2]
-        V bias = g.op("Tile", g.weight(w.get(name + ".bias")), g.longs(s));
-        V z = g.op("Conv", new Attr[]{Attr.ints("kernel_shape", 2), Attr.ints("pads", 1, 1)}, x, weight, bias);
-        V frames = g.op("Shape", x);
-        V length = g.op("Slice", frames, g.longs(2), g.longs(3));
-        V lead = g.op("Slice", z, g.longs(0, 0), g.concat(0, g.longs(first * cout), length), g.longs(1, 2));
-        V lag = g.op("Slice", z, g.longs(first * cout, 1), g.concat(0, g.longs(s * cout), g.add(length, g.longs(1))), g.longs(1, 2));
-        V phases = g.concat(1, lead, lag);                                             // [B, s·Cout, L]
-        V split = g.reshape(phases, 0, s, cout, -1);                                   // [B, s, Cout, L]
-        return g.reshape(g.transpose(split, 0, 2, 3, 1), 0, cout, -1);                 // [B, Cout, L·s]
     }
 
     /**
