@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The training dataset: a folder scanned into songs (unreadable files listed and left out, an empty folder refused),
  * the official builder's JSON read and written, every wrong field named, the activation tag placed.
  */
-class DatasetTest {
+public class DatasetTest {
     @TempDir
     Path tmp;
 
     /** A click every 0.5 s (120 BPM) with a 220 Hz tone, {@code seconds} long, at 44.1 kHz. */
-    static Path clicks(Path file, double seconds) throws Exception {
+    public static Path clicks(Path file, double seconds) throws Exception {
         int rate = 44100, n = (int) (seconds * rate);
         float[] x = new float[2 * n];
         for (int i = 0; i < n; i++) {
