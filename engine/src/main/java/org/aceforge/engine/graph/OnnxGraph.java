@@ -323,6 +323,18 @@ public final class OnnxGraph {
         return v;
     }
 
+    /** The nodes so far, in the order they were added (a topological order: a node's inputs come before it). */
+    java.util.List<NodeProto> nodes() {
+        return java.util.List.copyOf(graph.getNodeList());
+    }
+
+    /** The names of the graph's initializers (weights and constants): values no node produces. */
+    java.util.Set<String> initializerNames() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (TensorProto t : graph.getInitializerList()) out.add(t.getName());
+        return out;
+    }
+
     // ---------- serialisation ----------
 
     public Map<String, TensorData> externalWeights() {
