@@ -36,14 +36,31 @@ class Int8ChoiceTest {
         return new Int8Choice.Measurement(k, ms / 1e3, err);
     }
 
+    /**
+     * Whether this CPU has VNNI (AVX-512 VNNI or AVX-VNNI). Without it ONNX Runtime's u8·s8 kernels multiply through
+     * 16-bit pair sums that saturate, so the per-tensor-activation kernels can be far off fp32 there (measured on an
+     * AVX2-only EPYC: DynamicQuantizeMatMul 17 % off); the chooser must then see it and never pick them.
+     */
+    static boolean vnni() {
+        try {
+            String flags = Files.readString(Path.of("/proc/cpuinfo"));
+            return flags.contains(" avx512_vnni") || flags.contains(" avx_vnni");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     @Test
     void eachKernelFollowsFp32WithinItsError() {
         List<Int8Choice.Measurement> ms = Int8Choice.measure(64, 512, 256, 1);
         assertEquals(4, ms.size(), ms.toString());
+        Int8Kernel chosen = Int8Choice.choose(ms).kernel();
         for (Int8Choice.Measurement x : ms) {
             if (x.kernel() == null) assertEquals(0, x.relativeError());
             else if (x.kernel() == Int8Kernel.MATMUL_NBITS) assertTrue(x.relativeError() > 0 && x.relativeError() < 1e-2, x.toString());
-            else assertTrue(x.relativeError() > 0 && x.relativeError() < 2e-2, x.toString());   // per-tensor activations
+            else if (vnni() || x.relativeError() <= Int8Choice.ERROR_BUDGET)
+                assertTrue(x.relativeError() > 0 && x.relativeError() < 2e-2, x.toString());   // per-tensor activations
+            else assertTrue(chosen != x.kernel(), "a kernel off budget on this CPU is never chosen: " + ms);
         }
     }
 
