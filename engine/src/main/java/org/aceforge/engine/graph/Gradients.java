@@ -22,6 +22,9 @@ import java.util.Set;
  * error naming it.
  */
 public final class Gradients {
+    /** Operators whose output is boolean (an Attention mask made by one of them is a boolean mask). */
+    private static final Set<String> BOOL_OPS = Set.of("Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "And", "Or", "Not", "Xor");
+
     private Gradients() {}
 
     /** d(Σ loss)/d v for each {@code v} of {@code wrt}, as values of {@code g}. */
@@ -40,6 +43,11 @@ public final class Gradients {
         }
 
         VjpRules rules = new VjpRules(g);
+        java.util.Set<String> bools = new HashSet<>();
+        for (NodeProto n : nodes)
+            if (BOOL_OPS.contains(n.getOpType()) || n.getOpType().equals("Cast")
+                    && n.getAttributeList().stream().anyMatch(a -> a.getName().equals("to") && a.getI() == 9)) bools.addAll(n.getOutputList());
+        rules.boolValues(bools);
         Map<String, V> grads = new HashMap<>();
         grads.put(loss.name(), rules.onesLike(loss));
         for (int i = nodes.size() - 1; i >= 0; i--) {

@@ -94,6 +94,8 @@ final class VjpRules {
                 if (need[2]) r[2] = unbroadcast(g.op("Where", in[0], zero, gy), in[2]);
             }
             case "RMSNormalization" -> rmsNorm(n, in, gy, need, r);
+            case "Attention" -> attention(n, in, gy, need, r);
+            case "Pad" -> r[0] = pad(n, in, gy);
             default -> throw unsupported(n, "");
         }
         return r;
@@ -180,6 +182,73 @@ final class VjpRules {
             r[0] = g.mul(rs, g.sub(gw, g.mul(x, g.mul(g.mul(rs, rs), dot))));
         }
         if (need[1]) r[1] = unbroadcast(g.mul(gy, g.mul(x, rs)), w);
+    }
+
+    /**
+     * Opset-23 Attention on 3-D inputs (Q [B, S, Hq·D], K [B, L, Hkv·D], V [B, L, Hkv·Dv], an optional boolean or additive
+     * mask over [S, L]), recomputed from primitives: query head h reads key/value head h / G (G = Hq / Hkv), so the
+     * heads are laid out [B, Hkv, G, ·, ·] and the keys and values broadcast over G. With P = softmax(scale·Q·Kᵀ + mask):
+     * dV = Σ_G Pᵀ·dO, dS = P ⊙ (dP − rowsum(dP ⊙ P)) with dP = dO·Vᵀ, dQ = scale·dS·K, dK = Σ_G scale·dSᵀ·Q.
+     */
+    private void attention(NodeProto n, V[] in, V gy, boolean[] need, V[] r) {
+        if (ints(n, "is_causal", 0) != 0) throw unsupported(n, "with is_causal");
+        if (in.length > 4 && in[4] != null || in.length > 5 && in[5] != null) throw unsupported(n, "with a past key or value");
+        long hq = ints(n, "q_num_heads", 0), hkv = ints(n, "kv_num_heads", 0);
+        if (hq <= 0 || hkv <= 0) throw unsupported(n, "on 4-D inputs");
+        long groups = hq / hkv;
+        double scale = floats(n, "scale", Double.NaN);
+        V q = heads(in[0], hkv, groups), k = heads(in[1], hkv, 1), v = heads(in[2], hkv, 1);   // [B, Hkv, G|1, ·, D]
+        V sc = Double.isNaN(scale) ? g.div(g.scalar(1), g.op("Sqrt", g.cast(g.op("Shape", new Attr[]{Attr.i("start", -1)}, q), org.aceforge.engine.tensors.DType.F32)))
+                : g.scalar(scale);
+        V scores = g.mul(g.op("MatMul", q, lastTwoSwapped(k)), sc);                                      // [B, Hkv, G, S, L]
+        V mask = in.length > 3 ? in[3] : null;
+        if (mask != null) {
+            V m = g.unsqueeze(mask, -3);
+            scores = isBoolMask(n) ? g.op("Where", m, scores, g.scalar(Double.NEGATIVE_INFINITY)) : g.add(scores, m);
+        }
+        V p = g.op("Softmax", new Attr[]{Attr.i("axis", -1)}, scores);
+        V dO = heads(gy, hkv, groups);                                                                    // [B, Hkv, G, S, Dv]
+        if (need[2]) r[2] = merge(g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 1)}, g.op("MatMul", lastTwoSwapped(p), dO), g.longs(2)), in[2]);
+        if (!need[0] && !need[1]) return;
+        V dP = g.op("MatMul", dO, lastTwoSwapped(v));
+        V dS = g.mul(p, g.sub(dP, g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 1)}, g.mul(dP, p), g.longs(-1))));
+        if (need[0]) r[0] = merge(g.mul(g.op("MatMul", dS, k), sc), in[0]);
+        if (need[1]) r[1] = merge(g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 1)}, g.mul(g.op("MatMul", lastTwoSwapped(dS), q), sc), g.longs(2)), in[1]);
+    }
+
+    /** [B, T, heads·D] → [B, Hkv, G, T, D] (G = heads per key/value head; 1 for keys and values). */
+    private V heads(V x, long hkv, long groups) {
+        return g.transpose(g.reshape(x, 0, 0, hkv, groups, -1), 0, 2, 3, 1, 4);
+    }
+
+    /** [B, Hkv, G, T, D] → [B, T, Hkv·G·D], shaped like {@code like}. */
+    private V merge(V x, V like) {
+        return g.reshape(g.transpose(x, 0, 3, 1, 2, 4), g.op("Shape", like));
+    }
+
+    /** Whether the node's mask input is boolean (Attention takes bool masks, true = attend, or additive float ones). */
+    private boolean isBoolMask(NodeProto n) {
+        return boolValues.contains(n.getInput(3));
+    }
+
+    private final java.util.Set<String> boolValues = new java.util.HashSet<>();
+
+    /** Tells the rules which values are boolean (the forward graph's comparison outputs), for Attention's mask. */
+    void boolValues(java.util.Collection<String> names) {
+        boolValues.addAll(names);
+    }
+
+    /** Constant padding: the gradient cropped back to the input's extent. */
+    private V pad(NodeProto n, V[] in, V gy) {
+        for (AttributeProto a : n.getAttributeList())
+            if (a.getName().equals("mode") && !a.getS().toStringUtf8().equals("constant")) throw unsupported(n, "in mode " + a.getS().toStringUtf8());
+        V pads = in[1];
+        V axes = in.length > 3 && in[3] != null ? in[3] : g.op("Range", g.longScalar(0), g.op("Size", g.op("Shape", gy)), g.longScalar(1));
+        V count = g.op("Size", axes);
+        V before = g.op("Slice", pads, g.longs(0), g.reshape(count, 1), g.longs(0));
+        V after = g.op("Slice", pads, g.reshape(count, 1), g.reshape(g.mul(count, g.longScalar(2)), 1), g.longs(0));
+        V dims = g.op("Gather", g.op("Shape", gy), axes);
+        return g.op("Slice", gy, before, g.sub(dims, after), axes);
     }
 
     /** The last two axes swapped, whatever the rank (Transpose needs the rank; a one-input Einsum does not). */

@@ -99,6 +99,20 @@ class GradientsTest {
         c.add(new Case("Where", new int[][]{sh(2, 3), sh(3)}, (g, x) -> g.op("Where", g.op("Greater", x[0], g.scalar(0)), x[0], x[1]),
                 x -> Nd.where(x[0].map(v -> v > 0 ? 1 : 0), x[0], x[1])));
         c.add(new Case("RMSNormalization", new int[][]{sh(2, 3, 8), sh(8)}, (g, x) -> g.rmsNorm(x[0], x[1], 1e-6), x -> x[0].rmsNorm(x[1], 1e-6)));
+        c.add(new Case("Pad", new int[][]{sh(2, 3)}, (g, x) -> g.op("Pad", x[0], g.longs(0, 1, 1, 2)), x -> x[0].pad(0, 1, 1, 2)));
+        Attr[] gqa = {Attr.i("q_num_heads", 4), Attr.i("kv_num_heads", 2), Attr.f("scale", 0.5), Attr.i("is_causal", 0)};
+        c.add(new Case("Attention GQA", new int[][]{sh(2, 3, 12), sh(2, 4, 6), sh(2, 4, 4)}, (g, x) -> g.op("Attention", gqa, x[0], x[1], x[2]),
+                x -> Nd.attention(x[0], x[1], x[2], null, 4, 2, 0.5)));
+        // Self-attention with a sliding-window mask |i − j| ≤ 1, made in the graph as the DiT makes it.
+        double[] band = new double[25];
+        for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) band[i * 5 + j] = Math.abs(i - j) <= 1 ? 1 : 0;
+        Nd allowed = Nd.of(sh(5, 5), band);
+        c.add(new Case("Attention masked", new int[][]{sh(1, 5, 6), sh(1, 5, 3), sh(1, 5, 3)}, (g, x) -> {
+            V idx = g.op("Range", g.longScalar(0), g.longScalar(5), g.longScalar(1));
+            V mask = g.op("LessOrEqual", g.op("Abs", g.sub(g.unsqueeze(idx, 1), g.unsqueeze(idx, 0))), g.longScalar(1));
+            return g.op("Attention", new Attr[]{Attr.i("q_num_heads", 2), Attr.i("kv_num_heads", 1), Attr.f("scale", 0.7), Attr.i("is_causal", 0)},
+                    x[0], x[1], x[2], mask);
+        }, x -> Nd.attention(x[0], x[1], x[2], allowed, 2, 1, 0.7)));
         // The LoRA branch as OnnxGraph.linear builds it: y = x·Wᵀ (Gemm) + s·(x·Aᵀ)·Bᵀ, gradients for A and B only.
         c.add(new Case("LoRA linear", new int[][]{sh(2, 3, 6), sh(5, 6), sh(2, 6), sh(5, 2)}, (g, x) -> {
             V flat = g.reshape(x[0], -1, 6);
@@ -133,6 +147,11 @@ class GradientsTest {
             float[][] grads;
             try {
                 grads = gradients(c, x, weights);
+                // The forward pass too: the reference must be the function ONNX Runtime computes, or the check proves nothing.
+                double fwd = 0, fnorm = 0;
+                float[] yo = grads[grads.length - 1];
+                for (int k = 0; k < yo.length; k++) { fwd += (yo[k] - y.d()[k]) * (yo[k] - y.d()[k]); fnorm += y.d()[k] * y.d()[k]; }
+                if (!(Math.sqrt(fwd / Math.max(fnorm, 1e-12)) < 1e-5)) failures.add(c.name() + ": the forward pass differs from the reference");
             } catch (Exception | Error e) {
                 failures.add(c.name() + ": " + e.getMessage().lines().findFirst().orElse(""));
                 continue;
@@ -178,10 +197,12 @@ class GradientsTest {
         List<V> grads = Gradients.list(g, loss, wrt);
         for (int i = 0; i < grads.size(); i++) g.output(grads.get(i), "g" + i, DType.F32);
         g.output(loss, "loss", DType.F32);
+        g.output(y, "y", DType.F32);
         try (NetSession s = new NetSession("grad", g.toModelBytes(), g.externalWeights())) {
             Map<String, TensorData> out = s.run(feeds);
-            float[][] res = new float[grads.size()][];
-            for (int i = 0; i < res.length; i++) res[i] = out.get("g" + i).toFloats();
+            float[][] res = new float[grads.size() + 1][];
+            for (int i = 0; i < grads.size(); i++) res[i] = out.get("g" + i).toFloats();
+            res[grads.size()] = out.get("y").toFloats();   // last: the forward output
             return res;
         }
     }

@@ -206,4 +206,49 @@ record Nd(double[] d, int[] s) {
         for (int i = 0; i < d.length; i++) sum += d[i] * other.d[i];
         return sum;
     }
+
+    /**
+     * Scaled-dot-product attention on [B, T, heads·D] tensors, query head h reading key/value head h / (hq / hkv);
+     * {@code allowed} [S, L] (null: everything) masks out the zeros.
+     */
+    static Nd attention(Nd q, Nd k, Nd v, Nd allowed, int hq, int hkv, double scale) {
+        int b = q.s[0], sq = q.s[1], l = k.s[1], d = q.s[2] / hq, dv = v.s[2] / hkv, g = hq / hkv;
+        double[] out = new double[b * sq * hq * dv];
+        for (int n = 0; n < b; n++) for (int h = 0; h < hq; h++) for (int i = 0; i < sq; i++) {
+            int kh = h / g;
+            double[] w = new double[l];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < l; j++) {
+                if (allowed != null && allowed.d[i * l + j] == 0) { w[j] = Double.NEGATIVE_INFINITY; continue; }
+                double sum = 0;
+                for (int c = 0; c < d; c++) sum += q.d[(n * sq + i) * hq * d + h * d + c] * k.d[(n * l + j) * hkv * d + kh * d + c];
+                w[j] = sum * scale;
+                max = Math.max(max, w[j]);
+            }
+            double z = 0;
+            for (int j = 0; j < l; j++) { w[j] = Math.exp(w[j] - max); z += w[j]; }
+            for (int c = 0; c < dv; c++) {
+                double sum = 0;
+                for (int j = 0; j < l; j++) sum += w[j] / z * v.d[(n * l + j) * hkv * dv + kh * dv + c];
+                out[(n * sq + i) * hq * dv + h * dv + c] = sum;
+            }
+        }
+        return new Nd(out, new int[]{b, sq, hq * dv});
+    }
+
+    /** Constant zero padding: {@code pads} = [begin per axis…, end per axis…]. */
+    Nd pad(int... pads) {
+        int r = s.length;
+        int[] shape = new int[r];
+        for (int i = 0; i < r; i++) shape[i] = s[i] + pads[i] + pads[i + r];
+        double[] out = new double[count(shape)];
+        int[] st = strides(shape);
+        for (int i = 0; i < d.length; i++) {
+            int[] c = coords(i, s);
+            int o = 0;
+            for (int k = 0; k < r; k++) o += (c[k] + pads[k]) * st[k];
+            out[o] = d[i];
+        }
+        return new Nd(out, shape);
+    }
 }
