@@ -25,6 +25,10 @@ public final class Gradients {
     /** Operators whose output is boolean (an Attention mask made by one of them is a boolean mask). */
     private static final Set<String> BOOL_OPS = Set.of("Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "And", "Or", "Not", "Xor");
 
+    /** Operators that move elements without changing their type (a boolean in, a boolean out). */
+    private static final Set<String> SHAPE_OPS = Set.of("Unsqueeze", "Squeeze", "Reshape", "Expand", "Transpose", "Identity", "Slice",
+            "Tile", "Gather", "Concat", "Flatten", "Pad");
+
     private Gradients() {}
 
     /** d(Σ loss)/d v for each {@code v} of {@code wrt}, as values of {@code g}. */
@@ -46,7 +50,9 @@ public final class Gradients {
         java.util.Set<String> bools = new HashSet<>();
         for (NodeProto n : nodes)
             if (BOOL_OPS.contains(n.getOpType()) || n.getOpType().equals("Cast")
-                    && n.getAttributeList().stream().anyMatch(a -> a.getName().equals("to") && a.getI() == 9)) bools.addAll(n.getOutputList());
+                    && n.getAttributeList().stream().anyMatch(a -> a.getName().equals("to") && a.getI() == 9)
+                    || SHAPE_OPS.contains(n.getOpType()) && n.getInputCount() > 0 && bools.contains(n.getInput(0)))
+                bools.addAll(n.getOutputList());
         rules.boolValues(bools);
         Map<String, V> grads = new HashMap<>();
         grads.put(loss.name(), rules.onesLike(loss));

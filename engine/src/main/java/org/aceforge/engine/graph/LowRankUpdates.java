@@ -12,4 +12,12 @@ public interface LowRankUpdates {
 
     /** The A/B pair of the named weight, or null when the update leaves it alone. */
     Pair pair(String weightName);
+
+    /**
+     * The names of the A/B tensors that are being trained: the graph takes them as inputs fed at every run instead of
+     * constants (none for an adapter read from a file).
+     */
+    default java.util.Set<String> trainableNames() {
+        return java.util.Set.of();
+    }
 }

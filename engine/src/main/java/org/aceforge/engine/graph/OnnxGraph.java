@@ -74,6 +74,13 @@ public final class OnnxGraph {
     public V weight(TensorData t) {
         V cached = weightValues.get(t.name());
         if (cached != null) return cached;
+        if (trainable.contains(t.name())) {   // fed at every run (training updates it), never stored in the graph
+            Object[] dims = new Object[t.shape().length];
+            for (int i = 0; i < dims.length; i++) dims[i] = t.shape()[i];
+            V in = input(t.name(), DType.F32, dims);
+            weightValues.put(t.name(), in);
+            return in;
+        }
         declareExternal(t);
         V v = new V(t.name());
         if (t.dtype() != DType.F32) v = cast(v, DType.F32);
@@ -255,6 +262,14 @@ public final class OnnxGraph {
         return op("RMSNormalization", new Attr[]{Attr.i("axis", -1), Attr.f("epsilon", eps)}, x, weight);
     }
 
+    private final java.util.Set<String> trainable = new java.util.HashSet<>();
+
+    /** From now on, the weights of these names become graph inputs of their shape (the parameters being trained). */
+    public OnnxGraph trainable(java.util.Collection<String> names) {
+        trainable.addAll(names);
+        return this;
+    }
+
     private Int8Weights int8;
 
     /** From now on, Linear layers wide enough use int8 weights through the weights' kernel (null: fp32). */
@@ -269,6 +284,7 @@ public final class OnnxGraph {
     /** From now on, Linear layers the adapter names get its low-rank update, scaled by the pair's own scale · scale. */
     public OnnxGraph lora(LowRankUpdates adapter, double scale) {
         this.lora = adapter;
+        if (adapter != null) trainable(adapter.trainableNames());
         this.loraScale = adapter == null ? 0 : scale;
         return this;
     }

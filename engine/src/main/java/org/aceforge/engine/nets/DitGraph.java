@@ -31,7 +31,7 @@ public final class DitGraph {
 
     /** As above, with a LoRA adapter applied at the given scale (null: none). */
     public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
-                                  org.aceforge.engine.model.LoraAdapter lora, double loraScale) {
+                                  org.aceforge.engine.graph.LowRankUpdates lora, double loraScale) {
         return build(c, all, int8, lora, loraScale, null);
     }
 
@@ -45,7 +45,7 @@ public final class DitGraph {
      * also output as {@code cross_scores_<layer>} [B, heads, tokens, condition length] (auto-LRC, spec §4.9).
      */
     public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
-                                  org.aceforge.engine.model.LoraAdapter lora, double loraScale,
+                                  org.aceforge.engine.graph.LowRankUpdates lora, double loraScale,
                                   java.util.Map<Integer, int[]> alignHeads) {
         return build(c, all, int8, lora, loraScale, alignHeads, false);
     }
@@ -65,7 +65,7 @@ public final class DitGraph {
      * step of a render (the condition does not change), so a render computes them once instead of once per step.
      */
     public static OnnxGraph crossKeysAndValues(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
-                                               org.aceforge.engine.model.LoraAdapter lora, double loraScale) {
+                                               org.aceforge.engine.graph.LowRankUpdates lora, double loraScale) {
         WeightSource w = all.sub("decoder.");
         OnnxGraph g = new OnnxGraph(NAME + "-cross-kv").int8(int8).lora(lora, loraScale);
         int H = c.hiddenSize();
@@ -86,7 +86,7 @@ public final class DitGraph {
      * does not take).
      */
     public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
-                                  org.aceforge.engine.model.LoraAdapter lora, double loraScale,
+                                  org.aceforge.engine.graph.LowRankUpdates lora, double loraScale,
                                   java.util.Map<Integer, int[]> alignHeads, boolean givenCrossKv) {
         WeightSource w = all.sub("decoder.");
         OnnxGraph g = new OnnxGraph(NAME).int8(int8).lora(lora, loraScale);
