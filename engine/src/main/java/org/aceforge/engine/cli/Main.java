@@ -16,7 +16,7 @@ import java.nio.file.Path;
  */
 @Command(name = "aceforge", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "ACE-Step 1.5 music generation on ONNX Runtime, locally.",
-        subcommands = {RenderCommand.class, CodesCommand.class, DatasetCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class,
+        subcommands = {RenderCommand.class, CodesCommand.class, DatasetCommand.class, TrainCommand.class, ModelsCommand.class, BenchCommand.class, ProbeCommand.class,
                 LauncherCommands.Studio.class, LauncherCommands.Serve.class, LauncherCommands.InstallPlugin.class})
 public final class Main implements Runnable {
     public static final int OK = 0, INTERNAL = 1, BAD_INPUT = 2, DOWNLOAD_FAILED = 3, CANCELLED = 130;
