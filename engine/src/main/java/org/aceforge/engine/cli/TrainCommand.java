@@ -47,7 +47,7 @@ public final class TrainCommand implements Callable<Integer> {
     int rank;
     @Option(names = "--alpha", defaultValue = "128", description = "LoRA alpha (default 128): the update is scaled by alpha / r.")
     double alpha;
-    @Option(names = "--dropout", defaultValue = "0.1", description = "LoRA dropout, recorded in adapter_config.json (default 0.1; not applied during training yet).")
+    @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout on the LoRA input while training (default 0.1).")
     double dropout;
     @Option(names = "--lr", defaultValue = "1e-4", description = "Learning rate (default 1e-4).")
     double lr;
@@ -113,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
         pack.validate(v);
         var weights = org.aceforge.engine.model.Checkpoint.open(pack.dit(v), "model");
         var config = org.aceforge.engine.model.AceStepConfig.read(pack.dit(v).resolve("config.json"));
-        LoraParameters params = LoraParameters.fresh(weights, config.numHiddenLayers(), rank, alpha, seed);   // a rank too large is said now
+        LoraParameters params = LoraParameters.fresh(weights, config.numHiddenLayers(), rank, alpha, seed).dropout(dropout);   // a rank too large is said now
         GraphCache graphs = GraphCache.defaultCache();
         if (d.samples().stream().anyMatch(s -> !s.labeled()) && datasetFile == null) {
             try (RenderService service = new RenderService(1, graphs)) {

@@ -29,6 +29,13 @@ public final class Gradients {
     private static final Set<String> SHAPE_OPS = Set.of("Unsqueeze", "Squeeze", "Reshape", "Expand", "Transpose", "Identity", "Slice",
             "Tile", "Gather", "Concat", "Flatten", "Pad");
 
+    /**
+     * Operators whose output carries no gradient whatever their input: shapes, sizes, indices, comparisons. What is
+     * computed from them alone (a mask from a shape, say) is a constant to the differentiation.
+     */
+    private static final Set<String> CONSTANT_OUTPUT = Set.of("Shape", "Size", "NonZero", "Equal", "Less", "LessOrEqual", "Greater",
+            "GreaterOrEqual", "And", "Or", "Not", "Xor", "Floor", "Ceil", "Round", "Sign", "ArgMax", "ArgMin");
+
     private Gradients() {}
 
     /** d(Σ loss)/d v for each {@code v} of {@code wrt}, as values of {@code g}. */
@@ -37,7 +44,7 @@ public final class Gradients {
         Set<String> fromWrt = new HashSet<>();
         for (V v : wrt) fromWrt.add(v.name());
         for (NodeProto n : nodes)
-            if (n.getInputList().stream().anyMatch(fromWrt::contains)) fromWrt.addAll(n.getOutputList());
+            if (!CONSTANT_OUTPUT.contains(n.getOpType()) && n.getInputList().stream().anyMatch(fromWrt::contains)) fromWrt.addAll(n.getOutputList());
         if (!fromWrt.contains(loss.name())) throw new IllegalArgumentException("the loss " + loss.name() + " does not depend on " + wrt);
         Set<String> toLoss = new HashSet<>(Set.of(loss.name()));
         for (int i = nodes.size() - 1; i >= 0; i--) {

@@ -20,4 +20,13 @@ public interface LowRankUpdates {
     default java.util.Set<String> trainableNames() {
         return java.util.Set.of();
     }
+
+    /**
+     * Dropout on the low-rank branch's input while training (0: none, and always none at inference): each element of
+     * x is kept with probability 1 − p and scaled by 1/(1 − p), the draw varying with the graph input
+     * {@link OnnxGraph#LORA_DROPOUT_SEED}.
+     */
+    default double dropout() {
+        return 0;
+    }
 }

@@ -294,8 +294,32 @@ public final class OnnxGraph {
         V y = baseLinear(x, w, bias);
         var pair = lora == null ? null : lora.pair(w.name());
         if (pair == null) return y;
-        V low = matMul(matMul(x, transpose(weight(pair.a()), 1, 0)), transpose(weight(pair.b()), 1, 0));
+        V in = lora.dropout() > 0 ? dropout(x, lora.dropout()) : x;
+        V low = matMul(matMul(in, transpose(weight(pair.a()), 1, 0)), transpose(weight(pair.b()), 1, 0));
         return add(y, mul(low, scalar(pair.scale() * loraScale)));
+    }
+
+    /** The float [1] input that varies the LoRA dropout's draw from one training step to the next. */
+    public static final String LORA_DROPOUT_SEED = "lora_dropout_seed";
+    private V dropoutSeed;
+    private int dropoutSalt;
+
+    /**
+     * Inverted dropout whose draw is a hash of each element's position, the seed input and a per-module salt:
+     * u = frac(sin(i·12.9898 + seed·78.233 + salt·37.719)·43758.5453), kept where u ≥ p. ONNX's own random operators take
+     * their seed as a constant attribute, which would repeat one mask at every step; this changes with the fed seed.
+     * The mask depends on x's shape only, so no gradient flows through it.
+     */
+    private V dropout(V x, double p) {
+        if (dropoutSeed == null) dropoutSeed = input(LORA_DROPOUT_SEED, DType.F32, 1L);
+        double salt = ++dropoutSalt;
+        V ones = op("Expand", scalar(1), op("Shape", x));
+        V index = reshape(op("CumSum", reshape(ones, -1), longScalar(0)), op("Shape", x));
+        V phase = add(add(mul(index, scalar(12.9898)), mul(dropoutSeed, scalar(78.233))), scalar(salt * 37.719));
+        V h = mul(sin(phase), scalar(43758.5453));
+        V u = sub(h, op("Floor", h));
+        V keep = cast(op("GreaterOrEqual", u, scalar(p)), DType.F32);
+        return mul(x, mul(keep, scalar(1 / (1 - p))));
     }
 
     private V baseLinear(V x, TensorData w, TensorData bias) {

@@ -34,6 +34,7 @@ public final class LoraParameters implements LowRankUpdates {
     private final int rank;
     private final double alpha;
     private final Map<String, Module> byWeight = new LinkedHashMap<>();
+    private double dropout;
 
     private LoraParameters(int rank, double alpha) {
         this.rank = rank;
@@ -61,6 +62,16 @@ public final class LoraParameters implements LowRankUpdates {
     }
 
     public int rank() { return rank; }
+
+    /** Sets the dropout on the LoRA input used while training (0 to below 1). */
+    public LoraParameters dropout(double p) {
+        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("--dropout " + p + " is out of range: use 0 to below 1");
+        this.dropout = p;
+        return this;
+    }
+
+    @Override
+    public double dropout() { return dropout; }
 
     public double alpha() { return alpha; }
 

@@ -75,6 +75,9 @@ public final class LoraTrainer implements AutoCloseable {
         feeds.put("encoder_hidden_states", s.condition().toTensorData("encoder_hidden_states"));
         feeds.put("timestep", TensorData.ofFloats("timestep", new float[]{(float) t}, 1));
         feeds.put(LoraTrainingGraph.TARGET, new Tensor3(target, 1, x0.frames(), x0.channels()).toTensorData(LoraTrainingGraph.TARGET));
+        if (params.dropout() > 0)   // a new dropout draw per sample, from the same (seed, samples seen) as the rest
+            feeds.put(OnnxGraph.LORA_DROPOUT_SEED, TensorData.ofFloats(OnnxGraph.LORA_DROPOUT_SEED,
+                    new float[]{(float) Math.floorMod(mix(draw, 17), 100_000L) / 100f}, 1));
         Map<String, TensorData> out = session.run(feeds);
         double loss = out.get(LoraTrainingGraph.LOSS).toFloats()[0];
         for (String name : params.names()) {
