@@ -26,9 +26,24 @@ public final class BenchCommand implements Callable<Integer> {
     java.nio.file.Path model;
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per figure (median reported).")
     int repeats;
+    @Option(names = "--train-step", paramLabel = "SECONDS", split = ",", description = "Time one LoRA training step (forward, backward, AdamW) "
+            + "on the full-size DiT for songs of these lengths, e.g. 10,30 (the full-size random pack, or --model).")
+    double[] trainStep;
+    @Option(names = "--rank", defaultValue = "64", description = "With --train-step: the LoRA rank (default 64).")
+    int rank;
 
     @Override
     public Integer call() throws Exception {
+        if (trainStep != null) {
+            for (double s : trainStep) if (!(s >= 1 && s <= 240)) throw new IllegalArgumentException("--train-step " + s + " is out of range: use 1 to 240 seconds");
+            if (rank < 1 || rank > 1024) throw new IllegalArgumentException("--rank " + rank + " is out of range: use 1 to 1024");
+            if (repeats < 1 || repeats > 50) throw new IllegalArgumentException("--repeats must be 1 to 50");
+            java.nio.file.Path pack = model != null ? model
+                    : org.aceforge.engine.bench.SongBench.ensurePack(org.aceforge.engine.bench.SongBench.packDir(),
+                            org.aceforge.engine.demo.DemoPack.Geometry.FULL, System.out);
+            org.aceforge.engine.bench.TrainBench.run(pack, trainStep, rank, repeats, System.out);
+            return Main.OK;
+        }
         if (song != null) {
             if (!(song >= 10 && song <= 600)) throw new IllegalArgumentException("--song " + song + " is out of range: use 10 to 600 seconds");
             if (compareFp32 && !int8) throw new IllegalArgumentException("--compare-fp32 needs --int8 (it adds the fp32 line beside the int8 one)");
@@ -38,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
             org.aceforge.engine.bench.SongBench.run(pack, song, int8, !int8 || compareFp32, System.out);
             return Main.OK;
         }
-        if (compareFp32 || model != null) throw new IllegalArgumentException((compareFp32 ? "--compare-fp32" : "--model") + " works with --song only");
+        if (compareFp32 || model != null) throw new IllegalArgumentException((compareFp32 ? "--compare-fp32" : "--model") + " works with --song or --train-step only");
         if (seconds < 1 || seconds > 600) throw new IllegalArgumentException("--seconds must be 1 to 600");
         if (fullLayers < 0 || fullLayers > 24) throw new IllegalArgumentException("--full-layers must be 0 to 24");
         if (repeats < 1 || repeats > 50) throw new IllegalArgumentException("--repeats must be 1 to 50");

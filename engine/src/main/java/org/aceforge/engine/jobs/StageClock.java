@@ -62,7 +62,7 @@ final class StageClock {
         return List.copyOf(merged.values());
     }
 
-    private static final Path CLEAR = Path.of("/proc/self/clear_refs"), STATUS = Path.of("/proc/self/status");
+    private static final Path CLEAR = Path.of("/proc/self/clear_refs");
 
     private static void resetPeak() {
         try {
@@ -73,13 +73,6 @@ final class StageClock {
     }
 
     private static Long peakMb() {
-        try {
-            for (String line : Files.readAllLines(STATUS))
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall back to the heap
-        }
-        Runtime rt = Runtime.getRuntime();
-        return (rt.totalMemory() - rt.freeMemory()) >> 20;
+        return org.aceforge.engine.runtime.MachineMemory.peakResidentMb();
     }
 }

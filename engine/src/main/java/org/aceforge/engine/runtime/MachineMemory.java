@@ -18,6 +18,18 @@ import java.util.concurrent.TimeUnit;
 public record MachineMemory(String device, long bytes, String source) {
 
     /** The memory of the device renders run on. */
+    /** The process's resident high-water mark in MB (Linux VmHWM; elsewhere the heap in use). */
+    public static long peakResidentMb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: the heap
+        }
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) >> 20;
+    }
+
     public static MachineMemory detect(OrtRuntime.Device device) {
         String fixed = System.getProperty("aceforge.memoryGb", System.getenv("AF_MEMORY_GB"));
         if (fixed != null && !fixed.isBlank())
