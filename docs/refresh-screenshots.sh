@@ -4,6 +4,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-mvn -B -q -pl plugin-ui -am test -Dtest='StudioWindowTest,TakeLanesTest,LanguageLayoutTest,RenderOnServerSettingsTest' -Dsurefire.failIfNoSpecifiedTests=false \
+mvn -B -q -pl plugin-ui -am test -Dtest='StudioWindowTest,TakeLanesTest,LanguageLayoutTest,RenderOnServerSettingsTest,TrainingDialogTest' -Dsurefire.failIfNoSpecifiedTests=false \
     -Daceforge.screenshots="$root/docs/images"
 echo "screenshots written to docs/images (review with git diff --stat docs/images)"

@@ -392,12 +392,16 @@ public final class StudioWindow extends JFrame implements StudioView {
             capture.addActionListener(e -> useCapture());
             bar.add(capture);
         }
+        JButton train = new JButton(I18n.t("toolbar.train"));
+        train.setName("train");
+        train.addActionListener(e -> showTraining());
         JButton files = new JButton(I18n.t("toolbar.files"));
         files.setName("files");
         files.addActionListener(e -> new FilesDialog(this, renderFolder).setVisible(true));
         bar.add(theme);
         bar.add(settingsButton);
         bar.add(modelsButton);
+        bar.add(train);
         bar.add(files);
         bar.add(new JLabel(I18n.t("preset.label")));
         bar.add(presetBox);
@@ -817,6 +821,16 @@ public final class StudioWindow extends JFrame implements StudioView {
     }
 
     private ModelsDialog modelsDialog;
+
+    /** The training dialog (one, kept while a run goes on when it is hidden). EDT only. */
+    TrainingDialog showTraining() {
+        if (trainingDialog == null || !trainingDialog.isDisplayable()) trainingDialog = new TrainingDialog(this);
+        trainingDialog.setVisible(true);
+        trainingDialog.toFront();
+        return trainingDialog;
+    }
+
+    private TrainingDialog trainingDialog;
 
     /**
      * First run without real models (the demo pack is in use): offers Get models once (standalone and plugin editor).
