@@ -62,19 +62,8 @@ public final class LoraTrainer implements AutoCloseable {
     public double step(TrainingSample s) throws Exception {
         long draw = mix(options.seed(), samplesSeen);
         double t = timesteps[(int) Math.floorMod(draw, 8L)];
-        Tensor3 x0 = s.latents();
-        Tensor3 noise = InitialNoise.of(new long[]{draw >>> 3}, x0.frames(), x0.channels());
-        float[] xt = new float[x0.data().length], target = new float[xt.length];
-        for (int i = 0; i < xt.length; i++) {
-            xt[i] = (float) (t * noise.data()[i] + (1 - t) * x0.data()[i]);
-            target[i] = noise.data()[i] - x0.data()[i];
-        }
-        Map<String, TensorData> feeds = new HashMap<>(params.feeds());
-        feeds.put("hidden_states", new Tensor3(xt, 1, x0.frames(), x0.channels()).toTensorData("hidden_states"));
-        feeds.put("context_latents", s.context().toTensorData("context_latents"));
-        feeds.put("encoder_hidden_states", s.condition().toTensorData("encoder_hidden_states"));
-        feeds.put("timestep", TensorData.ofFloats("timestep", new float[]{(float) t}, 1));
-        feeds.put(LoraTrainingGraph.TARGET, new Tensor3(target, 1, x0.frames(), x0.channels()).toTensorData(LoraTrainingGraph.TARGET));
+        Tensor3 noise = InitialNoise.of(new long[]{draw >>> 3}, s.latents().frames(), s.latents().channels());
+        Map<String, TensorData> feeds = feeds(params, s, noise, t);
         if (params.dropout() > 0)   // a new dropout draw per sample, from the same (seed, samples seen) as the rest
             feeds.put(OnnxGraph.LORA_DROPOUT_SEED, TensorData.ofFloats(OnnxGraph.LORA_DROPOUT_SEED,
                     new float[]{(float) Math.floorMod(mix(draw, 17), 100_000L) / 100f}, 1));
@@ -88,6 +77,26 @@ public final class LoraTrainer implements AutoCloseable {
         samplesSeen++;
         if (++pending == options.gradAccum()) update();
         return loss;
+    }
+
+    /**
+     * A training graph's inputs for sample {@code s} at timestep t with this noise: x_t = t·noise + (1−t)·x₀, the
+     * target noise − x₀, the sample's condition and context, and the factors.
+     */
+    public static Map<String, TensorData> feeds(LoraParameters params, TrainingSample s, Tensor3 noise, double t) {
+        Tensor3 x0 = s.latents();
+        float[] xt = new float[x0.data().length], target = new float[xt.length];
+        for (int i = 0; i < xt.length; i++) {
+            xt[i] = (float) (t * noise.data()[i] + (1 - t) * x0.data()[i]);
+            target[i] = noise.data()[i] - x0.data()[i];
+        }
+        Map<String, TensorData> feeds = new HashMap<>(params.feeds());
+        feeds.put("hidden_states", new Tensor3(xt, 1, x0.frames(), x0.channels()).toTensorData("hidden_states"));
+        feeds.put("context_latents", s.context().toTensorData("context_latents"));
+        feeds.put("encoder_hidden_states", s.condition().toTensorData("encoder_hidden_states"));
+        feeds.put("timestep", TensorData.ofFloats("timestep", new float[]{(float) t}, 1));
+        feeds.put(LoraTrainingGraph.TARGET, new Tensor3(target, 1, x0.frames(), x0.channels()).toTensorData(LoraTrainingGraph.TARGET));
+        return feeds;
     }
 
     private void update() {

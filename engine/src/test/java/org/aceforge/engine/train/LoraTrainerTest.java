@@ -59,20 +59,8 @@ class LoraTrainerTest {
         double sum = 0;
         try (NetSession s = new NetSession("eval", g.toModelBytes(), g.externalWeights())) {
             Tensor3 x0 = sample.latents(), noise = InitialNoise.of(new long[]{99}, x0.frames(), x0.channels());
-            for (double t : LoraTrainer.timesteps(3.0)) {
-                float[] xt = new float[x0.data().length], target = new float[xt.length];
-                for (int i = 0; i < xt.length; i++) {
-                    xt[i] = (float) (t * noise.data()[i] + (1 - t) * x0.data()[i]);
-                    target[i] = noise.data()[i] - x0.data()[i];
-                }
-                Map<String, TensorData> f = new HashMap<>(p.feeds());
-                f.put("hidden_states", new Tensor3(xt, 1, x0.frames(), x0.channels()).toTensorData("x"));
-                f.put("context_latents", sample.context().toTensorData("c"));
-                f.put("encoder_hidden_states", sample.condition().toTensorData("e"));
-                f.put("timestep", TensorData.ofFloats("t", new float[]{(float) t}, 1));
-                f.put(LoraTrainingGraph.TARGET, new Tensor3(target, 1, x0.frames(), x0.channels()).toTensorData("y"));
-                sum += s.run(f).get(LoraTrainingGraph.LOSS).toFloats()[0];
-            }
+            for (double t : LoraTrainer.timesteps(3.0))
+                sum += s.run(LoraTrainer.feeds(p, sample, noise, t)).get(LoraTrainingGraph.LOSS).toFloats()[0];
         }
         return sum / 8;
     }
