@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import org.aceforge.engine.graph.OnnxGraph.V;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The vector-Jacobian product of each differentiable ONNX operator the engine's networks use: given the gradients of
@@ -21,7 +22,17 @@ final class VjpRules {
     }
 
     /** The gradients of {@code n}'s inputs (null where not needed) from its outputs' gradients (null: zero). */
+    private Map<String, Integer> shapeClass = Map.of();
+    private final Map<String, V> shapes = new java.util.HashMap<>();
+    private String output;
+
+    /** Which values are known to share a shape (see Gradients#shapeClasses). */
+    void shapeClasses(Map<String, Integer> classes) {
+        this.shapeClass = classes;
+    }
+
     V[] vjp(NodeProto n, V[] gOut, boolean[] need) {
+        output = n.getOutputCount() > 0 ? n.getOutput(0) : null;
         V[] in = new V[n.getInputCount()];
         for (int i = 0; i < in.length; i++) in[i] = n.getInput(i).isEmpty() ? null : new V(n.getInput(i));
         V[] out = new V[n.getOutputCount()];
@@ -261,7 +272,9 @@ final class VjpRules {
      * then over the axes where {@code x} has size 1 and the gradient does not.
      */
     V unbroadcast(V grad, V x) {
-        V sx = g.op("Shape", x);
+        Integer cx = shapeClass.get(x.name());
+        if (cx != null && output != null && cx.equals(shapeClass.get(output))) return grad;   // the output's shape: nothing to sum
+        V sx = shapeOf(x);
         V lead = g.sub(g.op("Size", g.op("Shape", grad)), g.op("Size", sx));
         V g1 = g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 0), Attr.i("noop_with_empty_axes", 1)},
                 grad, g.op("Range", g.longScalar(0), lead, g.longScalar(1)));
@@ -270,6 +283,11 @@ final class VjpRules {
         V axes = g.reshape(g.op("NonZero", mask), -1);
         V g2 = g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 1), Attr.i("noop_with_empty_axes", 1)}, g1, axes);
         return g.reshape(g2, sx);
+    }
+
+    /** One Shape node per value, however many gradients need it. */
+    private V shapeOf(V x) {
+        return shapes.computeIfAbsent(x.name(), k -> g.op("Shape", x));
     }
 
     V onesLike(V x) {
