@@ -53,7 +53,8 @@ public final class BenchCommand implements Callable<Integer> {
             org.aceforge.engine.bench.SongBench.run(pack, song, int8, !int8 || compareFp32, System.out);
             return Main.OK;
         }
-        if (compareFp32 || model != null) throw new IllegalArgumentException((compareFp32 ? "--compare-fp32" : "--model") + " works with --song or --train-step only");
+        if (compareFp32) throw new IllegalArgumentException("--compare-fp32 works with --song only");
+        if (model != null) throw new IllegalArgumentException("--model works with --song or --train-step only");
         if (seconds < 1 || seconds > 600) throw new IllegalArgumentException("--seconds must be 1 to 600");
         if (fullLayers < 0 || fullLayers > 24) throw new IllegalArgumentException("--full-layers must be 0 to 24");
         if (repeats < 1 || repeats > 50) throw new IllegalArgumentException("--repeats must be 1 to 50");
