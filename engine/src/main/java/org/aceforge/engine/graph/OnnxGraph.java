@@ -32,6 +32,8 @@ public final class OnnxGraph {
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final Map<String, TensorData> externalWeights = new LinkedHashMap<>();
     private final Map<String, V> weightValues = new LinkedHashMap<>();
+    private final Map<String, ValueInfoProto> inputs = new java.util.HashMap<>();
+    private final Map<String, TensorProto> initializers = new java.util.HashMap<>();
     private int counter;
 
     public OnnxGraph(String name) {
@@ -44,16 +46,36 @@ public final class OnnxGraph {
 
     // ---------- graph interface ----------
 
+    private final Map<String, Long> fixedSizes = new java.util.HashMap<>();
+
+    /**
+     * From now on, inputs and outputs declared with these symbolic dimensions get these sizes instead: a graph for one
+     * shape. ONNX Runtime then plans memory and folds shape arithmetic at load; with symbolic sizes its allocation
+     * planner took half a minute on the full-size training graph (docs/benchmarks.md).
+     */
+    public OnnxGraph fixSizes(Map<String, Long> sizes) {
+        fixedSizes.putAll(sizes);
+        return this;
+    }
+
+    private Object[] fixed(Object[] dims) {
+        Object[] out = dims.clone();
+        for (int i = 0; i < out.length; i++) if (out[i] instanceof String s && fixedSizes.containsKey(s)) out[i] = fixedSizes.get(s);
+        return out;
+    }
+
     /** A graph input; dims are Long (fixed) or String (symbolic). */
     public V input(String name, DType type, Object... dims) {
-        graph.addInput(valueInfo(name, type, dims));
+        ValueInfoProto info = valueInfo(name, type, fixed(dims));
+        graph.addInput(info);
+        inputs.put(name, info);
         return new V(name);
     }
 
     /** Marks a value as a graph output under the given name. */
     public void output(V v, String name, DType type, Object... dims) {
         V named = v.name().equals(name) ? v : op1("Identity", name, new Attr[0], v);
-        graph.addOutput(valueInfo(named.name(), type, dims));
+        graph.addOutput(valueInfo(named.name(), type, fixed(dims)));
     }
 
     private static ValueInfoProto valueInfo(String name, DType type, Object... dims) {
@@ -81,11 +103,36 @@ public final class OnnxGraph {
             weightValues.put(t.name(), in);
             return in;
         }
-        declareExternal(t);
+        if (feedWeights) {
+            Object[] dims = new Object[t.shape().length];
+            for (int i = 0; i < dims.length; i++) dims[i] = t.shape()[i];
+            input(t.name(), t.dtype(), dims);
+            fedWeights.put(t.name(), t);
+        } else declareExternal(t);
         V v = new V(t.name());
         if (t.dtype() != DType.F32) v = cast(v, DType.F32);
         weightValues.put(t.name(), v);
         return v;
+    }
+
+    private boolean feedWeights;
+    private final Map<String, TensorData> fedWeights = new LinkedHashMap<>();
+
+    /**
+     * From now on, checkpoint weights become graph inputs that the session feeds at every run from the tensors as
+     * they lie (see {@link #fedWeights}), instead of initializers. ONNX Runtime copies every initializer handed to it
+     * (measured: a second 6 GB of anonymous memory for the full DiT's 6 GB of memory-mapped weights, whatever the
+     * optimisation level, pre-packing or alignment), while an input is read in place. A graph that feeds its
+     * weights forgoes the constant folding and pre-packing of them, which training does not need.
+     */
+    public OnnxGraph feedWeights() {
+        feedWeights = true;
+        return this;
+    }
+
+    /** The weights a session must feed as inputs at every run (see {@link #feedWeights}). */
+    public Map<String, TensorData> fedWeights() {
+        return Collections.unmodifiableMap(fedWeights);
     }
 
     private void declareExternal(TensorData t) {
@@ -96,7 +143,7 @@ public final class OnnxGraph {
                 .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("length")
                         .setValue(Long.toString(t.elementCount() * t.dtype().byteSize)));
         for (long d : t.shape()) tp.addDims(d);
-        graph.addInitializer(tp);
+        addInitializer(tp.build());
         externalWeights.put(t.name(), t);
     }
 
@@ -126,12 +173,33 @@ public final class OnnxGraph {
         return constantLongs(new long[]{v});
     }
 
+    /** Small constants already declared, by type, shape and bytes (see {@link #inline}). */
+    private final Map<String, V> smallConstants = new java.util.HashMap<>();
+
+    /**
+     * A constant initializer. Small ones (scalars, axes, shapes) are declared once per distinct value: a gradient graph
+     * asks for the same few thousands of times, and ONNX Runtime's session creation slows with the initializer count
+     * (it replaced each external weight in time proportional to it: quadratic in the layers before this).
+     */
     private V inline(DType type, byte[] raw, long... shape) {
+        String key = null;
+        if (raw.length <= 64) {
+            key = type.name() + java.util.Arrays.toString(shape) + java.util.Base64.getEncoder().encodeToString(raw);
+            V known = smallConstants.get(key);
+            if (known != null) return known;
+        }
         String name = fresh("const");
         TensorProto.Builder tp = TensorProto.newBuilder().setName(name).setDataType(type.onnxCode).setRawData(ByteString.copyFrom(raw));
         for (long d : shape) tp.addDims(d);
-        graph.addInitializer(tp);
-        return new V(name);
+        addInitializer(tp.build());
+        V v = new V(name);
+        if (key != null) smallConstants.put(key, v);
+        return v;
+    }
+
+    private void addInitializer(TensorProto t) {
+        graph.addInitializer(t);
+        initializers.put(t.getName(), t);
     }
 
     // ---------- nodes ----------
@@ -366,6 +434,24 @@ public final class OnnxGraph {
     /** The nodes so far, in the order they were added (a topological order: a node's inputs come before it). */
     java.util.List<NodeProto> nodes() {
         return java.util.List.copyOf(graph.getNodeList());
+    }
+
+    int nodeCount() {
+        return graph.getNodeCount();
+    }
+
+    NodeProto node(int i) {
+        return graph.getNode(i);
+    }
+
+    /** The initializer of this name (a weight, whose data may be external, or a constant), or null. */
+    TensorProto initializer(String name) {
+        return initializers.get(name);
+    }
+
+    /** The declared graph input of this name, or null. */
+    ValueInfoProto inputInfo(String name) {
+        return inputs.get(name);
     }
 
     /** The names of the graph's rank-0 initializers (the builder's scalars): they broadcast to any shape unchanged. */

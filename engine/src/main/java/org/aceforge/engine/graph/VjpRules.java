@@ -17,8 +17,11 @@ import java.util.Map;
 final class VjpRules {
     private final OnnxGraph g;
 
+    private final StaticShapes known;
+
     VjpRules(OnnxGraph g) {
         this.g = g;
+        this.known = new StaticShapes(g);
     }
 
     /** The gradients of {@code n}'s inputs (null where not needed) from its outputs' gradients (null: zero). */
@@ -262,9 +265,15 @@ final class VjpRules {
         return g.op("Slice", gy, before, g.sub(dims, after), axes);
     }
 
-    /** The last two axes swapped, whatever the rank (Transpose needs the rank; a one-input Einsum does not). */
+    /** The last two axes swapped: a Transpose where the rank is known, else a one-input Einsum (which needs none). */
     private V lastTwoSwapped(V x) {
-        return g.op("Einsum", new Attr[]{Attr.s("equation", "...ij->...ji")}, x);
+        Dim[] s = known.shape(x.name());
+        if (s == null) return g.op("Einsum", new Attr[]{Attr.s("equation", "...ij->...ji")}, x);
+        long[] perm = new long[s.length];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        perm[s.length - 2] = s.length - 1;
+        perm[s.length - 1] = s.length - 2;
+        return g.transpose(x, perm);
     }
 
     /**
@@ -274,6 +283,8 @@ final class VjpRules {
     V unbroadcast(V grad, V x) {
         Integer cx = shapeClass.get(x.name());
         if (cx != null && output != null && cx.equals(shapeClass.get(output))) return grad;   // the output's shape: nothing to sum
+        V decided = unbroadcastKnown(grad, x);
+        if (decided != null) return decided;
         V sx = shapeOf(x);
         V lead = g.sub(g.op("Size", g.op("Shape", grad)), g.op("Size", sx));
         V g1 = g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 0), Attr.i("noop_with_empty_axes", 1)},
@@ -283,6 +294,32 @@ final class VjpRules {
         V axes = g.reshape(g.op("NonZero", mask), -1);
         V g2 = g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 1), Attr.i("noop_with_empty_axes", 1)}, g1, axes);
         return g.reshape(g2, sx);
+    }
+
+    /**
+     * {@link #unbroadcast} decided before run time from the static shapes: sum over the leading axes {@code x} lacks and
+     * over those where {@code x} is known to be 1; null when some axis could go either way (then it is decided at run
+     * time).
+     */
+    private V unbroadcastKnown(V grad, V x) {
+        Dim[] gs = known.shape(grad.name()), xs = known.shape(x.name());
+        if (gs == null || xs == null || gs.length < xs.length) return null;
+        int lead = gs.length - xs.length;
+        List<Long> ones = new java.util.ArrayList<>();
+        for (int i = 0; i < xs.length; i++) {
+            Dim dx = xs[i], dg = gs[lead + i];
+            if (dx.equals(dg) || dg.is(1)) continue;
+            if (dx.is(1)) ones.add((long) (lead + i));
+            else return null;
+        }
+        V out = grad;
+        if (!ones.isEmpty()) out = g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 1)}, out, g.longs(ones.stream().mapToLong(Long::longValue).toArray()));
+        if (lead > 0) {
+            long[] axes = new long[lead];
+            for (int i = 0; i < lead; i++) axes[i] = i;
+            out = g.op("ReduceSum", new Attr[]{Attr.i("keepdims", 0)}, out, g.longs(axes));
+        }
+        return out;
     }
 
     /** One Shape node per value, however many gradients need it. */

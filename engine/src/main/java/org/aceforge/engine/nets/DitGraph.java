@@ -88,8 +88,26 @@ public final class DitGraph {
     public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
                                   org.aceforge.engine.graph.LowRankUpdates lora, double loraScale,
                                   java.util.Map<Integer, int[]> alignHeads, boolean givenCrossKv) {
+        return build(c, all, int8, lora, loraScale, alignHeads, givenCrossKv, true);
+    }
+
+    /**
+     * As above; {@code chunkSelfAttention} false computes each self-attention in one piece. Training does: its
+     * backward pass holds the whole score matrix anyway, and the chunks' run-time lengths would hide the sequence's
+     * shape from the gradient builder (see graph.StaticShapes).
+     */
+    public static OnnxGraph build(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
+                                  org.aceforge.engine.graph.LowRankUpdates lora, double loraScale,
+                                  java.util.Map<Integer, int[]> alignHeads, boolean givenCrossKv, boolean chunkSelfAttention) {
+        return build(new OnnxGraph(NAME), c, all, int8, lora, loraScale, alignHeads, givenCrossKv, chunkSelfAttention);
+    }
+
+    /** As above, into a graph the caller made (one with fixed sizes, say: {@link OnnxGraph#fixSizes}). */
+    public static OnnxGraph build(OnnxGraph g, AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
+                                  org.aceforge.engine.graph.LowRankUpdates lora, double loraScale,
+                                  java.util.Map<Integer, int[]> alignHeads, boolean givenCrossKv, boolean chunkSelfAttention) {
         WeightSource w = all.sub("decoder.");
-        OnnxGraph g = new OnnxGraph(NAME).int8(int8).lora(lora, loraScale);
+        g.int8(int8).lora(lora, loraScale);
         int C = c.latentChannels(), H = c.hiddenSize(), P = c.patchSize();
         V xt = g.input("hidden_states", DType.F32, "batch", "frames", (long) C);
         V ctx = g.input("context_latents", DType.F32, "batch", "frames", (long) (c.inChannels() - C));
@@ -127,7 +145,7 @@ public final class DitGraph {
             int[] heads = alignHeads == null ? null : alignHeads.get(i);
             V[] kv = givenCrossKv ? new V[]{g.input(crossKey(i), DType.F32, "batch", "cond_len", (long) a.kvWidth()),
                     g.input(crossValue(i), DType.F32, "batch", "cond_len", (long) a.kvWidth())} : null;
-            x = ditLayer(g, w.sub("layers." + i + "."), x, cond, kv, proj, a, rope, mask, i, heads);
+            x = ditLayer(g, w.sub("layers." + i + "."), x, cond, kv, proj, a, rope, mask, i, heads, chunkSelfAttention);
         }
 
         // Final AdaLN: (table + temb) split into shift, scale.
@@ -147,14 +165,14 @@ public final class DitGraph {
     }
 
     private static V ditLayer(OnnxGraph g, WeightSource w, V x, V cond, V[] crossKv, V proj, AttentionShape a, Transformer.Rope rope,
-                              V mask, int layer, int[] alignHeads) {
+                              V mask, int layer, int[] alignHeads, boolean chunkSelfAttention) {
         V mod = g.add(g.weight(w.get("scale_shift_table")), proj);                      // [B, 6, H]
         V[] m = g.split(mod, 1, 1, 1, 1, 1, 1, 1);
         // m: shift_msa, scale_msa, gate_msa, c_shift, c_scale, c_gate, each [B, 1, H]
         V one = g.scalar(1);
         V n = Transformer.rmsNorm(g, w, "self_attn_norm", x, a.eps());
         n = g.add(g.mul(n, g.add(one, m[1])), m[0]);
-        V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, false, true)));
+        V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, false, chunkSelfAttention)));
         V cn = Transformer.rmsNorm(g, w, "cross_attn_norm", h, a.eps());
         if (alignHeads != null)
             g.output(crossScores(g, w.sub("cross_attn."), cn, cond, a, alignHeads), crossScores(layer), DType.F32,

@@ -36,8 +36,39 @@ public final class NetSession implements AutoCloseable {
 
     /** A session on a given device (the chosen one unless the out-of-memory ladder asks for the CPU). */
     public NetSession(String name, byte[] model, Map<String, TensorData> weights, OrtRuntime.Device device) throws OrtException {
+        this(name, model, weights, Map.of(), device, false);
+    }
+
+    /**
+     * A session for a training graph: the weights are read where they lie, not repacked. ONNX Runtime's pre-packing
+     * would copy every base weight once per use (the backward pass multiplies by each weight a second way), took most
+     * of a full-size training session's load time and doubles its memory; the step time did not need it
+     * (docs/benchmarks.md).
+     */
+    public static NetSession forTraining(String name, byte[] model, Map<String, TensorData> weights) throws OrtException {
+        return new NetSession(name, model, weights, Map.of(), OrtRuntime.device(), true);
+    }
+
+    /**
+     * As {@link #forTraining(String, byte[], Map)}, with {@code fed} weights that are graph inputs (OnnxGraph#feedWeights):
+     * each is wrapped once, in place, and added to every run's inputs.
+     */
+    public static NetSession forTraining(String name, byte[] model, Map<String, TensorData> weights, Map<String, TensorData> fed) throws OrtException {
+        return new NetSession(name, model, weights, fed, OrtRuntime.device(), true);
+    }
+
+    private final Map<String, OnnxTensor> fedTensors = new LinkedHashMap<>();
+
+    private NetSession(String name, byte[] model, Map<String, TensorData> weights, Map<String, TensorData> fed,
+                       OrtRuntime.Device device, boolean training) throws OrtException {
         this.name = name;
         try (OrtSession.SessionOptions opts = OrtRuntime.sessionOptions(device)) {
+            for (var e : fed.entrySet()) {
+                OnnxTensor t = wrap(env, e.getValue());
+                weightTensors.add(t);
+                fedTensors.put(e.getKey(), t);
+            }
+            if (training) opts.addConfigEntry("session.disable_prepacking", "1");
             Map<String, OnnxTensorLike> ext = new HashMap<>();
             for (var e : weights.entrySet()) {
                 OnnxTensor t = wrap(env, e.getValue());
@@ -81,7 +112,12 @@ public final class NetSession implements AutoCloseable {
         Map<String, OnnxTensor> in = new LinkedHashMap<>();
         try {
             for (var e : inputs.entrySet()) in.put(e.getKey(), wrap(env, e.getValue()));
-            try (OrtSession.Result r = session.run(in)) {
+            Map<String, OnnxTensor> all = in;
+            if (!fedTensors.isEmpty()) {
+                all = new LinkedHashMap<>(in);
+                all.putAll(fedTensors);
+            }
+            try (OrtSession.Result r = session.run(all)) {
                 return copyOut(r);
             }
         } finally {

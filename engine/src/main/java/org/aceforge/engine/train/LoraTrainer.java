@@ -18,13 +18,16 @@ import java.util.Map;
  * session: t drawn uniformly from the 8 turbo timesteps at the given shift (spec §6), x_t = t·noise + (1−t)·x₀, the
  * loss against noise − x₀; gradients averaged over {@code gradAccum} samples, clipped to a global norm, then one AdamW
  * step with linear warm-up. Every random draw comes from (seed, number of samples seen), so a run resumed from a
- * checkpoint continues exactly as an uninterrupted one. Training thread only; {@link #close} frees the session.
+ * checkpoint continues exactly as an uninterrupted one. Training thread only; {@link #close} frees the sessions.
  */
 public final class LoraTrainer implements AutoCloseable {
     private final LoraParameters params;
     private final TrainingOptions options;
     private final AdamW optimizer;
-    private final NetSession session;
+    private final AceStepConfig config;
+    private final WeightSource dit;
+    /** One session per sample shape (frames, condition length): fixed-size graphs load fast (LoraTrainingGraph). */
+    private final Map<List<Integer>, NetSession> sessions = new HashMap<>();
     private final double[] timesteps;
     private final Map<String, float[]> accumulated = new LinkedHashMap<>();
     private long samplesSeen;
@@ -34,8 +37,8 @@ public final class LoraTrainer implements AutoCloseable {
         this.params = params;
         this.options = options.validate();
         this.optimizer = new AdamW(options.weightDecay());
-        OnnxGraph g = LoraTrainingGraph.build(c, dit, params);
-        this.session = new NetSession("lora-train", g.toModelBytes(), g.externalWeights());
+        this.config = c;
+        this.dit = dit;
         this.timesteps = timesteps(options.shift());
     }
 
@@ -67,7 +70,7 @@ public final class LoraTrainer implements AutoCloseable {
         if (params.dropout() > 0)   // a new dropout draw per sample, from the same (seed, samples seen) as the rest
             feeds.put(OnnxGraph.LORA_DROPOUT_SEED, TensorData.ofFloats(OnnxGraph.LORA_DROPOUT_SEED,
                     new float[]{(float) Math.floorMod(mix(draw, 17), 100_000L) / 100f}, 1));
-        Map<String, TensorData> out = session.run(feeds);
+        Map<String, TensorData> out = session(s).run(feeds);
         double loss = out.get(LoraTrainingGraph.LOSS).toFloats()[0];
         for (String name : params.names()) {
             float[] g = out.get(LoraTrainingGraph.GRAD + name).toFloats();
@@ -77,6 +80,17 @@ public final class LoraTrainer implements AutoCloseable {
         samplesSeen++;
         if (++pending == options.gradAccum()) update();
         return loss;
+    }
+
+    /** The session for this sample's shape, built on first use. */
+    private NetSession session(TrainingSample s) throws Exception {
+        List<Integer> shape = List.of(s.latents().frames(), s.condition().frames());
+        NetSession existing = sessions.get(shape);
+        if (existing != null) return existing;
+        OnnxGraph g = LoraTrainingGraph.build(config, dit, params, shape.get(0), shape.get(1));
+        NetSession made = NetSession.forTraining("lora-train-" + shape.get(0) + "x" + shape.get(1), g.toModelBytes(), g.externalWeights(), g.fedWeights());
+        sessions.put(shape, made);
+        return made;
     }
 
     /**
@@ -144,6 +158,7 @@ public final class LoraTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        session.close();
+        sessions.values().forEach(NetSession::close);
+        sessions.clear();
     }
 }

@@ -25,8 +25,23 @@ public final class LoraTrainingGraph {
 
     private LoraTrainingGraph() {}
 
+    /** The graph for any batch and lengths (symbolic sizes). */
     public static OnnxGraph build(AceStepConfig c, WeightSource all, LoraParameters lora) {
-        OnnxGraph g = DitGraph.build(c, all, null, lora, 1.0, null, false);
+        return build(new OnnxGraph(DitGraph.NAME), c, all, lora);
+    }
+
+    /**
+     * The graph for one sample of {@code frames} latent frames and a condition of {@code condLength} states (batch 1):
+     * what training runs. ONNX Runtime loads a fixed-size graph of the full model in seconds where the symbolic one
+     * took minutes, and plans its memory once (docs/benchmarks.md).
+     */
+    public static OnnxGraph build(AceStepConfig c, WeightSource all, LoraParameters lora, int frames, int condLength) {
+        return build(new OnnxGraph(DitGraph.NAME).feedWeights()
+                .fixSizes(java.util.Map.of("batch", 1L, "frames", (long) frames, "cond_len", (long) condLength)), c, all, lora);
+    }
+
+    private static OnnxGraph build(OnnxGraph into, AceStepConfig c, WeightSource all, LoraParameters lora) {
+        OnnxGraph g = DitGraph.build(into, c, all, null, lora, 1.0, null, false, false);
         V velocity = new V("velocity");
         V target = g.input(TARGET, DType.F32, "batch", "frames", (long) c.latentChannels());
         V diff = g.sub(velocity, target);

@@ -129,6 +129,10 @@ class GradientsTest {
     void everyOperatorMatchesFiniteDifferences() throws Exception {
         Random rnd = new Random(20261201);
         List<String> failures = new ArrayList<>();
+        // Once with every size fixed (the builder then decides broadcasting before run time, graph.StaticShapes) and
+        // once with every size but the last (the channels, as in the networks) symbolic, each input's its own: then the
+        // graph decides it at run time.
+        for (boolean symbolic : new boolean[]{false, true})
         for (Case c : cases()) {
             Nd[] x = new Nd[c.shapes().length];
             for (int i = 0; i < x.length; i++) {
@@ -146,14 +150,14 @@ class GradientsTest {
             Nd weights = Nd.of(y.s(), r);
             float[][] grads;
             try {
-                grads = gradients(c, x, weights);
+                grads = gradients(c, x, weights, symbolic);
                 // The forward pass too: the reference must be the function ONNX Runtime computes, or the check proves nothing.
                 double fwd = 0, fnorm = 0;
                 float[] yo = grads[grads.length - 1];
                 for (int k = 0; k < yo.length; k++) { fwd += (yo[k] - y.d()[k]) * (yo[k] - y.d()[k]); fnorm += y.d()[k] * y.d()[k]; }
-                if (!(Math.sqrt(fwd / Math.max(fnorm, 1e-12)) < 1e-5)) failures.add(c.name() + ": the forward pass differs from the reference");
+                if (!(Math.sqrt(fwd / Math.max(fnorm, 1e-12)) < 1e-5)) failures.add(c.name() + sizes(symbolic) + ": the forward pass differs from the reference");
             } catch (Exception | Error e) {
-                failures.add(c.name() + ": " + e.getMessage().lines().findFirst().orElse(""));
+                failures.add(c.name() + sizes(symbolic) + ": " + e.getMessage().lines().findFirst().orElse(""));
                 continue;
             }
             for (int i = 0, gi = 0; i < x.length; i++) {
@@ -165,7 +169,7 @@ class GradientsTest {
                     norm += fd[k] * fd[k];
                 }
                 double rel = Math.sqrt(err / Math.max(norm, 1e-12));
-                if (!(rel < TOLERANCE)) failures.add(c.name() + " input " + i + ": relative error " + rel);
+                if (!(rel < TOLERANCE)) failures.add(c.name() + sizes(symbolic) + " input " + i + ": relative error " + rel);
                 gi++;
             }
         }
@@ -173,14 +177,18 @@ class GradientsTest {
     }
 
     /** The gradients of Σ y ⊙ R for the differentiated inputs, from one ONNX Runtime run of forward and backward. */
-    static float[][] gradients(Case c, Nd[] x, Nd weights) throws Exception {
+    private static String sizes(boolean symbolic) {
+        return symbolic ? " (symbolic sizes)" : "";
+    }
+
+    static float[][] gradients(Case c, Nd[] x, Nd weights, boolean symbolic) throws Exception {
         OnnxGraph g = new OnnxGraph("grad-" + c.name().replace(' ', '-'));
         V[] in = new V[x.length];
         Map<String, TensorData> feeds = new HashMap<>();
         for (int i = 0; i < x.length; i++) {
             Object[] dims = new Object[x[i].rank()];
             long[] shape = new long[x[i].rank()];
-            for (int k = 0; k < dims.length; k++) { dims[k] = (long) x[i].s()[k]; shape[k] = x[i].s()[k]; }
+            for (int k = 0; k < dims.length; k++) { dims[k] = symbolic && k < dims.length - 1 ? "n" + i + "_" + k : (Object) (long) x[i].s()[k]; shape[k] = x[i].s()[k]; }
             in[i] = g.input("x" + i, DType.F32, dims);
             float[] f = new float[x[i].size()];
             for (int k = 0; k < f.length; k++) f[k] = (float) x[i].d()[k];
