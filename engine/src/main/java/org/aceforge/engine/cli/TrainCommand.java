@@ -35,7 +35,7 @@ public final class TrainCommand implements Callable<Integer> {
     double lr;
     @Option(names = "--epochs", defaultValue = "500", description = "Passes over the dataset (default 500).")
     int epochs;
-    @Option(names = "--batch", defaultValue = "1", description = "Songs per forward pass (1; use --grad-accum to average over several).")
+    @Option(names = "--batch", defaultValue = "1", description = "Songs per optimiser step (default 1; 1 to 64): run one after another, their gradients averaged as one batch's would be.")
     int batch;
     @Option(names = "--grad-accum", defaultValue = "1", description = "Songs whose gradients make one optimiser step (default 1).")
     int gradAccum;
@@ -57,15 +57,29 @@ public final class TrainCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--model", description = "Checkpoints folder (default: $ACEFORGE_MODELS, ~/.aceforge/models, else the demo pack).")
     Path model;
+    @Option(names = "--activations", defaultValue = "auto", description = "auto (default), keep or recompute: keep every layer's activations "
+            + "for the backward pass (fastest) or recompute them layer by layer (one more forward pass, the memory of one layer); "
+            + "auto keeps them when they fit in half the free memory.")
+    String activations;
+
+    /** Songs per optimiser step: the batch's songs, run one after another, times the accumulation. */
+    private int batchAccum() {
+        return batch * gradAccum;
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (batch != 1) throw new BadRequestException("--batch " + batch + ": only 1 is supported for now (use --grad-accum to average over several songs)");
+        if (batch < 1 || batch > 64) throw new BadRequestException("--batch " + batch + " is out of range: use 1 to 64");
+        new TrainingOptions(rank, alpha, lr, weightDecay, warmup, clip, gradAccum, shift, seed).validate();   // each option in its own words first
+        if ((long) batch * gradAccum > 1024)
+            throw new BadRequestException("--batch " + batch + " × --grad-accum " + gradAccum + " is " + (long) batch * gradAccum + " songs per step: use at most 1024");
+        org.aceforge.engine.train.ActivationPolicy policy = org.aceforge.engine.train.ActivationPolicy.find(activations);
+        if (policy == null) throw new BadRequestException("--activations " + activations + " is unknown: use auto, keep or recompute");
         if (!(dropout >= 0 && dropout < 1)) throw new BadRequestException("--dropout " + dropout + " is out of range: use 0 to below 1");
         ModelPack.Variant v = ModelPack.Variant.find(variant);
         if (v == null) throw new BadRequestException("--variant " + variant + " is unknown: use " + ModelPack.Variant.NAMES);
-        TrainingOptions options = new TrainingOptions(rank, alpha, lr, weightDecay, warmup, clip, gradAccum, shift, seed);
-        TrainingRun run = new TrainingRun(new TrainingRun.Settings(dataset, out, options, dropout, epochs, saveEvery, v, model, resume),
+        TrainingOptions options = new TrainingOptions(rank, alpha, lr, weightDecay, warmup, clip, batchAccum(), shift, seed);
+        TrainingRun run = new TrainingRun(new TrainingRun.Settings(dataset, out, options, dropout, epochs, saveEvery, v, model, resume, policy),
                 new TrainingRun.Listener() {
                     public void log(String line) { System.err.println(line); }
 

@@ -113,7 +113,37 @@ public final class DitGraph {
         V ctx = g.input("context_latents", DType.F32, "batch", "frames", (long) (c.inChannels() - C));
         V enc = givenCrossKv ? null : g.input("encoder_hidden_states", DType.F32, "batch", "cond_len", (long) H);
         V t = g.input("timestep", DType.F32, "batch");
+        Front f = front(g, c, w, xt, ctx, enc, t);
+        V x = f.x();
 
+        AttentionShape a = c.attention();
+        Transformer.Rope rope = Transformer.rope(g, x, a);
+        V window = null;
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            V mask = null;
+            if (c.sliding(i)) {
+                if (window == null) window = Transformer.slidingMask(g, x, c.slidingWindow());
+                mask = window;
+            }
+            int[] heads = alignHeads == null ? null : alignHeads.get(i);
+            V[] kv = givenCrossKv ? new V[]{g.input(crossKey(i), DType.F32, "batch", "cond_len", (long) a.kvWidth()),
+                    g.input(crossValue(i), DType.F32, "batch", "cond_len", (long) a.kvWidth())} : null;
+            x = layer(g, w.sub("layers." + i + "."), x, f.cond(), kv, f.proj(), a, rope, mask, i, heads, chunkSelfAttention);
+        }
+        g.output(back(g, c, w, x, f.temb(), f.frames()), "velocity", DType.F32, "batch", "frames", (long) C);
+        return g;
+    }
+
+    /**
+     * What the layers read besides the hidden states: the patched input {@code x} [B, T/P, H], the embedded condition
+     * {@code cond} [B, L, H] (null when not computed here), the time embedding {@code temb} [B, H], its AdaLN
+     * projection {@code proj} [B, 6, H], and the input's frame count {@code frames} (a 1-element shape value).
+     */
+    public record Front(V x, V cond, V temb, V proj, V frames) {}
+
+    /** The DiT before its layers, from x_t, the context latents, the condition states (or null) and the timestep. */
+    public static Front front(OnnxGraph g, AceStepConfig c, WeightSource w, V xt, V ctx, V enc, V t) {
+        int H = c.hiddenSize(), P = c.patchSize();
         // Both time embeddings; at inference r = t so time_embed_r sees t − r = 0, but it must still be added.
         TimestepEmbedding.Out et = TimestepEmbedding.build(g, w.sub("time_embed."), t);
         TimestepEmbedding.Out er = TimestepEmbedding.build(g, w.sub("time_embed_r."), g.sub(t, t));
@@ -131,23 +161,14 @@ public final class DitGraph {
         V wIn = g.reshape(g.transpose(g.weight(inW), 2, 1, 0), (long) P * c.inChannels(), H);
         x = g.add(g.matMul(g.reshape(x, 0, -1, (long) P * c.inChannels()), wIn), g.weight(w.get("proj_in.1.bias")));
 
-        V cond = givenCrossKv ? null : g.linear(enc, w.get("condition_embedder.weight"), w.get("condition_embedder.bias"));
+        V cond = enc == null ? null : g.linear(enc, w.get("condition_embedder.weight"), w.get("condition_embedder.bias"));
+        return new Front(x, cond, temb, proj, frames);
+    }
 
+    /** The DiT after its layers: the final AdaLN, and each token back to P frames, cut to {@code frames} [1]. */
+    public static V back(OnnxGraph g, AceStepConfig c, WeightSource w, V x, V temb, V frames) {
+        int C = c.latentChannels(), H = c.hiddenSize(), P = c.patchSize();
         AttentionShape a = c.attention();
-        Transformer.Rope rope = Transformer.rope(g, x, a);
-        V window = null;
-        for (int i = 0; i < c.numHiddenLayers(); i++) {
-            V mask = null;
-            if (c.sliding(i)) {
-                if (window == null) window = Transformer.slidingMask(g, x, c.slidingWindow());
-                mask = window;
-            }
-            int[] heads = alignHeads == null ? null : alignHeads.get(i);
-            V[] kv = givenCrossKv ? new V[]{g.input(crossKey(i), DType.F32, "batch", "cond_len", (long) a.kvWidth()),
-                    g.input(crossValue(i), DType.F32, "batch", "cond_len", (long) a.kvWidth())} : null;
-            x = ditLayer(g, w.sub("layers." + i + "."), x, cond, kv, proj, a, rope, mask, i, heads, chunkSelfAttention);
-        }
-
         // Final AdaLN: (table + temb) split into shift, scale.
         V table = g.add(g.weight(w.get("scale_shift_table")), g.unsqueeze(temb, 1));    // [B, 2, H]
         V[] ss = g.split(table, 1, 1, 1);
@@ -159,13 +180,15 @@ public final class DitGraph {
         V wOut = g.reshape(g.transpose(g.weight(outW), 0, 2, 1), H, (long) P * C);
         V bOut = g.op("Tile", g.weight(w.get("proj_out.1.bias")), g.longs(P));
         V y = g.reshape(g.add(g.matMul(x, wOut), bOut), 0, -1, C);
-        y = g.slice(y, 1, g.longs(0), frames);
-        g.output(y, "velocity", DType.F32, "batch", "frames", (long) C);
-        return g;
+        return g.slice(y, 1, g.longs(0), frames);
     }
 
-    private static V ditLayer(OnnxGraph g, WeightSource w, V x, V cond, V[] crossKv, V proj, AttentionShape a, Transformer.Rope rope,
-                              V mask, int layer, int[] alignHeads, boolean chunkSelfAttention) {
+    /**
+     * One DiT layer (w: its weights, "layers.i." stripped): AdaLN-modulated self-attention (masked to the sliding
+     * window where {@code mask} is given), cross-attention to {@code cond} (or to given keys and values), and the MLP.
+     */
+    public static V layer(OnnxGraph g, WeightSource w, V x, V cond, V[] crossKv, V proj, AttentionShape a, Transformer.Rope rope,
+                          V mask, int layer, int[] alignHeads, boolean chunkSelfAttention) {
         V mod = g.add(g.weight(w.get("scale_shift_table")), proj);                      // [B, 6, H]
         V[] m = g.split(mod, 1, 1, 1, 1, 1, 1, 1);
         // m: shift_msa, scale_msa, gate_msa, c_shift, c_scale, c_gate, each [B, 1, H]

@@ -109,13 +109,22 @@ public final class NetSession implements AutoCloseable {
 
     /** Runs the network on named inputs and returns every output, copied out of native memory. */
     public Map<String, TensorData> run(Map<String, TensorData> inputs) throws OrtException {
+        return run(inputs, Map.of());
+    }
+
+    /**
+     * As {@link #run(Map)}, with more inputs that the caller wrapped once and keeps ({@link #tensor}: a layer's weights
+     * fed to a session shared by all layers, say).
+     */
+    public Map<String, TensorData> run(Map<String, TensorData> inputs, Map<String, OnnxTensor> owned) throws OrtException {
         Map<String, OnnxTensor> in = new LinkedHashMap<>();
         try {
             for (var e : inputs.entrySet()) in.put(e.getKey(), wrap(env, e.getValue()));
             Map<String, OnnxTensor> all = in;
-            if (!fedTensors.isEmpty()) {
+            if (!fedTensors.isEmpty() || !owned.isEmpty()) {
                 all = new LinkedHashMap<>(in);
                 all.putAll(fedTensors);
+                all.putAll(owned);
             }
             try (OrtSession.Result r = session.run(all)) {
                 return copyOut(r);
@@ -136,6 +145,11 @@ public final class NetSession implements AutoCloseable {
             for (String name : requested) out.put(name, copy(name, (OnnxTensor) r.get(name).orElseThrow()));
             return out;
         }
+    }
+
+    /** A tensor over the data in place when it is direct (memory-mapped weights), else a copy; the caller closes it. */
+    public static OnnxTensor tensor(TensorData t) throws OrtException {
+        return wrap(OrtRuntime.env(), t);
     }
 
     /** Wraps a direct native-order buffer as a tensor without copying (the buffer must outlive the tensor). */

@@ -28,6 +28,9 @@ public final class LoraTrainer implements AutoCloseable {
     private final WeightSource dit;
     /** One session per sample shape (frames, condition length): fixed-size graphs load fast (LoraTrainingGraph). */
     private final Map<List<Integer>, NetSession> sessions = new HashMap<>();
+    private final LayerwisePass layerwise;
+    private ActivationPolicy activations = ActivationPolicy.AUTO;
+    private long freeBytes = -1;
     private final double[] timesteps;
     private final Map<String, float[]> accumulated = new LinkedHashMap<>();
     private long samplesSeen;
@@ -39,6 +42,7 @@ public final class LoraTrainer implements AutoCloseable {
         this.optimizer = new AdamW(options.weightDecay());
         this.config = c;
         this.dit = dit;
+        this.layerwise = new LayerwisePass(c, dit, params);
         this.timesteps = timesteps(options.shift());
     }
 
@@ -70,7 +74,7 @@ public final class LoraTrainer implements AutoCloseable {
         if (params.dropout() > 0)   // a new dropout draw per sample, from the same (seed, samples seen) as the rest
             feeds.put(OnnxGraph.LORA_DROPOUT_SEED, TensorData.ofFloats(OnnxGraph.LORA_DROPOUT_SEED,
                     new float[]{(float) Math.floorMod(mix(draw, 17), 100_000L) / 100f}, 1));
-        Map<String, TensorData> out = session(s).run(feeds);
+        Map<String, TensorData> out = keeps(s) ? session(s).run(feeds) : layerwise.run(feeds);
         double loss = out.get(LoraTrainingGraph.LOSS).toFloats()[0];
         for (String name : params.names()) {
             float[] g = out.get(LoraTrainingGraph.GRAD + name).toFloats();
@@ -80,6 +84,20 @@ public final class LoraTrainer implements AutoCloseable {
         samplesSeen++;
         if (++pending == options.gradAccum()) update();
         return loss;
+    }
+
+    /** Sets whether steps keep every layer's activations or recompute them layer by layer (default: by free memory). */
+    public LoraTrainer activations(ActivationPolicy policy) {
+        this.activations = policy;
+        return this;
+    }
+
+    /** Whether this sample's step keeps its activations (the whole-DiT session) or recomputes them per layer. */
+    public boolean keeps(TrainingSample s) {
+        if (activations == ActivationPolicy.AUTO && freeBytes < 0)
+            freeBytes = org.aceforge.engine.runtime.MachineMemory.detect(org.aceforge.engine.runtime.OrtRuntime.device()).bytes();
+        int tokens = (s.latents().frames() + config.patchSize() - 1) / config.patchSize();
+        return activations.keeps(config.numHiddenLayers(), config.hiddenSize(), tokens, freeBytes);
     }
 
     /** The session for this sample's shape, built on first use. */
@@ -160,5 +178,6 @@ public final class LoraTrainer implements AutoCloseable {
     public void close() {
         sessions.values().forEach(NetSession::close);
         sessions.clear();
+        layerwise.close();
     }
 }

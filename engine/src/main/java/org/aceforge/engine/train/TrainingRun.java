@@ -42,9 +42,10 @@ public final class TrainingRun {
      * @param dataset   a dataset JSON, or a folder of songs (scanned and auto-labelled with the defaults)
      * @param modelDir  the checkpoints folder (null: the installed models, else the demo pack)
      * @param resume    a checkpoint folder to continue (null: a fresh adapter)
+     * @param activations whether steps keep or recompute the layers' activations
      */
     public record Settings(Path dataset, Path out, TrainingOptions options, double dropout, int epochs, int saveEvery,
-                           ModelPack.Variant variant, Path modelDir, Path resume) {}
+                           ModelPack.Variant variant, Path modelDir, Path resume, ActivationPolicy activations) {}
 
     private final Settings s;
     private final Listener listener;
@@ -112,7 +113,7 @@ public final class TrainingRun {
                     (i, x) -> listener.log(String.format(Locale.ROOT, "preprocessing %d/%d: %s", i, ds.samples().size(), x.filename())));
         }
         String base = pack.dit(s.variant()).getFileName().toString();
-        try (LoraTrainer trainer = new LoraTrainer(config, weights, params, o)) {
+        try (LoraTrainer trainer = new LoraTrainer(config, weights, params, o).activations(s.activations())) {
             int firstEpoch = 0;
             if (s.resume() != null) {
                 TrainingCheckpoint.State st = TrainingCheckpoint.restore(s.resume(), trainer);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -70,6 +71,33 @@ class TrainCommandTest extends DemoPackCliTest {
     }
 
     @Test
+    void aBatchIsItsSongsAveragedAndRecomputingMatchesKeeping() throws Exception {
+        Path ds = dataset();
+        Map<String, float[]> batch = trained(ds, "batch", "--batch", "2"), accum = trained(ds, "accum", "--grad-accum", "2");
+        for (String k : batch.keySet()) assertArrayEquals(accum.get(k), batch.get(k), 0f, k);
+        Map<String, float[]> keep = trained(ds, "keep", "--dropout", "0", "--activations", "keep");
+        Map<String, float[]> recompute = trained(ds, "recompute", "--dropout", "0", "--activations", "recompute");
+        for (String k : keep.keySet()) {
+            float[] a = keep.get(k), b = recompute.get(k);
+            double diff = 0, norm = 0;
+            for (int i = 0; i < a.length; i++) { diff += Math.abs(a[i] - b[i]); norm += Math.abs(a[i]); }
+            assertTrue(diff <= 1e-3 * norm, k + ": relative difference " + diff / norm);
+        }
+    }
+
+    private Map<String, float[]> trained(Path ds, String name, String... options) throws Exception {
+        Path out = tmp.resolve(name);
+        List<String> args = new ArrayList<>(List.of("--epochs", "2"));
+        args.addAll(List.of(options));
+        RenderCliTest.Run r = train(ds, out, args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        SafeTensors st = SafeTensors.open(out.resolve("adapter_model.safetensors"));
+        Map<String, float[]> m = new java.util.TreeMap<>();
+        for (String k : st.tensors().keySet()) m.put(k, st.floats(k));
+        return m;
+    }
+
+    @Test
     void aFolderIsScannedAndLabelled() throws Exception {
         Path songs = tmp.resolve("folder");
         DatasetTest.clicks(songs.resolve("only.wav"), 10);
@@ -86,7 +114,9 @@ class TrainCommandTest extends DemoPackCliTest {
         Path notCheckpoint = Files.createDirectories(tmp.resolve("not-a-checkpoint"));
         Path badJson = Files.writeString(tmp.resolve("bad.json"), "{\"samples\": [{\"audio_path\": \"a.wav\", \"bpm\": \"fast\"}]}");
         String[][] cases = {
-                {"--batch 2: only 1 is supported", ds.toString(), "--batch", "2"},
+                {"--batch 0 is out of range: use 1 to 64", ds.toString(), "--batch", "0"},
+                {"--batch 64 × --grad-accum 32 is 2048 songs per step: use at most 1024", ds.toString(), "--batch", "64", "--grad-accum", "32"},
+                {"--activations lots is unknown: use auto, keep or recompute", ds.toString(), "--activations", "lots"},
                 {"--rank 0 is out of range", ds.toString(), "--rank", "0"},
                 {"--rank 4096 is out of range: use 1 to 1024", ds.toString(), "--rank", "4096"},
                 {"--rank 1000 is larger than layers.0.self_attn.q_proj", ds.toString(), "--rank", "1000"},

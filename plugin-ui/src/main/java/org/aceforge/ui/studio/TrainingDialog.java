@@ -117,7 +117,7 @@ final class TrainingDialog extends JDialog {
         ModelPack.Variant v = ModelPack.Variant.find(settings.variant);
         TrainingRun.Settings s = new TrainingRun.Settings(Path.of(dataset.getText().strip()), Path.of(out.getText().strip()), o, 0.1,
                 (Integer) epochs.getValue(), 200, v == null ? ModelPack.Variant.TURBO : v,
-                settings.modelDir.isBlank() ? null : Path.of(settings.modelDir), null);
+                settings.modelDir.isBlank() ? null : Path.of(settings.modelDir), null, org.aceforge.engine.train.ActivationPolicy.AUTO);
         plot.clear();
         log.setText("");
         TrainingRun next = new TrainingRun(s, new TrainingRun.Listener() {
