@@ -36,8 +36,11 @@ public final class LoraTrainingGraph {
      * took minutes, and plans its memory once (docs/benchmarks.md).
      */
     public static OnnxGraph build(AceStepConfig c, WeightSource all, LoraParameters lora, int frames, int condLength) {
-        return build(new OnnxGraph(DitGraph.NAME).feedWeights()
-                .fixSizes(java.util.Map.of("batch", 1L, "frames", (long) frames, "cond_len", (long) condLength)), c, all, lora);
+        OnnxGraph g = new OnnxGraph(DitGraph.NAME).fixSizes(java.util.Map.of("batch", 1L, "frames", (long) frames, "cond_len", (long) condLength));
+        // On the CPU the weights are read in place as inputs; a GPU session needs them copied to the device once, as
+        // initializers, rather than at every run.
+        if (org.aceforge.engine.runtime.OrtRuntime.device() == org.aceforge.engine.runtime.OrtRuntime.Device.CPU) g.feedWeights();
+        return build(g, c, all, lora);
     }
 
     private static OnnxGraph build(OnnxGraph into, AceStepConfig c, WeightSource all, LoraParameters lora) {
