@@ -61,7 +61,6 @@ public final class Gradients {
                     || SHAPE_OPS.contains(n.getOpType()) && n.getInputCount() > 0 && bools.contains(n.getInput(0)))
                 bools.addAll(n.getOutputList());
         rules.boolValues(bools);
-        rules.shapeClasses(shapeClasses(nodes, g.scalarNames()));
         Map<String, V> grads = new HashMap<>();
         grads.put(loss.name(), rules.onesLike(loss));
         for (int i = nodes.size() - 1; i >= 0; i--) {
@@ -95,33 +94,6 @@ public final class Gradients {
             out.put(v, gv != null ? gv : rules.zerosLike(v));
         }
         return out;
-    }
-
-    private static final Set<String> SAME_SHAPE = Set.of("Neg", "Exp", "Sigmoid", "Tanh", "Sin", "Cos", "Sqrt", "Reciprocal", "Abs",
-            "Identity", "Softmax", "Relu", "Erf", "Floor", "Sign", "Cast", "RMSNormalization");
-    private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Pow");
-
-    /**
-     * Values known to share a shape get the same class number: a unary elementwise operator's output and input, and
-     * an elementwise binary operator's output and its inputs when both share a class or one is a scalar. A gradient
-     * flowing into an input of the output's class needs no summing back (the rules then skip ~16 shape nodes each:
-     * ONNX Runtime's session creation grows faster than the node count).
-     */
-    static Map<String, Integer> shapeClasses(List<NodeProto> nodes, Set<String> scalars) {
-        Map<String, Integer> cls = new HashMap<>();
-        int[] next = {0};
-        java.util.function.Function<String, Integer> of = name -> cls.computeIfAbsent(name, k -> next[0]++);
-        for (NodeProto n : nodes) {
-            if (n.getOutputCount() == 0 || n.getInputCount() == 0) continue;
-            String out = n.getOutput(0);
-            if (SAME_SHAPE.contains(n.getOpType())) cls.put(out, of.apply(n.getInput(0)));
-            else if (ELEMENTWISE.contains(n.getOpType()) && n.getInputCount() == 2) {
-                String a = n.getInput(0), b = n.getInput(1);
-                if (of.apply(a).equals(of.apply(b)) || scalars.contains(b)) cls.put(out, of.apply(a));
-                else if (scalars.contains(a)) cls.put(out, of.apply(b));
-            }
-        }
-        return cls;
     }
 
     /** Convenience: the gradients in {@code wrt}'s order. */

@@ -454,13 +454,6 @@ public final class OnnxGraph {
         return inputs.get(name);
     }
 
-    /** The names of the graph's rank-0 initializers (the builder's scalars): they broadcast to any shape unchanged. */
-    java.util.Set<String> scalarNames() {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        for (TensorProto t : graph.getInitializerList()) if (t.getDimsCount() == 0) out.add(t.getName());
-        return out;
-    }
-
     /** The names of the graph's initializers (weights and constants): values no node produces. */
     java.util.Set<String> initializerNames() {
         java.util.Set<String> out = new java.util.HashSet<>();

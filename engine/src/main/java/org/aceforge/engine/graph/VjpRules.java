@@ -9,10 +9,10 @@ import java.util.Map;
 
 /**
  * The vector-Jacobian product of each differentiable ONNX operator the engine's networks use: given the gradients of
- * a node's outputs, the gradients of the inputs asked for, as new nodes of the same graph. Shapes are read at run time
- * (Shape, Size), so the rules hold for any batch and length; a gradient flowing into a broadcast input is summed back
- * to that input's shape ({@link #unbroadcast}). Every rule is checked against central finite differences of a float64
- * plain-Java reference (GradientsTest).
+ * a node's outputs, the gradients of the inputs asked for, as new nodes of the same graph. The rules hold for any batch
+ * and length; a gradient flowing into a broadcast input is summed back to that input's shape ({@link #unbroadcast}),
+ * over axes known before run time where {@link StaticShapes} can tell, else decided by shape nodes at run time. Every
+ * rule is checked against central finite differences of a float64 plain-Java reference (GradientsTest).
  */
 final class VjpRules {
     private final OnnxGraph g;
@@ -25,17 +25,10 @@ final class VjpRules {
     }
 
     /** The gradients of {@code n}'s inputs (null where not needed) from its outputs' gradients (null: zero). */
-    private Map<String, Integer> shapeClass = Map.of();
     private final Map<String, V> shapes = new java.util.HashMap<>();
-    private String output;
 
-    /** Which values are known to share a shape (see Gradients#shapeClasses). */
-    void shapeClasses(Map<String, Integer> classes) {
-        this.shapeClass = classes;
-    }
 
     V[] vjp(NodeProto n, V[] gOut, boolean[] need) {
-        output = n.getOutputCount() > 0 ? n.getOutput(0) : null;
         V[] in = new V[n.getInputCount()];
         for (int i = 0; i < in.length; i++) in[i] = n.getInput(i).isEmpty() ? null : new V(n.getInput(i));
         V[] out = new V[n.getOutputCount()];
@@ -281,8 +274,6 @@ final class VjpRules {
      * then over the axes where {@code x} has size 1 and the gradient does not.
      */
     V unbroadcast(V grad, V x) {
-        Integer cx = shapeClass.get(x.name());
-        if (cx != null && output != null && cx.equals(shapeClass.get(output))) return grad;   // the output's shape: nothing to sum
         V decided = unbroadcastKnown(grad, x);
         if (decided != null) return decided;
         V sx = shapeOf(x);
