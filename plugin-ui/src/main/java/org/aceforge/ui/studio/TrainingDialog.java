@@ -23,8 +23,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Train a LoRA from the studio: a dataset (JSON or folder), where the adapter goes, rank, alpha, learning rate and
- * epochs; Start and Stop; the run's log and a live loss plot. The run is the command line's ({@link TrainingRun}) on a
+ * Train a LoRA from the studio. The Dataset tab builds and edits the dataset ({@link DatasetPanel}); the Train tab
+ * takes a dataset (JSON or folder), where the adapter goes, rank, alpha, learning rate and epochs; Start and Stop;
+ * the run's log and a live loss plot. The run is the command line's ({@link TrainingRun}) on a
  * thread of its own; Stop leaves a resumable checkpoint. A bad value is named under the fields and nothing starts.
  * EDT only.
  */
@@ -37,12 +38,16 @@ final class TrainingDialog extends JDialog {
     final JLabel problem = new JLabel(" "), status = new JLabel(" ");
     final LossPlot plot = new LossPlot();
     private final StudioSettings settings;
+    final javax.swing.JTabbedPane tabs = new javax.swing.JTabbedPane();
+    /** The dataset builder; a saved dataset becomes the one to train on. */
+    final DatasetPanel datasetPanel;
     private volatile TrainingRun run;
     private Thread worker;
 
     TrainingDialog(StudioWindow w) {
         super(w, I18n.t("train.title"), false);
         this.settings = w.settings;
+        this.datasetPanel = new DatasetPanel(w.settings, file -> dataset.setText(file.toString()));
         dataset.setName("trainDataset");
         out.setName("trainOut");
         rank.setName("trainRank");
@@ -84,9 +89,15 @@ final class TrainingDialog extends JDialog {
         south.add(problem, BorderLayout.NORTH);
         south.add(buttons, BorderLayout.SOUTH);
         north.add(south, BorderLayout.SOUTH);
-        getContentPane().add(north, BorderLayout.NORTH);
-        getContentPane().add(plot, BorderLayout.CENTER);
-        getContentPane().add(new JScrollPane(log), BorderLayout.SOUTH);
+        JPanel train = new JPanel(new BorderLayout());
+        train.add(north, BorderLayout.NORTH);
+        train.add(plot, BorderLayout.CENTER);
+        train.add(new JScrollPane(log), BorderLayout.SOUTH);
+        tabs.setName("trainTabs");
+        tabs.addTab(I18n.t("dataset.tab"), datasetPanel);
+        tabs.addTab(I18n.t("train.tab"), train);
+        tabs.setSelectedIndex(1);
+        getContentPane().add(tabs, BorderLayout.CENTER);
         start.addActionListener(e -> start());
         stop.addActionListener(e -> { TrainingRun r = run; if (r != null) { r.stop(); stop.setEnabled(false); status.setText(I18n.t("train.stopping")); } });
         pack();
