@@ -31,6 +31,8 @@ public final class LoraTrainer implements AutoCloseable {
     private final LayerwisePass layerwise;
     private ActivationPolicy activations = ActivationPolicy.AUTO;
     private long freeBytes = -1;
+    /** Estimated activation memory held by the whole-DiT sessions made so far. */
+    private long kept;
     private final double[] timesteps;
     private final Map<String, float[]> accumulated = new LinkedHashMap<>();
     private long samplesSeen;
@@ -92,22 +94,32 @@ public final class LoraTrainer implements AutoCloseable {
         return this;
     }
 
-    /** Whether this sample's step keeps its activations (the whole-DiT session) or recomputes them per layer. */
+    /**
+     * Whether this sample's step keeps its activations (a whole-DiT session for its shape) or recomputes them per
+     * layer. Each whole-DiT session keeps its activations' memory between steps (ONNX Runtime's arena), so under
+     * {@code AUTO} a new shape keeps them only if the estimate fits beside those of the shapes already kept.
+     */
     public boolean keeps(TrainingSample s) {
+        if (sessions.containsKey(shape(s))) return true;
         if (activations == ActivationPolicy.AUTO && freeBytes < 0)
             freeBytes = org.aceforge.engine.runtime.MachineMemory.detect(org.aceforge.engine.runtime.OrtRuntime.device()).bytes();
         int tokens = (s.latents().frames() + config.patchSize() - 1) / config.patchSize();
-        return activations.keeps(config.numHiddenLayers(), config.hiddenSize(), tokens, freeBytes);
+        return activations.keeps(config.numHiddenLayers(), config.hiddenSize(), tokens, freeBytes - 2 * kept);
+    }
+
+    private static List<Integer> shape(TrainingSample s) {
+        return List.of(s.latents().frames(), s.condition().frames());
     }
 
     /** The session for this sample's shape, built on first use. */
     private NetSession session(TrainingSample s) throws Exception {
-        List<Integer> shape = List.of(s.latents().frames(), s.condition().frames());
+        List<Integer> shape = shape(s);
         NetSession existing = sessions.get(shape);
         if (existing != null) return existing;
         OnnxGraph g = LoraTrainingGraph.build(config, dit, params, shape.get(0), shape.get(1));
         NetSession made = NetSession.forTraining("lora-train-" + shape.get(0) + "x" + shape.get(1), g.toModelBytes(), g.externalWeights(), g.fedWeights());
         sessions.put(shape, made);
+        kept += ActivationPolicy.keptBytes(config.numHiddenLayers(), config.hiddenSize(), (shape.get(0) + config.patchSize() - 1) / config.patchSize());
         return made;
     }
 

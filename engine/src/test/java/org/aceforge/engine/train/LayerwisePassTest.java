@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,28 @@ class LayerwisePassTest {
         for (int i = 0; i < finals[0].length; i++) { diff += Math.abs(finals[0][i] - finals[1][i]); norm += Math.abs(finals[0][i]); }
         assertTrue(norm > 0, "the adapter moved");
         assertTrue(diff / norm < 1e-3, "relative difference after 3 steps: " + diff / norm);
+    }
+
+    @Test
+    void autoKeepsWhatFitsBesideTheShapesAlreadyKept() throws Exception {
+        int layers = LoraTrainerTest.c.numHiddenLayers(), hidden = LoraTrainerTest.c.hiddenSize();
+        long one = ActivationPolicy.keptBytes(layers, hidden, 12);   // the 24-frame sample: 12 tokens (the other 13)
+        TrainingSample longer = new TrainingSample("longer", InitialNoise.of(new long[]{21}, 26, LoraTrainerTest.c.latentChannels()),
+                LoraTrainerTest.sample.condition(), InitialNoise.of(new long[]{22}, 26, LoraTrainerTest.c.inChannels() - LoraTrainerTest.c.latentChannels()));
+        // Free memory such that either sample fits alone (half of it), but not both.
+        System.setProperty("aceforge.memoryGb", Double.toString(2.5 * one / 1e9));
+        try {
+            LoraParameters p = LoraParameters.fresh(LoraTrainerTest.dit, layers, 4, 8, 1);
+            try (LoraTrainer t = new LoraTrainer(LoraTrainerTest.c, LoraTrainerTest.dit, p, LoraTrainerTest.options(1))) {
+                assertTrue(t.keeps(LoraTrainerTest.sample) && t.keeps(longer), "either alone fits");
+                t.step(LoraTrainerTest.sample);
+                assertTrue(t.keeps(LoraTrainerTest.sample), "its session is made");
+                assertFalse(t.keeps(longer), "beside the first, the second recomputes");
+                assertTrue(Double.isFinite(t.step(longer)));
+            }
+        } finally {
+            System.clearProperty("aceforge.memoryGb");
+        }
     }
 
     @Test
