@@ -114,7 +114,7 @@ public final class NetSession implements AutoCloseable {
 
     /**
      * As {@link #run(Map)}, with more inputs that the caller wrapped once and keeps ({@link #tensor}: a layer's weights
-     * fed to a session shared by all layers, say).
+     * fed to a session shared by all layers, say); those the graph does not take are left out.
      */
     public Map<String, TensorData> run(Map<String, TensorData> inputs, Map<String, OnnxTensor> owned) throws OrtException {
         Map<String, OnnxTensor> in = new LinkedHashMap<>();
@@ -124,7 +124,8 @@ public final class NetSession implements AutoCloseable {
             if (!fedTensors.isEmpty() || !owned.isEmpty()) {
                 all = new LinkedHashMap<>(in);
                 all.putAll(fedTensors);
-                all.putAll(owned);
+                java.util.Set<String> taken = session.getInputNames();
+                for (var e : owned.entrySet()) if (taken.contains(e.getKey())) all.put(e.getKey(), e.getValue());
             }
             try (OrtSession.Result r = session.run(all)) {
                 return copyOut(r);
