@@ -25,15 +25,21 @@ public final class AdamW {
         steps++;
         double c1 = 1 - Math.pow(BETA1, steps), c2 = 1 - Math.pow(BETA2, steps);
         for (var e : params.entrySet()) {
+            m.computeIfAbsent(e.getKey(), k -> new float[e.getValue().length]);
+            v.computeIfAbsent(e.getKey(), k -> new float[e.getValue().length]);
+        }
+        // Each tensor on its own, in parallel: the same arithmetic element by element, so the same bits as one thread
+        // (measured: 0.65–0.8 s a step for the 44 M values of a rank-64 adapter on one core of two).
+        params.entrySet().parallelStream().forEach(e -> {
             float[] p = e.getValue(), g = grads.get(e.getKey());
-            float[] mm = m.computeIfAbsent(e.getKey(), k -> new float[p.length]), vv = v.computeIfAbsent(e.getKey(), k -> new float[p.length]);
+            float[] mm = m.get(e.getKey()), vv = v.get(e.getKey());
             for (int i = 0; i < p.length; i++) {
                 mm[i] = (float) (BETA1 * mm[i] + (1 - BETA1) * g[i]);
                 vv[i] = (float) (BETA2 * vv[i] + (1 - BETA2) * g[i] * (double) g[i]);
                 double update = (mm[i] / c1) / (Math.sqrt(vv[i] / c2) + EPS);
                 p[i] = (float) (p[i] - lr * (update + weightDecay * p[i]));
             }
-        }
+        });
     }
 
     /** The moments by parameter key ("m." / "v." prefixes), for a checkpoint. */
