@@ -80,6 +80,21 @@ class DatasetPanelTest extends StudioUiTest {
     }
 
     @Test
+    void autoLabelFillsTheUnlabelledSongs() throws Exception {
+        I18n.use("en");
+        Path songs = tmp.resolve("to-label");
+        DatasetTest.clicks(songs.resolve("only.wav"), 10);
+        TrainingDialog d = edt(() -> w.showTraining());
+        DatasetPanel p = d.datasetPanel;
+        edt(() -> p.scan(songs)).get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(Boolean.FALSE, edt(() -> p.model.getValueAt(0, DatasetTableModel.LABELED)));
+        edt(() -> p.label()).get(300, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("Labelled: review the captions, then save", edt(p.status::getText), edt(p.problem::getText));
+        assertEquals(Boolean.TRUE, edt(() -> p.model.getValueAt(0, DatasetTableModel.LABELED)));
+        assertFalse(edt(() -> p.model.getValueAt(0, DatasetTableModel.CAPTION)).toString().isBlank(), "the LM wrote a caption");
+    }
+
+    @Test
     void savingNothingWritesNothing() throws Exception {
         I18n.use("en");
         TrainingDialog d = edt(() -> w.showTraining());
