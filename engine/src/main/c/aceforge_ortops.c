@@ -7,6 +7,14 @@
  * 2-core CI machine, 8x a Tanh), and the snake is five separate passes (Mul, Sin, Mul, Mul, Add) over tensors of up to
  * 245 MB. In the VAE decoder that was 3.3 s of a 10 s decode (docs/benchmarks.md). No library offers a fused snake.
  *
+ * WinogradIn(x [B, C, T], bt [a, a]; tile m, dilation d) -> v [a, B, C, n] and
+ * WinogradOut(p [a, B, C, n], at [m, a], bias [C], like [B, *, T]; dilation d) -> y [B, C, T]: the input and output
+ * transforms of Winograd's F(m, r) for a stride-1, "same"-padded 1-D convolution with r = a - m + 1 taps at dilation
+ * d (WinogradConv.java says how the tiles map onto the signal; the products between the two are one batched MatMul).
+ * Why by hand: from standard operators the transforms took a grouped Conv, a grouped ConvTranspose, two Transposes, a
+ * Pad and a Slice per convolution, ~1.8 s of a 5.2 s full-size decode on the 2-core CI machine (docs/benchmarks.md):
+ * seven passes over tensors of up to 1.5 GB where one read and one write suffice. No library offers them.
+ *
  * The ONNX Runtime C API is reached through its function table by slot number; the slots were taken from the public
  * header and are only trusted for the version this file was checked against (ORT_CHECKED_VERSION). Any other version
  * makes registration fail with a message, and the engine falls back to the plain ONNX snake.
@@ -80,6 +88,7 @@ enum {
     SLOT_GetDimensions = 62,
     SLOT_GetTensorShapeElementCount = 64,
     SLOT_GetTensorTypeAndShape = 65,
+    SLOT_KernelInfoGetAttribute_int64 = 86,
     SLOT_KernelContext_GetInput = 90,
     SLOT_KernelContext_GetOutput = 91,
     SLOT_ReleaseStatus = 93,
@@ -98,6 +107,7 @@ typedef OrtStatus *(*GetElementCountFn)(const OrtShapeInfo *info, size_t *out);
 typedef OrtStatus *(*GetTensorTypeAndShapeFn)(const OrtValue *value, OrtShapeInfo **out);
 typedef OrtStatus *(*GetInputFn)(const OrtKernelContext *context, size_t index, const OrtValue **out);
 typedef OrtStatus *(*GetOutputFn)(OrtKernelContext *context, size_t index, const int64_t *dims, size_t count, OrtValue **out);
+typedef OrtStatus *(*GetAttributeIntFn)(const OrtKernelInfo *info, const char *name, int64_t *out);
 typedef void (*ReleaseStatusFn)(OrtStatus *status);
 typedef void (*ReleaseShapeInfoFn)(OrtShapeInfo *info);
 
@@ -128,7 +138,7 @@ static inline double sin_squared(double z) {
 }
 
 /* One row of T samples of one channel. Cloned per ISA so AVX-512 and AVX2 machines get wide vectors. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 static void snake_row(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
     for (size_t t = 0; t < n; t++) {
         float v = x[t];
@@ -137,41 +147,237 @@ static void snake_row(const float *restrict x, float *restrict y, size_t n, floa
     }
 }
 
-typedef struct {
-    const float *x, *alpha, *inv_beta;
-    float *y;
-    size_t channels, length, first_row, end_row;
-} SnakeWork;
+/*
+ * Rows [first, end) of a tensor, done by one thread; returns 0, or nonzero when it could not (out of memory).
+ * Every operator here splits its work by rows (one channel of one batch item each) over up to AF_ORTOPS_THREADS
+ * (default: the online cores, at most 8) threads when the tensor is large.
+ */
+typedef int (*RowsFn)(void *context, size_t first, size_t end);
 
-static void *snake_rows(void *arg) {
-    SnakeWork *w = (SnakeWork *)arg;
-    for (size_t row = w->first_row; row < w->end_row; row++) {
-        size_t c = row % w->channels;
-        snake_row(w->x + row * w->length, w->y + row * w->length, w->length, w->alpha[c], w->inv_beta[c]);
-    }
+typedef struct {
+    RowsFn fn;
+    void *context;
+    size_t first, end;
+    int failed;
+} RowsWork;
+
+static void *run_rows(void *arg) {
+    RowsWork *w = (RowsWork *)arg;
+    w->failed = w->fn(w->context, w->first, w->end);
     return NULL;
 }
 
-/* Rows split over up to AF_ORTOPS_THREADS (default: the online cores, at most 8) threads for large tensors. */
-static void snake_all(const float *x, const float *alpha, const float *inv_beta, float *y, size_t rows, size_t channels,
-                      size_t length) {
+/* Returns 0 when every row was done. */
+static int parallel_rows(RowsFn fn, void *context, size_t rows, size_t elements) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     const char *env = getenv("AF_ORTOPS_THREADS");
     if (env && *env) cores = atol(env);
     size_t threads = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores;
-    if (rows * length < ((size_t)1 << 20) || rows < threads) threads = 1;
-    SnakeWork work[8];
+    if (elements < ((size_t)1 << 20) || rows < threads) threads = 1;
+    RowsWork work[8];
     pthread_t ids[8];
     int started[8] = {0};
     for (size_t i = 0; i < threads; i++) {
-        work[i] = (SnakeWork){x, alpha, inv_beta, y, channels, length, rows * i / threads, rows * (i + 1) / threads};
-        if (i > 0) started[i] = pthread_create(&ids[i], NULL, snake_rows, &work[i]) == 0;
+        work[i] = (RowsWork){fn, context, rows * i / threads, rows * (i + 1) / threads, 0};
+        if (i > 0) started[i] = pthread_create(&ids[i], NULL, run_rows, &work[i]) == 0;
     }
-    snake_rows(&work[0]);
+    run_rows(&work[0]);
+    int failed = work[0].failed;
     for (size_t i = 1; i < threads; i++) {
         if (started[i]) pthread_join(ids[i], NULL);
-        else snake_rows(&work[i]); /* a thread that could not start: do its rows here */
+        else run_rows(&work[i]); /* a thread that could not start: do its rows here */
+        failed |= work[i].failed;
     }
+    return failed;
+}
+
+typedef struct {
+    const float *x, *alpha, *inv_beta;
+    float *y;
+    size_t channels, length;
+} SnakeWork;
+
+static int snake_rows(void *context, size_t first, size_t end) {
+    SnakeWork *w = (SnakeWork *)context;
+    for (size_t row = first; row < end; row++) {
+        size_t c = row % w->channels;
+        snake_row(w->x + row * w->length, w->y + row * w->length, w->length, w->alpha[c], w->inv_beta[c]);
+    }
+    return 0;
+}
+
+/* ---------- Winograd transforms ---------- */
+
+#define MAX_POINTS 16
+/* Eight floats: one AVX2 register (half an AVX-512 one); GCC's vector extension compiles it for every clone. */
+typedef float v8 __attribute__((vector_size(32), aligned(4)));
+
+/*
+ * Eight tiles starting at tile j: v[a][j..j+7] = sum_i bt[a][i] * s_i with s_i the tiles' input i (src[i] + j).
+ * Inlined with alpha a constant where it can be, so the inputs stay in registers and the loops unroll.
+ */
+static inline __attribute__((always_inline)) void winograd_in_block(const float *const *src, size_t j,
+                                                                    const float *bt, size_t alpha, float *v,
+                                                                    size_t plane) {
+    v8 s[MAX_POINTS] = {0}; /* entries past alpha are never read; set so no compiler warns */
+#pragma GCC unroll 16
+    for (size_t i = 0; i < alpha; i++) s[i] = *(const v8 *)(src[i] + j);
+#pragma GCC unroll 16
+    for (size_t a = 0; a < alpha; a++) {
+        v8 acc = bt[a * alpha] * s[0];
+#pragma GCC unroll 16
+        for (size_t i = 1; i < alpha; i++) acc += bt[a * alpha + i] * s[i];
+        *(v8 *)(v + a * plane + j) = acc;
+    }
+}
+
+/*
+ * v[a][j] = sum_i bt[a][i] * (tile input i of tile j) for the n tiles of one channel; input i of tile j is
+ * q[i mod m][j + (i div m) * d] (the signal was de-interleaved into q so that every read is contiguous).
+ */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static void winograd_in_channel(const float *q, size_t q_len, const float *bt, size_t alpha, size_t m, size_t d,
+                                size_t n, float *v, size_t plane) {
+    const float *src[MAX_POINTS];
+    for (size_t i = 0; i < alpha; i++) src[i] = q + (i % m) * q_len + (i / m) * d;
+    size_t j = 0;
+    if (alpha == 12) /* F(6, 7), the VAE's */
+        for (; j + 8 <= n; j += 8) winograd_in_block(src, j, bt, 12, v, plane);
+    else
+        for (; j + 8 <= n; j += 8) winograd_in_block(src, j, bt, alpha, v, plane);
+    for (; j < n; j++)
+        for (size_t a = 0; a < alpha; a++) {
+            float acc = 0;
+            for (size_t i = 0; i < alpha; i++) acc += bt[a * alpha + i] * src[i][j];
+            v[a * plane + j] = acc;
+        }
+}
+
+/*
+ * q[k][r*d + ph] = x[(r*m + k)*d + ph - pad] for tile rows r < rows, k < m, ph < d; zero outside x. One pass over
+ * the signal; each tile row's m blocks of d samples go to the m de-interleaved arrays.
+ */
+static void deinterleave(const float *x, size_t length, float *q, size_t q_len, size_t rows, size_t m, size_t d,
+                         size_t pad) {
+    for (size_t r = 0; r < rows; r++) {
+        long start = (long)(r * m * d) - (long)pad;
+        if (start >= 0 && start + (long)(m * d) <= (long)length) {
+            const float *src = x + start;
+            if (d == 1) {
+                for (size_t k = 0; k < m; k++) q[k * q_len + r] = src[k];
+            } else {
+                for (size_t k = 0; k < m; k++) memcpy(q + k * q_len + r * d, src + k * d, d * sizeof(float));
+            }
+        } else {
+            for (size_t k = 0; k < m; k++)
+                for (size_t ph = 0; ph < d; ph++) {
+                    long at = start + (long)(k * d + ph);
+                    q[k * q_len + r * d + ph] = at >= 0 && at < (long)length ? x[at] : 0.0f;
+                }
+        }
+    }
+}
+
+typedef struct {
+    const float *x, *bt;
+    float *v;
+    size_t rows, length, alpha, m, d, pad, rows_out, kernel_rows;
+} WinogradInWork;
+
+static int winograd_in_rows(void *context, size_t first, size_t end) {
+    WinogradInWork *w = (WinogradInWork *)context;
+    size_t d = w->d, m = w->m, n = w->rows_out * d, tile_rows = w->rows_out + w->kernel_rows - 1;
+    size_t q_len = tile_rows * d;
+    float *q = (float *)malloc(sizeof(float) * m * q_len);
+    if (!q) return 1;
+    for (size_t row = first; row < end; row++) {
+        const float *x = w->x + row * w->length;
+        /* q[k][r*d + ph] = padded signal at (r*m + k)*d + ph: blocks of d samples, zero outside the signal. */
+        deinterleave(x, w->length, q, q_len, tile_rows, m, d, w->pad);
+        winograd_in_channel(q, q_len, w->bt, w->alpha, m, d, n, w->v + row * n, w->rows * n);
+    }
+    free(q);
+    return 0;
+}
+
+/* Eight tiles: out[j][0..7] = bias + sum_a at[j][a] * p[a][0..7] (inlined like winograd_in_block). */
+static inline __attribute__((always_inline)) void winograd_out_block(const float *p, size_t plane, const float *at,
+                                                                     size_t alpha, size_t m, float bias, float *out,
+                                                                     size_t stride) {
+    v8 s[MAX_POINTS] = {0}; /* entries past alpha are never read; set so no compiler warns */
+#pragma GCC unroll 16
+    for (size_t a = 0; a < alpha; a++) s[a] = *(const v8 *)(p + a * plane);
+#pragma GCC unroll 16
+    for (size_t j = 0; j < m; j++) {
+        v8 acc = bias + at[j * alpha] * s[0];
+#pragma GCC unroll 16
+        for (size_t a = 1; a < alpha; a++) acc += at[j * alpha + a] * s[a];
+        *(v8 *)(out + j * stride) = acc;
+    }
+}
+
+/* out[j][k] = bias + sum_a at[j][a] * p[a][k] for k < len: the m outputs of len tiles of one channel. */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static void winograd_out_chunk(const float *p, size_t plane, const float *at, size_t alpha, size_t m, size_t len,
+                               float bias, float *out, size_t stride) {
+    size_t k = 0;
+    if (alpha == 12 && m == 6)
+        for (; k + 8 <= len; k += 8) winograd_out_block(p + k, plane, at, 12, 6, bias, out + k, stride);
+    else
+        for (; k + 8 <= len; k += 8) winograd_out_block(p + k, plane, at, alpha, m, bias, out + k, stride);
+    for (; k < len; k++)
+        for (size_t j = 0; j < m; j++) {
+            float acc = bias;
+            for (size_t a = 0; a < alpha; a++) acc += at[j * alpha + a] * p[a * plane + k];
+            out[j * stride + k] = acc;
+        }
+}
+
+typedef struct {
+    const float *p, *at, *bias;
+    float *y;
+    size_t rows, channels, alpha, m, d, n, length;
+} WinogradOutWork;
+
+static int winograd_out_rows(void *context, size_t first, size_t end) {
+    WinogradOutWork *w = (WinogradOutWork *)context;
+    /* Whole tile rows per chunk, a multiple of 8 of them: about 64 tiles (vectors of 8 inside). */
+    size_t d = w->d, m = w->m, per_chunk = 64 / d / 8 * 8, chunk = (per_chunk < 8 ? 8 : per_chunk) * d;
+    float *out = (float *)malloc(sizeof(float) * m * chunk);
+    if (!out) return 1;
+    for (size_t row = first; row < end; row++) {
+        const float *p = w->p + row * w->n;
+        float *y = w->y + row * w->length;
+        for (size_t n0 = 0; n0 < w->n; n0 += chunk) {
+            size_t len = w->n - n0 < chunk ? w->n - n0 : chunk;
+            winograd_out_chunk(p + n0, w->rows * w->n, w->at, w->alpha, m, len, w->bias[row % w->channels], out, chunk);
+            /* Tile row r holds outputs (r*m + j)*d + ph: output j of phase ph. */
+            size_t r0 = n0 / d, rows_here = len / d;
+            float *dst = y + r0 * m * d;
+            if ((r0 + rows_here) * m * d <= w->length) { /* every output of the chunk is inside the signal */
+                if (d == 1) {
+                    for (size_t rr = 0; rr < rows_here; rr++)
+                        for (size_t j = 0; j < m; j++) dst[rr * m + j] = out[j * chunk + rr];
+                } else {
+                    for (size_t rr = 0; rr < rows_here; rr++)
+                        for (size_t j = 0; j < m; j++)
+                            memcpy(dst + (rr * m + j) * d, out + j * chunk + rr * d, d * sizeof(float));
+                }
+                continue;
+            }
+            for (size_t rr = 0; rr < rows_here; rr++) {
+                for (size_t j = 0; j < m; j++) {
+                    size_t t = ((r0 + rr) * m + j) * d;
+                    if (t >= w->length) break;
+                    size_t count = w->length - t < d ? w->length - t : d;
+                    const float *src = out + j * chunk + rr * d;
+                    for (size_t i = 0; i < count; i++) y[t + i] = src[i];
+                }
+            }
+        }
+    }
+    free(out);
+    return 0;
 }
 
 /* ---------- the kernel ---------- */
@@ -227,7 +433,8 @@ static OrtStatus *snake_compute_v2(void *kernel, OrtKernelContext *context) {
         || !ok(api, data((OrtValue *)av, (void **)&alpha)) || !ok(api, data((OrtValue *)bv, (void **)&inv_beta))
         || !x || !y || !alpha || !inv_beta)
         return fail(api, "Snake: could not reach the tensors' data");
-    snake_all(x, alpha, inv_beta, y, (size_t)dims[0] * channels, channels, (size_t)dims[2]);
+    SnakeWork work = {x, alpha, inv_beta, y, channels, (size_t)dims[2]};
+    parallel_rows(snake_rows, &work, (size_t)dims[0] * channels, n);
     return NULL;
 }
 
@@ -251,7 +458,7 @@ static OrtStatus *snake_create_v2(const OrtCustomOp *op, const OrtApi *api, cons
     return *kernel ? NULL : fail(api, "Snake: out of memory");
 }
 
-static void snake_destroy(void *kernel) { free(kernel); }
+static void snake_destroy(void *kernel) { free(kernel); /* every kernel here is one malloc'd struct */ }
 static const char *snake_name(const OrtCustomOp *op) { (void)op; return "Snake"; }
 static const char *cpu_provider(const OrtCustomOp *op) { (void)op; return "CPUExecutionProvider"; }
 static int float_type(const OrtCustomOp *op, size_t i) { (void)op; (void)i; return ONNX_FLOAT; }
@@ -270,6 +477,167 @@ static const OrtCustomOp SNAKE = {
     snake_create_v2, snake_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs, release_pairs,
 };
 
+/* ---------- the Winograd kernels ---------- */
+
+typedef struct {
+    const OrtApi *api;
+    int64_t tile, dilation;
+} WinogradKernel;
+
+static OrtStatus *int_attribute(const OrtApi *api, const OrtKernelInfo *info, const char *name, int64_t *out,
+                                const char *message) {
+    OrtStatus *s = ((GetAttributeIntFn)API_FN(api, SLOT_KernelInfoGetAttribute_int64))(info, name, out);
+    if (s) {
+        ((ReleaseStatusFn)API_FN(api, SLOT_ReleaseStatus))(s);
+        return fail(api, message);
+    }
+    return NULL;
+}
+
+static OrtStatus *winograd_create(const OrtApi *api, const OrtKernelInfo *info, int needs_tile, void **kernel) {
+    *kernel = NULL;
+    WinogradKernel k = {api, 1, 1};
+    OrtStatus *s = needs_tile ? int_attribute(api, info, "tile", &k.tile, "WinogradIn: needs an int attribute 'tile'") : NULL;
+    if (!s) s = int_attribute(api, info, "dilation", &k.dilation, "Winograd: needs an int attribute 'dilation'");
+    if (s) return s;
+    if (k.tile < 1 || k.tile > MAX_POINTS || k.dilation < 1 || k.dilation > (1 << 20))
+        return fail(api, "Winograd: tile must be 1..16 and dilation 1..2^20");
+    WinogradKernel *made = (WinogradKernel *)malloc(sizeof(WinogradKernel));
+    if (!made) return fail(api, "Winograd: out of memory");
+    *made = k;
+    *kernel = made;
+    return NULL;
+}
+
+static OrtStatus *inputs_of(const OrtApi *api, OrtKernelContext *context, size_t count, const OrtValue **values,
+                            const char *message) {
+    GetInputFn input = (GetInputFn)API_FN(api, SLOT_KernelContext_GetInput);
+    for (size_t i = 0; i < count; i++)
+        if (!ok(api, input(context, i, &values[i])) || !values[i]) return fail(api, message);
+    return NULL;
+}
+
+static int data_of(const OrtApi *api, const OrtValue *value, float **out) {
+    *out = NULL;
+    return ok(api, ((GetTensorMutableDataFn)API_FN(api, SLOT_GetTensorMutableData))((OrtValue *)value, (void **)out))
+           && *out;
+}
+
+/* v = input transform of x: [a, B, C, n] with n = ceil(T / (m*d)) * d. */
+static OrtStatus *winograd_in_compute_v2(void *kernel, OrtKernelContext *context) {
+    WinogradKernel *k = (WinogradKernel *)kernel;
+    const OrtApi *api = k->api;
+    const OrtValue *in[2];
+    OrtStatus *s = inputs_of(api, context, 2, in, "WinogradIn: needs two inputs (x, bt)");
+    if (s) return s;
+    int64_t xd[8], bd[8];
+    size_t nx = 0, nb = 0;
+    if (shape_of(api, in[0], xd, &nx) != 3) return fail(api, "WinogradIn: x must be [batch, channels, time]");
+    if (shape_of(api, in[1], bd, &nb) != 2 || bd[0] != bd[1] || bd[0] > MAX_POINTS || bd[0] < k->tile
+        || (bd[0] - k->tile) % 2 != 0)
+        return fail(api, "WinogradIn: bt must be [a, a] with a - tile even, a <= 16");
+    size_t m = (size_t)k->tile, d = (size_t)k->dilation, alpha = (size_t)bd[0], length = (size_t)xd[2];
+    size_t rows_out = (length + m * d - 1) / (m * d);
+    int64_t dims[4] = {(int64_t)alpha, xd[0], xd[1], (int64_t)(rows_out * d)};
+    OrtValue *vv = NULL;
+    if (!ok(api, ((GetOutputFn)API_FN(api, SLOT_KernelContext_GetOutput))(context, 0, dims, 4, &vv)) || !vv)
+        return fail(api, "WinogradIn: could not allocate the output");
+    size_t rows = (size_t)xd[0] * (size_t)xd[1];
+    if (rows == 0 || length == 0) return NULL;
+    float *x = NULL, *bt = NULL, *v = NULL;
+    if (!data_of(api, in[0], &x) || !data_of(api, in[1], &bt) || !data_of(api, vv, &v))
+        return fail(api, "WinogradIn: could not reach the tensors' data");
+    WinogradInWork work = {x, bt, v, rows, length, alpha, m, d, (alpha - m) / 2 * d, rows_out,
+                           (alpha + m - 1) / m};
+    return parallel_rows(winograd_in_rows, &work, rows, nx) ? fail(api, "WinogradIn: out of memory") : NULL;
+}
+
+/* y = output transform of p (+ bias), cut to the length of `like`: [B, C, T]. */
+static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *context) {
+    WinogradKernel *k = (WinogradKernel *)kernel;
+    const OrtApi *api = k->api;
+    const OrtValue *in[4];
+    OrtStatus *s = inputs_of(api, context, 4, in, "WinogradOut: needs four inputs (p, at, bias, like)");
+    if (s) return s;
+    int64_t pd[8], ad[8], bd[8], ld[8];
+    size_t np = 0, na = 0, nb = 0, nl = 0;
+    if (shape_of(api, in[0], pd, &np) != 4) return fail(api, "WinogradOut: p must be [a, batch, channels, n]");
+    if (shape_of(api, in[1], ad, &na) != 2 || ad[1] != pd[0] || ad[0] < 1 || ad[0] > MAX_POINTS)
+        return fail(api, "WinogradOut: at must be [m, a]");
+    if (shape_of(api, in[2], bd, &nb) < 0 || nb != (size_t)pd[2])
+        return fail(api, "WinogradOut: bias must hold one value per channel");
+    if (shape_of(api, in[3], ld, &nl) != 3 || ld[0] != pd[1])
+        return fail(api, "WinogradOut: like must be [batch, *, time]");
+    size_t m = (size_t)ad[0], d = (size_t)k->dilation, n = (size_t)pd[3], length = (size_t)ld[2];
+    if (n % d != 0 || n / d * m * d < length) return fail(api, "WinogradOut: p has too few tiles for like's length");
+    int64_t dims[3] = {pd[1], pd[2], ld[2]};
+    OrtValue *yv = NULL;
+    if (!ok(api, ((GetOutputFn)API_FN(api, SLOT_KernelContext_GetOutput))(context, 0, dims, 3, &yv)) || !yv)
+        return fail(api, "WinogradOut: could not allocate the output");
+    size_t rows = (size_t)pd[1] * (size_t)pd[2];
+    if (rows == 0 || length == 0) return NULL;
+    float *p = NULL, *at = NULL, *bias = NULL, *y = NULL;
+    if (!data_of(api, in[0], &p) || !data_of(api, in[1], &at) || !data_of(api, in[2], &bias) || !data_of(api, yv, &y))
+        return fail(api, "WinogradOut: could not reach the tensors' data");
+    WinogradOutWork work = {p, at, bias, y, rows, (size_t)pd[2], (size_t)pd[0], m, d, n, length};
+    return parallel_rows(winograd_out_rows, &work, rows, np) ? fail(api, "WinogradOut: out of memory") : NULL;
+}
+
+static void winograd_in_compute(void *kernel, OrtKernelContext *context) {
+    if (!kernel) return;
+    OrtStatus *s = winograd_in_compute_v2(kernel, context);
+    if (s) ((ReleaseStatusFn)API_FN(((WinogradKernel *)kernel)->api, SLOT_ReleaseStatus))(s);
+}
+
+static void winograd_out_compute(void *kernel, OrtKernelContext *context) {
+    if (!kernel) return;
+    OrtStatus *s = winograd_out_compute_v2(kernel, context);
+    if (s) ((ReleaseStatusFn)API_FN(((WinogradKernel *)kernel)->api, SLOT_ReleaseStatus))(s);
+}
+
+static OrtStatus *winograd_in_create_v2(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **kernel) {
+    (void)op;
+    return winograd_create(api, info, 1, kernel);
+}
+
+static OrtStatus *winograd_out_create_v2(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **kernel) {
+    (void)op;
+    return winograd_create(api, info, 0, kernel);
+}
+
+static void *winograd_in_create(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info) {
+    void *kernel = NULL;
+    OrtStatus *s = winograd_in_create_v2(op, api, info, &kernel);
+    if (s) ((ReleaseStatusFn)API_FN(api, SLOT_ReleaseStatus))(s);
+    return kernel;
+}
+
+static void *winograd_out_create(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info) {
+    void *kernel = NULL;
+    OrtStatus *s = winograd_out_create_v2(op, api, info, &kernel);
+    if (s) ((ReleaseStatusFn)API_FN(api, SLOT_ReleaseStatus))(s);
+    return kernel;
+}
+
+static const char *winograd_in_name(const OrtCustomOp *op) { (void)op; return "WinogradIn"; }
+static const char *winograd_out_name(const OrtCustomOp *op) { (void)op; return "WinogradOut"; }
+static size_t two(const OrtCustomOp *op) { (void)op; return 2; }
+static size_t four(const OrtCustomOp *op) { (void)op; return 4; }
+
+static const OrtCustomOp WINOGRAD_IN = {
+    16, winograd_in_create, winograd_in_name, cpu_provider, float_type, two, float_type, one, winograd_in_compute,
+    snake_destroy, required, required, default_memory, one_int, one_int, one_int, one_int,
+    winograd_in_create_v2, winograd_in_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs,
+    release_pairs,
+};
+
+static const OrtCustomOp WINOGRAD_OUT = {
+    16, winograd_out_create, winograd_out_name, cpu_provider, float_type, four, float_type, one, winograd_out_compute,
+    snake_destroy, required, required, default_memory, one_int, one_int, one_int, one_int,
+    winograd_out_create_v2, winograd_out_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs,
+    release_pairs,
+};
+
 /* Entry point ONNX Runtime looks up after loading the library. */
 __attribute__((visibility("default")))
 OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base) {
@@ -282,8 +650,11 @@ OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base)
     OrtCustomOpDomain *domain = NULL;
     OrtStatus *s = ((CreateCustomOpDomainFn)API_FN(api, SLOT_CreateCustomOpDomain))("org.aceforge", &domain);
     if (s) return s;
-    s = ((CustomOpDomainAddFn)API_FN(api, SLOT_CustomOpDomain_Add))(domain, &SNAKE);
-    if (s) return s;
+    const OrtCustomOp *ops[] = {&SNAKE, &WINOGRAD_IN, &WINOGRAD_OUT};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        s = ((CustomOpDomainAddFn)API_FN(api, SLOT_CustomOpDomain_Add))(domain, ops[i]);
+        if (s) return s;
+    }
     /* The domain must outlive every session made with these options; it is a few bytes, so it is never released. */
     return ((AddCustomOpDomainFn)API_FN(api, SLOT_AddCustomOpDomain))(options, domain);
 }

@@ -229,8 +229,13 @@ public final class OnnxGraph {
 
     /** A node from AceForge's own operator domain (only on sessions where runtime.CustomOps says it is available). */
     public V aceforgeOp(String type, V... inputs) {
+        return aceforgeOp(type, new Attr[0], inputs);
+    }
+
+    /** A node from AceForge's own operator domain, with attributes. */
+    public V aceforgeOp(String type, Attr[] attrs, V... inputs) {
         usesAceforgeDomain = true;
-        return nodeN(ACEFORGE_DOMAIN, type, 1, new Attr[0], inputs)[0];
+        return nodeN(ACEFORGE_DOMAIN, type, 1, attrs, inputs)[0];
     }
 
     /** A node with several outputs. */

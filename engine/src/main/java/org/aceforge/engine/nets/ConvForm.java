@@ -1,20 +1,23 @@
 package org.aceforge.engine.nets;
 
+import org.aceforge.engine.runtime.CustomOps;
 import org.aceforge.engine.runtime.OrtRuntime;
 
 /**
  * How a graph computes the VAE's 7-tap residual convolutions: ONNX's Conv (the reference form; GPU sessions, whose
- * libraries choose their own algorithms), or {@link WinogradConv} from standard operators, 3.5× fewer multiplications
- * (CPU sessions: the 10 s decode's convolutions ran 1.1–2.4× faster per layer on 2 AVX-512 cores, the gain growing
- * with the width). The two agree to float rounding.
+ * libraries choose their own algorithms), or {@link WinogradConv}, 3.5× fewer multiplications — its transforms from
+ * standard operators (CPU sessions: the 10 s decode's convolutions ran 1.1–2.4× faster per layer on 2 AVX-512 cores,
+ * the gain growing with the width), or as AceForge's fused transform operators where runtime.CustomOps registered
+ * (one pass each instead of seven operators). All agree to float rounding.
  */
 public enum ConvForm {
-    DIRECT, WINOGRAD;
+    DIRECT, WINOGRAD, WINOGRAD_FUSED;
 
     /** The faster form on {@code device}; {@code -Daceforge.vae.winograd=false} keeps the direct form everywhere. */
     public static ConvForm forDevice(OrtRuntime.Device device) {
         boolean allowed = !"false".equals(System.getProperty("aceforge.vae.winograd"));
-        return allowed && device == OrtRuntime.Device.CPU ? WINOGRAD : DIRECT;
+        if (!allowed || device != OrtRuntime.Device.CPU) return DIRECT;
+        return CustomOps.available(device) ? WINOGRAD_FUSED : WINOGRAD;
     }
 
     /**
@@ -23,13 +26,17 @@ public enum ConvForm {
      * multiplications they save (the demo pack's narrow VAE decoded 3× slower).
      */
     public boolean winograd(long channels) {
-        return this == WINOGRAD && channels >= MIN_CHANNELS;
+        return this != DIRECT && channels >= MIN_CHANNELS;
     }
 
     static final int MIN_CHANNELS = 128;
 
     /** Suffix for the graph's cache name, so the two forms never share a cached file. */
     public String graphSuffix() {
-        return this == WINOGRAD ? "-winograd" : "";
+        return switch (this) {
+            case DIRECT -> "";
+            case WINOGRAD -> "-winograd";
+            case WINOGRAD_FUSED -> "-winograd-fused";
+        };
     }
 }

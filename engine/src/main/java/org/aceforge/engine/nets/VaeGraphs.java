@@ -74,7 +74,7 @@ public final class VaeGraphs {
 
     private static V residualUnit(OnnxGraph g, WeightSource w, V x, int dilation, VaeForm form) {
         V y = snake(g, w, "snake1", x, form.snake());
-        y = form.conv().winograd(w.get("conv1.weight_v").shape()[1]) ? winograd(g, w, "conv1", y, dilation)
+        y = form.conv().winograd(w.get("conv1.weight_v").shape()[1]) ? winograd(g, w, "conv1", y, dilation, form.conv())
                 : conv(g, w, "conv1", y, 1, 3 * dilation, dilation, false);
         y = snake(g, w, "snake2", y, form.snake());
         y = conv(g, w, "conv2", y, 1, 0, 1, false);
@@ -106,10 +106,11 @@ public final class VaeGraphs {
     }
 
     /** The residual unit's 7-tap convolution ("same" padding 3·dilation) by {@link WinogradConv}. */
-    private static V winograd(OnnxGraph g, WeightSource w, String name, V x, int dilation) {
+    private static V winograd(OnnxGraph g, WeightSource w, String name, V x, int dilation, ConvForm form) {
         long[] shape = w.get(name + ".weight_v").shape();
         V bias = w.has(name + ".bias") ? g.weight(w.get(name + ".bias")) : null;
-        return WINOGRAD.apply(g, x, weightNorm(g, w, name), bias, shape[1], shape[0], dilation);
+        return WINOGRAD.apply(g, x, weightNorm(g, w, name), bias, shape[1], shape[0], dilation,
+                form == ConvForm.WINOGRAD_FUSED);
     }
 
     /**

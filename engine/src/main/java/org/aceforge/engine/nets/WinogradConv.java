@@ -57,7 +57,17 @@ public final class WinogradConv {
      * (r − 1)·dilation/2 each side (r odd), plus {@code bias} [cout] when not null: [B, cout, T].
      */
     public V apply(OnnxGraph g, V x, V weight, V bias, long cin, long cout, int dilation) {
+        return apply(g, x, weight, bias, cin, cout, dilation, false);
+    }
+
+    /**
+     * As {@link #apply(OnnxGraph, V, V, V, long, long, int)}; with {@code fusedTransforms} the input and output
+     * transforms are AceForge's {@code WinogradIn} / {@code WinogradOut} operators (one pass each, padding and cutting
+     * included) instead of seven standard operators — only for sessions where runtime.CustomOps is available.
+     */
+    public V apply(OnnxGraph g, V x, V weight, V bias, long cin, long cout, int dilation, boolean fusedTransforms) {
         if (r % 2 == 0) throw new IllegalArgumentException("same padding needs an odd kernel, not " + r);
+        if (fusedTransforms) return fused(g, x, weight, bias, cout, dilation);
         long row = (long) m * dilation, pad = (long) (r - 1) / 2 * dilation;
         int kernelRows = (alpha + m - 1) / m;
         // Rows of output: ⌈T / row⌉; rows of input: that plus the rows a tile's inputs reach into.
@@ -76,6 +86,19 @@ public final class WinogradConv {
         V w = g.constant(outputTransform(cout), cout * alpha, 1, m, 1);
         V y = bias == null ? g.op("ConvTranspose", up, byChannel, w) : g.op("ConvTranspose", up, byChannel, w, bias);
         return g.slice(g.reshape(y, 0, cout, -1), 2, g.longs(0), t);
+    }
+
+    /** The same computation with the transforms as AceForge operators: [α, B, cin, n] → MatMul → [B, cout, T]. */
+    private V fused(OnnxGraph g, V x, V weight, V bias, long cout, int dilation) {
+        float[] b = new float[alpha * alpha], a = new float[m * alpha];
+        for (int i = 0; i < alpha; i++) for (int j = 0; j < alpha; j++) b[i * alpha + j] = (float) bt[i][j];
+        for (int j = 0; j < m; j++) for (int i = 0; i < alpha; i++) a[j * alpha + i] = (float) at[j][i];
+        V v = g.aceforgeOp("WinogradIn", new Attr[]{Attr.i("tile", m), Attr.i("dilation", dilation)}, x,
+                g.constant(b, alpha, alpha));
+        V products = g.matMul(kernelTransform(g, weight), v);                           // [α, B, cout, n]
+        V zeros = bias != null ? bias : g.constant(new float[Math.toIntExact(cout)], cout);
+        return g.aceforgeOp("WinogradOut", new Attr[]{Attr.i("dilation", dilation)}, products,
+                g.constant(a, m, alpha), zeros, x);
     }
 
     /** U = G·w per channel pair, as [α, 1, cout, cin] (ONNX Runtime folds it at load: w is a weight). */

@@ -113,9 +113,11 @@ class RandomInputReferenceTest {
         double[][] lat = rounded(random(3, 64, 1));
         double[][] audio = rounded(random(2 * 1920, 2, 0.3));
         double[][] refDecoded = RefVae.decode(c, w, lat), refMoments = RefVae.encode(c, w, audio);
-        // Every form: the standard operators (GPU sessions), AceForge's fused Snake and the Winograd convolutions (CPU).
+        // Every form: the standard operators (GPU sessions), AceForge's fused Snake and the Winograd convolutions (CPU),
+        // their transforms from standard operators or AceForge's.
         for (SnakeForm snake : SnakeForm.values()) for (ConvForm conv : ConvForm.values()) {
-            if (snake == SnakeForm.FUSED && !FusedSnakeTest.fusedExpectedHere()) continue;
+            boolean ours = snake == SnakeForm.FUSED || conv == ConvForm.WINOGRAD_FUSED;
+            if (ours && !FusedSnakeTest.fusedExpectedHere()) continue;
             VaeForm form = new VaeForm(snake, conv);
             var dec = GraphRunner.run(VaeGraphs.decoder(c, w, form), Map.of("latents", tensor("l", lat)));
             agree("VAE decode (" + form + ")", dec.get("decoded").toFloats(), refDecoded);

@@ -37,16 +37,33 @@ class WinogradConvTest {
     /** Batches, dilations of the VAE, lengths shorter than a tile, lengths not a multiple of anything, with and without bias. */
     @Test
     void graphMatchesAPlainConvolution() throws Exception {
-        Random rnd = new Random(9);
-        WinogradConv f = WinogradConv.of(WinogradConv.TILE, 7);
         int[][] cases = {{2, 6, 5, 1, 37}, {1, 4, 4, 3, 1}, {1, 8, 3, 9, 5}, {2, 3, 6, 9, 200}, {1, 16, 16, 3, 121}, {1, 5, 5, 1, 6}};
+        matchesAPlainConvolution(WinogradConv.of(WinogradConv.TILE, 7), cases, false);
+    }
+
+    /**
+     * The fused transform operators (engine/src/main/c) on the same cases, other tiles, dilations past a chunk of 64
+     * outputs, and a tensor large enough to be split over threads (2^20 values and more).
+     */
+    @Test
+    void fusedTransformsMatchAPlainConvolution() throws Exception {
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        int[][] cases = {{2, 6, 5, 1, 37}, {1, 4, 4, 3, 1}, {1, 8, 3, 9, 5}, {2, 3, 6, 9, 200}, {1, 16, 16, 3, 121},
+                {1, 5, 5, 1, 6}, {1, 3, 4, 70, 900}, {2, 40, 8, 3, 14_000}};
+        matchesAPlainConvolution(WinogradConv.of(WinogradConv.TILE, 7), cases, true);
+        matchesAPlainConvolution(WinogradConv.of(4, 7), new int[][]{{1, 6, 5, 1, 53}, {2, 3, 3, 9, 301}}, true);
+        matchesAPlainConvolution(WinogradConv.of(2, 7), new int[][]{{1, 6, 5, 3, 53}}, true);
+    }
+
+    private static void matchesAPlainConvolution(WinogradConv f, int[][] cases, boolean fused) throws Exception {
+        Random rnd = new Random(9);
         for (int[] c : cases) {
             int batch = c[0], cin = c[1], cout = c[2], dil = c[3], t = c[4];
             for (boolean withBias : new boolean[]{true, false}) {
                 float[] x = floats(rnd, batch * cin * t), w = floats(rnd, cout * cin * 7), b = floats(rnd, cout);
                 OnnxGraph g = new OnnxGraph("winograd");
                 V in = g.input("x", DType.F32, "batch", (long) cin, "t");
-                V y = f.apply(g, in, g.constant(w, cout, cin, 7), withBias ? g.constant(b, cout) : null, cin, cout, dil);
+                V y = f.apply(g, in, g.constant(w, cout, cin, 7), withBias ? g.constant(b, cout) : null, cin, cout, dil, fused);
                 g.output(y, "y", DType.F32, "batch", (long) cout, "t");
                 float[] got = GraphRunner.run(g, Map.of("x", TensorData.ofFloats("x", x, batch, cin, t))).get("y").toFloats();
                 double[] want = plainConv(x, w, withBias ? b : null, batch, cin, cout, t, dil);
@@ -56,9 +73,45 @@ class WinogradConvTest {
                     num += (want[i] - got[i]) * (want[i] - got[i]);
                     den += want[i] * want[i];
                 }
-                assertTrue(Math.sqrt(num / den) < 1e-5, java.util.Arrays.toString(c) + " bias " + withBias + ": relative error " + Math.sqrt(num / den));
+                assertTrue(Math.sqrt(num / den) < 1e-5, java.util.Arrays.toString(c) + " bias " + withBias + " fused " + fused
+                        + ": relative error " + Math.sqrt(num / den));
             }
         }
+    }
+
+    /** Malformed calls of the fused transform operators are errors naming what is wrong, never crashes. */
+    @Test
+    void fusedTransformsRefuseMalformedCalls() {
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        long[] signal = {1, 2, 30}, products = {12, 1, 2, 5}, fewProducts = {12, 1, 2, 4};
+        Attr[] in = {Attr.i("tile", 6), Attr.i("dilation", 1)}, out = {Attr.i("dilation", 1)};
+        assertRefused("bt must be [a, a]", signal, 4, (g, x) -> g.aceforgeOp("WinogradIn", in, x, g.constant(new float[25], 5, 5)));
+        assertRefused("needs an int attribute 'tile'", signal, 4, (g, x) -> g.aceforgeOp("WinogradIn",
+                new Attr[]{Attr.i("dilation", 1)}, x, g.constant(new float[144], 12, 12)));
+        assertRefused("tile must be 1..16", signal, 4, (g, x) -> g.aceforgeOp("WinogradIn",
+                new Attr[]{Attr.i("tile", 0), Attr.i("dilation", 1)}, x, g.constant(new float[144], 12, 12)));
+        assertRefused("at must be [m, a]", products, 3, (g, p) -> g.aceforgeOp("WinogradOut", out, p,
+                g.constant(new float[66], 6, 11), g.constant(new float[2], 2), g.constant(new float[60], 1, 2, 30)));
+        assertRefused("too few tiles", fewProducts, 3, (g, p) -> g.aceforgeOp("WinogradOut", out, p,
+                g.constant(new float[72], 6, 12), g.constant(new float[2], 2), g.constant(new float[60], 1, 2, 30)));
+        assertRefused("one value per channel", products, 3, (g, p) -> g.aceforgeOp("WinogradOut", out, p,
+                g.constant(new float[72], 6, 12), g.constant(new float[3], 3), g.constant(new float[60], 1, 2, 30)));
+    }
+
+    private static void assertRefused(String message, long[] shape, int outRank,
+                                      java.util.function.BiFunction<OnnxGraph, V, V> build) {
+        OnnxGraph g = new OnnxGraph("malformed");
+        Object[] dims = new Object[shape.length];
+        for (int i = 0; i < shape.length; i++) dims[i] = shape[i];
+        V y = build.apply(g, g.input("x", DType.F32, dims));
+        Object[] outDims = new Object[outRank];
+        for (int i = 0; i < outRank; i++) outDims[i] = "d" + i;
+        g.output(y, "y", DType.F32, outDims);
+        int n = 1;
+        for (long d : shape) n *= (int) d;
+        TensorData x = TensorData.ofFloats("x", new float[n], shape);
+        Exception e = assertThrows(Exception.class, () -> GraphRunner.run(g, Map.of("x", x)));
+        assertTrue(String.valueOf(e.getMessage()).contains(message), e.getMessage());
     }
 
     @Test
@@ -73,9 +126,11 @@ class WinogradConvTest {
 
     @Test
     void cpuSessionsGetWinogradAndGpuSessionsTheDirectForm() {
-        assertEquals(ConvForm.WINOGRAD, ConvForm.forDevice(OrtRuntime.Device.CPU));
+        assertEquals(FusedSnakeTest.fusedExpectedHere() ? ConvForm.WINOGRAD_FUSED : ConvForm.WINOGRAD,
+                ConvForm.forDevice(OrtRuntime.Device.CPU));
         assertEquals(ConvForm.DIRECT, ConvForm.forDevice(OrtRuntime.Device.CUDA));
         assertEquals("-fused-winograd", new VaeForm(SnakeForm.FUSED, ConvForm.WINOGRAD).graphSuffix());
+        assertEquals("-fused-winograd-fused", new VaeForm(SnakeForm.FUSED, ConvForm.WINOGRAD_FUSED).graphSuffix());
         assertEquals("", VaeForm.STANDARD.graphSuffix());
     }
 
