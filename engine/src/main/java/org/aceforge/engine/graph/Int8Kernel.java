@@ -14,6 +14,15 @@ public enum Int8Kernel {
     /** {@code DynamicQuantizeLinear} + {@code MatMulInteger} (u8 × s8) and a float rescale: the ONNX-standard path. */
     MATMUL_INTEGER("integer"),
     /**
+     * {@code DynamicQuantizeMatMul} on weights in 7 bits (levels ±63, per-column scales). On AVX2 CPUs without VNNI,
+     * ONNX Runtime multiplies u8 activations by s8 weights in pairs summed into int16, which saturates with full-range
+     * weights (relative error 0.14 measured on a 2-core AMD EPYC) but cannot with |w| ≤ 64 (2 · 255 · 64 < 2¹⁵): the
+     * fast path made exact again, at half the weight precision.
+     */
+    DYNAMIC_QUANTIZE_MATMUL_7("dqmm7"),
+    /** {@code DynamicQuantizeLinear} + {@code MatMulInteger} on 7-bit weights, for the same reason. */
+    MATMUL_INTEGER_7("integer7"),
+    /**
      * {@code MatMulNBits} bits 4, blocks of 32, accuracy level 4: half the bytes of 8-bit for the 5 Hz LM's decode,
      * which reads every weight once per token. Never chosen automatically (the DiT's budget is for 8-bit).
      */
@@ -30,7 +39,21 @@ public enum Int8Kernel {
         return this != MATMUL_NBITS4;
     }
 
-    /** The short name users force it by ({@code nbits}, {@code dqmm}, {@code integer}). */
+    /** The weight levels either side of zero in the per-column form (127, or 63 for the 7-bit kernels). */
+    public int columnLevels() {
+        return this == DYNAMIC_QUANTIZE_MATMUL_7 || this == MATMUL_INTEGER_7 ? 63 : 127;
+    }
+
+    /** The full-range kernel a 7-bit one stands in for (itself for the others). */
+    public Int8Kernel fullRange() {
+        return switch (this) {
+            case DYNAMIC_QUANTIZE_MATMUL_7 -> DYNAMIC_QUANTIZE_MATMUL;
+            case MATMUL_INTEGER_7 -> MATMUL_INTEGER;
+            default -> this;
+        };
+    }
+
+    /** The short name users force it by ({@code nbits}, {@code dqmm}, {@code integer}, {@code dqmm7}, {@code integer7}). */
     public String id() {
         return id;
     }

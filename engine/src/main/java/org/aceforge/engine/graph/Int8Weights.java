@@ -24,6 +24,8 @@ public final class Int8Weights implements WeightSource {
     public static final String SUFFIX = ":int8", SCALE_SUFFIX = ":int8_scale";
     /** The per-column form ({@code DynamicQuantizeMatMul}, {@code MatMulInteger}): int8 Wᵀ [in, out], one scale per output. */
     public static final String COLUMNS_SUFFIX = ":int8col", COLUMNS_SCALE_SUFFIX = ":int8col_scale";
+    /** The per-column form in 7 bits (levels ±63) for the kernels that saturate on AVX2 otherwise (Int8Kernel). */
+    public static final String COLUMNS7_SUFFIX = ":int7col", COLUMNS7_SCALE_SUFFIX = ":int7col_scale";
     /** Narrow layers gain nothing and lose precision: only matmuls with at least this many inputs are quantized. */
     public static final int MIN_INPUTS = 128;
     public static final int BLOCK = 128;
@@ -67,36 +69,40 @@ public final class Int8Weights implements WeightSource {
 
     /** One derived form of a weight ({@code suffix}: one of the four), made on first use. */
     private TensorData derived(TensorData w, String suffix) {
-        if (suffix.equals(COLUMNS_SUFFIX) || suffix.equals(COLUMNS_SCALE_SUFFIX)) quantizeColumns(w);
+        if (suffix.equals(COLUMNS_SUFFIX) || suffix.equals(COLUMNS_SCALE_SUFFIX)) quantizeColumns(w, 127, COLUMNS_SUFFIX, COLUMNS_SCALE_SUFFIX);
+        else if (suffix.equals(COLUMNS7_SUFFIX) || suffix.equals(COLUMNS7_SCALE_SUFFIX)) quantizeColumns(w, 63, COLUMNS7_SUFFIX, COLUMNS7_SCALE_SUFFIX);
         else if (suffix.equals(NIBBLES_SUFFIX) || suffix.equals(NIBBLES_SCALE_SUFFIX)) quantizeNibbles(w);
         else quantize(w);
         return derived.get(w.name() + suffix);
     }
 
-    /** Wᵀ as int8 [in, out] with one symmetric scale per output (max |w| / 127 of its row of W). */
+    /**
+     * Wᵀ as int8 [in, out] with one symmetric scale per output (max |w| / levels of its row of W; levels 127, or 63
+     * for this source's kernel if it is a 7-bit one).
+     */
     public TensorData columns(TensorData w) {
-        return derived(w, COLUMNS_SUFFIX);
+        return derived(w, kernel.columnLevels() == 63 ? COLUMNS7_SUFFIX : COLUMNS_SUFFIX);
     }
 
     /** The per-output scales [out] of {@link #columns}. */
     public TensorData columnScales(TensorData w) {
-        return derived(w, COLUMNS_SCALE_SUFFIX);
+        return derived(w, kernel.columnLevels() == 63 ? COLUMNS7_SCALE_SUFFIX : COLUMNS_SCALE_SUFFIX);
     }
 
-    private synchronized void quantizeColumns(TensorData w) {
-        if (derived.containsKey(w.name() + COLUMNS_SUFFIX)) return;
+    private synchronized void quantizeColumns(TensorData w, int levels, String suffix, String scaleSuffix) {
+        if (derived.containsKey(w.name() + suffix)) return;
         int out = (int) w.shape()[0], in = (int) w.shape()[1];
         ByteBuffer q = ByteBuffer.allocateDirect(Math.multiplyExact(out, in)).order(ByteOrder.LITTLE_ENDIAN);
         float[] scale = new float[out];
         float[] row = new float[in];
         for (int n = 0; n < out; n++) {
             rowOf(w, n, in, row);
-            float s = symmetricScale(row, 0, in, 127), inv = 1f / s;
+            float s = symmetricScale(row, 0, in, levels), inv = 1f / s;
             scale[n] = s;
-            for (int k = 0; k < in; k++) q.put(k * out + n, (byte) level(row, k, in, inv, 127));
+            for (int k = 0; k < in; k++) q.put(k * out + n, (byte) level(row, k, in, inv, levels));
         }
-        derived.put(w.name() + COLUMNS_SCALE_SUFFIX, TensorData.ofFloats(w.name() + COLUMNS_SCALE_SUFFIX, scale, out));
-        derived.put(w.name() + COLUMNS_SUFFIX, new TensorData(w.name() + COLUMNS_SUFFIX, DType.I8, new long[]{in, out}, q));
+        derived.put(w.name() + scaleSuffix, TensorData.ofFloats(w.name() + scaleSuffix, scale, out));
+        derived.put(w.name() + suffix, new TensorData(w.name() + suffix, DType.I8, new long[]{in, out}, q));
     }
 
     /** The 4-bit matrix uint8 [out, blocks, 16] of a Linear weight [out, in]: q + 8 in [1, 15], low nibble first. */
@@ -146,6 +152,8 @@ public final class Int8Weights implements WeightSource {
     private static String derivedBase(String name) {
         if (name.endsWith(NIBBLES_SCALE_SUFFIX)) return name.substring(0, name.length() - NIBBLES_SCALE_SUFFIX.length());
         if (name.endsWith(NIBBLES_SUFFIX)) return name.substring(0, name.length() - NIBBLES_SUFFIX.length());
+        if (name.endsWith(COLUMNS7_SCALE_SUFFIX)) return name.substring(0, name.length() - COLUMNS7_SCALE_SUFFIX.length());
+        if (name.endsWith(COLUMNS7_SUFFIX)) return name.substring(0, name.length() - COLUMNS7_SUFFIX.length());
         if (name.endsWith(COLUMNS_SCALE_SUFFIX)) return name.substring(0, name.length() - COLUMNS_SCALE_SUFFIX.length());
         if (name.endsWith(COLUMNS_SUFFIX)) return name.substring(0, name.length() - COLUMNS_SUFFIX.length());
         if (name.endsWith(SCALE_SUFFIX)) return name.substring(0, name.length() - SCALE_SUFFIX.length());

@@ -404,9 +404,9 @@ public final class OnnxGraph {
                 case MATMUL_NBITS4 -> msOpN("MatMulNBits", 1, new Attr[]{Attr.i("K", w.shape()[1]), Attr.i("N", w.shape()[0]),
                         Attr.i("bits", 4), Attr.i("block_size", Int8Weights.BLOCK4), Attr.i("accuracy_level", 4)},
                         x, rawWeight(int8.nibbles(w)), rawWeight(int8.nibbleScales(w)))[0];
-                case DYNAMIC_QUANTIZE_MATMUL -> msOpN("DynamicQuantizeMatMul", 1, new Attr[0],
+                case DYNAMIC_QUANTIZE_MATMUL, DYNAMIC_QUANTIZE_MATMUL_7 -> msOpN("DynamicQuantizeMatMul", 1, new Attr[0],
                         x, rawWeight(int8.columns(w)), weight(int8.columnScales(w)))[0];
-                case MATMUL_INTEGER -> {
+                case MATMUL_INTEGER, MATMUL_INTEGER_7 -> {
                     V[] q = opN("DynamicQuantizeLinear", 3, new Attr[0], x);
                     V acc = op("MatMulInteger", q[0], rawWeight(int8.columns(w)), q[2]);
                     V f = op("Cast", new Attr[]{Attr.i("to", 1)}, acc);

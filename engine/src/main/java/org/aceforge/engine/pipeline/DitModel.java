@@ -35,6 +35,8 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     private final LazySession dit, crossKv, encoder, timbre, tokenizer, detokenizer, align;
     private final boolean int8;
     private final org.aceforge.engine.graph.Int8Kernel int8Kernel;
+    /** The text and condition encoders' kernel (MatMulNBits, or null: fp32 where it is not faster than fp32 here). */
+    private final org.aceforge.engine.graph.Int8Kernel encoderKernel;
 
     public DitModel(Path folder, GraphCache cache) {
         this(folder, cache, DitOptions.DEFAULT);
@@ -51,8 +53,10 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     public DitModel(Path folder, GraphCache cache, DitOptions options) {
         this.folder = folder;
         // INT8 through the kernel this CPU runs fastest within the error budget, or fp32 where INT8 is not faster.
-        this.int8Kernel = options.int8() ? org.aceforge.engine.runtime.Int8Choice.current().kernel() : null;
+        org.aceforge.engine.runtime.Int8Choice.Choice choice = options.int8() ? org.aceforge.engine.runtime.Int8Choice.current() : null;
+        this.int8Kernel = choice == null ? null : choice.kernel();
         this.int8 = int8Kernel != null;
+        this.encoderKernel = choice == null || !int8 ? null : choice.encoders();
         try {
             this.config = AceStepConfig.read(folder.resolve("config.json"));
         } catch (IOException | IllegalArgumentException e) {
@@ -78,12 +82,14 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         align = new LazySession(name + "-align", key + "\nalign=" + headsText(heads), int8 ? q : ditWeights, cache,
                 () -> DitGraph.build(config, weights, q, lora, options.loraScale(), heads));
         // The condition encoder on INT8 with the DiT, always through MatMulNBits (per-block weight scales, activations
-        // per row), the precise kernel, as for the text encoder: it runs once per render on a few hundred rows.
-        org.aceforge.engine.graph.Int8Weights cq = int8 ? new org.aceforge.engine.graph.Int8Weights(weights) : null;
-        String encoderName = ConditionEncoderGraph.NAME + (int8 ? "-int8" : "");
-        encoder = new LazySession(encoderName + "-given-timbre", cfg, int8 ? cq : weights, cache,
+        // per row), the precise kernel, as for the text encoder: it runs once per render on a few hundred rows — and
+        // on fp32 where MatMulNBits is not faster than fp32 (AVX2 without VNNI).
+        boolean encoderInt8 = encoderKernel != null;
+        org.aceforge.engine.graph.Int8Weights cq = encoderInt8 ? new org.aceforge.engine.graph.Int8Weights(weights, encoderKernel) : null;
+        String encoderName = ConditionEncoderGraph.NAME + (encoderInt8 ? "-int8" : "");
+        encoder = new LazySession(encoderName + "-given-timbre", cfg, encoderInt8 ? cq : weights, cache,
                 () -> ConditionEncoderGraph.givenTimbre(config, weights, cq));
-        timbre = new LazySession(encoderName + "-timbre", cfg, int8 ? cq : weights, cache,
+        timbre = new LazySession(encoderName + "-timbre", cfg, encoderInt8 ? cq : weights, cache,
                 () -> ConditionEncoderGraph.timbreEncoder(config, weights, cq));
         tokenizer = new LazySession(AudioTokenizerGraph.NAME, cfg, weights, cache, () -> AudioTokenizerGraph.build(config, weights));
         detokenizer = new LazySession(AudioDetokenizerGraph.NAME, cfg, weights, cache, () -> AudioDetokenizerGraph.build(config, weights));
@@ -143,6 +149,9 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     public boolean int8() { return int8; }
     /** The INT8 kernel the DiT runs on (null: fp32 — not asked, or not faster on this CPU). */
     public org.aceforge.engine.graph.Int8Kernel int8Kernel() { return int8Kernel; }
+
+    /** The INT8 kernel of the text and condition encoders (null: fp32). */
+    public org.aceforge.engine.graph.Int8Kernel encoderKernel() { return encoderKernel; }
     public WeightSource weights() { return weights; }
     public float[] nullEmbedding() { return nullEmbedding; }
 

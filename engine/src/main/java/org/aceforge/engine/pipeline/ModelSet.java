@@ -30,8 +30,9 @@ public final class ModelSet implements AutoCloseable {
             v = new VaeModel(pack.vae(), cache);
             // The text encoder on INT8 whenever the DiT is, always through MatMulNBits: its activations are quantized
             // per row, and the caption's hidden states steer every step (per-tensor kernels there doubled the
-            // render's distance from fp32: final latents 0.7 % → 1.65 %, audio 22 → 17 dB).
-            this.text = new TextEncoderModel(pack.textEncoder(), cache, d.int8() ? org.aceforge.engine.graph.Int8Kernel.MATMUL_NBITS : null);
+            // render's distance from fp32: final latents 0.7 % → 1.65 %, audio 22 → 17 dB). Where MatMulNBits is not
+            // faster than fp32 (AVX2 without VNNI) it stays fp32.
+            this.text = new TextEncoderModel(pack.textEncoder(), cache, d.encoderKernel());
         } catch (RuntimeException e) {
             if (d != null) d.close();
             if (v != null) v.close();

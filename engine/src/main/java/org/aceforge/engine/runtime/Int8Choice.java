@@ -49,8 +49,16 @@ public final class Int8Choice {
         }
     }
 
-    /** The kernel to use (null: fp32, INT8 not used) and why, in words. */
-    public record Choice(Int8Kernel kernel, String why) {}
+    /**
+     * The DiT's kernel (null: fp32, INT8 not used), the text and condition encoders' ({@code MatMulNBits}, the precise
+     * one, where INT8 is used and it beats fp32 here; else null: fp32) and why, in words.
+     */
+    public record Choice(Int8Kernel kernel, Int8Kernel encoders, String why) {
+        /** A choice whose encoders follow the DiT: MatMulNBits with an INT8 DiT, fp32 without (a forced kernel). */
+        public Choice(Int8Kernel kernel, String why) {
+            this(kernel, kernel == null ? null : Int8Kernel.MATMUL_NBITS, why);
+        }
+    }
 
     private static Choice current;
 
@@ -61,14 +69,33 @@ public final class Int8Choice {
         Measurement fp32 = ms.stream().filter(m -> m.kernel() == null).findFirst().orElseThrow();
         Measurement best = null;
         for (Measurement m : ms)
-            if (m.kernel() != null && m.relativeError() <= ERROR_BUDGET && (best == null || m.seconds() < best.seconds())) best = m;
+            if (m.kernel() != null && m.relativeError() <= ERROR_BUDGET && !needless(m, ms) && (best == null || m.seconds() < best.seconds())) best = m;
         String figures = String.join(", ", ms.stream().map(m -> String.format(Locale.ROOT, "%s %.1f ms%s", m.name(), m.seconds() * 1e3,
                 m.kernel() == null ? "" : String.format(Locale.ROOT, " (error %.1e)", m.relativeError()))).toList());
         if (best == null) return new Choice(null, "no INT8 kernel within the error budget on this CPU: fp32 (" + figures + ")");
         if (fp32.seconds() / best.seconds() < MIN_GAIN)
             return new Choice(null, "INT8 is not faster than fp32 on this CPU: fp32 (" + figures + ")");
-        return new Choice(best.kernel(), String.format(Locale.ROOT, "INT8 through %s, %.1f× fp32 (%s)", best.name(),
-                fp32.seconds() / best.seconds(), figures));
+        // The encoders run a few hundred rows once per render and steer every step: the precise kernel or none. On AVX2
+        // without VNNI MatMulNBits was 1.4× slower than fp32 while the 7-bit kernels were 2× faster (docs/benchmarks.md).
+        Measurement nbits = ms.stream().filter(m -> m.kernel() == Int8Kernel.MATMUL_NBITS).findFirst().orElse(null);
+        boolean preciseFaster = nbits != null && nbits.relativeError() <= ERROR_BUDGET && fp32.seconds() / nbits.seconds() >= MIN_GAIN;
+        return new Choice(best.kernel(), preciseFaster ? Int8Kernel.MATMUL_NBITS : null,
+                String.format(Locale.ROOT, "INT8 through %s, %.1f× fp32; text and condition encoders on %s (%s)", best.name(),
+                        fp32.seconds() / best.seconds(), preciseFaster ? "nbits" : "fp32", figures));
+    }
+
+    /**
+     * A 7-bit kernel is there for CPUs where its full-range twin saturates; where the twin is within budget it runs the
+     * same code at twice the weight precision, so the 7-bit one is never taken on a difference of noise.
+     */
+    private static boolean needless(Measurement m, List<Measurement> ms) {
+        Int8Kernel twin = m.kernel().fullRange();
+        return twin != m.kernel() && ms.stream().anyMatch(o -> o.kernel() == twin && o.relativeError() <= ERROR_BUDGET);
+    }
+
+    /** The kernels the measurement compares, as remembered with a choice (a new kernel means measuring again). */
+    static String kernelsMeasured() {
+        return String.join(",", java.util.Arrays.stream(Int8Kernel.values()).filter(Int8Kernel::automatic).map(Int8Kernel::id).toList());
     }
 
     /** The forced, remembered or (first time) measured choice for this process. Worker threads only: may take seconds. */
@@ -78,12 +105,12 @@ public final class Int8Choice {
         if (forced != null && !forced.isBlank()) {
             Int8Kernel k = forced.equalsIgnoreCase("fp32") ? null : Int8Kernel.find(forced);
             if (k == null && !forced.equalsIgnoreCase("fp32"))
-                throw new IllegalArgumentException("AF_INT8_KERNEL " + forced + " is unknown: use nbits, dqmm, integer or fp32");
+                throw new IllegalArgumentException("AF_INT8_KERNEL " + forced + " is unknown: use nbits, dqmm, integer, dqmm7, integer7 or fp32");
             current = new Choice(k, "forced by AF_INT8_KERNEL / aceforge.int8.kernel: " + forced.toLowerCase(Locale.ROOT));
         } else {
             current = remembered();
             if (current == null) {
-                current = choose(measure(3));
+                current = choose(measure(5));
                 remember(current);
             }
         }
@@ -120,9 +147,10 @@ public final class Int8Choice {
     private static Choice remembered() {
         try {
             JsonNode n = JSON.readTree(file().toFile());
-            if (!machine().equals(n.path("machine").asText())) return null;
-            String k = n.path("kernel").asText();
-            return new Choice(k.equals("fp32") ? null : Int8Kernel.find(k), n.path("why").asText() + " (remembered)");
+            if (!machine().equals(n.path("machine").asText()) || !kernelsMeasured().equals(n.path("kernels").asText())) return null;
+            String k = n.path("kernel").asText(), e = n.path("encoders").asText("fp32");
+            return new Choice(k.equals("fp32") ? null : Int8Kernel.find(k), e.equals("fp32") ? null : Int8Kernel.find(e),
+                    n.path("why").asText() + " (remembered)");
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -130,8 +158,9 @@ public final class Int8Choice {
 
     private static void remember(Choice c) {
         try {
-            ObjectNode n = JSON.createObjectNode().put("machine", machine()).put("kernel", c.kernel() == null ? "fp32" : c.kernel().id())
-                    .put("why", c.why());
+            ObjectNode n = JSON.createObjectNode().put("machine", machine()).put("kernels", kernelsMeasured())
+                    .put("kernel", c.kernel() == null ? "fp32" : c.kernel().id())
+                    .put("encoders", c.encoders() == null ? "fp32" : c.encoders().id()).put("why", c.why());
             Files.createDirectories(file().getParent());
             Path tmp = Files.createTempFile(file().getParent(), "int8-kernel", ".part");
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
@@ -141,7 +170,12 @@ public final class Int8Choice {
         }
     }
 
-    /** fp32 and each kernel at the MLP's shape: best time of {@code runs} after one warm-up, and the error against fp32. */
+    /**
+     * fp32 and each kernel at the MLP's shape: the best time of {@code runs} after one warm-up, and the error against
+     * fp32. The kernels are timed in turns (one run of each per round), so a slow moment of the machine — the first
+     * seconds of a process, another program — falls on all of them rather than on the one measured then (measured:
+     * fp32 once at 78 ms instead of 45 in a render's first second, which made MatMulNBits look faster than fp32).
+     */
     public static List<Measurement> measure(int runs) {
         return measure(M, K, N, runs);
     }
@@ -153,36 +187,54 @@ public final class Int8Choice {
         for (int i = 0; i < w.length; i++) w[i] = (float) ((2 * r.nextDouble() - 1) * s);
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
         TensorData weight = TensorData.ofFloats("w", w, n, k);
-        TensorData in = TensorData.ofFloats("x", x, m, k);
-        List<Measurement> out = new ArrayList<>();
-        float[] reference = null;
+        Map<String, TensorData> in = Map.of("x", TensorData.ofFloats("x", x, m, k));
         List<Int8Kernel> kernels = new ArrayList<>();
         kernels.add(null);
         for (Int8Kernel each : Int8Kernel.values()) if (each.automatic()) kernels.add(each);
-        for (Int8Kernel kernel : kernels) {
-            OnnxGraph g = new OnnxGraph("int8-probe").int8(kernel == null ? null : new Int8Weights(() -> Map.of("w", weight), kernel));
-            var xv = g.input("x", DType.F32, (long) m, (long) k);
-            g.output(g.linear(xv, weight, null), "y", DType.F32, (long) m, (long) n);
-            try (NetSession session = new NetSession("int8-probe", g.toModelBytes(), g.externalWeights())) {
-                float[] y = session.run(Map.of("x", in)).get("y").toFloats();
-                double best = Double.MAX_VALUE;
-                for (int i = 0; i < runs; i++) {
-                    long t0 = System.nanoTime();
-                    session.run(Map.of("x", in));
-                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        List<Int8Kernel> opened = new ArrayList<>();
+        List<NetSession> sessions = new ArrayList<>();
+        List<float[]> outputs = new ArrayList<>();
+        try {
+            for (Int8Kernel kernel : kernels) {
+                OnnxGraph g = new OnnxGraph("int8-probe").int8(kernel == null ? null : new Int8Weights(() -> Map.of("w", weight), kernel));
+                var xv = g.input("x", DType.F32, (long) m, (long) k);
+                g.output(g.linear(xv, weight, null), "y", DType.F32, (long) m, (long) n);
+                NetSession session = null;
+                try {
+                    session = new NetSession("int8-probe", g.toModelBytes(), g.externalWeights());
+                    outputs.add(session.run(in).get("y").toFloats());   // the warm-up run, and the output to compare
+                    sessions.add(session);
+                    opened.add(kernel);
+                } catch (Exception e) {
+                    if (session != null) session.close();
+                    LOG.warn("int8 kernel {} could not be measured ({}): left out", kernel == null ? "fp32" : kernel.id(), e.getMessage());
+                    if (kernel == null) throw new IllegalStateException("fp32 matmul could not be measured", e);
                 }
-                if (reference == null) reference = y;
-                double err = 0, ref = 0;
-                for (int i = 0; i < y.length; i++) {
-                    err += (y[i] - reference[i]) * (double) (y[i] - reference[i]);
-                    ref += reference[i] * (double) reference[i];
-                }
-                out.add(new Measurement(kernel, best, Math.sqrt(err / ref)));
-            } catch (Exception e) {
-                LOG.warn("int8 kernel {} could not be measured ({}): left out", kernel == null ? "fp32" : kernel.id(), e.getMessage());
-                if (kernel == null) throw new IllegalStateException("fp32 matmul could not be measured", e);
             }
+            double[] best = new double[sessions.size()];
+            java.util.Arrays.fill(best, Double.MAX_VALUE);
+            for (int round = 0; round < runs; round++)
+                for (int i = 0; i < sessions.size(); i++) {
+                    long t0 = System.nanoTime();
+                    sessions.get(i).run(in);
+                    best[i] = Math.min(best[i], (System.nanoTime() - t0) / 1e9);
+                }
+            float[] reference = outputs.get(0);
+            List<Measurement> out = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i++) {
+                float[] y = outputs.get(i);
+                double err = 0, ref = 0;
+                for (int j = 0; j < y.length; j++) {
+                    err += (y[j] - reference[j]) * (double) (y[j] - reference[j]);
+                    ref += reference[j] * (double) reference[j];
+                }
+                out.add(new Measurement(opened.get(i), best[i], Math.sqrt(err / ref)));
+            }
+            return out;
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException("int8 kernels could not be timed", e);
+        } finally {
+            sessions.forEach(NetSession::close);
         }
-        return out;
     }
 }
