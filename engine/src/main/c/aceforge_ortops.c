@@ -137,14 +137,86 @@ static inline double sin_squared(double z) {
     return s * s;
 }
 
-/* One row of T samples of one channel. Cloned per ISA so AVX-512 and AVX2 machines get wide vectors. */
+/* One row of T samples of one channel in double precision: CPUs without FMA, and arguments too large for floats. */
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-static void snake_row(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
+static void snake_row_double(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
     for (size_t t = 0; t < n; t++) {
         float v = x[t];
         float z = alpha * v;
         y[t] = v + inv_beta * (float)sin_squared((double)z);
     }
+}
+
+/*
+ * sin(z)^2 in single precision for |z| < SNAKE_FLOAT_LIMIT, on CPUs with FMA: z = k*pi + r by a three-part pi (each
+ * step one fused multiply-add, so k*pi is subtracted almost exactly), then the odd Taylor polynomial to r^15. Twice the
+ * lanes of the double version; within a few float roundings of sin^2, as the standard Sin-based form is.
+ */
+#define SNAKE_FLOAT_LIMIT 65536.0f
+static inline __attribute__((always_inline)) float sin_squared_float(float z) {
+    const float inv_pi = 0.318309886183790672f, pi_a = 3.1415927410125732f, pi_b = -8.742277657347586e-08f,
+                pi_c = -3.4302490200117637e-15f;
+    float k = __builtin_rintf(z * inv_pi);
+    float r = __builtin_fmaf(-k, pi_a, z);
+    r = __builtin_fmaf(-k, pi_b, r);
+    r = __builtin_fmaf(-k, pi_c, r);
+    float r2 = r * r;
+    float p = -1.0f / 1307674368000.0f;
+    p = __builtin_fmaf(p, r2, 1.0f / 6227020800.0f);
+    p = __builtin_fmaf(p, r2, -1.0f / 39916800.0f);
+    p = __builtin_fmaf(p, r2, 1.0f / 362880.0f);
+    p = __builtin_fmaf(p, r2, -1.0f / 5040.0f);
+    p = __builtin_fmaf(p, r2, 1.0f / 120.0f);
+    p = __builtin_fmaf(p, r2, -1.0f / 6.0f);
+    float s = __builtin_fmaf(r * r2, p, r);
+    return s * s;
+}
+
+/* The float form for a row whose every |alpha * x| is below the limit (checked first), else the double form. */
+static inline __attribute__((always_inline)) void snake_row_float(const float *restrict x, float *restrict y, size_t n,
+                                                                  float alpha, float inv_beta) {
+    int out_of_range = 0;
+    for (size_t t = 0; t < n; t++) out_of_range |= !(__builtin_fabsf(alpha * x[t]) < SNAKE_FLOAT_LIMIT); /* or NaN */
+    if (out_of_range) {
+        snake_row_double(x, y, n, alpha, inv_beta);
+        return;
+    }
+    for (size_t t = 0; t < n; t++) {
+        float v = x[t];
+        y[t] = __builtin_fmaf(inv_beta, sin_squared_float(alpha * v), v);
+    }
+}
+
+__attribute__((target("arch=x86-64-v4")))
+static void snake_row_v4(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
+    snake_row_float(x, y, n, alpha, inv_beta);
+}
+
+__attribute__((target("arch=x86-64-v3")))
+static void snake_row_v3(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
+    snake_row_float(x, y, n, alpha, inv_beta);
+}
+
+typedef void (*SnakeRowFn)(const float *restrict, float *restrict, size_t, float, float);
+
+/* The widest form this CPU runs (AF_SNAKE_DOUBLE=1 keeps the double one, for comparing). */
+static SnakeRowFn snake_row_for_cpu(void) {
+    const char *env = getenv("AF_SNAKE_DOUBLE");
+    if (env && *env == '1') return snake_row_double;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4")) return snake_row_v4;
+    if (__builtin_cpu_supports("x86-64-v3")) return snake_row_v3;
+    return snake_row_double;
+}
+
+static void snake_row(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
+    static SnakeRowFn chosen; /* a benign race: every thread computes the same pointer */
+    SnakeRowFn f = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
+    if (!f) {
+        f = snake_row_for_cpu();
+        __atomic_store_n(&chosen, f, __ATOMIC_RELAXED);
+    }
+    f(x, y, n, alpha, inv_beta);
 }
 
 /*
