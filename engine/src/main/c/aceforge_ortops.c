@@ -14,6 +14,9 @@
  * Why by hand: from standard operators the transforms took a grouped Conv, a grouped ConvTranspose, two Transposes, a
  * Pad and a Slice per convolution, ~1.8 s of a 5.2 s full-size decode on the 2-core CI machine (docs/benchmarks.md):
  * seven passes over tensors of up to 1.5 GB where one read and one write suffice. No library offers them.
+ * SnakeWinogradIn(x, bt, alpha, inv_beta) and WinogradOutSnake(p, at, bias, like, alpha, inv_beta) are the same with
+ * the residual unit's Snake applied to the input first / the output last, while the row is in cache (there the
+ * Snake's output feeds nothing else), saving a pass over memory each.
  *
  * The ONNX Runtime C API is reached through its function table by slot number; the slots were taken from the public
  * header and are only trusted for the version this file was checked against (ORT_CHECKED_VERSION). Any other version
@@ -139,7 +142,7 @@ static inline double sin_squared(double z) {
 
 /* One row of T samples of one channel in double precision: CPUs without FMA, and arguments too large for floats. */
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-static void snake_row_double(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
+static void snake_row_double(const float *x, float *y, size_t n, float alpha, float inv_beta) {
     for (size_t t = 0; t < n; t++) {
         float v = x[t];
         float z = alpha * v;
@@ -173,7 +176,7 @@ static inline __attribute__((always_inline)) float sin_squared_float(float z) {
 }
 
 /* The float form for a row whose every |alpha * x| is below the limit (checked first), else the double form. */
-static inline __attribute__((always_inline)) void snake_row_float(const float *restrict x, float *restrict y, size_t n,
+static inline __attribute__((always_inline)) void snake_row_float(const float *x, float *y, size_t n,
                                                                   float alpha, float inv_beta) {
     int out_of_range = 0;
     for (size_t t = 0; t < n; t++) out_of_range |= !(__builtin_fabsf(alpha * x[t]) < SNAKE_FLOAT_LIMIT); /* or NaN */
@@ -188,16 +191,17 @@ static inline __attribute__((always_inline)) void snake_row_float(const float *r
 }
 
 __attribute__((target("arch=x86-64-v4")))
-static void snake_row_v4(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
+static void snake_row_v4(const float *x, float *y, size_t n, float alpha, float inv_beta) {
     snake_row_float(x, y, n, alpha, inv_beta);
 }
 
 __attribute__((target("arch=x86-64-v3")))
-static void snake_row_v3(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
+static void snake_row_v3(const float *x, float *y, size_t n, float alpha, float inv_beta) {
     snake_row_float(x, y, n, alpha, inv_beta);
 }
 
-typedef void (*SnakeRowFn)(const float *restrict, float *restrict, size_t, float, float);
+/* y = snake(x) over n samples; y may be x (every sample is read before it is written). */
+typedef void (*SnakeRowFn)(const float *, float *, size_t, float, float);
 
 /* The widest form this CPU runs (AF_SNAKE_DOUBLE=1 keeps the double one, for comparing). */
 static SnakeRowFn snake_row_for_cpu(void) {
@@ -209,7 +213,7 @@ static SnakeRowFn snake_row_for_cpu(void) {
     return snake_row_double;
 }
 
-static void snake_row(const float *restrict x, float *restrict y, size_t n, float alpha, float inv_beta) {
+static void snake_row(const float *x, float *y, size_t n, float alpha, float inv_beta) {
     static SnakeRowFn chosen; /* a benign race: every thread computes the same pointer */
     SnakeRowFn f = __atomic_load_n(&chosen, __ATOMIC_RELAXED);
     if (!f) {
@@ -354,6 +358,8 @@ typedef struct {
     const float *x, *bt;
     float *v;
     size_t rows, length, alpha, m, d, pad, rows_out, kernel_rows;
+    const float *snake_alpha, *snake_inv_beta; /* SnakeWinogradIn: the Snake before the transform, per channel */
+    size_t channels;
 } WinogradInWork;
 
 static int winograd_in_rows(void *context, size_t first, size_t end) {
@@ -361,14 +367,26 @@ static int winograd_in_rows(void *context, size_t first, size_t end) {
     size_t d = w->d, m = w->m, n = w->rows_out * d, tile_rows = w->rows_out + w->kernel_rows - 1;
     size_t q_len = tile_rows * d;
     float *q = (float *)malloc(sizeof(float) * m * q_len);
-    if (!q) return 1;
+    /* With the Snake first: each row's activation goes through this buffer, read again while still in cache. */
+    float *activated = w->snake_alpha ? (float *)malloc(sizeof(float) * (w->length ? w->length : 1)) : NULL;
+    if (!q || (w->snake_alpha && !activated)) {
+        free(q);
+        free(activated);
+        return 1;
+    }
     for (size_t row = first; row < end; row++) {
         const float *x = w->x + row * w->length;
+        if (activated) {
+            size_t c = row % w->channels;
+            snake_row(x, activated, w->length, w->snake_alpha[c], w->snake_inv_beta[c]);
+            x = activated;
+        }
         /* q[k][r*d + ph] = padded signal at (r*m + k)*d + ph: blocks of d samples, zero outside the signal. */
         deinterleave(x, w->length, q, q_len, tile_rows, m, d, w->pad);
         winograd_in_channel(q, q_len, w->bt, w->alpha, m, d, n, w->v + row * n, w->rows * n);
     }
     free(q);
+    free(activated);
     return 0;
 }
 
@@ -409,6 +427,7 @@ typedef struct {
     const float *p, *at, *bias;
     float *y;
     size_t rows, channels, alpha, m, d, n, length;
+    const float *snake_alpha, *snake_inv_beta; /* WinogradOutSnake: the Snake after the transform, per channel */
 } WinogradOutWork;
 
 static int winograd_out_rows(void *context, size_t first, size_t end) {
@@ -435,6 +454,8 @@ static int winograd_out_rows(void *context, size_t first, size_t end) {
                         for (size_t j = 0; j < m; j++)
                             memcpy(dst + (rr * m + j) * d, out + j * chunk + rr * d, d * sizeof(float));
                 }
+                if (w->snake_alpha) /* the chunk's outputs are one stretch of the row, still in cache */
+                    snake_row(dst, dst, rows_here * m * d, w->snake_alpha[row % w->channels], w->snake_inv_beta[row % w->channels]);
                 continue;
             }
             for (size_t rr = 0; rr < rows_here; rr++) {
@@ -446,6 +467,8 @@ static int winograd_out_rows(void *context, size_t first, size_t end) {
                     for (size_t i = 0; i < count; i++) y[t + i] = src[i];
                 }
             }
+            if (w->snake_alpha && r0 * m * d < w->length) /* the row's last stretch */
+                snake_row(dst, dst, w->length - r0 * m * d, w->snake_alpha[row % w->channels], w->snake_inv_beta[row % w->channels]);
         }
     }
     free(out);
@@ -554,6 +577,7 @@ static const OrtCustomOp SNAKE = {
 typedef struct {
     const OrtApi *api;
     int64_t tile, dilation;
+    int snake; /* SnakeWinogradIn / WinogradOutSnake: two more inputs, the Snake's alpha and inv_beta per channel */
 } WinogradKernel;
 
 static OrtStatus *int_attribute(const OrtApi *api, const OrtKernelInfo *info, const char *name, int64_t *out,
@@ -566,9 +590,9 @@ static OrtStatus *int_attribute(const OrtApi *api, const OrtKernelInfo *info, co
     return NULL;
 }
 
-static OrtStatus *winograd_create(const OrtApi *api, const OrtKernelInfo *info, int needs_tile, void **kernel) {
+static OrtStatus *winograd_create(const OrtApi *api, const OrtKernelInfo *info, int needs_tile, int snake, void **kernel) {
     *kernel = NULL;
-    WinogradKernel k = {api, 1, 1};
+    WinogradKernel k = {api, 1, 1, snake};
     OrtStatus *s = needs_tile ? int_attribute(api, info, "tile", &k.tile, "WinogradIn: needs an int attribute 'tile'") : NULL;
     if (!s) s = int_attribute(api, info, "dilation", &k.dilation, "Winograd: needs an int attribute 'dilation'");
     if (s) return s;
@@ -595,7 +619,22 @@ static int data_of(const OrtApi *api, const OrtValue *value, float **out) {
            && *out;
 }
 
-/* v = input transform of x: [a, B, C, n] with n = ceil(T / (m*d)) * d. */
+/* The Snake's alpha and inv_beta (inputs `first` and `first` + 1), one value per channel each. */
+static OrtStatus *snake_inputs(const OrtApi *api, OrtKernelContext *context, size_t first, size_t channels,
+                               float **alpha, float **inv_beta, const char *message) {
+    const OrtValue *in[2];
+    GetInputFn input = (GetInputFn)API_FN(api, SLOT_KernelContext_GetInput);
+    int64_t dims[8];
+    size_t count = 0;
+    for (size_t i = 0; i < 2; i++)
+        if (!ok(api, input(context, first + i, &in[i])) || !in[i] || shape_of(api, in[i], dims, &count) < 0
+            || count != channels)
+            return fail(api, message);
+    if (!data_of(api, in[0], alpha) || !data_of(api, in[1], inv_beta)) return fail(api, message);
+    return NULL;
+}
+
+/* v = input transform of x (of snake(x) for SnakeWinogradIn): [a, B, C, n] with n = ceil(T / (m*d)) * d. */
 static OrtStatus *winograd_in_compute_v2(void *kernel, OrtKernelContext *context) {
     WinogradKernel *k = (WinogradKernel *)kernel;
     const OrtApi *api = k->api;
@@ -620,11 +659,18 @@ static OrtStatus *winograd_in_compute_v2(void *kernel, OrtKernelContext *context
     if (!data_of(api, in[0], &x) || !data_of(api, in[1], &bt) || !data_of(api, vv, &v))
         return fail(api, "WinogradIn: could not reach the tensors' data");
     WinogradInWork work = {x, bt, v, rows, length, alpha, m, d, (alpha - m) / 2 * d, rows_out,
-                           (alpha + m - 1) / m};
+                           (alpha + m - 1) / m, NULL, NULL, (size_t)xd[1]};
+    if (k->snake) {
+        float *sa = NULL, *sb = NULL;
+        s = snake_inputs(api, context, 2, (size_t)xd[1], &sa, &sb, "SnakeWinogradIn: alpha and inv_beta must hold one value per channel");
+        if (s) return s;
+        work.snake_alpha = sa;
+        work.snake_inv_beta = sb;
+    }
     return parallel_rows(winograd_in_rows, &work, rows, nx) ? fail(api, "WinogradIn: out of memory") : NULL;
 }
 
-/* y = output transform of p (+ bias), cut to the length of `like`: [B, C, T]. */
+/* y = output transform of p (+ bias), cut to the length of `like` (then the Snake, for WinogradOutSnake): [B, C, T]. */
 static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *context) {
     WinogradKernel *k = (WinogradKernel *)kernel;
     const OrtApi *api = k->api;
@@ -651,7 +697,14 @@ static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *contex
     float *p = NULL, *at = NULL, *bias = NULL, *y = NULL;
     if (!data_of(api, in[0], &p) || !data_of(api, in[1], &at) || !data_of(api, in[2], &bias) || !data_of(api, yv, &y))
         return fail(api, "WinogradOut: could not reach the tensors' data");
-    WinogradOutWork work = {p, at, bias, y, rows, (size_t)pd[2], (size_t)pd[0], m, d, n, length};
+    WinogradOutWork work = {p, at, bias, y, rows, (size_t)pd[2], (size_t)pd[0], m, d, n, length, NULL, NULL};
+    if (k->snake) {
+        float *sa = NULL, *sb = NULL;
+        s = snake_inputs(api, context, 4, (size_t)pd[2], &sa, &sb, "WinogradOutSnake: alpha and inv_beta must hold one value per channel");
+        if (s) return s;
+        work.snake_alpha = sa;
+        work.snake_inv_beta = sb;
+    }
     return parallel_rows(winograd_out_rows, &work, rows, np) ? fail(api, "WinogradOut: out of memory") : NULL;
 }
 
@@ -667,14 +720,17 @@ static void winograd_out_compute(void *kernel, OrtKernelContext *context) {
     if (s) ((ReleaseStatusFn)API_FN(((WinogradKernel *)kernel)->api, SLOT_ReleaseStatus))(s);
 }
 
+/* The Snake-fused variants are told apart by name: SnakeWinogradIn, WinogradOutSnake. */
+static int with_snake(const OrtCustomOp *op) {
+    return op && strstr(op->GetName(op), "Snake") != NULL;
+}
+
 static OrtStatus *winograd_in_create_v2(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **kernel) {
-    (void)op;
-    return winograd_create(api, info, 1, kernel);
+    return winograd_create(api, info, 1, with_snake(op), kernel);
 }
 
 static OrtStatus *winograd_out_create_v2(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info, void **kernel) {
-    (void)op;
-    return winograd_create(api, info, 0, kernel);
+    return winograd_create(api, info, 0, with_snake(op), kernel);
 }
 
 static void *winograd_in_create(const OrtCustomOp *op, const OrtApi *api, const OrtKernelInfo *info) {
@@ -693,6 +749,9 @@ static void *winograd_out_create(const OrtCustomOp *op, const OrtApi *api, const
 
 static const char *winograd_in_name(const OrtCustomOp *op) { (void)op; return "WinogradIn"; }
 static const char *winograd_out_name(const OrtCustomOp *op) { (void)op; return "WinogradOut"; }
+static const char *snake_winograd_in_name(const OrtCustomOp *op) { (void)op; return "SnakeWinogradIn"; }
+static const char *winograd_out_snake_name(const OrtCustomOp *op) { (void)op; return "WinogradOutSnake"; }
+static size_t six(const OrtCustomOp *op) { (void)op; return 6; }
 static size_t two(const OrtCustomOp *op) { (void)op; return 2; }
 static size_t four(const OrtCustomOp *op) { (void)op; return 4; }
 
@@ -710,6 +769,20 @@ static const OrtCustomOp WINOGRAD_OUT = {
     release_pairs,
 };
 
+static const OrtCustomOp SNAKE_WINOGRAD_IN = {
+    16, winograd_in_create, snake_winograd_in_name, cpu_provider, float_type, four, float_type, one, winograd_in_compute,
+    snake_destroy, required, required, default_memory, one_int, one_int, one_int, one_int,
+    winograd_in_create_v2, winograd_in_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs,
+    release_pairs,
+};
+
+static const OrtCustomOp WINOGRAD_OUT_SNAKE = {
+    16, winograd_out_create, winograd_out_snake_name, cpu_provider, float_type, six, float_type, one,
+    winograd_out_compute, snake_destroy, required, required, default_memory, one_int, one_int, one_int, one_int,
+    winograd_out_create_v2, winograd_out_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs,
+    release_pairs,
+};
+
 /* Entry point ONNX Runtime looks up after loading the library. */
 __attribute__((visibility("default")))
 OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base) {
@@ -722,7 +795,7 @@ OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base)
     OrtCustomOpDomain *domain = NULL;
     OrtStatus *s = ((CreateCustomOpDomainFn)API_FN(api, SLOT_CreateCustomOpDomain))("org.aceforge", &domain);
     if (s) return s;
-    const OrtCustomOp *ops[] = {&SNAKE, &WINOGRAD_IN, &WINOGRAD_OUT};
+    const OrtCustomOp *ops[] = {&SNAKE, &WINOGRAD_IN, &WINOGRAD_OUT, &SNAKE_WINOGRAD_IN, &WINOGRAD_OUT_SNAKE};
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         s = ((CustomOpDomainAddFn)API_FN(api, SLOT_CustomOpDomain_Add))(domain, ops[i]);
         if (s) return s;

@@ -73,6 +73,15 @@ public final class VaeGraphs {
     }
 
     private static V residualUnit(OnnxGraph g, WeightSource w, V x, int dilation, VaeForm form) {
+        long channels = w.get("conv1.weight_v").shape()[1];
+        if (form.conv() == ConvForm.WINOGRAD_FUSED && form.snake() == SnakeForm.FUSED && form.conv().winograd(channels)) {
+            // Both Snakes inside the Winograd operators: snake1's output feeds only conv1, snake2's only conv2.
+            long[] shape = w.get("conv1.weight_v").shape();
+            V bias = w.has("conv1.bias") ? g.weight(w.get("conv1.bias")) : null;
+            V y = WINOGRAD.applyWithSnakes(g, x, weightNorm(g, w, "conv1"), bias, shape[0], dilation,
+                    snakeParameters(g, w, "snake1"), snakeParameters(g, w, "snake2"));
+            return g.add(x, conv(g, w, "conv2", y, 1, 0, 1, false));
+        }
         V y = snake(g, w, "snake1", x, form.snake());
         y = form.conv().winograd(w.get("conv1.weight_v").shape()[1]) ? winograd(g, w, "conv1", y, dilation, form.conv())
                 : conv(g, w, "conv1", y, 1, 3 * dilation, dilation, false);
@@ -82,11 +91,18 @@ public final class VaeGraphs {
     }
 
     static V snake(OnnxGraph g, WeightSource w, String name, V x, SnakeForm form) {
-        V alpha = g.exp(g.weight(w.get(name + ".alpha")));
-        V invBeta = g.div(g.scalar(1), g.add(g.exp(g.weight(w.get(name + ".beta"))), g.scalar(1e-9)));
+        V[] p = snakeParameters(g, w, name);
+        V alpha = p[0], invBeta = p[1];
         if (form == SnakeForm.FUSED) return g.aceforgeOp("Snake", x, alpha, invBeta);
         V s = g.sin(g.mul(alpha, x));
         return g.add(x, g.mul(invBeta, g.mul(s, s)));
+    }
+
+    /** The Snake's per-channel alpha = exp(α) and inv_beta = 1 / (exp(β) + 1e-9) (ONNX Runtime folds both at load). */
+    static V[] snakeParameters(OnnxGraph g, WeightSource w, String name) {
+        V alpha = g.exp(g.weight(w.get(name + ".alpha")));
+        V invBeta = g.div(g.scalar(1), g.add(g.exp(g.weight(w.get(name + ".beta"))), g.scalar(1e-9)));
+        return new V[]{alpha, invBeta};
     }
 
     /** g·v/‖v‖ with the norm over every dim but 0 (for ConvTranspose dim 0 is the input channel). */

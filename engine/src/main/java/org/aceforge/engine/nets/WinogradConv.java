@@ -67,7 +67,7 @@ public final class WinogradConv {
      */
     public V apply(OnnxGraph g, V x, V weight, V bias, long cin, long cout, int dilation, boolean fusedTransforms) {
         if (r % 2 == 0) throw new IllegalArgumentException("same padding needs an odd kernel, not " + r);
-        if (fusedTransforms) return fused(g, x, weight, bias, cout, dilation);
+        if (fusedTransforms) return fused(g, x, weight, bias, cout, dilation, null, null);
         long row = (long) m * dilation, pad = (long) (r - 1) / 2 * dilation;
         int kernelRows = (alpha + m - 1) / m;
         // Rows of output: ⌈T / row⌉; rows of input: that plus the rows a tile's inputs reach into.
@@ -88,17 +88,29 @@ public final class WinogradConv {
         return g.slice(g.reshape(y, 0, cout, -1), 2, g.longs(0), t);
     }
 
+    /**
+     * snakeAfter(conv(snakeBefore(x))) with the transforms as AceForge operators and each Snake (alpha, inv_beta per
+     * channel; either may be null) applied inside them, where the row is in cache: the Snakes of a VAE residual unit,
+     * whose outputs feed nothing but this convolution and the next.
+     */
+    public V applyWithSnakes(OnnxGraph g, V x, V weight, V bias, long cout, int dilation, V[] snakeBefore, V[] snakeAfter) {
+        if (r % 2 == 0) throw new IllegalArgumentException("same padding needs an odd kernel, not " + r);
+        return fused(g, x, weight, bias, cout, dilation, snakeBefore, snakeAfter);
+    }
+
     /** The same computation with the transforms as AceForge operators: [α, B, cin, n] → MatMul → [B, cout, T]. */
-    private V fused(OnnxGraph g, V x, V weight, V bias, long cout, int dilation) {
+    private V fused(OnnxGraph g, V x, V weight, V bias, long cout, int dilation, V[] snakeBefore, V[] snakeAfter) {
         float[] b = new float[alpha * alpha], a = new float[m * alpha];
         for (int i = 0; i < alpha; i++) for (int j = 0; j < alpha; j++) b[i * alpha + j] = (float) bt[i][j];
         for (int j = 0; j < m; j++) for (int i = 0; i < alpha; i++) a[j * alpha + i] = (float) at[j][i];
-        V v = g.aceforgeOp("WinogradIn", new Attr[]{Attr.i("tile", m), Attr.i("dilation", dilation)}, x,
-                g.constant(b, alpha, alpha));
+        Attr[] in = {Attr.i("tile", m), Attr.i("dilation", dilation)};
+        V v = snakeBefore == null ? g.aceforgeOp("WinogradIn", in, x, g.constant(b, alpha, alpha))
+                : g.aceforgeOp("SnakeWinogradIn", in, x, g.constant(b, alpha, alpha), snakeBefore[0], snakeBefore[1]);
         V products = g.matMul(kernelTransform(g, weight), v);                           // [α, B, cout, n]
         V zeros = bias != null ? bias : g.constant(new float[Math.toIntExact(cout)], cout);
-        return g.aceforgeOp("WinogradOut", new Attr[]{Attr.i("dilation", dilation)}, products,
-                g.constant(a, m, alpha), zeros, x);
+        Attr[] out = {Attr.i("dilation", dilation)};
+        return snakeAfter == null ? g.aceforgeOp("WinogradOut", out, products, g.constant(a, m, alpha), zeros, x)
+                : g.aceforgeOp("WinogradOutSnake", out, products, g.constant(a, m, alpha), zeros, x, snakeAfter[0], snakeAfter[1]);
     }
 
     /** U = G·w per channel pair, as [α, 1, cout, cin] (ONNX Runtime folds it at load: w is a weight). */

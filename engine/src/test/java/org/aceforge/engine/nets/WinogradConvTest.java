@@ -79,6 +79,61 @@ class WinogradConvTest {
         }
     }
 
+    /** The Snakes inside the transform operators: snake2(conv(snake1(x))) in double, with either Snake alone too. */
+    @Test
+    void snakesInsideTheTransformsMatchThePlainComputation() throws Exception {
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        Random rnd = new Random(12);
+        WinogradConv f = WinogradConv.of(WinogradConv.TILE, 7);
+        int[][] cases = {{1, 6, 5, 1, 37}, {2, 3, 4, 9, 200}, {1, 16, 16, 3, 1}, {2, 40, 24, 3, 14_000}};
+        for (int[] c : cases) {
+            int batch = c[0], cin = c[1], cout = c[2], dil = c[3], t = c[4];
+            float[] x = floats(rnd, batch * cin * t), w = floats(rnd, cout * cin * 7), b = floats(rnd, cout);
+            for (int i = 0; i < w.length; i++) w[i] *= 0.2f;
+            float[] a1 = positive(rnd, cin), ib1 = positive(rnd, cin), a2 = positive(rnd, cout), ib2 = positive(rnd, cout);
+            for (int form = 0; form < 3; form++) {
+                boolean before = form != 2, after = form != 1;
+                OnnxGraph g = new OnnxGraph("winograd-snakes");
+                V in = g.input("x", DType.F32, "batch", (long) cin, "t");
+                V y = f.applyWithSnakes(g, in, g.constant(w, cout, cin, 7), g.constant(b, cout), cout, dil,
+                        before ? new V[]{g.constant(a1, cin), g.constant(ib1, cin)} : null,
+                        after ? new V[]{g.constant(a2, 1, cout, 1), g.constant(ib2, 1, cout, 1)} : null);
+                g.output(y, "y", DType.F32, "batch", (long) cout, "t");
+                float[] got = GraphRunner.run(g, Map.of("x", TensorData.ofFloats("x", x, batch, cin, t))).get("y").toFloats();
+                float[] activated = before ? snake(x, a1, ib1, cin, t) : x;
+                double[] conv = plainConv(activated, w, b, batch, cin, cout, t, dil);
+                double num = 0, den = 0;
+                for (int i = 0; i < conv.length; i++) {
+                    int ch = (i / t) % cout;
+                    double want = conv[i];
+                    if (after) {
+                        double s = Math.sin(a2[ch] * want);
+                        want += ib2[ch] * s * s;
+                    }
+                    num += (want - got[i]) * (want - got[i]);
+                    den += want * want;
+                }
+                assertTrue(Math.sqrt(num / den) < 1e-5, java.util.Arrays.toString(c) + " form " + form + ": relative error " + Math.sqrt(num / den));
+            }
+        }
+    }
+
+    private static float[] positive(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) Math.exp(0.5 * rnd.nextGaussian());
+        return a;
+    }
+
+    private static float[] snake(float[] x, float[] alpha, float[] invBeta, int channels, int t) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int ch = (i / t) % channels;
+            double s = Math.sin(alpha[ch] * x[i]);
+            y[i] = (float) (x[i] + invBeta[ch] * s * s);
+        }
+        return y;
+    }
+
     /** Malformed calls of the fused transform operators are errors naming what is wrong, never crashes. */
     @Test
     void fusedTransformsRefuseMalformedCalls() {
@@ -96,6 +151,11 @@ class WinogradConvTest {
                 g.constant(new float[72], 6, 12), g.constant(new float[2], 2), g.constant(new float[60], 1, 2, 30)));
         assertRefused("one value per channel", products, 3, (g, p) -> g.aceforgeOp("WinogradOut", out, p,
                 g.constant(new float[72], 6, 12), g.constant(new float[3], 3), g.constant(new float[60], 1, 2, 30)));
+        assertRefused("SnakeWinogradIn: alpha and inv_beta must hold one value per channel", signal, 4, (g, x) -> g.aceforgeOp(
+                "SnakeWinogradIn", in, x, g.constant(new float[144], 12, 12), g.constant(new float[3], 3), g.constant(new float[2], 2)));
+        assertRefused("WinogradOutSnake: alpha and inv_beta must hold one value per channel", products, 3, (g, p) -> g.aceforgeOp(
+                "WinogradOutSnake", out, p, g.constant(new float[72], 6, 12), g.constant(new float[2], 2),
+                g.constant(new float[60], 1, 2, 30), g.constant(new float[2], 2), g.constant(new float[1], 1)));
     }
 
     private static void assertRefused(String message, long[] shape, int outRank,
