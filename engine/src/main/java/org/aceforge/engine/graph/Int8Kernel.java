@@ -44,6 +44,11 @@ public enum Int8Kernel {
         return this == DYNAMIC_QUANTIZE_MATMUL_7 || this == MATMUL_INTEGER_7 ? 63 : 127;
     }
 
+    /** Whether it runs per-column weights (Int8Weights#columns): DynamicQuantizeMatMul and MatMulInteger, 8- or 7-bit. */
+    public boolean perColumn() {
+        return this != MATMUL_NBITS && this != MATMUL_NBITS4;
+    }
+
     /** The full-range kernel a 7-bit one stands in for (itself for the others). */
     public Int8Kernel fullRange() {
         return switch (this) {

@@ -58,13 +58,79 @@ public final class Int8Weights implements WeightSource {
 
     @Override
     public boolean has(String name) {
-        return base.has(name) || derivedBase(name) != null && base.has(derivedBase(name));
+        if (base.has(name)) return true;
+        String b = derivedBase(name);
+        if (b == null) return false;
+        for (String part : b.split(JOIN_PATTERN)) if (!base.has(part)) return false;
+        return true;
     }
 
     @Override
     public TensorData get(String name) {
         String b = derivedBase(name);
-        return b == null ? base.get(name) : derived(base.get(b), name.substring(b.length()));
+        if (b == null) return base.get(name);
+        String suffix = name.substring(b.length());
+        return b.contains(JOIN) ? joined(b.split(JOIN_PATTERN), suffix) : derived(base.get(b), suffix);
+    }
+
+    /** Joins the names of weights quantized as one matrix (OnnxGraph#linears): {@code a.weight|b.weight:int8col}. */
+    public static final String JOIN = "|";
+    private static final String JOIN_PATTERN = java.util.regex.Pattern.quote(JOIN);
+
+    /** The per-column form of several weights [out_i, in] side by side: int8 [in, Σ out_i] (each column as alone). */
+    public TensorData joinedColumns(TensorData... ws) {
+        return get(joinedName(ws) + (kernel.columnLevels() == 63 ? COLUMNS7_SUFFIX : COLUMNS_SUFFIX));
+    }
+
+    /** The per-output scales [Σ out_i] of {@link #joinedColumns}. */
+    public TensorData joinedColumnScales(TensorData... ws) {
+        return get(joinedName(ws) + (kernel.columnLevels() == 63 ? COLUMNS7_SCALE_SUFFIX : COLUMNS_SCALE_SUFFIX));
+    }
+
+    private static String joinedName(TensorData... ws) {
+        return String.join(JOIN, java.util.Arrays.stream(ws).map(TensorData::name).toList());
+    }
+
+    /**
+     * The joined form: each weight's own per-column form, placed side by side row by row (a column's scale is its own
+     * output's, so joining changes no value). The parts are dropped once joined unless they existed before.
+     */
+    private synchronized TensorData joined(String[] names, String suffix) {
+        String key = String.join(JOIN, names) + suffix;
+        TensorData have = derived.get(key);
+        if (have != null) return have;
+        boolean scales = suffix.endsWith("_scale");
+        String matrixSuffix = scales ? suffix.substring(0, suffix.length() - "_scale".length()) : suffix;
+        if (!matrixSuffix.equals(COLUMNS_SUFFIX) && !matrixSuffix.equals(COLUMNS7_SUFFIX))
+            throw new IllegalArgumentException("only the per-column forms join: " + key);
+        java.util.Set<String> before = new java.util.HashSet<>(derived.keySet());
+        TensorData[] matrices = new TensorData[names.length], scaleParts = new TensorData[names.length];
+        long in = -1, total = 0;
+        for (int i = 0; i < names.length; i++) {
+            TensorData w = base.get(names[i]);
+            matrices[i] = derived(w, matrixSuffix);
+            scaleParts[i] = derived(w, matrixSuffix + "_scale");
+            if (in >= 0 && matrices[i].shape()[0] != in) throw new IllegalArgumentException("joined weights differ in inputs: " + key);
+            in = matrices[i].shape()[0];
+            total += matrices[i].shape()[1];
+        }
+        String base = String.join(JOIN, names);
+        ByteBuffer q = ByteBuffer.allocateDirect(Math.toIntExact(in * total)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] s = new float[Math.toIntExact(total)];
+        int at = 0;
+        for (int i = 0; i < names.length; i++) {
+            int out = (int) matrices[i].shape()[1];
+            ByteBuffer part = matrices[i].bytes().duplicate();
+            for (int k = 0; k < in; k++) q.put(Math.toIntExact(k * total + at), part, k * out, out);
+            System.arraycopy(scaleParts[i].toFloats(), 0, s, at, out);
+            at += out;
+        }
+        derived.put(base + matrixSuffix, new TensorData(base + matrixSuffix, DType.I8, new long[]{in, total}, q));
+        derived.put(base + matrixSuffix + "_scale", TensorData.ofFloats(base + matrixSuffix + "_scale", s, total));
+        for (String name : names)
+            for (String sfx : new String[]{matrixSuffix, matrixSuffix + "_scale"})
+                if (!before.contains(name + sfx)) derived.remove(name + sfx);
+        return derived.get(key);
     }
 
     /** One derived form of a weight ({@code suffix}: one of the four), made on first use. */

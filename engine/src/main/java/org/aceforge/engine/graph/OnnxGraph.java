@@ -395,6 +395,44 @@ public final class OnnxGraph {
         return mul(x, mul(keep, scalar(1 / (1 - p))));
     }
 
+    /**
+     * Linear layers without bias that read the same input (q, k and v of a self-attention; gate and up of an MLP), as
+     * one wider matmul where that is faster — the INT8 per-column kernels: one quantization of x instead of one per
+     * layer, one GEMM of the summed width, then a Split. Each output column keeps its own scale and x is quantized the
+     * same way, so the outputs equal the separate layers'. Elsewhere (fp32, MatMulNBits, a LoRA adapter on any of the
+     * weights), one layer at a time.
+     */
+    public V[] linears(V x, TensorData... ws) {
+        // -Daceforge.int8.join=false keeps the layers separate (for measuring; use another aceforge.cache, as cached
+        // graphs are keyed without it).
+        boolean fuse = ws.length > 1 && int8 != null && int8.kernel().perColumn() && !"false".equals(System.getProperty("aceforge.int8.join"));
+        for (TensorData w : ws)
+            fuse &= Int8Weights.eligible(w) && w.shape()[1] == ws[0].shape()[1] && (lora == null || lora.pair(w.name()) == null);
+        V[] out = new V[ws.length];
+        if (!fuse) {
+            for (int i = 0; i < ws.length; i++) out[i] = linear(x, ws[i], null);
+            return out;
+        }
+        long[] widths = new long[ws.length];
+        for (int i = 0; i < ws.length; i++) widths[i] = ws[i].shape()[0];
+        return split(columnsLinear(x, int8.joinedColumns(ws), int8.joinedColumnScales(ws)), -1, widths);
+    }
+
+    /** x·W through the per-column INT8 kernel: W as int8 [in, out] with one scale per output. */
+    private V columnsLinear(V x, TensorData columns, TensorData scales) {
+        return switch (int8.kernel()) {
+            case DYNAMIC_QUANTIZE_MATMUL, DYNAMIC_QUANTIZE_MATMUL_7 ->
+                    msOpN("DynamicQuantizeMatMul", 1, new Attr[0], x, rawWeight(columns), weight(scales))[0];
+            case MATMUL_INTEGER, MATMUL_INTEGER_7 -> {
+                V[] q = opN("DynamicQuantizeLinear", 3, new Attr[0], x);
+                V acc = op("MatMulInteger", q[0], rawWeight(columns), q[2]);
+                V f = op("Cast", new Attr[]{Attr.i("to", 1)}, acc);
+                yield mul(f, mul(q[1], weight(scales)));
+            }
+            default -> throw new IllegalStateException(int8.kernel() + " has no per-column form");
+        };
+    }
+
     private V baseLinear(V x, TensorData w, TensorData bias) {
         if (int8 != null && Int8Weights.eligible(w)) {
             V y = switch (int8.kernel()) {
@@ -404,14 +442,8 @@ public final class OnnxGraph {
                 case MATMUL_NBITS4 -> msOpN("MatMulNBits", 1, new Attr[]{Attr.i("K", w.shape()[1]), Attr.i("N", w.shape()[0]),
                         Attr.i("bits", 4), Attr.i("block_size", Int8Weights.BLOCK4), Attr.i("accuracy_level", 4)},
                         x, rawWeight(int8.nibbles(w)), rawWeight(int8.nibbleScales(w)))[0];
-                case DYNAMIC_QUANTIZE_MATMUL, DYNAMIC_QUANTIZE_MATMUL_7 -> msOpN("DynamicQuantizeMatMul", 1, new Attr[0],
-                        x, rawWeight(int8.columns(w)), weight(int8.columnScales(w)))[0];
-                case MATMUL_INTEGER, MATMUL_INTEGER_7 -> {
-                    V[] q = opN("DynamicQuantizeLinear", 3, new Attr[0], x);
-                    V acc = op("MatMulInteger", q[0], rawWeight(int8.columns(w)), q[2]);
-                    V f = op("Cast", new Attr[]{Attr.i("to", 1)}, acc);
-                    yield mul(f, mul(q[1], weight(int8.columnScales(w))));
-                }
+                case DYNAMIC_QUANTIZE_MATMUL, DYNAMIC_QUANTIZE_MATMUL_7, MATMUL_INTEGER, MATMUL_INTEGER_7 ->
+                        columnsLinear(x, int8.columns(w), int8.columnScales(w));
             };
             return bias == null ? y : add(y, weight(bias));
         }

@@ -74,9 +74,17 @@ public final class Transformer {
     /** As above; {@code chunkQueries} computes self-attention in query slices (bounded memory on long sequences). */
     public static V attention(OnnxGraph g, WeightSource w, V x, V kv, AttentionShape a, Rope rope, V mask, boolean causal,
                               boolean chunkQueries) {
-        V q = g.linear(x, w.get("q_proj.weight"), null);
-        V k = g.linear(kv, w.get("k_proj.weight"), null);
-        V v = g.linear(kv, w.get("v_proj.weight"), null);
+        V q, k, v;
+        if (kv == x) {   // self-attention: one matmul where the INT8 kernel gains by it (OnnxGraph#linears)
+            V[] qkv = g.linears(x, w.get("q_proj.weight"), w.get("k_proj.weight"), w.get("v_proj.weight"));
+            q = qkv[0];
+            k = qkv[1];
+            v = qkv[2];
+        } else {
+            q = g.linear(x, w.get("q_proj.weight"), null);
+            k = g.linear(kv, w.get("k_proj.weight"), null);
+            v = g.linear(kv, w.get("v_proj.weight"), null);
+        }
         q = headNorm(g, w, "q_norm", q, a.heads(), a);
         k = headNorm(g, w, "k_norm", k, a.kvHeads(), a);
         if (rope != null) {
@@ -119,9 +127,8 @@ public final class Transformer {
 
     /** down(silu(gate(x))·up(x)). */
     public static V mlp(OnnxGraph g, WeightSource w, V x) {
-        V gate = g.silu(g.linear(x, w.get("gate_proj.weight"), null));
-        V up = g.linear(x, w.get("up_proj.weight"), null);
-        return g.linear(g.mul(gate, up), w.get("down_proj.weight"), null);
+        V[] gateUp = g.linears(x, w.get("gate_proj.weight"), w.get("up_proj.weight"));
+        return g.linear(g.mul(g.silu(gateUp[0]), gateUp[1]), w.get("down_proj.weight"), null);
     }
 
     public static V rmsNorm(OnnxGraph g, WeightSource w, String name, V x, double eps) {

@@ -27,6 +27,56 @@ class Int8WeightsTest {
     @TempDir
     Path cache;
 
+    /**
+     * Layers that read the same input run as one matmul on the per-column kernels (one Split, no second quantization)
+     * and give the separate layers' outputs; on MatMulNBits, fp32 or with a LoRA pair they stay separate.
+     */
+    @Test
+    void joinedLinearsEqualSeparateOnesOnPerColumnKernels() throws Exception {
+        Random r = new Random(4);
+        int in = 256, m = 9;
+        int[] outs = {128, 64, 64};
+        Map<String, TensorData> all = new LinkedHashMap<>();
+        TensorData[] ws = new TensorData[outs.length];
+        for (int i = 0; i < outs.length; i++) {
+            float[] w = new float[outs[i] * in];
+            for (int k = 0; k < w.length; k++) w[k] = (float) (r.nextGaussian() * 0.05);
+            ws[i] = TensorData.ofFloats("l" + i + ".weight", w, outs[i], in);
+            all.put(ws[i].name(), ws[i]);
+        }
+        float[] x = new float[m * in];
+        for (int k = 0; k < x.length; k++) x[k] = (float) r.nextGaussian();
+        Map<String, TensorData> feed = Map.of("x", TensorData.ofFloats("x", x, 1, m, in));
+        for (Int8Kernel kernel : new Int8Kernel[]{null, Int8Kernel.MATMUL_NBITS, Int8Kernel.DYNAMIC_QUANTIZE_MATMUL,
+                Int8Kernel.MATMUL_INTEGER, Int8Kernel.DYNAMIC_QUANTIZE_MATMUL_7, Int8Kernel.MATMUL_INTEGER_7}) {
+            float[][] results = new float[2][];
+            for (int joined = 0; joined < 2; joined++) {
+                Int8Weights q = kernel == null ? null : new Int8Weights(() -> all, kernel);
+                OnnxGraph g = new OnnxGraph("lin").int8(q);
+                OnnxGraph.V xv = g.input("x", org.aceforge.engine.tensors.DType.F32, 1L, (long) m, (long) in);
+                OnnxGraph.V[] ys = new OnnxGraph.V[outs.length];
+                if (joined == 1) ys = g.linears(xv, ws);
+                else for (int i = 0; i < outs.length; i++) ys[i] = g.linear(xv, ws[i], null);
+                g.output(g.concat(2, ys), "y", org.aceforge.engine.tensors.DType.F32, 1L, (long) m, 256L);
+                boolean split = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(g.toModelBytes()).getGraph().getNodeList().stream().anyMatch(nd -> nd.getOpType().equals("Split"));
+                assertEquals(joined == 1 && kernel != null && kernel.perColumn(), split, kernel + " joined " + joined);
+                // A cached graph asks for the joined tensors by name when its session opens: a fresh source makes them alike.
+                for (var e : g.externalWeights().entrySet())
+                    if (e.getKey().contains(Int8Weights.JOIN))
+                        assertEquals(e.getValue().bytes(), new Int8Weights(() -> all, kernel).get(e.getKey()).bytes(), e.getKey());
+                try (var session = new org.aceforge.engine.runtime.NetSession("lin", g.toModelBytes(), g.externalWeights())) {
+                    results[joined] = session.run(feed).get("y").toFloats();
+                }
+            }
+            double num = 0, den = 0;
+            for (int k = 0; k < results[0].length; k++) {
+                num += Math.pow(results[0][k] - results[1][k], 2);
+                den += Math.pow(results[0][k], 2);
+            }
+            assertTrue(Math.sqrt(num / den) < 1e-6, kernel + ": joined vs separate " + Math.sqrt(num / den));
+        }
+    }
+
     @Test
     void quantizedBlocksDequantizeWithinHalfAStep() {
         Random r = new Random(1);
