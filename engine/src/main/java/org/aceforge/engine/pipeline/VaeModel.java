@@ -24,7 +24,14 @@ import java.util.Map;
  */
 public final class VaeModel implements AutoCloseable {
     public static final int DECODE_CHUNK = Integer.getInteger("aceforge.vae.chunk", 256);
-    public static final int DECODE_OVERLAP = 64;
+    /**
+     * Frames of context each side of a decode tile. The official code uses 64; the decoder's receptive field is about
+     * ±9 latent frames (conv1's ±3, the first block's transposed conv ±1 and its dilated residual units ±39 samples at
+     * 250 Hz ≈ ±4, the later blocks under ±1 together), and measured on a 301-frame decode the tiles' error against a
+     * whole decode falls to float noise from 10 frames on (2–3e-6 relative, the same as with 64). 16 keeps a margin and
+     * turns the 33 % of recomputed context in 512-frame tiles into 7 % (a 120 s song: 4 096 → 3 208 frames decoded).
+     */
+    public static final int DECODE_OVERLAP = 16;
     private final VaeConfig config;
     private final LazySession decoder, encoder;
     /** The decoder again on the CPU: the out-of-memory ladder's last rung when the GPU cannot hold even small tiles. */

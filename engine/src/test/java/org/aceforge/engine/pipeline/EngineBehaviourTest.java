@@ -40,6 +40,13 @@ class EngineBehaviourTest {
             assertEquals(301 * 1920, tiled.frames());
             double err = Ref.relErr(tiled.data(), whole.data());
             assertTrue(err < 1e-4, "tiled vs whole decode relative error " + err);
+            // The overlap renders use covers the receptive field: its tiles join like the official 64 frames' do.
+            for (int overlap : new int[]{VaeModel.DECODE_OVERLAP, 64}) {
+                double e = Ref.relErr(vae.decode(lat, 160, overlap, null).data(), whole.data());
+                assertTrue(e < 1e-5, "overlap " + overlap + ": tiled vs whole decode relative error " + e);
+            }
+            // Below the receptive field (about ±9 frames) the joins show: the test can tell.
+            assertTrue(Ref.relErr(vae.decode(lat, 160, 4, null).data(), whole.data()) > 1e-3);
         }
     }
 
