@@ -185,11 +185,14 @@ public final class Bench {
     void fullSizeDit(double peak) throws Exception {
         AceStepConfig c = fullConfig(fullLayers);
         WeightSource w = fullDitWeights(c);
+        // INT8 through the kernel renders use on this CPU (MatMulNBits where INT8 is not faster, to show by how much).
+        org.aceforge.engine.graph.Int8Kernel chosen = int8 ? org.aceforge.engine.runtime.Int8Choice.current().kernel() : null;
+        org.aceforge.engine.graph.Int8Kernel kernel = chosen != null ? chosen : org.aceforge.engine.graph.Int8Kernel.MATMUL_NBITS;
         for (boolean q : int8 ? new boolean[]{false, true} : new boolean[]{false}) {
-            org.aceforge.engine.graph.Int8Weights iw = q ? new org.aceforge.engine.graph.Int8Weights(w) : null;
+            org.aceforge.engine.graph.Int8Weights iw = q ? new org.aceforge.engine.graph.Int8Weights(w, kernel) : null;
             OnnxGraph g = DitGraph.build(c, w, iw);
             try (NetSession s = new NetSession("dit-full", g.toModelBytes(), g.externalWeights())) {
-                ditStep(q ? "full DiT int8" : "full-size DiT", c, (x, t, cond) -> {
+                ditStep(q ? "DiT int8 " + kernel.id() : "full-size DiT", c, (x, t, cond) -> {
                     Map<String, TensorData> in = new LinkedHashMap<>();
                     in.put("hidden_states", x.toTensorData("x"));
                     in.put("context_latents", cond.contextLatents().toTensorData("c"));

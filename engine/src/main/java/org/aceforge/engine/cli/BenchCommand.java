@@ -15,7 +15,7 @@ public final class BenchCommand implements Callable<Integer> {
     int fullLayers;
     @Option(names = "--lm-layers", defaultValue = "0", description = "Layers of the 1.7B-geometry 5 Hz LM to measure (28 = the real model, 7.4 GB of RAM; 0 skips it).")
     int lmLayers;
-    @Option(names = "--int8", description = "Also measure the full-size DiT on int8 weights (MatMulNBits); with --song, render the song on int8 weights.")
+    @Option(names = "--int8", description = "Also measure the full-size DiT on int8 weights (the kernel this CPU chose; MatMulNBits where none is faster than fp32); with --song, render the song on int8 weights.")
     boolean int8;
     @Option(names = "--song", paramLabel = "SECONDS", description = "Render a whole turbo song of this length (10 to 600 s) at full model size with random weights, "
             + "timed stage by stage (the pack, ~11 GB, is written once into the cache).")
