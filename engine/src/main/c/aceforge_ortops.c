@@ -621,7 +621,7 @@ static int data_of(const OrtApi *api, const OrtValue *value, float **out) {
 
 /* The Snake's alpha and inv_beta (inputs `first` and `first` + 1), one value per channel each. */
 static OrtStatus *snake_inputs(const OrtApi *api, OrtKernelContext *context, size_t first, size_t channels,
-                               float **alpha, float **inv_beta, const char *message) {
+                               const float **alpha, const float **inv_beta, const char *message) {
     const OrtValue *in[2];
     GetInputFn input = (GetInputFn)API_FN(api, SLOT_KernelContext_GetInput);
     int64_t dims[8];
@@ -630,7 +630,10 @@ static OrtStatus *snake_inputs(const OrtApi *api, OrtKernelContext *context, siz
         if (!ok(api, input(context, first + i, &in[i])) || !in[i] || shape_of(api, in[i], dims, &count) < 0
             || count != channels)
             return fail(api, message);
-    if (!data_of(api, in[0], alpha) || !data_of(api, in[1], inv_beta)) return fail(api, message);
+    float *a = NULL, *b = NULL;
+    if (!data_of(api, in[0], &a) || !data_of(api, in[1], &b)) return fail(api, message);
+    *alpha = a;
+    *inv_beta = b;
     return NULL;
 }
 
@@ -660,13 +663,9 @@ static OrtStatus *winograd_in_compute_v2(void *kernel, OrtKernelContext *context
         return fail(api, "WinogradIn: could not reach the tensors' data");
     WinogradInWork work = {x, bt, v, rows, length, alpha, m, d, (alpha - m) / 2 * d, rows_out,
                            (alpha + m - 1) / m, NULL, NULL, (size_t)xd[1]};
-    if (k->snake) {
-        float *sa = NULL, *sb = NULL;
-        s = snake_inputs(api, context, 2, (size_t)xd[1], &sa, &sb, "SnakeWinogradIn: alpha and inv_beta must hold one value per channel");
-        if (s) return s;
-        work.snake_alpha = sa;
-        work.snake_inv_beta = sb;
-    }
+    if (k->snake && (s = snake_inputs(api, context, 2, (size_t)xd[1], &work.snake_alpha, &work.snake_inv_beta,
+                                      "SnakeWinogradIn: alpha and inv_beta must hold one value per channel")))
+        return s;
     return parallel_rows(winograd_in_rows, &work, rows, nx) ? fail(api, "WinogradIn: out of memory") : NULL;
 }
 
@@ -698,13 +697,9 @@ static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *contex
     if (!data_of(api, in[0], &p) || !data_of(api, in[1], &at) || !data_of(api, in[2], &bias) || !data_of(api, yv, &y))
         return fail(api, "WinogradOut: could not reach the tensors' data");
     WinogradOutWork work = {p, at, bias, y, rows, (size_t)pd[2], (size_t)pd[0], m, d, n, length, NULL, NULL};
-    if (k->snake) {
-        float *sa = NULL, *sb = NULL;
-        s = snake_inputs(api, context, 4, (size_t)pd[2], &sa, &sb, "WinogradOutSnake: alpha and inv_beta must hold one value per channel");
-        if (s) return s;
-        work.snake_alpha = sa;
-        work.snake_inv_beta = sb;
-    }
+    if (k->snake && (s = snake_inputs(api, context, 4, (size_t)pd[2], &work.snake_alpha, &work.snake_inv_beta,
+                                      "WinogradOutSnake: alpha and inv_beta must hold one value per channel")))
+        return s;
     return parallel_rows(winograd_out_rows, &work, rows, np) ? fail(api, "WinogradOut: out of memory") : NULL;
 }
 
@@ -755,33 +750,21 @@ static size_t six(const OrtCustomOp *op) { (void)op; return 6; }
 static size_t two(const OrtCustomOp *op) { (void)op; return 2; }
 static size_t four(const OrtCustomOp *op) { (void)op; return 4; }
 
-static const OrtCustomOp WINOGRAD_IN = {
-    16, winograd_in_create, winograd_in_name, cpu_provider, float_type, two, float_type, one, winograd_in_compute,
-    snake_destroy, required, required, default_memory, one_int, one_int, one_int, one_int,
-    winograd_in_create_v2, winograd_in_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs,
-    release_pairs,
-};
+/* A Winograd operator's table: its name, input count and kernel entry points; the rest as the Snake's. */
+#define WINOGRAD_OP(name, inputs, create, create_v2, compute, compute_v2)                                          \
+    {16, create, name, cpu_provider, float_type, inputs, float_type, one, compute, snake_destroy, required, required, \
+     default_memory, one_int, one_int, one_int, one_int, create_v2, compute_v2, NULL, one_int, end_version, no_pairs,  \
+     release_pairs, no_pairs, release_pairs}
 
-static const OrtCustomOp WINOGRAD_OUT = {
-    16, winograd_out_create, winograd_out_name, cpu_provider, float_type, four, float_type, one, winograd_out_compute,
-    snake_destroy, required, required, default_memory, one_int, one_int, one_int, one_int,
-    winograd_out_create_v2, winograd_out_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs,
-    release_pairs,
-};
-
-static const OrtCustomOp SNAKE_WINOGRAD_IN = {
-    16, winograd_in_create, snake_winograd_in_name, cpu_provider, float_type, four, float_type, one, winograd_in_compute,
-    snake_destroy, required, required, default_memory, one_int, one_int, one_int, one_int,
-    winograd_in_create_v2, winograd_in_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs,
-    release_pairs,
-};
-
-static const OrtCustomOp WINOGRAD_OUT_SNAKE = {
-    16, winograd_out_create, winograd_out_snake_name, cpu_provider, float_type, six, float_type, one,
-    winograd_out_compute, snake_destroy, required, required, default_memory, one_int, one_int, one_int, one_int,
-    winograd_out_create_v2, winograd_out_compute_v2, NULL, one_int, end_version, no_pairs, release_pairs, no_pairs,
-    release_pairs,
-};
+static const OrtCustomOp WINOGRAD_IN = WINOGRAD_OP(winograd_in_name, two, winograd_in_create, winograd_in_create_v2,
+                                                   winograd_in_compute, winograd_in_compute_v2);
+static const OrtCustomOp WINOGRAD_OUT = WINOGRAD_OP(winograd_out_name, four, winograd_out_create, winograd_out_create_v2,
+                                                    winograd_out_compute, winograd_out_compute_v2);
+static const OrtCustomOp SNAKE_WINOGRAD_IN = WINOGRAD_OP(snake_winograd_in_name, four, winograd_in_create,
+                                                         winograd_in_create_v2, winograd_in_compute, winograd_in_compute_v2);
+static const OrtCustomOp WINOGRAD_OUT_SNAKE = WINOGRAD_OP(winograd_out_snake_name, six, winograd_out_create,
+                                                          winograd_out_create_v2, winograd_out_compute,
+                                                          winograd_out_compute_v2);
 
 /* Entry point ONNX Runtime looks up after loading the library. */
 __attribute__((visibility("default")))
