@@ -134,7 +134,8 @@ public final class SongBench {
 
     private static String sidecarWeights(Path json) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("model").path("dit_weights").asText("?");
+            var model = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("model");
+            return model.path("dit_weights").asText("?") + " (encoders " + model.path("encoder_weights").asText("?") + ")";
         } catch (IOException e) {
             return "?";
         }

@@ -225,7 +225,8 @@ public final class RenderService implements RenderBackend, AutoCloseable {
                 r.source() == null ? null : Sidecar.sha256(r.source()),
                 r.music().reference() == null ? null : Sidecar.sha256(r.music().reference()), asked.music(), job.memory(), clock.stages(),
                 job.notes().stream().filter(n -> n.startsWith("out of memory")).toList(),
-                models.dit().int8Kernel() == null ? null : models.dit().int8Kernel().id());
+                models.dit().int8Kernel() == null ? null : models.dit().int8Kernel().id(),
+                models.dit().encoderKernel() == null ? null : models.dit().encoderKernel().id());
         List<RenderResult.Item> items = ResultWriter.write(asked, r, plan, rendered, from, planned, lrc, scores, progress);
         clock.end();
         progress.onProgress(new Progress(Progress.Stage.DONE, 1, "done"));

@@ -21,7 +21,7 @@ final class ResultWriter {
     /** Where the models and the input files came from, for the sidecars (hashes null when there is no such file). */
     record Provenance(String modelRoot, String ditFolder, boolean demo, String lmFolder, String sourceSha256, String referenceSha256,
                       Music askedMusic, MemoryPolicy.Applied memory, java.util.List<StageTime> timing,
-                      java.util.List<String> adapted, String int8Kernel) {}
+                      java.util.List<String> adapted, String int8Kernel, String encoderKernel) {}
 
     static List<RenderResult.Item> write(RenderRequest asked, RenderRequest r, Renderer.Plan plan, Renderer.Result rendered,
                                          Provenance from, LmStage.Outcome planned, List<List<LyricTimestamps.Line>> lrc,

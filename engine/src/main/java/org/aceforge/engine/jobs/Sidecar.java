@@ -71,6 +71,8 @@ public final class Sidecar {
         model.put("int8", r.model().int8());
         // What the DiT ran on: the INT8 kernel this CPU chose, or fp32 (also when --int8 was asked but is slower here).
         model.put("dit_weights", from.int8Kernel() == null ? "fp32" : "int8-" + from.int8Kernel());
+        // And the text and condition encoders': MatMulNBits where it beats fp32 well on this CPU, else fp32.
+        model.put("encoder_weights", from.encoderKernel() == null ? "fp32" : "int8-" + from.encoderKernel());
         if (r.model().lora() != null) model.put("lora", r.model().lora().toAbsolutePath().toString()).put("lora_scale", r.model().loraScale());
         if (r.hasSource()) addEdit(n.putObject("edit"), r, from.sourceSha256(), rendered.timeline().sourceSeconds());
         if (rendered.estimated() != null) addEstimate(n, rendered.estimated());

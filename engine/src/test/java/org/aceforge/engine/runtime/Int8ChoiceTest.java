@@ -155,6 +155,7 @@ class Int8ChoiceTest {
             job.result().get(120, TimeUnit.SECONDS);
             assertTrue(job.notes().stream().anyMatch(n -> n.startsWith("--int8 asked, forced by")), job.notes().toString());
             assertTrue(Files.readString(tmp.resolve("a.json")).contains("\"dit_weights\" : \"fp32\""));
+            assertTrue(Files.readString(tmp.resolve("a.json")).contains("\"encoder_weights\" : \"fp32\""));
         }
     }
 }
