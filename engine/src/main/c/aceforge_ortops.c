@@ -13,14 +13,14 @@
  * d (WinogradConv.java says how the tiles map onto the signal; the products between the two are one batched MatMul).
  * Why by hand: from standard operators the transforms took a grouped Conv, a grouped ConvTranspose, two Transposes, a
  * Pad and a Slice per convolution, ~1.8 s of a 5.2 s full-size decode on the 2-core CI machine (docs/benchmarks.md):
- * seven passes over tensors of up to 1.5 GB where one read and one write suffice. No library offers them.
+ * seven passes over tensors of hundreds of MB where one read and one write suffice. No library offers them.
  * SnakeWinogradIn(x, bt, alpha, inv_beta) and WinogradOutSnake(p, at, bias, like, alpha, inv_beta) are the same with
  * the residual unit's Snake applied to the input first / the output last, while the row is in cache (there the
  * Snake's output feeds nothing else), saving a pass over memory each.
  *
  * The ONNX Runtime C API is reached through its function table by slot number; the slots were taken from the public
  * header and are only trusted for the version this file was checked against (ORT_CHECKED_VERSION). Any other version
- * makes registration fail with a message, and the engine falls back to the plain ONNX snake.
+ * makes registration fail with a message, and the engine falls back to standard ONNX operators for all of them.
  */
 #include <math.h>
 #include <pthread.h>
