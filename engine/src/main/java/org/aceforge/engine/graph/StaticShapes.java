@@ -138,7 +138,7 @@ final class StaticShapes {
         Dim[] val = null;
         switch (op) {
             case "Identity", "Neg", "Exp", "Sigmoid", "Tanh", "Sin", "Cos", "Sqrt", "Reciprocal", "Abs", "Relu", "Erf", "Floor",
-                 "Ceil", "Round", "Sign", "Not", "Softmax", "CumSum", "RMSNormalization", "LayerNormalization" -> {
+                 "Ceil", "Round", "Sign", "Not", "Softmax", "CumSum", "RMSNormalization", "LayerNormalization", "RotaryEmbedding" -> {
                 out = x;
                 if (op.equals("Identity")) val = value(in.get(0));
             }

@@ -102,6 +102,7 @@ final class VjpRules {
             }
             case "RMSNormalization" -> rmsNorm(n, in, gy, need, r);
             case "Attention" -> attention(n, in, gy, need, r);
+            case "RotaryEmbedding" -> rotary(n, in, gy, need, r);
             case "Pad" -> r[0] = pad(n, in, gy);
             default -> throw unsupported(n, "");
         }
@@ -189,6 +190,20 @@ final class VjpRules {
             r[0] = g.mul(rs, g.sub(gw, g.mul(x, g.mul(g.mul(rs, rs), dot))));
         }
         if (need[1]) r[1] = unbroadcast(g.mul(gy, g.mul(x, rs)), w);
+    }
+
+    /**
+     * Opset-23 RotaryEmbedding: each pair of features turned by its position's angle, a rotation, so the gradient is the
+     * same operator turning the other way (sin negated). The tables and positions come from the sequence length only and
+     * get no gradient.
+     */
+    private void rotary(NodeProto n, V[] in, V gy, boolean[] need, V[] r) {
+        if (in.length < 4 || in[3] == null) throw unsupported(n, "without position_ids");
+        for (int i = 1; i < need.length; i++) if (need[i]) throw unsupported(n, "with a gradient for its tables or positions");
+        if (!need[0]) return;
+        Attr[] attrs = {Attr.i("num_heads", ints(n, "num_heads", 0)), Attr.i("interleaved", ints(n, "interleaved", 0)),
+                Attr.i("rotary_embedding_dim", ints(n, "rotary_embedding_dim", 0))};
+        r[0] = g.op("RotaryEmbedding", attrs, gy, in[1], g.neg(in[2]), in[3]);
     }
 
     /**

@@ -14,27 +14,30 @@ import org.aceforge.engine.tensors.WeightSource;
 public final class Transformer {
     private Transformer() {}
 
-    /** RoPE tables for one sequence length, shaped [S, 1, D] to broadcast over [B, S, H, D]. */
-    public record Rope(V cos, V sin) {}
+    /**
+     * RoPE tables for one sequence length: cos and sin of position × inv_freq [S, D/2], and the positions [B, S] that
+     * index them (what ONNX's RotaryEmbedding reads).
+     */
+    public record Rope(V cos, V sin, V positions) {}
 
-    /** Builds cos/sin for positions 0..S−1 of x (sequence on axis 1); angles are position × inv_freq in float32. */
+    /** Builds the tables for positions 0..S−1 of x [B, S, ·]; angles are position × inv_freq in float32. */
     public static Rope rope(OnnxGraph g, V x, AttentionShape a) {
         int half = a.headDim() / 2;
         float[] invFreq = new float[half];
         for (int k = 0; k < half; k++) invFreq[k] = (float) (1.0 / Math.pow(a.ropeTheta(), (2.0 * k) / a.headDim()));
-        V positions = g.cast(g.op("Range", g.longScalar(0), g.squeeze(g.dim(x, 1), 0), g.longScalar(1)), DType.F32);
-        V freqs = g.matMul(g.unsqueeze(positions, 1), g.constant(invFreq, 1, half));   // [S, D/2]
-        V emb = g.concat(-1, freqs, freqs);                                             // [S, D]
-        return new Rope(g.unsqueeze(g.cos(emb), 1), g.unsqueeze(g.sin(emb), 1));
+        V range = g.op("Range", g.longScalar(0), g.squeeze(g.dim(x, 1), 0), g.longScalar(1));
+        V freqs = g.matMul(g.unsqueeze(g.cast(range, DType.F32), 1), g.constant(invFreq, 1, half));   // [S, D/2]
+        V positions = g.op("Expand", g.unsqueeze(range, 0), g.concat(0, g.dim(x, 0), g.dim(x, 1)));  // [B, S]
+        return new Rope(g.cos(freqs), g.sin(freqs), positions);
     }
 
-    /** x·cos + rotate_half(x)·sin on [B, S, H, D]. */
-    public static V applyRope(OnnxGraph g, V x, Rope r, int headDim) {
-        int half = headDim / 2;
-        V x1 = g.slice(x, -1, 0, half);
-        V x2 = g.slice(x, -1, half, headDim);
-        V rotated = g.concat(-1, g.neg(x2), x1);
-        return g.add(g.mul(x, r.cos()), g.mul(rotated, r.sin()));
+    /**
+     * x·cos + rotate_half(x)·sin on [B, S, heads·D], as ONNX's RotaryEmbedding (opset 23): one operator instead of
+     * six (two slices, a negation, a concatenation, two products and a sum), 4× faster at 125 tokens and 10× at 1 500
+     * on 2 AVX2 cores (docs/benchmarks.md, 2026-12-01 fifth).
+     */
+    public static V applyRope(OnnxGraph g, V x, Rope r, int heads) {
+        return g.op("RotaryEmbedding", new Attr[]{Attr.i("num_heads", heads), Attr.i("interleaved", 0)}, x, r.cos(), r.sin(), r.positions());
     }
 
     /** Per-head RMSNorm (Qwen3's q_norm / k_norm) of a projection [B, S, heads·D] → [B, S, heads, D]. */
@@ -85,14 +88,12 @@ public final class Transformer {
             k = g.linear(kv, w.get("k_proj.weight"), null);
             v = g.linear(kv, w.get("v_proj.weight"), null);
         }
-        q = headNorm(g, w, "q_norm", q, a.heads(), a);
-        k = headNorm(g, w, "k_norm", k, a.kvHeads(), a);
+        q = g.reshape(headNorm(g, w, "q_norm", q, a.heads(), a), 0, 0, a.qWidth());
+        k = g.reshape(headNorm(g, w, "k_norm", k, a.kvHeads(), a), 0, 0, a.kvWidth());
         if (rope != null) {
-            q = applyRope(g, q, rope, a.headDim());
-            k = applyRope(g, k, rope, a.headDim());
+            q = applyRope(g, q, rope, a.heads());
+            k = applyRope(g, k, rope, a.kvHeads());
         }
-        q = g.reshape(q, 0, 0, a.qWidth());
-        k = g.reshape(k, 0, 0, a.kvWidth());
         Attr[] attrs = {Attr.i("q_num_heads", a.heads()), Attr.i("kv_num_heads", a.kvHeads()),
                 Attr.f("scale", 1.0 / Math.sqrt(a.headDim())), Attr.i("is_causal", causal ? 1 : 0)};
         V out = chunkQueries && kv == x ? chunkedAttention(g, attrs, q, k, v, mask)
@@ -102,28 +103,33 @@ public final class Transformer {
 
     /**
      * Self-attention over long sequences in {@link #QUERY_CHUNKS} slices of the queries (all keys each), so the score
-     * matrix held at once is S/N × S instead of S × S: a 600 s DiT sequence (7500 tokens, 16 heads) needs 0.45 GB
-     * per slice instead of 3.6 GB. Slices past the end are empty and cost nothing.
+     * matrix held at once is at most max(S/N, {@link #MIN_QUERY_CHUNK}) × S instead of S × S: a 600 s DiT sequence
+     * (7500 tokens, 16 heads) needs ~0.5 GB per slice instead of 3.6 GB. Sequences up to MIN_QUERY_CHUNK tokens
+     * (an 80 s song) are one slice: eight calls of a few queries each cost 2.6 ms a layer at 125 tokens where one call
+     * costs 1.2. ONNX Runtime rejects empty query slices, so a slice past the end is the last query again, its row cut
+     * off with the others past S after the concatenation.
      */
     static V chunkedAttention(OnnxGraph g, Attr[] attrs, V q, V k, V v, V mask) {
+        return chunkedAttention(g, attrs, q, k, v, mask, MIN_QUERY_CHUNK);
+    }
+
+    /** As above with a given smallest slice (tests use a few queries, to cover every path at small sizes). */
+    static V chunkedAttention(OnnxGraph g, Attr[] attrs, V q, V k, V v, V mask, long minChunk) {
         V len = g.dim(q, 1);
-        V chunk = g.div(g.add(len, g.longs(QUERY_CHUNKS - 1)), g.longs(QUERY_CHUNKS));
-        // Pad the queries (and the mask rows) to N whole slices: ONNX Runtime rejects empty query slices.
-        V padLen = g.sub(g.mul(chunk, g.longs(QUERY_CHUNKS)), len);
-        V qp = g.op("Pad", q, g.concat(0, g.longs(0, 0, 0, 0), padLen, g.longs(0)));
-        V mp = mask == null ? null : g.op("Pad", mask, g.concat(0, g.longs(0, 0), padLen, g.longs(0)),
-                g.cast(g.longScalar(1), org.aceforge.engine.tensors.DType.BOOL));
+        V last = g.sub(len, g.longs(1));
+        V chunk = g.op("Max", g.div(g.add(len, g.longs(QUERY_CHUNKS - 1)), g.longs(QUERY_CHUNKS)), g.longs(minChunk));
         V[] parts = new V[QUERY_CHUNKS];
         for (int i = 0; i < QUERY_CHUNKS; i++) {
-            V start = g.mul(chunk, g.longs(i)), end = g.mul(chunk, g.longs(i + 1));
-            V qi = g.slice(qp, 1, start, end);
-            parts[i] = mp == null ? g.op("Attention", attrs, qi, k, v) : g.op("Attention", attrs, qi, k, v, g.slice(mp, 0, start, end));
+            V start = i == 0 ? g.longs(0) : g.op("Min", g.mul(chunk, g.longs(i)), last);
+            V end = g.op("Max", g.op("Min", g.mul(chunk, g.longs(i + 1)), len), g.add(start, g.longs(1)));
+            V qi = g.slice(q, 1, start, end);
+            parts[i] = mask == null ? g.op("Attention", attrs, qi, k, v) : g.op("Attention", attrs, qi, k, v, g.slice(mask, 0, start, end));
         }
         return g.slice(g.concat(1, parts), 1, g.longs(0), len);
     }
 
-    /** Query slices of the chunked self-attention. */
-    public static final int QUERY_CHUNKS = 8;
+    /** Query slices of the chunked self-attention, and the fewest queries in one. */
+    public static final int QUERY_CHUNKS = 8, MIN_QUERY_CHUNK = 1024;
 
     /** down(silu(gate(x))·up(x)). */
     public static V mlp(OnnxGraph g, WeightSource w, V x) {

@@ -113,6 +113,22 @@ class GradientsTest {
             return g.op("Attention", new Attr[]{Attr.i("q_num_heads", 2), Attr.i("kv_num_heads", 1), Attr.f("scale", 0.7), Attr.i("is_causal", 0)},
                     x[0], x[1], x[2], mask);
         }, x -> Nd.attention(x[0], x[1], x[2], allowed, 2, 1, 0.7)));
+        // RoPE as the networks build it (nets.Transformer): 2 heads of 4 features, positions 0..S−1, θ = 0.5 and 0.05.
+        c.add(new Case("RotaryEmbedding", new int[][]{sh(2, 3, 8)}, (g, x) -> {
+            V range = g.op("Range", g.longScalar(0), g.squeeze(g.dim(x[0], 1), 0), g.longScalar(1));
+            V freqs = g.matMul(g.unsqueeze(g.cast(range, org.aceforge.engine.tensors.DType.F32), 1), g.constant(new float[]{0.5f, 0.05f}, 1, 2));
+            V positions = g.op("Expand", g.unsqueeze(range, 0), g.concat(0, g.dim(x[0], 0), g.dim(x[0], 1)));
+            return g.op("RotaryEmbedding", new Attr[]{Attr.i("num_heads", 2), Attr.i("interleaved", 0)}, x[0], g.cos(freqs), g.sin(freqs), positions);
+        }, x -> {
+            double[] in = x[0].d(), out = new double[in.length];
+            for (int b = 0; b < 2; b++) for (int t = 0; t < 3; t++) for (int h = 0; h < 2; h++) for (int j = 0; j < 2; j++) {
+                int at = ((b * 3 + t) * 2 + h) * 4 + j;
+                double angle = t * (j == 0 ? 0.5f : 0.05f), cos = Math.cos(angle), sin = Math.sin(angle);
+                out[at] = in[at] * cos - in[at + 2] * sin;
+                out[at + 2] = in[at + 2] * cos + in[at] * sin;
+            }
+            return Nd.of(sh(2, 3, 8), out);
+        }));
         // The LoRA branch as OnnxGraph.linear builds it: y = x·Wᵀ (Gemm) + s·(x·Aᵀ)·Bᵀ, gradients for A and B only.
         c.add(new Case("LoRA linear", new int[][]{sh(2, 3, 6), sh(5, 6), sh(2, 6), sh(5, 2)}, (g, x) -> {
             V flat = g.reshape(x[0], -1, 6);

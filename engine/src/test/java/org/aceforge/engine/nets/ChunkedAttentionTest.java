@@ -1,0 +1,56 @@
+package org.aceforge.engine.nets;
+
+import org.aceforge.engine.graph.Attr;
+import org.aceforge.engine.graph.OnnxGraph;
+import org.aceforge.engine.graph.OnnxGraph.V;
+import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.TensorData;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Self-attention in query slices equals it in one piece: several slices, a last slice cut short, slices past the end
+ * (the last query again, dropped), one query, with and without the sliding-window mask. Small slices stand in for the
+ * real minimum so every path runs at test sizes.
+ */
+class ChunkedAttentionTest {
+    private static final Attr[] GQA = {Attr.i("q_num_heads", 4), Attr.i("kv_num_heads", 2), Attr.f("scale", 0.4), Attr.i("is_causal", 0)};
+
+    @Test
+    void slicesAgreeWithOnePiece() throws Exception {
+        // (length, smallest slice): 13 in eight slices of 2 (the last short and one past the end), 5 in two of 3 and six
+        // past the end, 1 alone, and 20 in one slice (the minimum covers it) as every short song runs.
+        long[][] cases = {{13, 2}, {5, 3}, {1, 2}, {20, 1024}};
+        for (long[] c : cases) for (boolean masked : new boolean[]{false, true}) {
+            int s = (int) c[0];
+            float[] whole = run(s, masked, 0), sliced = run(s, masked, c[1]);
+            assertEquals(whole.length, sliced.length);
+            assertArrayEquals(whole, sliced, 1e-6f, "length " + s + ", slices of at least " + c[1] + (masked ? ", masked" : ""));
+        }
+    }
+
+    /** Attention over s random tokens, in one piece (minChunk 0) or sliced. */
+    private static float[] run(int s, boolean masked, long minChunk) throws Exception {
+        OnnxGraph g = new OnnxGraph("chunked");
+        V q = g.input("q", DType.F32, 1L, "s", 12L);
+        V k = g.input("k", DType.F32, 1L, "s", 6L);
+        V v = g.input("v", DType.F32, 1L, "s", 6L);
+        V mask = masked ? Transformer.slidingMask(g, q, 2) : null;
+        V out = minChunk == 0 ? (mask == null ? g.op("Attention", GQA, q, k, v) : g.op("Attention", GQA, q, k, v, mask))
+                : Transformer.chunkedAttention(g, GQA, q, k, v, mask, minChunk);
+        g.output(out, "y", DType.F32, 1L, "s", 12L);
+        Random r = new Random(s);
+        return GraphRunner.run(g, Map.of("q", random("q", r, s, 12), "k", random("k", r, s, 6), "v", random("v", r, s, 6))).get("y").toFloats();
+    }
+
+    private static TensorData random(String name, Random r, int s, int width) {
+        float[] x = new float[s * width];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        return TensorData.ofFloats(name, x, 1, s, width);
+    }
+}
