@@ -56,11 +56,13 @@ public final class SongBench {
     private SongBench() {}
 
     /** A verse and a chorus, so the lyric encoder does a song's work. */
-    static final String LYRICS = "[verse]\nStreetlights hum a slower tune\nCoffee cooling in the afternoon\n"
-            + "[chorus]\nStay a while, the night is young\nEvery word still on my tongue";
+    static final String LYRICS = DemoPack.BENCH_LYRICS;
 
-    /** Marker written last into the full-size pack: its geometry's name and format. */
-    static final String MARKER = ".aceforge-bench-pack", FORMAT = "format 1 " + DemoPack.Geometry.FULL.name();
+    /**
+     * Marker written last into the full-size pack: its geometry's name and format. Format 2 tokenizes words as the
+     * real tokenizer does (DemoPack#wordTokenizer); a format-1 pack gets the new tokenizer.json and keeps its weights.
+     */
+    static final String MARKER = ".aceforge-bench-pack", FORMAT = "format 2 " + DemoPack.Geometry.FULL.name();
 
     /** Where the full-size random pack lives (next to the demo pack, ~11 GB). */
     public static Path packDir() {
@@ -69,9 +71,16 @@ public final class SongBench {
 
     /** Writes the full-size random pack once (into a sibling renamed into place); later runs reuse it. */
     public static Path ensurePack(Path dir, DemoPack.Geometry geometry, PrintStream out) throws IOException {
-        String format = "format 1 " + geometry.name();
+        String format = "format 2 " + geometry.name();
         Path marker = dir.resolve(MARKER);
-        if (Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).equals(format)) return dir;
+        String found = Files.isRegularFile(marker) ? Files.readString(marker, StandardCharsets.UTF_8) : "";
+        if (found.equals(format)) return dir;
+        if (found.equals("format 1 " + geometry.name())) {
+            DemoPack.writeTextTokenizer(dir.resolve(org.aceforge.engine.model.ModelPack.TEXT_ENCODER), geometry);
+            Files.writeString(marker, format, StandardCharsets.UTF_8);
+            out.println("  the pack's text tokenizer now makes words single tokens, as the real one does (format 2)");
+            return dir;
+        }
         out.println("writing the " + geometry.name() + " model pack once to " + dir + " (random weights in the official layout)…");
         long t0 = System.nanoTime();
         Path parent = dir.toAbsolutePath().getParent();
@@ -126,7 +135,7 @@ public final class SongBench {
 
     private static RenderResult render(RenderService service, Path pack, double seconds, boolean int8, long seed, Path out, Path dump)
             throws Exception {
-        RenderRequest r = RenderRequest.builder().caption("warm lofi hip hop, dusty piano, vinyl crackle").lyrics(LYRICS)
+        RenderRequest r = RenderRequest.builder().caption(DemoPack.BENCH_CAPTION).lyrics(LYRICS)
                 .duration(seconds).seed(seed).int8(int8).modelDir(pack).output(out).build();
         RenderJob job = service.submit(r, p -> { }, dump);
         return job.result().get(2, TimeUnit.HOURS);

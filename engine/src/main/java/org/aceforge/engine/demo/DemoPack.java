@@ -8,6 +8,7 @@ import org.aceforge.engine.model.ModelPack;
 import org.aceforge.engine.pipeline.VaeModel;
 import org.aceforge.engine.runtime.GraphCache;
 import org.aceforge.engine.tensors.SafeTensorsWriter;
+import org.aceforge.engine.text.Prompts;
 import org.aceforge.engine.tensors.Tensor3;
 import org.aceforge.engine.tensors.TensorData;
 import org.aceforge.engine.tensors.TorchTensorFile;
@@ -41,15 +42,28 @@ public final class DemoPack {
      * @param fastRandom uniform values from a SplittableRandom (same variance) instead of java.util.Random's Gaussians:
      *                   billions of values in seconds; the demo keeps its Gaussians so its bytes never change
      * @param extras     also the base DiT and the 5 Hz LM (the demo's; the benchmark renders turbo text2music only)
+     * @param wordTokens the text tokenizer makes each word of the benchmark song's prompts one token, as the real
+     *                   Qwen3 tokenizer does for common English ({@link #wordTokenizer}); else one token per byte
      */
     public record Geometry(String name, int hidden, int mlp, int heads, int kvHeads, int headDim, int ditLayers, int lyricLayers,
                            int timbreLayers, int poolerLayers, int slidingWindow, int textHidden, int textMlp, int textLayers,
                            int textHeads, int textKvHeads, int textHeadDim, int textVocab, int vaeDecoder, int[] vaeMultiples,
-                           boolean fastRandom, boolean extras) {
+                           boolean fastRandom, boolean extras, boolean wordTokens) {
         public static final Geometry DEMO = new Geometry("demo", 128, 256, 4, 2, 32, 2, 2, 1, 1, 16, 64, 128, 2, 4, 2, 16, 320,
-                16, new int[]{1, 1, 1, 1, 1}, false, true);
+                16, new int[]{1, 1, 1, 1, 1}, false, true, false);
         public static final Geometry FULL = new Geometry("full-size random", 2048, 6144, 16, 8, 128, 24, 8, 4, 2, 128, 1024, 3072,
-                28, 16, 8, 128, 151_669, 128, new int[]{1, 2, 4, 8, 16}, true, false);
+                28, 16, 8, 128, 151_669, 128, new int[]{1, 2, 4, 8, 16}, true, false, true);
+    }
+
+    /** The song the benchmark renders (bench --song): a caption, and a verse and a chorus so the lyric encoder does a song's work. */
+    public static final String BENCH_CAPTION = "warm lofi hip hop, dusty piano, vinyl crackle";
+    public static final String BENCH_LYRICS = "[verse]\nStreetlights hum a slower tune\nCoffee cooling in the afternoon\n"
+            + "[chorus]\nStay a while, the night is young\nEvery word still on my tongue";
+
+    /** The benchmark song's caption and lyric prompts as a render builds them (the text and lyric encoders' inputs). */
+    public static List<String> benchPrompts() {
+        return List.of(Prompts.caption(Prompts.TEXT2MUSIC, BENCH_CAPTION, Prompts.metas(null, null, null, 10)),
+                Prompts.lyrics(org.aceforge.engine.jobs.Defaults.LANGUAGE, BENCH_LYRICS, false));
     }
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -413,7 +427,13 @@ public final class DemoPack {
                 g.textHeads(), g.textKvHeads(), g.textHeadDim())
                 .put("pad_token_id", END_OF_TEXT_ID).put("eos_token_id", END_OF_TEXT_ID);
         JSON.writeValue(dir.resolve("config.json").toFile(), c);
-        Files.writeString(dir.resolve("tokenizer.json"), byteLevelTokenizer(), StandardCharsets.UTF_8);
+        writeTextTokenizer(dir, g);
+    }
+
+    /** The text encoder's tokenizer.json of a geometry (also rewritten alone when only its form changed). */
+    public static void writeTextTokenizer(Path dir, Geometry g) throws IOException {
+        Files.writeString(dir.resolve("tokenizer.json"), g.wordTokens() ? wordTokenizer(benchPrompts()) : byteLevelTokenizer(),
+                StandardCharsets.UTF_8);
     }
 
     /** The LM sizes the demo pack holds (it is written on first use, so the UI can know before it exists). */
@@ -445,9 +465,68 @@ public final class DemoPack {
 
     /** The same with more special tokens, numbered from <|endoftext|> + 1 on. */
     static String byteLevelTokenizer(List<String> moreSpecial) throws IOException {
+        return tokenizerJson(moreSpecial, byteVocabulary(), List.of());
+    }
+
+    /**
+     * Bytes, plus one token for each word of {@code texts} (each piece the ByteLevel pre-tokenizer cuts: a word with
+     * its leading space, a run of punctuation). With one token per byte the benchmark ran the text and lyric encoders
+     * on 3–4× the sequence the real Qwen3 tokenizer (151 k BPE tokens, a common English word one of them) gives: 213
+     * and 172 tokens for its prompts instead of 63 and 45 (the real one: about 68 and 45). Merges are added until every word is a single token;
+     * other text still falls back to bytes.
+     */
+    static String wordTokenizer(List<String> texts) throws IOException {
+        Map<String, Integer> vocab = byteVocabulary();
+        // In the model's vocabulary too: the tokenizers library numbers an added token missing from it after the
+        // vocabulary's size, which is no longer 256 here.
+        vocab.put(Prompts.END_OF_TEXT, END_OF_TEXT_ID);
+        int[] byteToChar = byteToUnicode();
+        Map<String, Integer> ranks = new LinkedHashMap<>();
+        int next = END_OF_TEXT_ID + 1;
+        for (String text : texts) {
+            java.util.regex.Matcher m = PRE_TOKEN.matcher(text.replace(Prompts.END_OF_TEXT, "\n"));
+            while (m.find()) {
+                StringBuilder chars = new StringBuilder();
+                for (byte b : m.group().getBytes(StandardCharsets.UTF_8)) chars.appendCodePoint(byteToChar[b & 0xFF]);
+                for (List<String> parts = bpe(chars.toString(), ranks); parts.size() > 1; parts = bpe(chars.toString(), ranks)) {
+                    ranks.put(parts.get(0) + " " + parts.get(1), ranks.size());
+                    if (vocab.putIfAbsent(parts.get(0) + parts.get(1), next) == null) next++;
+                }
+            }
+        }
+        return tokenizerJson(List.of(), vocab, new ArrayList<>(ranks.keySet()));
+    }
+
+    /** GPT-2's pre-tokenizer pattern (what ByteLevel with use_regex splits on). */
+    private static final java.util.regex.Pattern PRE_TOKEN =
+            java.util.regex.Pattern.compile("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+
+    /** BPE on one word: merge the adjacent pair of lowest rank (leftmost first) until none is known. */
+    private static List<String> bpe(String word, Map<String, Integer> ranks) {
+        List<String> parts = new ArrayList<>();
+        word.codePoints().forEach(c -> parts.add(new String(Character.toChars(c))));
+        while (true) {
+            int best = -1, bestRank = Integer.MAX_VALUE;
+            for (int i = 0; i + 1 < parts.size(); i++) {
+                Integer r = ranks.get(parts.get(i) + " " + parts.get(i + 1));
+                if (r != null && r < bestRank) {
+                    bestRank = r;
+                    best = i;
+                }
+            }
+            if (best < 0) return parts;
+            parts.set(best, parts.get(best) + parts.remove(best + 1));
+        }
+    }
+
+    private static Map<String, Integer> byteVocabulary() {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         int[] byteToChar = byteToUnicode();
         for (int b = 0; b < 256; b++) vocab.put(new String(Character.toChars(byteToChar[b])), b);
+        return vocab;
+    }
+
+    private static String tokenizerJson(List<String> moreSpecial, Map<String, Integer> vocab, List<String> merges) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
@@ -470,7 +549,8 @@ public final class DemoPack {
         model.put("fuse_unk", false).put("byte_fallback", false);
         ObjectNode v = model.putObject("vocab");
         vocab.forEach(v::put);
-        model.putArray("merges");
+        ArrayNode m = model.putArray("merges");
+        merges.forEach(m::add);
         return new ObjectMapper().writeValueAsString(root);   // compact: 64k added tokens
     }
 
