@@ -498,22 +498,25 @@ static int use_instance(plugin *pl, const char *tag) {
     const char *json = "{\"format\":\"aceforge-plugin-state\",\"version\":1,\"settings\":{\"caption\":\"copies\"}}";
     double params[3] = {1.0, 54.0 / 72.0, 0.0};
     mstream in = header_blob(2, 3, params, 3, json, strlen(json));
-    ok &= pl->c->setState(pl->comp, (FUnknown *)&in) == kResultOk;
+    int setOk = pl->c->setState(pl->comp, (FUnknown *)&in) == kResultOk;
     mstream out = {&msVtbl, NULL, 0, 0, 0};
-    ok &= pl->c->getState(pl->comp, (FUnknown *)&out) == kResultOk && out.len > 36 && memmem(out.buf, (size_t)out.len, "copies", 6);
+    int getOk = pl->c->getState(pl->comp, (FUnknown *)&out) == kResultOk && out.len > 36 && memmem(out.buf, (size_t)out.len, "copies", 6);
     free(in.buf);
     free(out.buf);
-    ok &= notify(pl->pcp, "AceForge.debug.clip", "value", 250, "placed") == 1;
-    int audioOk;
+    int64_t placed = notify(pl->pcp, "AceForge.debug.clip", "value", 250, "placed");
     setup(pl, 48000, 256, 0);
     audio a;
     audio_init(&a, 256, 0, 48000);
     audio_sine(&a, 0);
-    audioOk = audio_process(pl, &a, 0, NULL, NULL) == kResultOk && fabs(out_s(&a, 0, 5) - 0.25 * pow(10, -6 / 20.0)) < 1e-5;
+    tresult pr = audio_process(pl, &a, 0, NULL, NULL);
+    double got = out_s(&a, 0, 5), want = 0.25 * pow(10, -6 / 20.0);
+    int audioOk = pr == kResultOk && fabs(got - want) < 1e-5;
     audio_free(&a);
     teardown(pl);
-    ok &= audioOk;
-    if (!ok) printf("use of instance %s failed\n", tag);
+    ok = setOk && getOk && placed == 1 && audioOk;
+    /* Which part failed, so that a failure seen once (say on a loaded CI machine) can be told apart. */
+    if (!ok) printf("use of instance %s failed: setState %s, getState %s, clip placed %lld, process %s, sample 5 = %.6f (want %.6f)\n",
+                    tag, setOk ? "ok" : "FAILED", getOk ? "ok" : "FAILED", (long long)placed, pr == kResultOk ? "ok" : "FAILED", got, want);
     return ok;
 }
 
