@@ -23,4 +23,9 @@ public record Attr(AttributeProto proto) {
         for (long x : v) b.addInts(x);
         return new Attr(b.build());
     }
+
+    /** A subgraph (the branches of an If). */
+    public static Attr graph(String name, ai.onnx.proto.OnnxMl.GraphProto v) {
+        return new Attr(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(v).build());
+    }
 }

@@ -30,6 +30,8 @@ public final class OnnxGraph {
     public record V(String name) {}
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
+    /** Where new nodes go: the graph, or the branch of an If being built ({@link #ifElse}). */
+    private GraphProto.Builder current = graph;
     private final Map<String, TensorData> externalWeights = new LinkedHashMap<>();
     private final Map<String, V> weightValues = new LinkedHashMap<>();
     private final Map<String, ValueInfoProto> inputs = new java.util.HashMap<>();
@@ -94,6 +96,7 @@ public final class OnnxGraph {
      * (ONNX Runtime folds the cast at load). The same tensor used twice is declared once.
      */
     public V weight(TensorData t) {
+        requireMainGraph(t.name());
         V cached = weightValues.get(t.name());
         if (cached != null) return cached;
         if (trainable.contains(t.name())) {   // fed at every run (training updates it), never stored in the graph
@@ -252,12 +255,42 @@ public final class OnnxGraph {
         return vs;
     }
 
+    /**
+     * An If node: {@code cond} (a bool of one element) picks which branch runs; each branch is built by its supplier
+     * and returns its one output, of the given type. Branches read the values around them (ONNX's outer scope) and
+     * may add constants, which go to the main graph; they must not declare weights (a weight is declared once and
+     * would then be used outside the branch that made it).
+     */
+    public V ifElse(V cond, DType type, java.util.function.Supplier<V> then, java.util.function.Supplier<V> otherwise) {
+        GraphProto thenBranch = branch("then", type, then);
+        GraphProto elseBranch = branch("else", type, otherwise);
+        return nodeN("", "If", 1, new Attr[]{Attr.graph("then_branch", thenBranch), Attr.graph("else_branch", elseBranch)},
+                cond)[0];
+    }
+
+    private GraphProto branch(String hint, DType type, java.util.function.Supplier<V> body) {
+        GraphProto.Builder outer = current;
+        current = GraphProto.newBuilder().setName(fresh(hint));
+        try {
+            V out = op1("Identity", fresh(hint + "_out"), new Attr[0], body.get());
+            current.addOutput(ValueInfoProto.newBuilder().setName(out.name())
+                    .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.onnxCode))));
+            return current.build();
+        } finally {
+            current = outer;
+        }
+    }
+
+    private void requireMainGraph(String weight) {
+        if (current != graph) throw new IllegalStateException("weight " + weight + " declared inside an If branch");
+    }
+
     private void node(String domain, String type, String[] outs, Attr[] attrs, V... inputs) {
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(fresh("n_" + type)).setDomain(domain);
         for (V in : inputs) n.addInput(in == null ? "" : in.name());
         for (String o : outs) n.addOutput(o);
         for (Attr a : attrs) n.addAttribute(a.proto());
-        graph.addNode(n);
+        current.addNode(n);
     }
 
     // ---------- common operators ----------
@@ -460,6 +493,7 @@ public final class OnnxGraph {
     /** A tensor used in its stored type (no cast to float32), e.g. int8 weights. */
     public V rawWeight(TensorData t) {
         if (t.dtype() == DType.F32) return weight(t);
+        requireMainGraph(t.name());
         V cached = weightValues.get(t.name() + "#raw");
         if (cached != null) return cached;
         declareExternal(t);

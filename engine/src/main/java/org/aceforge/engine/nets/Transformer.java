@@ -105,9 +105,9 @@ public final class Transformer {
      * Self-attention over long sequences in {@link #QUERY_CHUNKS} slices of the queries (all keys each), so the score
      * matrix held at once is at most max(S/N, {@link #MIN_QUERY_CHUNK}) × S instead of S × S: a 600 s DiT sequence
      * (7500 tokens, 16 heads) needs ~0.5 GB per slice instead of 3.6 GB. Sequences up to MIN_QUERY_CHUNK tokens
-     * (an 80 s song) are one slice: eight calls of a few queries each cost 2.6 ms a layer at 125 tokens where one call
-     * costs 1.2. ONNX Runtime rejects empty query slices, so a slice past the end is the last query again, its row cut
-     * off with the others past S after the concatenation.
+     * (an 80 s song) take an If's other branch, one call: the slices' seven one-query calls past the end and their
+     * shape arithmetic cost ~30 ms of a 10 s song's DiT step (24 layers). ONNX Runtime rejects empty query slices, so a
+     * slice past the end is the last query again, its row cut off with the others past S after the concatenation.
      */
     static V chunkedAttention(OnnxGraph g, Attr[] attrs, V q, V k, V v, V mask) {
         return chunkedAttention(g, attrs, q, k, v, mask, MIN_QUERY_CHUNK);
@@ -116,6 +116,12 @@ public final class Transformer {
     /** As above with a given smallest slice (tests use a few queries, to cover every path at small sizes). */
     static V chunkedAttention(OnnxGraph g, Attr[] attrs, V q, V k, V v, V mask, long minChunk) {
         V len = g.dim(q, 1);
+        return g.ifElse(g.op("LessOrEqual", len, g.longs(minChunk)), DType.F32,
+                () -> mask == null ? g.op("Attention", attrs, q, k, v) : g.op("Attention", attrs, q, k, v, mask),
+                () -> querySlices(g, attrs, q, k, v, mask, len, minChunk));
+    }
+
+    private static V querySlices(OnnxGraph g, Attr[] attrs, V q, V k, V v, V mask, V len, long minChunk) {
         V last = g.sub(len, g.longs(1));
         V chunk = g.op("Max", g.div(g.add(len, g.longs(QUERY_CHUNKS - 1)), g.longs(QUERY_CHUNKS)), g.longs(minChunk));
         V[] parts = new V[QUERY_CHUNKS];

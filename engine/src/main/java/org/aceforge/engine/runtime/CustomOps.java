@@ -36,6 +36,21 @@ public final class CustomOps {
         return device == OrtRuntime.Device.CPU && library().isPresent();
     }
 
+    /**
+     * Whether a model runs any of these operators (imports their domain). Such a session's ONNX Runtime threads must
+     * not spin-wait between nodes: the operators run threads of their own, and ONNX Runtime's spinning workers took
+     * the two cores from them (see {@link NetSession}).
+     */
+    public static boolean usedBy(byte[] model) {
+        try {
+            for (var opset : ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model).getOpsetImportList())
+                if (opset.getDomain().equals(DOMAIN)) return true;
+            return false;
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return false;   // not a model; ONNX Runtime will say so when the session is made
+        }
+    }
+
     /** Adds the library to CPU session options when it is usable; GPU sessions never get it. */
     static void register(OrtSession.SessionOptions options, OrtRuntime.Device device) throws OrtException {
         if (device != OrtRuntime.Device.CPU) return;

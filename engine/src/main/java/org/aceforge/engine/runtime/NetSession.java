@@ -69,6 +69,11 @@ public final class NetSession implements AutoCloseable {
                 fedTensors.put(e.getKey(), t);
             }
             if (training) opts.addConfigEntry("session.disable_prepacking", "1");
+            // AceForge's operators (the VAE's Snake and Winograd transforms) split their work over threads of their
+            // own; ONNX Runtime's workers spin-waiting between nodes took the cores from them: the full-size VAE
+            // decode is ~8 % faster with spinning off (docs/benchmarks.md, 2026-12-01 sixth). The DiT, without them,
+            // keeps spinning (no gain measured there).
+            if (CustomOps.usedBy(model)) opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             Map<String, OnnxTensorLike> ext = new HashMap<>();
             for (var e : weights.entrySet()) {
                 OnnxTensor t = wrap(env, e.getValue());

@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Self-attention in query slices equals it in one piece: several slices, a last slice cut short, slices past the end
- * (the last query again, dropped), one query, with and without the sliding-window mask. Small slices stand in for the
- * real minimum so every path runs at test sizes.
+ * (the last query again, dropped), slices of one query, and sequences no longer than the smallest slice (the If's
+ * one-call branch), with and without the sliding-window mask. Small slices stand in for the real minimum so every
+ * path runs at test sizes.
  */
 class ChunkedAttentionTest {
     private static final Attr[] GQA = {Attr.i("q_num_heads", 4), Attr.i("kv_num_heads", 2), Attr.f("scale", 0.4), Attr.i("is_causal", 0)};
@@ -24,8 +25,9 @@ class ChunkedAttentionTest {
     @Test
     void slicesAgreeWithOnePiece() throws Exception {
         // (length, smallest slice): 13 in eight slices of 2 (the last short and one past the end), 5 in two of 3 and six
-        // past the end, 1 alone, and 20 in one slice (the minimum covers it) as every short song runs.
-        long[][] cases = {{13, 2}, {5, 3}, {1, 2}, {20, 1024}};
+        // past the end, 3 in three slices of one query, and, in one call (the minimum covers them) as every song up to
+        // 80 s runs, 1 and 20 tokens.
+        long[][] cases = {{13, 2}, {5, 3}, {3, 1}, {1, 2}, {20, 1024}};
         for (long[] c : cases) for (boolean masked : new boolean[]{false, true}) {
             int s = (int) c[0];
             float[] whole = run(s, masked, 0), sliced = run(s, masked, c[1]);

@@ -34,4 +34,19 @@ class CustomOpsTest {
         CustomOps.reprobe();
         assertFalse(CustomOps.available(OrtRuntime.Device.CPU));
     }
+
+    /** Sessions of graphs with AceForge's operators (and only those) are told apart, to turn ONNX Runtime's spinning off. */
+    @Test
+    void tellsGraphsThatUseTheOperators() {
+        org.aceforge.engine.graph.OnnxGraph plain = new org.aceforge.engine.graph.OnnxGraph("plain");
+        var x = plain.input("x", org.aceforge.engine.tensors.DType.F32, 4L);
+        plain.output(plain.op("Relu", x), "y", org.aceforge.engine.tensors.DType.F32, 4L);
+        assertFalse(CustomOps.usedBy(plain.toModelBytes()));
+        org.aceforge.engine.graph.OnnxGraph own = new org.aceforge.engine.graph.OnnxGraph("own");
+        var z = own.input("x", org.aceforge.engine.tensors.DType.F32, 1L, 2L, 4L);
+        own.output(own.aceforgeOp("Snake", z, own.constant(new float[]{1, 1}, 2), own.constant(new float[]{1, 1}, 2)), "y",
+                org.aceforge.engine.tensors.DType.F32, 1L, 2L, 4L);
+        org.junit.jupiter.api.Assertions.assertTrue(CustomOps.usedBy(own.toModelBytes()));
+        assertFalse(CustomOps.usedBy(new byte[]{1, 2, 3}), "not a model");
+    }
 }
