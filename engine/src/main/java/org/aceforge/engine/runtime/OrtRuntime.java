@@ -78,8 +78,8 @@ public final class OrtRuntime {
         // ONNX Runtime's per-node profile (JSON files with this prefix), for finding where a network's time goes.
         String profile = System.getProperty("aceforge.ort.profile");
         if (profile != null) o.enableProfiling(profile);
-        // Spin-waiting off, for measuring whether one session's spinning threads slow the next (docs/benchmarks.md,
-        // 2026-12-01: no measurable difference for a whole render, so it stays on by default).
+        // Spin-waiting off everywhere, for measuring (docs/benchmarks.md, 2026-12-01: no difference for a whole render
+        // then). Sessions running AceForge's operators always have it off (NetSession); the others keep it on.
         if (Boolean.getBoolean("aceforge.ort.noSpin")) {
             o.addConfigEntry("session.intra_op.allow_spinning", "0");
             o.addConfigEntry("session.inter_op.allow_spinning", "0");
