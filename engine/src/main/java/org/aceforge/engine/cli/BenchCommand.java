@@ -24,7 +24,9 @@ public final class BenchCommand implements Callable<Integer> {
     boolean compareFp32;
     @Option(names = "--model", paramLabel = "DIR", description = "With --song: render with this checkpoints folder instead of the full-size random pack.")
     java.nio.file.Path model;
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per figure (median reported).")
+    @Option(names = "--repeats", description = "Timed runs per figure, the median reported (default 3; with --song 1: "
+            + "each run is a whole render, and the line shown is the median render's).")
+    Integer repeatsOption;
     int repeats;
     @Option(names = "--train-step", paramLabel = "SECONDS", split = ",", description = "Time one LoRA training step (forward, backward, AdamW) "
             + "on the full-size DiT for songs of these lengths, e.g. 10,30 (the full-size random pack, or --model).")
@@ -34,6 +36,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        repeats = repeatsOption != null ? repeatsOption : song != null ? 1 : 3;
+        if (repeats < 1 || repeats > 50) throw new IllegalArgumentException("--repeats must be 1 to 50");
         if (trainStep != null) {
             for (double s : trainStep) if (!(s >= 1 && s <= 240)) throw new IllegalArgumentException("--train-step " + s + " is out of range: use 1 to 240 seconds");
             if (rank < 1 || rank > 1024) throw new IllegalArgumentException("--rank " + rank + " is out of range: use 1 to 1024");
@@ -50,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
             java.nio.file.Path pack = model != null ? model
                     : org.aceforge.engine.bench.SongBench.ensurePack(org.aceforge.engine.bench.SongBench.packDir(),
                             org.aceforge.engine.demo.DemoPack.Geometry.FULL, System.out);
-            org.aceforge.engine.bench.SongBench.run(pack, song, int8, !int8 || compareFp32, System.out);
+            org.aceforge.engine.bench.SongBench.run(pack, song, int8, !int8 || compareFp32, repeats, System.out);
             return Main.OK;
         }
         if (compareFp32) throw new IllegalArgumentException("--compare-fp32 works with --song only");

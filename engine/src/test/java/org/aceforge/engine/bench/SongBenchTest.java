@@ -49,11 +49,29 @@ class SongBenchTest {
         assertTrue(out.contains("quality fp32 seed 43 vs seed 42 (yardstick)"), out);
     }
 
+    /** With several timed renders the line is the median render's, and each render's time is listed under it. */
+    @Test
+    void severalRendersReportTheMedianOne() throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        List<SongBench.Figures> figures = SongBench.run(DemoPackFixture.pack().root(), 10, true, false, 3, new PrintStream(b, true, StandardCharsets.UTF_8));
+        String out = b.toString(StandardCharsets.UTF_8);
+        List<String> lines = out.lines().filter(l -> l.startsWith("song ")).toList();
+        assertEquals(1, lines.size(), out);
+        String renders = out.lines().filter(l -> l.startsWith("  timed renders: ")).findFirst().orElseThrow();
+        List<Double> times = java.util.Arrays.stream(renders.replaceAll("^  timed renders: | \\(the line above is the median\\)$", "").split(", "))
+                .map(t -> Double.parseDouble(t.replace(" s", ""))).sorted().toList();
+        assertEquals(3, times.size(), renders);
+        assertEquals(times.get(1), Math.round(figures.get(0).seconds() * 10) / 10.0, 1e-9, out);
+    }
+
     @Test
     void badOptionsAreOneLineErrorsWithExitTwo() {
         RenderCliTest.Run shortSong = RenderCliTest.cli("bench", "--song", "5");
         assertEquals(2, shortSong.code());
         assertEquals("aceforge: --song 5.0 is out of range: use 10 to 600 seconds", shortSong.err().strip());
+        RenderCliTest.Run noRenders = RenderCliTest.cli("bench", "--song", "10", "--repeats", "0");
+        assertEquals(2, noRenders.code());
+        assertEquals("aceforge: --repeats must be 1 to 50", noRenders.err().strip());
         RenderCliTest.Run alone = RenderCliTest.cli("bench", "--song", "10", "--compare-fp32");
         assertEquals(2, alone.code());
         assertTrue(alone.err().contains("--compare-fp32 needs --int8"), alone.err());
