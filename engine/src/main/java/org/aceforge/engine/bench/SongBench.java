@@ -122,9 +122,13 @@ public final class SongBench {
                 try (RenderService service = new RenderService(1, new GraphCache(work.resolve("graphs")))) {
                     RenderResult cold = render(service, pack, seconds, q, 42, work.resolve(precision + "-cold.wav"), null);
                     List<Figures> timed = new ArrayList<>();
-                    for (int i = 0; i < renders; i++) {   // the same request each time; the last one's latents are compared
-                        RenderResult warm = render(service, pack, seconds, q, 42, work.resolve(precision + ".wav"), work.resolve(precision));
-                        timed.add(Figures.of(seconds, precision, warm, cold.seconds()));
+                    long privateMb;
+                    try (PrivateMemoryPeak peak = new PrivateMemoryPeak()) {
+                        for (int i = 0; i < renders; i++) {   // the same request each time; the last one's latents are compared
+                            RenderResult warm = render(service, pack, seconds, q, 42, work.resolve(precision + ".wav"), work.resolve(precision));
+                            timed.add(Figures.of(seconds, precision, warm, cold.seconds()));
+                        }
+                        privateMb = peak.peakMb();
                     }
                     List<Figures> sorted = new ArrayList<>(timed);
                     sorted.sort(java.util.Comparator.comparingDouble(Figures::seconds));
@@ -132,7 +136,8 @@ public final class SongBench {
                     out.println(f.line());
                     if (renders > 1) out.println("  timed renders: " + String.join(", ", timed.stream()
                             .map(t -> String.format(Locale.ROOT, "%.1f s", t.seconds())).toList()) + " (the line above is the median)");
-                    out.printf(Locale.ROOT, "  peak resident memory %d MB; the first render (opening the models) took %.1f s%s%n", f.peakMb(),
+                    out.printf(Locale.ROOT, "  peak resident memory %d MB%s; the first render (opening the models) took %.1f s%s%n", f.peakMb(),
+                            privateMb > 0 ? String.format(Locale.ROOT, " (%d MB private in the timed renders; the rest: the checkpoints' memory-mapped pages, which the system can drop)", privateMb) : "",
                             f.coldSeconds(), q ? "; DiT weights: " + sidecarWeights(work.resolve(precision + ".json")) : "");
                     all.add(f);
                     if (!q && int8) {

@@ -43,7 +43,7 @@ public final class RenderService implements RenderBackend, AutoCloseable {
     private volatile boolean offload;
     private volatile java.util.function.Supplier<org.aceforge.engine.runtime.MachineMemory> memory =
             () -> org.aceforge.engine.runtime.MachineMemory.detect(org.aceforge.engine.runtime.OrtRuntime.device());
-    private volatile boolean tierSaid;
+    private volatile String tierSaid;
     private LmPlanner lmPlanner;
     private String lmFolder;
 
@@ -113,10 +113,12 @@ public final class RenderService implements RenderBackend, AutoCloseable {
                 throw new BadRequestException(RequestField.LORA, e.getMessage().replaceFirst("^LoRA ", ""));
             }
         }
-        MemoryPolicy.Applied fit = MemoryPolicy.apply(request, memory.get(), offload);
-        // The tier goes to the log once; the user hears of it when it changes something (with what and why).
-        if (!tierSaid) LOG.info(fit.summary());
-        tierSaid = true;
+        // What this process holds (open models, arenas) counts as the render's: otherwise every render after the
+        // first sees a smaller machine than the first did (MachineMemory#withOwn).
+        MemoryPolicy.Applied fit = MemoryPolicy.apply(request, memory.get().withOwn(org.aceforge.engine.runtime.MachineMemory.ownAnonymousBytes()), offload);
+        // The tier goes to the log when it changes; the user hears of it when it changes something (with what and why).
+        if (!fit.tier().name().equals(tierSaid)) LOG.info(fit.summary());
+        tierSaid = fit.tier().name();
         List<String> notes = new java.util.ArrayList<>();
         if (!fit.changes().isEmpty()) notes.add(fit.summary());
         notes.addAll(fit.changes());

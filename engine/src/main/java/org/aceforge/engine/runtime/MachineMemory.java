@@ -43,9 +43,43 @@ public record MachineMemory(String device, long bytes, String source) {
             if (smi != null) return new MachineMemory("cuda", smi, "nvidia-smi");
         }
         Long avail = memAvailable(Path.of("/proc/meminfo"));
-        if (avail != null) return new MachineMemory("cpu", avail, "/proc/meminfo MemAvailable");
+        if (avail != null) return new MachineMemory("cpu", avail, MEM_AVAILABLE);
         Runtime rt = Runtime.getRuntime();
         return new MachineMemory("cpu", rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()), "JVM heap");
+    }
+
+    /** The source of a figure read from /proc/meminfo. */
+    public static final String MEM_AVAILABLE = "/proc/meminfo MemAvailable";
+
+    /**
+     * The memory a render can count on when this process already holds {@code ownBytes} (its anonymous resident
+     * memory: the open models' weights, ONNX Runtime's arenas — what the next render reuses, or frees to open other
+     * models). Free RAM alone shrinks by the models once they are open: on a 24 GB machine the first render of a
+     * session saw 24.7 GB free and the second 13 GB, so the second fell to a smaller tier (a smaller LM, smaller
+     * batch groups) and freed its models between stages, which the third then opened again (about 20 s; one render in
+     * three took twice as long — docs/benchmarks.md, 2026-12-01 seventh). Only a CPU figure read from MemAvailable
+     * changes: a GPU's is its total memory, and a fixed figure (AF_MEMORY_GB, tests) stays as given.
+     */
+    public MachineMemory withOwn(Long ownBytes) {
+        if (ownBytes == null || ownBytes <= 0 || !device.equals("cpu") || !source.equals(MEM_AVAILABLE)) return this;
+        return new MachineMemory(device, bytes + ownBytes,
+                source + String.format(java.util.Locale.ROOT, " + %.1f GB this process holds", ownBytes / 1e9));
+    }
+
+    /** This process's anonymous resident memory in bytes (Linux RssAnon), or null where it cannot be read. */
+    public static Long ownAnonymousBytes() {
+        return ownAnonymousBytes(Path.of("/proc/self/status"));
+    }
+
+    /** RssAnon of a /proc status file, in bytes; null when absent. */
+    public static Long ownAnonymousBytes(Path status) {
+        try {
+            for (String line : Files.readAllLines(status))
+                if (line.startsWith("RssAnon:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+        return null;
     }
 
     public MemoryTier tier() {

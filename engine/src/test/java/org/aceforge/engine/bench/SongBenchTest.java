@@ -44,6 +44,8 @@ class SongBenchTest {
             assertTrue(f.peakMb() > 0);
         }
         assertTrue(out.contains("peak resident memory"), out);
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/status")))
+            assertTrue(out.matches("(?s).*peak resident memory \\d+ MB \\(\\d+ MB private in the timed renders;.*"), out);
         assertTrue(out.contains("DiT weights: int8-nbits"), out);
         assertTrue(out.matches("(?s).*quality int8 vs fp32: final latents relative error \\d\\.\\d{4}, audio SNR -?\\d+\\.\\d dB.*"), out);
         assertTrue(out.contains("quality fp32 seed 43 vs seed 42 (yardstick)"), out);
