@@ -122,11 +122,13 @@ public final class SongBench {
                 try (RenderService service = new RenderService(1, new GraphCache(work.resolve("graphs")))) {
                     RenderResult cold = render(service, pack, seconds, q, 42, work.resolve(precision + "-cold.wav"), null);
                     List<Figures> timed = new ArrayList<>();
+                    java.util.Set<String> fitted = new java.util.LinkedHashSet<>();
                     long privateMb;
                     try (PrivateMemoryPeak peak = new PrivateMemoryPeak()) {
                         for (int i = 0; i < renders; i++) {   // the same request each time; the last one's latents are compared
                             RenderResult warm = render(service, pack, seconds, q, 42, work.resolve(precision + ".wav"), work.resolve(precision));
                             timed.add(Figures.of(seconds, precision, warm, cold.seconds()));
+                            fitted.addAll(sidecarMemoryChanges(work.resolve(precision + ".json")));
                         }
                         privateMb = peak.peakMb();
                     }
@@ -139,6 +141,9 @@ public final class SongBench {
                     out.printf(Locale.ROOT, "  peak resident memory %d MB%s; the first render (opening the models) took %.1f s%s%n", f.peakMb(),
                             privateMb > 0 ? String.format(Locale.ROOT, " (%d MB private in the timed renders; the rest: the checkpoints' memory-mapped pages, which the system can drop)", privateMb) : "",
                             f.coldSeconds(), q ? "; DiT weights: " + sidecarWeights(work.resolve(precision + ".json")) : "");
+                    // A timed render the memory policy changed (models freed between stages, say) is not the figure
+                    // users get with the models kept open: said under the line.
+                    for (String change : fitted) out.println("  fitted to memory: " + change);
                     all.add(f);
                     if (!q && int8) {
                         // The yardstick for the INT8 difference: the same song from another seed (a different song).
@@ -161,6 +166,18 @@ public final class SongBench {
                 .duration(seconds).seed(seed).int8(int8).modelDir(pack).output(out).build();
         RenderJob job = service.submit(r, p -> { }, dump);
         return job.result().get(2, TimeUnit.HOURS);
+    }
+
+    /** What the memory policy changed in a render, from its sidecar ("memory" → "changes"); empty when nothing. */
+    static List<String> sidecarMemoryChanges(Path json) {
+        try {
+            List<String> out = new ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).path("memory").path("changes")
+                    .forEach(c -> out.add(c.asText()));
+            return out;
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static String sidecarWeights(Path json) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The song bench's line (the figure users compare), its options' errors, and its pack written once. */
@@ -47,8 +48,29 @@ class SongBenchTest {
         if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/status")))
             assertTrue(out.matches("(?s).*peak resident memory \\d+ MB \\(\\d+ MB private in the timed renders;.*"), out);
         assertTrue(out.contains("DiT weights: int8-nbits"), out);
+        if (System.getProperty("aceforge.memoryGb") == null && System.getenv("AF_MEMORY_GB") == null
+                && org.aceforge.engine.runtime.MachineMemory.detect(org.aceforge.engine.runtime.OrtRuntime.device()).bytes() >= 20e9)
+            assertFalse(out.contains("fitted to memory"), out);
         assertTrue(out.matches("(?s).*quality int8 vs fp32: final latents relative error \\d\\.\\d{4}, audio SNR -?\\d+\\.\\d dB.*"), out);
         assertTrue(out.contains("quality fp32 seed 43 vs seed 42 (yardstick)"), out);
+    }
+
+    /**
+     * A timed render the memory policy changed is said under the line (here a machine of 10 GB, where models are
+     * freed between stages); a render on plenty of memory says nothing of the kind.
+     */
+    @Test
+    void aRenderFittedToMemoryIsSaidUnderTheLine() throws Exception {
+        String before = System.getProperty("aceforge.memoryGb");
+        System.setProperty("aceforge.memoryGb", "10");
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            SongBench.run(DemoPackFixture.pack().root(), 10, true, false, new PrintStream(b, true, StandardCharsets.UTF_8));
+            String out = b.toString(StandardCharsets.UTF_8);
+            assertTrue(out.contains("  fitted to memory: models are freed between stages (offload)"), out);
+        } finally {
+            if (before == null) System.clearProperty("aceforge.memoryGb"); else System.setProperty("aceforge.memoryGb", before);
+        }
     }
 
     /** With several timed renders the line is the median render's, and each render's time is listed under it. */
