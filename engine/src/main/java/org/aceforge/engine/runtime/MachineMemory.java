@@ -73,13 +73,7 @@ public record MachineMemory(String device, long bytes, String source) {
 
     /** RssAnon of a /proc status file, in bytes; null when absent. */
     public static Long ownAnonymousBytes(Path status) {
-        try {
-            for (String line : Files.readAllLines(status))
-                if (line.startsWith("RssAnon:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        } catch (IOException | NumberFormatException e) {
-            return null;
-        }
-        return null;
+        return kilobytes(status, "RssAnon:");
     }
 
     public MemoryTier tier() {
@@ -105,9 +99,14 @@ public record MachineMemory(String device, long bytes, String source) {
 
     /** MemAvailable of a meminfo file, in bytes; null when absent. */
     static Long memAvailable(Path meminfo) {
+        return kilobytes(meminfo, "MemAvailable:");
+    }
+
+    /** A "Field:  N kB" line of a /proc file, in bytes; null when the file or the field is absent. */
+    private static Long kilobytes(Path file, String field) {
         try {
-            for (String line : Files.readAllLines(meminfo))
-                if (line.startsWith("MemAvailable:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            for (String line : Files.readAllLines(file))
+                if (line.startsWith(field)) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         } catch (IOException | NumberFormatException e) {
             return null;
         }
