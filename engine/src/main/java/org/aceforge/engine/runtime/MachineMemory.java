@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * How much memory renders can use: the GPU's (from NVML through JNA, else {@code nvidia-smi}, when the CUDA device is
  * used) or the free RAM
- * (from /proc/meminfo's MemAvailable, else the JVM's view). {@code AF_MAX_GPU_GB} pretends a smaller GPU (as the
+ * (from /proc/meminfo's MemAvailable, or what a control group's limit leaves when that is less — a container's; else
+ * the JVM's view). {@code AF_MAX_GPU_GB} pretends a smaller GPU (as the
  * reference's MAX_CUDA_VRAM does), for trying a tier; {@code AF_MEMORY_GB} (or the system property
  * {@code aceforge.memoryGb}) fixes the figure for any device (reproducible runs, tests).
  *
@@ -42,7 +43,8 @@ public record MachineMemory(String device, long bytes, String source) {
             Long smi = nvidiaSmi();
             if (smi != null) return new MachineMemory("cuda", smi, "nvidia-smi");
         }
-        Long avail = memAvailable(Path.of("/proc/meminfo"));
+        Long avail = memAvailable(Path.of("/proc/meminfo")), limited = CgroupMemory.available();
+        if (limited != null && (avail == null || limited < avail)) return new MachineMemory("cpu", limited, CGROUP);
         if (avail != null) return new MachineMemory("cpu", avail, MEM_AVAILABLE);
         Runtime rt = Runtime.getRuntime();
         return new MachineMemory("cpu", rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()), "JVM heap");
@@ -50,6 +52,9 @@ public record MachineMemory(String device, long bytes, String source) {
 
     /** The source of a figure read from /proc/meminfo. */
     public static final String MEM_AVAILABLE = "/proc/meminfo MemAvailable";
+
+    /** The source of a figure from a control group's limit (a container's): see {@link CgroupMemory}. */
+    public static final String CGROUP = "the memory limit of this process's control group";
 
     /**
      * The memory a render can count on when this process already holds {@code ownBytes} (its anonymous resident
@@ -61,7 +66,7 @@ public record MachineMemory(String device, long bytes, String source) {
      * changes: a GPU's is its total memory, and a fixed figure (AF_MEMORY_GB, tests) stays as given.
      */
     public MachineMemory withOwn(Long ownBytes) {
-        if (ownBytes == null || ownBytes <= 0 || !device.equals("cpu") || !source.equals(MEM_AVAILABLE)) return this;
+        if (ownBytes == null || ownBytes <= 0 || !device.equals("cpu") || !(source.equals(MEM_AVAILABLE) || source.equals(CGROUP))) return this;
         return new MachineMemory(device, bytes + ownBytes,
                 source + String.format(java.util.Locale.ROOT, " + %.1f GB this process holds", ownBytes / 1e9));
     }
