@@ -152,7 +152,6 @@ public final class SongBench {
                         out.println(Quality.of(work, "fp32-seed43", "fp32").line("fp32 seed 43 vs seed 42 (yardstick)"));
                     }
                 }
-                System.gc();   // the int8 weights are direct buffers: freed before the next precision opens its models
             }
         } finally {
             org.aceforge.engine.tensors.Folders.deleteRecursively(work);
