@@ -62,8 +62,9 @@ public record MachineMemory(String device, long bytes, String source) {
      * models). Free RAM alone shrinks by the models once they are open: on a 24 GB machine the first render of a
      * session saw 24.7 GB free and the second 13 GB, so the second fell to a smaller tier (a smaller LM, smaller
      * batch groups) and freed its models between stages, which the third then opened again (about 20 s; one render in
-     * three took twice as long — docs/benchmarks.md, 2026-12-01 seventh). Only a CPU figure read from MemAvailable
-     * changes: a GPU's is its total memory, and a fixed figure (AF_MEMORY_GB, tests) stays as given.
+     * three took twice as long — docs/benchmarks.md, 2026-12-01 seventh). Only a CPU figure read from MemAvailable or
+     * from a control group's room changes (the group's anonymous memory includes ours): a GPU's is its total memory,
+     * and a fixed figure (AF_MEMORY_GB, tests) stays as given.
      */
     public MachineMemory withOwn(Long ownBytes) {
         if (ownBytes == null || ownBytes <= 0 || !device.equals("cpu") || !(source.equals(MEM_AVAILABLE) || source.equals(CGROUP))) return this;
