@@ -152,6 +152,8 @@ public final class SongBench {
                         out.println(Quality.of(work, "fp32-seed43", "fp32").line("fp32 seed 43 vs seed 42 (yardstick)"));
                     }
                 }
+                // The closed service returns its models' memory in the background; the next precision waits for it.
+                org.aceforge.engine.runtime.NativeHeap.collectAndTrim();
             }
         } finally {
             org.aceforge.engine.tensors.Folders.deleteRecursively(work);

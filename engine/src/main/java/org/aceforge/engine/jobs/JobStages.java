@@ -61,7 +61,6 @@ final class JobStages implements RenderStages {
         if (releaseAfterDiffusion != null && item == 0) {
             releaseAfterDiffusion.dit().releaseSessions();
             releaseAfterDiffusion.text().releaseSessions();
-            org.aceforge.engine.runtime.NativeHeap.trim();   // so the decode gets the freed memory back as room
         }
         // Said at the start too: a decode in one tile reports no fraction, and the stage clock follows these.
         progress.onProgress(new Progress(Progress.Stage.DECODING, (double) item / items, "decoding variant " + (item + 1) + "/" + items));

@@ -218,7 +218,6 @@ public final class RenderService implements RenderBackend, AutoCloseable {
         if (offload) {
             models.releaseSessions();
             if (lm != null) lm.releaseSessions();
-            org.aceforge.engine.runtime.NativeHeap.trim();
         }
 
         clock.start("write");   // not in the sidecar's timing (written during this stage); in the result's
@@ -317,7 +316,9 @@ public final class RenderService implements RenderBackend, AutoCloseable {
             loaded = null;
             if (lm != null) lm.close();
             lm = null;
-            if (closed) org.aceforge.engine.runtime.NativeHeap.collectAndTrim();
+            // On a thread of its own: close() may be called from a host's or the UI's thread, which must not wait
+            // for a collection.
+            if (closed) org.aceforge.engine.runtime.NativeHeap.collectAndTrimInBackground();
         }
     }
 }

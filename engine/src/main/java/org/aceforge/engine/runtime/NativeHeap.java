@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * measured in one process, the INT8 models closed (sessions closed, buffers collected) still left 6.5 GB resident,
  * which the fp32 models opened next came on top of (private peak 20.6 GB instead of 14.8). {@code malloc_trim} returns
  * the free pages of every heap (glibc only, through JNA: no library does this; elsewhere {@link #trim} does nothing).
- * Any thread; it takes glibc's heap locks for a moment, so never the host's audio thread.
+ * Any thread but the host's audio thread. A trim takes each heap's lock in turn while it returns that heap's pages, and
+ * in a plugin the heaps are the host's too, so it runs only when models are replaced or closed (a user's action),
+ * never per render.
  */
 public final class NativeHeap {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
@@ -52,6 +54,13 @@ public final class NativeHeap {
             Thread.currentThread().interrupt();
         }
         return trim();
+    }
+
+    /** {@link #collectAndTrim} on a daemon thread of its own: for callers that must not wait (a host's, the UI's). */
+    public static void collectAndTrimInBackground() {
+        Thread t = new Thread(NativeHeap::collectAndTrim, "aceforge-memory-return");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Returns the free pages of the C heaps to the system; the bytes this process's private memory shrank by (0 where unknown). */
