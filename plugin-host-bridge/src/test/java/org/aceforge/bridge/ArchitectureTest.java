@@ -36,7 +36,8 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.aceforge.ui..", "org.aceforge.bridge..",
                         "javax.swing..", "java.awt..", "io.javalin..", "org.eclipse.jetty..")
                 .check(classes);
-        noClasses().that().resideInAPackage("org.aceforge.engine..").and().resideOutsideOfPackage("org.aceforge.engine.runtime.gpu..")
+        noClasses().that().resideInAPackage("org.aceforge.engine..").and().resideOutsideOfPackages("org.aceforge.engine.runtime.gpu..",
+                        "org.aceforge.engine.runtime.os..")
                 .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
                 .check(classes);
     }
@@ -60,10 +61,11 @@ class ArchitectureTest {
                 .check(classes);
     }
 
-    /** JNA binds the VST3 shim, and NVML for the GPU's memory; nothing else. */
+    /** JNA binds the VST3 shim, NVML for the GPU's memory, and the C library's malloc_trim (runtime.os); nothing else. */
     @Test
     void onlyTheVst3BindingUsesJna() {
-        noClasses().that().resideOutsideOfPackages("org.aceforge.bridge.vst3..", "org.aceforge.engine.runtime.gpu..")
+        noClasses().that().resideOutsideOfPackages("org.aceforge.bridge.vst3..", "org.aceforge.engine.runtime.gpu..",
+                        "org.aceforge.engine.runtime.os..")
                 .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
                 .check(classes);
     }

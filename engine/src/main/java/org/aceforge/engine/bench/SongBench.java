@@ -153,7 +153,7 @@ public final class SongBench {
                     }
                 }
                 // The closed service returns its models' memory in the background; the next precision waits for it.
-                org.aceforge.engine.runtime.NativeHeap.collectAndTrim();
+                org.aceforge.engine.runtime.os.NativeHeap.collectAndTrim();
             }
         } finally {
             org.aceforge.engine.tensors.Folders.deleteRecursively(work);

@@ -279,7 +279,7 @@ public final class RenderService implements RenderBackend, AutoCloseable {
         if (!key.equals(lmFolder)) {
             if (lm != null) {
                 lm.close();
-                org.aceforge.engine.runtime.NativeHeap.collectAndTrim();
+                org.aceforge.engine.runtime.os.NativeHeap.collectAndTrim();
             }
             lm = null;
             lmFolder = null;
@@ -297,7 +297,7 @@ public final class RenderService implements RenderBackend, AutoCloseable {
                 loaded.close();
                 // Otherwise the closed models' memory stays with the process and the new ones come on top of it
                 // (NativeHeap: 6.5 GB after INT8 models were replaced by fp32 ones).
-                org.aceforge.engine.runtime.NativeHeap.collectAndTrim();
+                org.aceforge.engine.runtime.os.NativeHeap.collectAndTrim();
             }
             loaded = null;
             loadedKey = null;
@@ -318,7 +318,7 @@ public final class RenderService implements RenderBackend, AutoCloseable {
             lm = null;
             // On a thread of its own: close() may be called from a host's or the UI's thread, which must not wait
             // for a collection.
-            if (closed) org.aceforge.engine.runtime.NativeHeap.collectAndTrimInBackground();
+            if (closed) org.aceforge.engine.runtime.os.NativeHeap.collectAndTrimInBackground();
         }
     }
 }

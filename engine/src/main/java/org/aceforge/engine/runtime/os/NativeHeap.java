@@ -1,4 +1,6 @@
-package org.aceforge.engine.runtime;
+package org.aceforge.engine.runtime.os;
+
+import org.aceforge.engine.runtime.MachineMemory;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
