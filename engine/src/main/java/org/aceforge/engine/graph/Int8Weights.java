@@ -134,8 +134,22 @@ public final class Int8Weights implements WeightSource {
         return derived.get(key);
     }
 
+    /**
+     * Drops every derived form. A session copies its weights when it opens (ONNX Runtime's AddExternalInitializers:
+     * "the user provided buffers can then be deallocated"), so after that these are a second copy: 1.5 GB for the
+     * full-size INT8 DiT. A session opened later (the lyric-alignment form of the DiT, a session reopened after an
+     * offload) quantizes again what it needs.
+     */
+    @Override
+    public synchronized long releaseDerived() {
+        long bytes = 0;
+        for (TensorData t : derived.values()) bytes += t.bytes().capacity();
+        derived.clear();
+        return bytes;
+    }
+
     /** One derived form of a weight ({@code suffix}: one of the four), made on first use. */
-    private TensorData derived(TensorData w, String suffix) {
+    private synchronized TensorData derived(TensorData w, String suffix) {
         if (suffix.equals(COLUMNS_SUFFIX) || suffix.equals(COLUMNS_SCALE_SUFFIX)) quantizeColumns(w, 127, COLUMNS_SUFFIX, COLUMNS_SCALE_SUFFIX);
         else if (suffix.equals(COLUMNS7_SUFFIX) || suffix.equals(COLUMNS7_SCALE_SUFFIX)) quantizeColumns(w, 63, COLUMNS7_SUFFIX, COLUMNS7_SCALE_SUFFIX);
         else if (suffix.equals(NIBBLES_SUFFIX) || suffix.equals(NIBBLES_SCALE_SUFFIX)) quantizeNibbles(w);

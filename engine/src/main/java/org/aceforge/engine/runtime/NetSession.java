@@ -74,14 +74,17 @@ public final class NetSession implements AutoCloseable {
             // decode is ~8 % faster with spinning off (docs/benchmarks.md, 2026-12-01 sixth). The DiT, without them,
             // keeps spinning (no gain measured there).
             if (CustomOps.usedBy(model)) opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+            // ONNX Runtime copies external initializers into the session (C API AddExternalInitializers: "the data
+            // will be copied into the graph ... the user provided buffers can then be deallocated";
+            // NetSessionTest.theWeightsAreCopiedWhenTheSessionOpens), so these wrappers live only until it is open.
             Map<String, OnnxTensorLike> ext = new HashMap<>();
-            for (var e : weights.entrySet()) {
-                OnnxTensor t = wrap(env, e.getValue());
-                weightTensors.add(t);
-                ext.put(e.getKey(), t);
+            try {
+                for (var e : weights.entrySet()) ext.put(e.getKey(), wrap(env, e.getValue()));
+                if (!ext.isEmpty()) opts.addExternalInitializers(ext);
+                this.session = env.createSession(model, opts);
+            } finally {
+                ext.values().forEach(t -> ((OnnxTensor) t).close());
             }
-            if (!ext.isEmpty()) opts.addExternalInitializers(ext);
-            this.session = env.createSession(model, opts);
         } catch (OrtException | RuntimeException e) {
             weightTensors.forEach(OnnxTensor::close);
             throw e;

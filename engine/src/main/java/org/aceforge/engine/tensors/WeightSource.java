@@ -47,6 +47,15 @@ public interface WeightSource {
         return () -> m;
     }
 
+    /**
+     * Drops the tensors this source computed from its checkpoint (the INT8 forms of {@code graph.Int8Weights}) once a
+     * session has taken its own copy of them; they are computed again if asked for. Returns the bytes dropped (0 for a
+     * source that derives nothing).
+     */
+    default long releaseDerived() {
+        return 0;
+    }
+
     /** A tensor a network needs is not in the checkpoint. */
     final class MissingTensorException extends IllegalArgumentException {
         public MissingTensorException(String name) {

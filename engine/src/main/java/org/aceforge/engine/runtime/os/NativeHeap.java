@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * which the fp32 models opened next came on top of (private peak 20.6 GB instead of 14.8). {@code malloc_trim} returns
  * the free pages of every heap (glibc only, through JNA: no library does this; elsewhere {@link #trim} does nothing).
  * Any thread but the host's audio thread. A trim takes each heap's lock in turn while it returns that heap's pages, and
- * in a plugin the heaps are the host's too, so it runs only when models are replaced or closed (a user's action),
- * never per render.
+ * in a plugin the heaps are the host's too, so it runs only when models are replaced or closed (a user's action) and
+ * when a session opens on INT8 weights it has copied (runtime.LazySession: once per session opened), never per step.
  */
 public final class NativeHeap {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
