@@ -33,8 +33,14 @@ public final class LazySession implements AutoCloseable {
 
     public synchronized NetSession get() throws ai.onnxruntime.OrtException {
         if (session == null) {
+            long t0 = System.nanoTime();
             GraphCache.Built b = cache.get(name, configText, weights, builder);
+            long t1 = System.nanoTime();
             session = new NetSession(name, b.model(), b.weights(), device == null ? OrtRuntime.device() : device);
+            // Where a first render's wait goes (the graph and its weights: built or read, INT8 forms quantized; then
+            // ONNX Runtime's copy, optimisation and pre-packing).
+            LOG.info("{}: opened in {} s (graph and weights {} s, session {} s)", name, seconds(System.nanoTime() - t0),
+                    seconds(t1 - t0), seconds(System.nanoTime() - t1));
             released(weights.releaseDerived());
         }
         return session;
@@ -49,6 +55,10 @@ public final class LazySession implements AutoCloseable {
         if (bytes <= 0) return;
         LOG.info("{}: released {} MB of INT8 weights the session has copied", name, bytes >> 20);
         org.aceforge.engine.runtime.os.NativeHeap.collectAndTrimInBackground();
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
     /** Whether the session is open now (it opens again on the next use after a close). */
