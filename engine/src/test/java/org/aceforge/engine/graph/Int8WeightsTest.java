@@ -24,6 +24,21 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** INT8 weights: the quantizer against its definition, and int8 DiT / LM outputs against fp32. */
 class Int8WeightsTest {
+
+    /** The quantizer's rounding (floor(x + 0.5) in double, for speed) is Math.round's, ties and edges included. */
+    @Test
+    void roundingIsMathRoundClamped() {
+        float[] edges = {0f, -0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 0.49999997f, -0.49999997f, 0.50000006f,
+                62.5f, -62.5f, 63.49f, 63.5f, -63.5f, 126.5f, -126.5f, 127f, 127.49998f, -127.5f, 1e-30f, Float.NaN};
+        Random r = new Random(11);
+        for (int i = 0; i < 2_000_000 + edges.length; i++) {
+            float x = i < edges.length ? edges[i] : (i % 3 == 0 ? Math.round(r.nextFloat() * 256 - 128) + 0.5f : (r.nextFloat() * 2 - 1) * 130);
+            for (int levels : new int[]{7, 63, 127}) {
+                int want = Math.max(-levels, Math.min(levels, Math.round(x)));
+                assertEquals(want, Int8Weights.rounded(x, levels), "x = " + x + ", levels " + levels);
+            }
+        }
+    }
     @TempDir
     Path cache;
 
