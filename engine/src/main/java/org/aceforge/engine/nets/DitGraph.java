@@ -128,7 +128,8 @@ public final class DitGraph {
             int[] heads = alignHeads == null ? null : alignHeads.get(i);
             V[] kv = givenCrossKv ? new V[]{g.input(crossKey(i), DType.F32, "batch", "cond_len", (long) a.kvWidth()),
                     g.input(crossValue(i), DType.F32, "batch", "cond_len", (long) a.kvWidth())} : null;
-            x = layer(g, w.sub("layers." + i + "."), x, f.cond(), kv, f.proj(), a, rope, mask, i, heads, chunkSelfAttention);
+            x = layer(g, w.sub("layers." + i + "."), x, f.cond(), kv, f.proj(), a, rope, mask, mask == null ? 0 : c.slidingWindow(), i, heads,
+                    chunkSelfAttention);
         }
         g.output(back(g, c, w, x, f.temb(), f.frames()), "velocity", DType.F32, "batch", "frames", (long) C);
         return g;
@@ -185,17 +186,18 @@ public final class DitGraph {
 
     /**
      * One DiT layer (w: its weights, "layers.i." stripped): AdaLN-modulated self-attention (masked to the sliding
-     * window where {@code mask} is given), cross-attention to {@code cond} (or to given keys and values), and the MLP.
+     * window of ±{@code window} tokens where {@code mask} is given), cross-attention to {@code cond} (or to given keys
+     * and values), and the MLP.
      */
     public static V layer(OnnxGraph g, WeightSource w, V x, V cond, V[] crossKv, V proj, AttentionShape a, Transformer.Rope rope,
-                          V mask, int layer, int[] alignHeads, boolean chunkSelfAttention) {
+                          V mask, int window, int layer, int[] alignHeads, boolean chunkSelfAttention) {
         V mod = g.add(g.weight(w.get("scale_shift_table")), proj);                      // [B, 6, H]
         V[] m = g.split(mod, 1, 1, 1, 1, 1, 1, 1);
         // m: shift_msa, scale_msa, gate_msa, c_shift, c_scale, c_gate, each [B, 1, H]
         V one = g.scalar(1);
         V n = Transformer.rmsNorm(g, w, "self_attn_norm", x, a.eps());
         n = g.add(g.mul(n, g.add(one, m[1])), m[0]);
-        V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, false, chunkSelfAttention)));
+        V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, window, false, chunkSelfAttention)));
         V cn = Transformer.rmsNorm(g, w, "cross_attn_norm", h, a.eps());
         if (alignHeads != null)
             g.output(crossScores(g, w.sub("cross_attn."), cn, cond, a, alignHeads), crossScores(layer), DType.F32,

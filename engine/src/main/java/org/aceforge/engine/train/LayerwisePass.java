@@ -220,7 +220,8 @@ final class LayerwisePass implements AutoCloseable {
         V proj = g.input(PROJ, DType.F32, "batch", 6L, (long) H);
         var a = c.attention();
         V mask = sliding ? Transformer.slidingMask(g, x, c.slidingWindow()) : null;
-        V y = DitGraph.layer(g, generic(0), x, cond, null, proj, a, Transformer.rope(g, x, a), mask, 0, null, false);
+        V y = DitGraph.layer(g, generic(0), x, cond, null, proj, a, Transformer.rope(g, x, a), mask,
+                mask == null ? 0 : c.slidingWindow(), 0, null, false);
         if (!gradients) {
             g.output(y, X_OUT, DType.F32, "batch", "patches", (long) H);
             return g;

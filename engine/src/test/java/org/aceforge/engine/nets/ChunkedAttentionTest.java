@@ -36,6 +36,38 @@ class ChunkedAttentionTest {
         }
     }
 
+    /**
+     * The sliding window's slices (each against only the keys its window reaches) equal one masked call: windows wider
+     * and narrower than a slice, a window reaching past both ends, slices past the end, one-query slices, and the If's
+     * one-call branch.
+     */
+    @Test
+    void windowSlicesAgreeWithOneMaskedCall() throws Exception {
+        // (length, window, smallest slice): 40 in sixteen slices of 3 (the last short, several past the end) with a
+        // window of 2 and of 7; 100 in slices of 7 with a window of 5; 17 in slices of one query; 6 with a window
+        // wider than the sequence; and 30 tokens under the one-call length.
+        long[][] cases = {{40, 2, 3}, {40, 7, 3}, {100, 5, 1}, {17, 3, 1}, {6, 9, 1}, {30, 4, 0}};
+        for (long[] c : cases) {
+            int s = (int) c[0], window = (int) c[1];
+            float[] whole = runWindow(s, window, -1, 0), sliced = runWindow(s, window, c[2] == 0 ? 64 : 0, Math.max(1, c[2]));
+            assertArrayEquals(whole, sliced, 1e-6f, "length " + s + ", window " + window + ", slices of at least " + c[2]);
+        }
+    }
+
+    /** Masked attention over s tokens in one call (oneCallUpTo −1) or through windowedAttention. */
+    private static float[] runWindow(int s, int window, long oneCallUpTo, long minChunk) throws Exception {
+        OnnxGraph g = new OnnxGraph("windowed");
+        V q = g.input("q", DType.F32, 1L, "s", 12L);
+        V k = g.input("k", DType.F32, 1L, "s", 6L);
+        V v = g.input("v", DType.F32, 1L, "s", 6L);
+        V mask = Transformer.slidingMask(g, q, window);
+        V out = oneCallUpTo < 0 ? g.op("Attention", GQA, q, k, v, mask)
+                : Transformer.windowedAttention(g, GQA, q, k, v, mask, window, oneCallUpTo, minChunk);
+        g.output(out, "y", DType.F32, 1L, "s", 12L);
+        Random r = new Random(s * 31L + window);
+        return GraphRunner.run(g, Map.of("q", random("q", r, s, 12), "k", random("k", r, s, 6), "v", random("v", r, s, 6))).get("y").toFloats();
+    }
+
     /** Attention over s random tokens, in one piece (minChunk 0) or sliced. */
     private static float[] run(int s, boolean masked, long minChunk) throws Exception {
         OnnxGraph g = new OnnxGraph("chunked");
