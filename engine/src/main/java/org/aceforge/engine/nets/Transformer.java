@@ -129,20 +129,7 @@ public final class Transformer {
         V len = g.dim(q, 1);
         return g.ifElse(g.op("LessOrEqual", len, g.longs(minChunk)), DType.F32,
                 () -> mask == null ? g.op("Attention", attrs, q, k, v) : g.op("Attention", attrs, q, k, v, mask),
-                () -> querySlices(g, attrs, q, k, v, mask, len, minChunk));
-    }
-
-    private static V querySlices(OnnxGraph g, Attr[] attrs, V q, V k, V v, V mask, V len, long minChunk) {
-        V last = g.sub(len, g.longs(1));
-        V chunk = g.op("Max", g.div(g.add(len, g.longs(QUERY_CHUNKS - 1)), g.longs(QUERY_CHUNKS)), g.longs(minChunk));
-        V[] parts = new V[QUERY_CHUNKS];
-        for (int i = 0; i < QUERY_CHUNKS; i++) {
-            V start = i == 0 ? g.longs(0) : g.op("Min", g.mul(chunk, g.longs(i)), last);
-            V end = g.op("Max", g.op("Min", g.mul(chunk, g.longs(i + 1)), len), g.add(start, g.longs(1)));
-            V qi = g.slice(q, 1, start, end);
-            parts[i] = mask == null ? g.op("Attention", attrs, qi, k, v) : g.op("Attention", attrs, qi, k, v, g.slice(mask, 0, start, end));
-        }
-        return g.slice(g.concat(1, parts), 1, g.longs(0), len);
+                () -> slices(g, attrs, q, k, v, mask, len, minChunk, QUERY_CHUNKS, -1));
     }
 
     /**
@@ -163,20 +150,30 @@ public final class Transformer {
         V len = g.dim(q, 1);
         return g.ifElse(g.op("LessOrEqual", len, g.longs(oneCallUpTo)), DType.F32,
                 () -> g.op("Attention", attrs, q, k, v, mask),
-                () -> windowSlices(g, attrs, q, k, v, mask, window, len, minChunk));
+                () -> slices(g, attrs, q, k, v, mask, len, minChunk, WINDOW_SLICES, window));
     }
 
-    private static V windowSlices(OnnxGraph g, Attr[] attrs, V q, V k, V v, V mask, int window, V len, long minChunk) {
+    /**
+     * Self-attention in {@code count} query slices of at least {@code minChunk} queries, each against every key
+     * ({@code window} < 0) or against the keys its window of ±{@code window} reaches.
+     */
+    private static V slices(OnnxGraph g, Attr[] attrs, V q, V k, V v, V mask, V len, long minChunk, int count, int window) {
         V last = g.sub(len, g.longs(1));
-        V chunk = g.op("Max", g.div(g.add(len, g.longs(WINDOW_SLICES - 1)), g.longs(WINDOW_SLICES)), g.longs(minChunk));
-        V[] parts = new V[WINDOW_SLICES];
-        for (int i = 0; i < WINDOW_SLICES; i++) {
+        V chunk = g.op("Max", g.div(g.add(len, g.longs(count - 1)), g.longs(count)), g.longs(minChunk));
+        V[] parts = new V[count];
+        for (int i = 0; i < count; i++) {
             V start = i == 0 ? g.longs(0) : g.op("Min", g.mul(chunk, g.longs(i)), last);
             V end = g.op("Max", g.op("Min", g.mul(chunk, g.longs(i + 1)), len), g.add(start, g.longs(1)));
-            V from = g.op("Max", g.sub(start, g.longs(window)), g.longs(0));
-            V to = g.op("Min", g.add(end, g.longs(window)), len);
-            V rows = g.slice(g.slice(mask, 0, start, end), 1, from, to);
-            parts[i] = g.op("Attention", attrs, g.slice(q, 1, start, end), g.slice(k, 1, from, to), g.slice(v, 1, from, to), rows);
+            V qi = g.slice(q, 1, start, end), ki = k, vi = v;
+            V rows = mask == null ? null : g.slice(mask, 0, start, end);
+            if (window >= 0) {
+                V from = g.op("Max", g.sub(start, g.longs(window)), g.longs(0));
+                V to = g.op("Min", g.add(end, g.longs(window)), len);
+                ki = g.slice(k, 1, from, to);
+                vi = g.slice(v, 1, from, to);
+                rows = g.slice(rows, 1, from, to);
+            }
+            parts[i] = rows == null ? g.op("Attention", attrs, qi, ki, vi) : g.op("Attention", attrs, qi, ki, vi, rows);
         }
         return g.slice(g.concat(1, parts), 1, g.longs(0), len);
     }

@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * One ONNX Runtime session for a built network, with its checkpoint weights attached as external initializers that
- * wrap the memory-mapped checkpoint (no copy on the Java side). Runs on the calling worker thread; a session may be
- * used by one thread at a time.
+ * wrap the memory-mapped checkpoint (no copy on the Java side; ONNX Runtime copies them into the session as it opens,
+ * and the wrappers are closed then). Runs on the calling worker thread; a session may be used by one thread at a time.
  */
 public final class NetSession implements AutoCloseable {
     private final String name;
