@@ -428,6 +428,7 @@ typedef struct {
     float *y;
     size_t rows, channels, alpha, m, d, n, length;
     const float *snake_alpha, *snake_inv_beta; /* WinogradOutSnake: the Snake after the transform, per channel */
+    size_t phases; /* > 1: p's rows are (channel, phase) pairs whose outputs interleave (a transposed convolution) */
 } WinogradOutWork;
 
 static int winograd_out_rows(void *context, size_t first, size_t end) {
@@ -469,6 +470,37 @@ static int winograd_out_rows(void *context, size_t first, size_t end) {
             }
             if (w->snake_alpha && r0 * m * d < w->length) /* the row's last stretch */
                 snake_row(dst, dst, w->length - r0 * m * d, w->snake_alpha[row % w->channels], w->snake_inv_beta[row % w->channels]);
+        }
+    }
+    free(out);
+    return 0;
+}
+
+/*
+ * The phased form (dilation 1): output row o of y [B, C, T*s] interleaves the s product rows o*s + ph, y[q*s + ph] =
+ * phase ph's output q. The phases' outputs for about 64 tiles go to a buffer in cache, then out in time order.
+ */
+static int winograd_out_phase_rows(void *context, size_t first, size_t end) {
+    WinogradOutWork *w = (WinogradOutWork *)context;
+    size_t m = w->m, s = w->phases, chunk = 64, plane = w->rows * w->n, length = w->length;
+    float *out = (float *)malloc(sizeof(float) * s * m * chunk);
+    if (!out) return 1;
+    for (size_t row = first; row < end; row++) {
+        float bias = w->bias[row % w->channels];
+        float *y = w->y + row * length * s;
+        for (size_t n0 = 0; n0 < w->n && n0 * m < length; n0 += chunk) {
+            size_t len = w->n - n0 < chunk ? w->n - n0 : chunk;
+            for (size_t ph = 0; ph < s; ph++)
+                winograd_out_chunk(w->p + (row * s + ph) * w->n + n0, plane, w->at, w->alpha, m, len, bias,
+                                   out + ph * m * chunk, chunk);
+            for (size_t k = 0; k < len; k++)
+                for (size_t j = 0; j < m; j++) {
+                    size_t q = (n0 + k) * m + j;
+                    if (q >= length) break;
+                    float *dst = y + q * s;
+                    const float *src = out + j * chunk + k;
+                    for (size_t ph = 0; ph < s; ph++) dst[ph] = src[ph * m * chunk];
+                }
         }
     }
     free(out);
@@ -576,7 +608,7 @@ static const OrtCustomOp SNAKE = {
 
 typedef struct {
     const OrtApi *api;
-    int64_t tile, dilation;
+    int64_t tile, dilation, phases;
     int snake; /* SnakeWinogradIn / WinogradOutSnake: two more inputs, the Snake's alpha and inv_beta per channel */
 } WinogradKernel;
 
@@ -592,12 +624,21 @@ static OrtStatus *int_attribute(const OrtApi *api, const OrtKernelInfo *info, co
 
 static OrtStatus *winograd_create(const OrtApi *api, const OrtKernelInfo *info, int needs_tile, int snake, void **kernel) {
     *kernel = NULL;
-    WinogradKernel k = {api, 1, 1, snake};
+    WinogradKernel k = {api, 1, 1, 1, snake};
     OrtStatus *s = needs_tile ? int_attribute(api, info, "tile", &k.tile, "WinogradIn: needs an int attribute 'tile'") : NULL;
     if (!s) s = int_attribute(api, info, "dilation", &k.dilation, "Winograd: needs an int attribute 'dilation'");
     if (s) return s;
     if (k.tile < 1 || k.tile > MAX_POINTS || k.dilation < 1 || k.dilation > (1 << 20))
         return fail(api, "Winograd: tile must be 1..16 and dilation 1..2^20");
+    if (!needs_tile && !snake) { /* WinogradOut's optional 'phases' (a transposed convolution's stride), default 1 */
+        OrtStatus *missing = ((GetAttributeIntFn)API_FN(api, SLOT_KernelInfoGetAttribute_int64))(info, "phases", &k.phases);
+        if (missing) {
+            ((ReleaseStatusFn)API_FN(api, SLOT_ReleaseStatus))(missing);
+            k.phases = 1;
+        }
+        if (k.phases < 1 || k.phases > 64 || (k.phases > 1 && k.dilation != 1))
+            return fail(api, "WinogradOut: phases must be 1..64, and dilation 1 when above 1");
+    }
     WinogradKernel *made = (WinogradKernel *)malloc(sizeof(WinogradKernel));
     if (!made) return fail(api, "Winograd: out of memory");
     *made = k;
@@ -681,13 +722,15 @@ static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *contex
     if (shape_of(api, in[0], pd, &np) != 4) return fail(api, "WinogradOut: p must be [a, batch, channels, n]");
     if (shape_of(api, in[1], ad, &na) != 2 || ad[1] != pd[0] || ad[0] < 1 || ad[0] > MAX_POINTS)
         return fail(api, "WinogradOut: at must be [m, a]");
-    if (shape_of(api, in[2], bd, &nb) < 0 || nb != (size_t)pd[2])
+    if (shape_of(api, in[2], bd, &nb) < 0 || nb * (size_t)k->phases != (size_t)pd[2])
         return fail(api, "WinogradOut: bias must hold one value per channel");
     if (shape_of(api, in[3], ld, &nl) != 3 || ld[0] != pd[1])
         return fail(api, "WinogradOut: like must be [batch, *, time]");
     size_t m = (size_t)ad[0], d = (size_t)k->dilation, n = (size_t)pd[3], length = (size_t)ld[2];
+    size_t phases = (size_t)k->phases, channels = (size_t)pd[2] / phases;
+    if ((size_t)pd[2] % phases != 0) return fail(api, "WinogradOut: p's channels must be a multiple of phases");
     if (n % d != 0 || n / d * m * d < length) return fail(api, "WinogradOut: p has too few tiles for like's length");
-    int64_t dims[3] = {pd[1], pd[2], ld[2]};
+    int64_t dims[3] = {pd[1], (int64_t)channels, ld[2] * (int64_t)phases};
     OrtValue *yv = NULL;
     if (!ok(api, ((GetOutputFn)API_FN(api, SLOT_KernelContext_GetOutput))(context, 0, dims, 3, &yv)) || !yv)
         return fail(api, "WinogradOut: could not allocate the output");
@@ -696,7 +739,9 @@ static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *contex
     float *p = NULL, *at = NULL, *bias = NULL, *y = NULL;
     if (!data_of(api, in[0], &p) || !data_of(api, in[1], &at) || !data_of(api, in[2], &bias) || !data_of(api, yv, &y))
         return fail(api, "WinogradOut: could not reach the tensors' data");
-    WinogradOutWork work = {p, at, bias, y, rows, (size_t)pd[2], (size_t)pd[0], m, d, n, length, NULL, NULL};
+    WinogradOutWork work = {p, at, bias, y, rows, channels, (size_t)pd[0], m, d, n, length, NULL, NULL, phases};
+    if (phases > 1)
+        return parallel_rows(winograd_out_phase_rows, &work, rows / phases, np) ? fail(api, "WinogradOut: out of memory") : NULL;
     if (k->snake && (s = snake_inputs(api, context, 4, (size_t)pd[2], &work.snake_alpha, &work.snake_inv_beta,
                                       "WinogradOutSnake: alpha and inv_beta must hold one value per channel")))
         return s;

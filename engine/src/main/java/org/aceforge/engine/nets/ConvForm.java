@@ -31,6 +31,18 @@ public enum ConvForm {
 
     static final int MIN_CHANNELS = 128;
 
+    /**
+     * Whether an upsampling layer (transposed convolution, even stride s) is computed by Winograd in this form
+     * ({@link WinogradConv#applyUpsampling}): from 128 to 1 024 input channels. The full-size decoder's first layer
+     * (2 048 → 1 024, stride 10) stays a ConvTranspose: at 25 latent frames a second its products are short (N ≈ 21
+     * tiles for 5 s) and their weight 4× the layer's (671 MB); measured 0.12 s as ConvTranspose against ~0.2 s
+     * (5 s decode, 2 AVX2 cores). {@code -Daceforge.vae.winogradUpMax=N} moves the upper bound, for measuring.
+     */
+    public boolean winogradUpsampling(long inputChannels, int stride) {
+        long max = Long.getLong("aceforge.vae.winogradUpMax", 1024);
+        return this == WINOGRAD_FUSED && stride % 2 == 0 && inputChannels >= MIN_CHANNELS && inputChannels <= max;
+    }
+
     /** Suffix for the graph's cache name, so the two forms never share a cached file. */
     public String graphSuffix() {
         return switch (this) {

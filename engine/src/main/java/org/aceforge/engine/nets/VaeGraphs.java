@@ -18,6 +18,7 @@ public final class VaeGraphs {
     public static final String ENCODER = "vae-encode";
     private static final int[] DILATIONS = {1, 3, 9};
     private static final WinogradConv WINOGRAD = WinogradConv.of(WinogradConv.TILE, 7);
+    private static final WinogradConv UPSAMPLING = WinogradConv.of(WinogradConv.TILE, 3);
 
     private VaeGraphs() {}
 
@@ -36,8 +37,15 @@ public final class VaeGraphs {
         for (int i = 0; i < r.length; i++) {
             WeightSource b = w.sub("block." + i + ".");
             int s = r[r.length - 1 - i];
-            x = snake(g, b, "snake1", x, form.snake());
-            x = convTranspose(g, b, "conv_t1", x, s);
+            long cin = b.get("conv_t1.weight_v").shape()[0];
+            if (form.conv() == ConvForm.WINOGRAD_FUSED && form.snake() == SnakeForm.FUSED && form.conv().winogradUpsampling(cin, s)) {
+                long cout = b.get("conv_t1.weight_v").shape()[1];
+                x = UPSAMPLING.applyUpsampling(g, x, weightNorm(g, b, "conv_t1"), g.weight(b.get("conv_t1.bias")), cin, cout, s,
+                        snakeParameters(g, b, "snake1"));
+            } else {
+                x = snake(g, b, "snake1", x, form.snake());
+                x = convTranspose(g, b, "conv_t1", x, s);
+            }
             for (int u = 0; u < 3; u++) x = residualUnit(g, b.sub("res_unit" + (u + 1) + "."), x, DILATIONS[u], form);
         }
         x = snake(g, w, "snake1", x, form.snake());

@@ -129,6 +129,77 @@ class RandomInputReferenceTest {
         }
     }
 
+    /**
+     * A decoder 128 channels wide (the demo pack's is 16), so every residual unit and every upsampling layer takes the
+     * Winograd form on CPU: each form against the double reference, random weights in the checkpoint's layout.
+     */
+    @Test
+    void wideDecoderInEveryForm() throws Exception {
+        VaeConfig c = new VaeConfig(128, 128, 64, 2, new int[]{1, 1, 1, 1, 1}, new int[]{2, 4, 4, 6, 10}, 48000);
+        Map<String, TensorData> t = new java.util.LinkedHashMap<>();
+        Random rnd = new Random(77);
+        java.util.function.BiConsumer<String, long[]> add = (name, shape) -> {
+            int n = 1;
+            for (long d : shape) n *= (int) d;
+            float[] f = new float[n];
+            double scale = name.endsWith(".alpha") || name.endsWith(".beta") || name.endsWith(".bias") ? 0.1 : 1;
+            for (int i = 0; i < n; i++) f[i] = (float) (rnd.nextGaussian() * scale);
+            t.put("decoder." + name, TensorData.ofFloats(name, f, shape));
+        };
+        int ch = 128;
+        add.accept("conv1.weight_v", new long[]{ch, 64, 7});
+        add.accept("conv1.weight_g", new long[]{ch, 1, 1});
+        add.accept("conv1.bias", new long[]{ch});
+        int[] r = c.downsamplingRatios();
+        for (int i = 0; i < 5; i++) {
+            String b = "block." + i + ".";
+            int s = r[4 - i];
+            add.accept(b + "snake1.alpha", new long[]{1, ch, 1});
+            add.accept(b + "snake1.beta", new long[]{1, ch, 1});
+            add.accept(b + "conv_t1.weight_v", new long[]{ch, ch, 2L * s});
+            add.accept(b + "conv_t1.weight_g", new long[]{ch, 1, 1});
+            add.accept(b + "conv_t1.bias", new long[]{ch});
+            for (int u = 1; u <= 3; u++) {
+                String ru = b + "res_unit" + u + ".";
+                for (String sn : new String[]{"snake1", "snake2"}) {
+                    add.accept(ru + sn + ".alpha", new long[]{1, ch, 1});
+                    add.accept(ru + sn + ".beta", new long[]{1, ch, 1});
+                }
+                add.accept(ru + "conv1.weight_v", new long[]{ch, ch, 7});
+                add.accept(ru + "conv1.weight_g", new long[]{ch, 1, 1});
+                add.accept(ru + "conv1.bias", new long[]{ch});
+                add.accept(ru + "conv2.weight_v", new long[]{ch, ch, 1});
+                add.accept(ru + "conv2.weight_g", new long[]{ch, 1, 1});
+                add.accept(ru + "conv2.bias", new long[]{ch});
+            }
+        }
+        add.accept("snake1.alpha", new long[]{1, ch, 1});
+        add.accept("snake1.beta", new long[]{1, ch, 1});
+        add.accept("conv2.weight_v", new long[]{2, ch, 7});
+        add.accept("conv2.weight_g", new long[]{2, 1, 1});
+        WeightSource w = () -> t;
+        double[][] lat = rounded(random(3, 64, 1));
+        double[][] ref = RefVae.decode(c, w, lat);
+        for (SnakeForm snake : SnakeForm.values()) for (ConvForm conv : ConvForm.values()) {
+            boolean ours = snake == SnakeForm.FUSED || conv == ConvForm.WINOGRAD_FUSED;
+            if (ours && !FusedSnakeTest.fusedExpectedHere()) continue;
+            VaeForm form = new VaeForm(snake, conv);
+            var dec = GraphRunner.run(VaeGraphs.decoder(c, w, form), Map.of("latents", tensor("l", lat)));
+            float[] got = dec.get("decoded").toFloats();
+            double err = Ref.relErr(got, Ref.flat(ref));
+            // Float rounding grows through 15 random-weight residual units: the direct form measured 2.7e-5. Winograd's
+            // transforms add ~8e-6 per layer, which this untrained net amplifies to 3.3e-4 (F(6, 7) alone) and 3.6e-4
+            // (with the upsampling too) — an error 69 dB below the signal; 1e-3 would still be 60 dB.
+            double budget = conv == ConvForm.DIRECT ? 1e-4 : 1e-3;
+            assertTrue(err < budget, "wide VAE decode (" + form + "): relative error " + err);
+        }
+        if (FusedSnakeTest.fusedExpectedHere()) {
+            String model = new String(VaeGraphs.decoder(c, w, new VaeForm(SnakeForm.FUSED, ConvForm.WINOGRAD_FUSED)).toModelBytes(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(!model.contains("ConvTranspose") && model.contains("phases"), "every upsampling layer in the Winograd form");
+        }
+    }
+
     @Test
     void textEncoder() throws Exception {
         Path d = pack.textEncoder();

@@ -118,6 +118,64 @@ class WinogradConvTest {
         }
     }
 
+    /**
+     * The VAE's upsampling (ConvTranspose1d, kernel 2s, stride s, padding s/2) as interleaved phases of F(6, 3), with
+     * and without the Snake before it, against the transposed convolution in double: every stride of the VAE,
+     * lengths shorter than a tile, batches, and a tensor split over threads.
+     */
+    @Test
+    void upsamplingMatchesAPlainTransposedConvolution() throws Exception {
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        Random rnd = new Random(21);
+        WinogradConv f = WinogradConv.of(WinogradConv.TILE, 3);
+        int[][] cases = {{1, 4, 3, 2, 1}, {2, 5, 4, 2, 37}, {1, 6, 3, 4, 13}, {2, 3, 5, 6, 7}, {1, 8, 4, 10, 25},
+                {1, 16, 8, 4, 121}, {2, 24, 12, 2, 20_000}};
+        for (int[] c : cases) {
+            int batch = c[0], cin = c[1], cout = c[2], s = c[3], t = c[4];
+            float[] x = floats(rnd, batch * cin * t), w = floats(rnd, cin * cout * 2 * s), b = floats(rnd, cout);
+            float[] alpha = positive(rnd, cin), invBeta = positive(rnd, cin);
+            for (boolean withSnake : new boolean[]{false, true}) {
+                OnnxGraph g = new OnnxGraph("upsampling");
+                V in = g.input("x", DType.F32, "batch", (long) cin, "t");
+                V y = f.applyUpsampling(g, in, g.constant(w, cin, cout, 2L * s), g.constant(b, cout), cin, cout, s,
+                        withSnake ? new V[]{g.constant(alpha, cin), g.constant(invBeta, cin)} : null);
+                g.output(y, "y", DType.F32, "batch", (long) cout, "samples");
+                float[] got = GraphRunner.run(g, Map.of("x", TensorData.ofFloats("x", x, batch, cin, t))).get("y").toFloats();
+                double[] want = plainTransposedConv(withSnake ? snake(x, alpha, invBeta, cin, t) : x, w, b, batch, cin, cout, t, s);
+                assertEquals(want.length, got.length, "output length for " + java.util.Arrays.toString(c));
+                double num = 0, den = 0;
+                for (int i = 0; i < want.length; i++) {
+                    num += (want[i] - got[i]) * (want[i] - got[i]);
+                    den += want[i] * want[i];
+                }
+                assertTrue(Math.sqrt(num / den) < 1e-5, java.util.Arrays.toString(c) + " snake " + withSnake
+                        + ": relative error " + Math.sqrt(num / den));
+            }
+        }
+        OnnxGraph g = new OnnxGraph("odd");
+        V x = g.input("x", DType.F32, 1L, 2L, "t");
+        assertThrows(IllegalArgumentException.class, () -> f.applyUpsampling(g, x, g.constant(new float[24], 2, 2, 6), null, 2, 2, 3, null));
+        assertThrows(IllegalArgumentException.class, () -> WinogradConv.of(6, 7).applyUpsampling(g, x, g.constant(new float[16], 2, 2, 4), null, 2, 2, 2, null));
+    }
+
+    /** ConvTranspose1d as the VAE has it: y[t] = b + Σ x[i]·w[c, o, t + s/2 − i·s] over taps inside [0, 2s). */
+    private static double[] plainTransposedConv(float[] x, float[] w, float[] b, int batch, int cin, int cout, int t, int s) {
+        int length = t * s, k = 2 * s, pad = s / 2;
+        double[] y = new double[batch * cout * length];
+        for (int n = 0; n < batch; n++)
+            for (int o = 0; o < cout; o++)
+                for (int u = 0; u < length; u++) {
+                    double sum = b[o];
+                    for (int i = Math.max(0, (u + pad) / s - 2); i <= Math.min(t - 1, (u + pad) / s); i++) {
+                        int tap = u + pad - i * s;
+                        if (tap < 0 || tap >= k) continue;
+                        for (int c = 0; c < cin; c++) sum += (double) x[(n * cin + c) * t + i] * w[(c * cout + o) * k + tap];
+                    }
+                    y[(n * cout + o) * length + u] = sum;
+                }
+        return y;
+    }
+
     private static float[] positive(Random rnd, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) Math.exp(0.5 * rnd.nextGaussian());
