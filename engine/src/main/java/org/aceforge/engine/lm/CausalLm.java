@@ -53,7 +53,8 @@ public final class CausalLm implements AutoCloseable {
         // Without tokenizer.json the network still runs on token ids (the reference fixtures); generation needs it.
         Path tok = folder.resolve("tokenizer.json");
         tokenizer = Files.isRegularFile(tok) ? new LmTokenizer(tok, config.vocabSize()) : null;
-        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(weights) : null;
+        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(weights,
+                org.aceforge.engine.graph.Int8Kernel.MATMUL_NBITS, org.aceforge.engine.runtime.QuantizedCache.forCheckpoint(folder, "model")) : null;
         session = int8 ? new LazySession(CausalLmGraph.NAME + "-int8", Checkpoint.configText(folder), q, cache,
                 () -> CausalLmGraph.build(config, weights, q))
                 : new LazySession(CausalLmGraph.NAME, Checkpoint.configText(folder), weights, cache,

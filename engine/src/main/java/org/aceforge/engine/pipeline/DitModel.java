@@ -69,7 +69,11 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         org.aceforge.engine.model.LoraAdapter lora = options.lora();
         if (lora != null) lora.checkFits(weights);   // read when the request was submitted; here: does it fit this DiT
         WeightSource ditWeights = lora == null ? weights : lora.over(weights);
-        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(ditWeights, int8Kernel) : null;
+        // The quantized forms kept on disk between processes (not with a LoRA: its update is folded into the weights).
+        org.aceforge.engine.runtime.QuantizedCache stored = int8 || encoderKernel != null
+                ? org.aceforge.engine.runtime.QuantizedCache.forCheckpoint(folder, "model") : null;
+        org.aceforge.engine.graph.Int8Weights q = int8 ? new org.aceforge.engine.graph.Int8Weights(ditWeights, int8Kernel,
+                lora == null ? stored : null) : null;
         // The graph cache key holds everything the graph depends on: int8 and its kernel, the adapter's tensors, and
         // the LoRA scale.
         String name = DitGraph.NAME + (int8 ? "-int8-" + int8Kernel.id() : "") + (lora == null ? "" : "-lora");
@@ -85,7 +89,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         // per row), the precise kernel, as for the text encoder: it runs once per render on a few hundred rows — and
         // on fp32 where MatMulNBits is not faster than fp32 (AVX2 without VNNI).
         boolean encoderInt8 = encoderKernel != null;
-        org.aceforge.engine.graph.Int8Weights cq = encoderInt8 ? new org.aceforge.engine.graph.Int8Weights(weights, encoderKernel) : null;
+        org.aceforge.engine.graph.Int8Weights cq = encoderInt8 ? new org.aceforge.engine.graph.Int8Weights(weights, encoderKernel, stored) : null;
         String encoderName = ConditionEncoderGraph.NAME + (encoderInt8 ? "-int8" : "");
         encoder = new LazySession(encoderName + "-given-timbre", cfg, encoderInt8 ? cq : weights, cache,
                 () -> ConditionEncoderGraph.givenTimbre(config, weights, cq));

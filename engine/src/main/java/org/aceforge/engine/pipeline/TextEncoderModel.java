@@ -39,7 +39,8 @@ public final class TextEncoderModel implements AutoCloseable {
             throw new ModelFolderException(folder + ": " + e.getMessage(), e);
         }
         WeightSource plain = TextEncoderGraph.prefixless(Checkpoint.open(folder, "model"));
-        org.aceforge.engine.graph.Int8Weights q = int8 == null ? null : new org.aceforge.engine.graph.Int8Weights(plain, int8);
+        org.aceforge.engine.graph.Int8Weights q = int8 == null ? null : new org.aceforge.engine.graph.Int8Weights(plain, int8,
+                org.aceforge.engine.runtime.QuantizedCache.forCheckpoint(folder, "model"));
         weights = q != null ? q : plain;
         tokenizer = new TextTokenizer(folder.resolve("tokenizer.json"));
         session = new LazySession(TextEncoderGraph.NAME + (q == null ? "" : "-int8-" + int8.id()), Checkpoint.configText(folder), weights, cache,
