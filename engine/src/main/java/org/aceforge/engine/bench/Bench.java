@@ -279,7 +279,9 @@ public final class Bench {
         // 125 latent frames = 5 s; -Daceforge.bench.vaeFrames=250 decodes a 10 s song's single tile.
         int frames = Integer.getInteger("aceforge.bench.vaeFrames", 125);
         Tensor3 lat = org.aceforge.engine.sampling.InitialNoise.of(new long[]{9}, frames, 64);
+        long opening = System.nanoTime();
         try (NetSession s = new NetSession("vae-full", g.toModelBytes(), g.externalWeights())) {
+            out.printf("%-16s session opened in %.1f s%n", "full-size VAE", (System.nanoTime() - opening) / 1e9);
             double t = median(() -> s.run(Map.of("latents", lat.toTensorData("l"))));
             double seconds = frames / 25.0;
             out.printf("%-16s decode %.0f s (one tile): %.2f s  real-time factor %.2f×%n", "full-size VAE", seconds, t, seconds / t);
