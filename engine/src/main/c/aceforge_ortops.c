@@ -720,6 +720,7 @@ static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *contex
     int64_t pd[8], ad[8], bd[8], ld[8];
     size_t np = 0, na = 0, nb = 0, nl = 0;
     if (shape_of(api, in[0], pd, &np) != 4) return fail(api, "WinogradOut: p must be [a, batch, channels, n]");
+    if (pd[2] % k->phases != 0) return fail(api, "WinogradOut: p's channels must be a multiple of phases");
     if (shape_of(api, in[1], ad, &na) != 2 || ad[1] != pd[0] || ad[0] < 1 || ad[0] > MAX_POINTS)
         return fail(api, "WinogradOut: at must be [m, a]");
     if (shape_of(api, in[2], bd, &nb) < 0 || nb * (size_t)k->phases != (size_t)pd[2])
@@ -728,7 +729,6 @@ static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *contex
         return fail(api, "WinogradOut: like must be [batch, *, time]");
     size_t m = (size_t)ad[0], d = (size_t)k->dilation, n = (size_t)pd[3], length = (size_t)ld[2];
     size_t phases = (size_t)k->phases, channels = (size_t)pd[2] / phases;
-    if ((size_t)pd[2] % phases != 0) return fail(api, "WinogradOut: p's channels must be a multiple of phases");
     if (n % d != 0 || n / d * m * d < length) return fail(api, "WinogradOut: p has too few tiles for like's length");
     int64_t dims[3] = {pd[1], (int64_t)channels, ld[2] * (int64_t)phases};
     OrtValue *yv = NULL;

@@ -209,6 +209,18 @@ class WinogradConvTest {
                 g.constant(new float[72], 6, 12), g.constant(new float[2], 2), g.constant(new float[60], 1, 2, 30)));
         assertRefused("one value per channel", products, 3, (g, p) -> g.aceforgeOp("WinogradOut", out, p,
                 g.constant(new float[72], 6, 12), g.constant(new float[3], 3), g.constant(new float[60], 1, 2, 30)));
+        Attr[] phased = {Attr.i("dilation", 1), Attr.i("phases", 3)};
+        assertRefused("multiple of phases", products, 3, (g, p) -> g.aceforgeOp("WinogradOut", phased, p,
+                g.constant(new float[72], 6, 12), g.constant(new float[2], 2), g.constant(new float[60], 1, 2, 30)));
+        assertRefused("dilation 1 when above 1", products, 3, (g, p) -> g.aceforgeOp("WinogradOut",
+                new Attr[]{Attr.i("dilation", 3), Attr.i("phases", 2)}, p,
+                g.constant(new float[72], 6, 12), g.constant(new float[1], 1), g.constant(new float[60], 1, 2, 30)));
+        assertRefused("phases must be 1..64", products, 3, (g, p) -> g.aceforgeOp("WinogradOut",
+                new Attr[]{Attr.i("dilation", 1), Attr.i("phases", 0)}, p,
+                g.constant(new float[72], 6, 12), g.constant(new float[2], 2), g.constant(new float[60], 1, 2, 30)));
+        assertRefused("bias must hold one value per channel", products, 3, (g, p) -> g.aceforgeOp("WinogradOut",
+                new Attr[]{Attr.i("dilation", 1), Attr.i("phases", 2)}, p,
+                g.constant(new float[72], 6, 12), g.constant(new float[2], 2), g.constant(new float[60], 1, 2, 30)));
         assertRefused("SnakeWinogradIn: alpha and inv_beta must hold one value per channel", signal, 4, (g, x) -> g.aceforgeOp(
                 "SnakeWinogradIn", in, x, g.constant(new float[144], 12, 12), g.constant(new float[3], 3), g.constant(new float[2], 2)));
         assertRefused("WinogradOutSnake: alpha and inv_beta must hold one value per channel", products, 3, (g, p) -> g.aceforgeOp(
