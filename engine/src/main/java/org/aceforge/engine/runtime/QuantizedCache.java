@@ -59,6 +59,11 @@ public final class QuantizedCache implements DerivedStore {
             Files.writeString(tmp, identity);
             Files.move(tmp, id, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
+        // A process that ended while writing leaves its temporary file; one an hour old is nobody's any more.
+        long hourAgo = System.currentTimeMillis() - 3_600_000;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, "*.part")) {
+            for (Path f : parts) if (Files.getLastModifiedTime(f).toMillis() < hourAgo) Files.deleteIfExists(f);
+        }
     }
 
     /**

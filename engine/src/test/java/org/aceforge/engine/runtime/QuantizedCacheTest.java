@@ -151,7 +151,16 @@ class QuantizedCacheTest {
         } finally {
             System.clearProperty("aceforge.int8.cache");
         }
-        assertNotNull(QuantizedCache.forCheckpoint(root, folder, "model"));
+        QuantizedCache cache = QuantizedCache.forCheckpoint(root, folder, "model");
+        assertNotNull(cache);
+        // Temporary files of a process that ended mid-write: an old one goes, a fresh one (a writer now) stays.
+        Path old = cache.dir().resolve("form1.part"), fresh = cache.dir().resolve("form2.part");
+        Files.write(old, new byte[10]);
+        Files.write(fresh, new byte[10]);
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+        QuantizedCache.forCheckpoint(root, folder, "model");
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(fresh));
     }
 
     /** A form read back from its file: mapped read-only (a quantized form is a writable direct buffer). */
