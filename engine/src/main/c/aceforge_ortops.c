@@ -341,6 +341,9 @@ static void deinterleave(const float *x, size_t length, float *q, size_t q_len, 
             const float *src = x + start;
             if (d == 1) {
                 for (size_t k = 0; k < m; k++) q[k * q_len + r] = src[k];
+            } else if (d < 16) { /* a call per few floats costs more than the copy */
+                for (size_t k = 0; k < m; k++)
+                    for (size_t ph = 0; ph < d; ph++) q[k * q_len + r * d + ph] = src[k * d + ph];
             } else {
                 for (size_t k = 0; k < m; k++) memcpy(q + k * q_len + r * d, src + k * d, d * sizeof(float));
             }
@@ -505,6 +508,229 @@ static int winograd_out_phase_rows(void *context, size_t first, size_t end) {
     }
     free(out);
     return 0;
+}
+
+/* ---------- the residual unit in one pass ---------- */
+
+/*
+ * c[6][ldc] (16 columns) = sum_k ap[k][6] * b[k][0..15] (b's rows ldb apart): a 6 x 16 block of a matrix product,
+ * twelve vector accumulators in registers (the usual shape for 16 vector registers; one AVX2 FMA each per k and
+ * row pair). ap is the left matrix's six rows packed k-major so the broadcasts read one contiguous stream.
+ */
+static inline __attribute__((always_inline)) void product_6x16(const float *ap, const float *b, size_t ldb, size_t K,
+                                                               float *c, size_t ldc) {
+    v8 c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
+    v8 c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
+    for (size_t k = 0; k < K; k++) {
+        v8 b0 = *(const v8 *)(b + k * ldb), b1 = *(const v8 *)(b + k * ldb + 8);
+        const float *a = ap + k * 6;
+        c00 += a[0] * b0; c01 += a[0] * b1;
+        c10 += a[1] * b0; c11 += a[1] * b1;
+        c20 += a[2] * b0; c21 += a[2] * b1;
+        c30 += a[3] * b0; c31 += a[3] * b1;
+        c40 += a[4] * b0; c41 += a[4] * b1;
+        c50 += a[5] * b0; c51 += a[5] * b1;
+    }
+    *(v8 *)(c) = c00; *(v8 *)(c + 8) = c01;
+    *(v8 *)(c + ldc) = c10; *(v8 *)(c + ldc + 8) = c11;
+    *(v8 *)(c + 2 * ldc) = c20; *(v8 *)(c + 2 * ldc + 8) = c21;
+    *(v8 *)(c + 3 * ldc) = c30; *(v8 *)(c + 3 * ldc + 8) = c31;
+    *(v8 *)(c + 4 * ldc) = c40; *(v8 *)(c + 4 * ldc + 8) = c41;
+    *(v8 *)(c + 5 * ldc) = c50; *(v8 *)(c + 5 * ldc + 8) = c51;
+}
+
+/*
+ * As product_6x16, but y[i][0..15] = x[i][0..15] + bias[i] + the product: the residual unit's last step, written
+ * straight into the output (rows ldy apart) without a pass of its own.
+ */
+static inline __attribute__((always_inline)) void residual_6x16(const float *ap, const float *b, size_t ldb, size_t K,
+                                                                const float *x, const float *bias, float *y,
+                                                                size_t ld) {
+    v8 c0[6], c1[6];
+#pragma GCC unroll 6
+    for (size_t i = 0; i < 6; i++) {
+        c0[i] = *(const v8 *)(x + i * ld) + bias[i];
+        c1[i] = *(const v8 *)(x + i * ld + 8) + bias[i];
+    }
+    for (size_t k = 0; k < K; k++) {
+        v8 b0 = *(const v8 *)(b + k * ldb), b1 = *(const v8 *)(b + k * ldb + 8);
+        const float *a = ap + k * 6;
+#pragma GCC unroll 6
+        for (size_t i = 0; i < 6; i++) {
+            c0[i] += a[i] * b0;
+            c1[i] += a[i] * b1;
+        }
+    }
+#pragma GCC unroll 6
+    for (size_t i = 0; i < 6; i++) {
+        *(v8 *)(y + i * ld) = c0[i];
+        *(v8 *)(y + i * ld + 8) = c1[i];
+    }
+}
+
+/*
+ * c[rows6 * 6][columns] = ap (rows6 packed blocks of six rows, K each) * b[K][columns], columns a multiple of 16; by
+ * 16-column panels of b (K x 16 floats, 8 KB at K = 128, kept in L1 while every row block passes over it).
+ */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static void product_panels(const float *ap, size_t rows6, const float *b, size_t ldb, size_t K, size_t columns,
+                           float *c, size_t ldc) {
+    for (size_t j = 0; j < columns; j += 16)
+        for (size_t r6 = 0; r6 < rows6; r6++) product_6x16(ap + r6 * K * 6, b + j, ldb, K, c + r6 * 6 * ldc + j, ldc);
+}
+
+/* y = x + bias + ap * b for rows6 blocks of six whole rows and columns a multiple of 16, by 16-column panels. */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static void residual_panels(const float *ap, size_t rows6, const float *b, size_t ldb, size_t K, size_t columns,
+                            const float *x, const float *bias, float *y, size_t ld) {
+    for (size_t j = 0; j < columns; j += 16)
+        for (size_t r6 = 0; r6 < rows6; r6++)
+            residual_6x16(ap + r6 * K * 6, b + j, ldb, K, x + r6 * 6 * ld + j, bias + r6 * 6, y + r6 * 6 * ld + j, ld);
+}
+
+/* Six rows of a product: c[6][columns] = ap (6 packed rows, K) * b[K][columns], columns a multiple of 16. */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static void product_strip(const float *ap, const float *b, size_t ldb, size_t K, size_t columns, float *c, size_t ldc) {
+    for (size_t j = 0; j < columns; j += 16) product_6x16(ap, b + j, ldb, K, c + j, ldc);
+}
+
+/* w [rows, K] (row-major) as blocks of six rows packed k-major: out[blk][k][i] = w[6 blk + i][k], zero past rows. */
+static void pack_rows_of_six(const float *w, size_t rows, size_t K, float *out) {
+    size_t blocks = (rows + 5) / 6;
+    for (size_t blk = 0; blk < blocks; blk++)
+        for (size_t k = 0; k < K; k++)
+            for (size_t i = 0; i < 6; i++) {
+                size_t row = blk * 6 + i;
+                out[(blk * K + k) * 6 + i] = row < rows ? w[row * K + k] : 0.0f;
+            }
+}
+
+static size_t round16(size_t n) { return (n + 15) / 16 * 16; }
+
+/*
+ * Tile rows per block: about 32 tiles of every channel (the block's transformed input, alpha x C x 32 floats, 196 KB
+ * at 128 channels, stays in a core's L2 cache; measured on 2 AVX2 cores, 16-64 tiles were within noise of each other
+ * at 128 and 256 channels; AF_RESIDUAL_TILES overrides, for measuring), in whole rows of d
+ * tiles. The products run 16 columns at a time, so the row count whose tiles fill the 16-column blocks best is taken,
+ * up to one block past the target (ties: the one nearest the target).
+ */
+static size_t residual_block_rows(size_t C, size_t d, size_t rows_out) {
+    const char *env = getenv("AF_RESIDUAL_TILES");
+    size_t target = env && *env ? (size_t)atol(env) : 32;
+    if (target < 16) target = 16;
+    (void)C;
+    size_t chosen = 1;
+    double best = -1, best_distance = 0;
+    for (size_t rows = 1; round16(rows * d) <= round16(target) + 16; rows++) {
+        double fill = (double)(rows * d) / (double)round16(rows * d);
+        double distance = fabs((double)(rows * d) - (double)target);
+        if (fill > best + 1e-9 || (fill > best - 1e-9 && distance < best_distance)) {
+            best = fill;
+            best_distance = distance;
+            chosen = rows;
+        }
+    }
+    return chosen < rows_out ? chosen : (rows_out ? rows_out : 1);
+}
+
+typedef struct {
+    const float *x, *bt, *at, *bias1, *bias2, *alpha1, *inv_beta1, *alpha2, *inv_beta2;
+    const float *u_packed;  /* [a][blocks of 6 outputs][C][6] */
+    const float *w2_packed; /* [blocks of 6 outputs][C][6] */
+    size_t batch, channels, length, alpha, m, d, pad, kernel_rows, rows_out, block_rows, blocks_per_item;
+    float *y;
+} ResidualWork;
+
+/*
+ * Blocks [first, end) of (batch item, R tile rows): the R*m*d outputs of every channel for those rows, computed from
+ * the input with everything in between in per-thread buffers of a few hundred KB (cache), never in memory:
+ * snake1 -> input transform -> alpha products (6 output channels at a time) -> output transform + bias1 -> snake2
+ * -> the 1 x 1 convolution -> + bias2 + x.
+ */
+static int residual_blocks(void *context, size_t first, size_t end) {
+    ResidualWork *w = (ResidualWork *)context;
+    size_t C = w->channels, m = w->m, d = w->d, alpha = w->alpha, R = w->block_rows, blocks6 = (C + 5) / 6;
+    size_t tiles_max = R * d, NB = round16(tiles_max), LH = round16(R * m * d);
+    size_t segment_max = (R + w->kernel_rows - 1) * m * d, q_len_max = (R + w->kernel_rows - 1) * d;
+    float *act = (float *)malloc(sizeof(float) * segment_max);
+    float *q = (float *)malloc(sizeof(float) * m * q_len_max);
+    float *v = (float *)malloc(sizeof(float) * alpha * C * NB);
+    float *mt = (float *)malloc(sizeof(float) * alpha * blocks6 * 6 * NB);
+    float *obuf = (float *)malloc(sizeof(float) * m * NB);
+    float *h = (float *)malloc(sizeof(float) * C * LH);
+    float *z = (float *)malloc(sizeof(float) * 6 * LH);
+    int failed = !act || !q || !v || !mt || !obuf || !h || !z;
+    for (size_t blk = first; blk < end && !failed; blk++) {
+        size_t item = blk / w->blocks_per_item, r0 = blk % w->blocks_per_item * R;
+        size_t rows = w->rows_out - r0 < R ? w->rows_out - r0 : R, tiles = rows * d, outputs = rows * m * d;
+        size_t q_len = (rows + w->kernel_rows - 1) * d, segment = q_len * m;
+        long start = (long)(r0 * m * d) - (long)w->pad;
+        const float *xi = w->x + item * C * w->length;
+        /* snake1 and the input transform, channel by channel: v[a][c][tile], columns past `tiles` zero. */
+        for (size_t c = 0; c < C; c++) {
+            const float *xc = xi + c * w->length;
+            long lo = start < 0 ? -start : 0, hi = (long)w->length - start;
+            if (hi > (long)segment) hi = (long)segment;
+            if (hi < lo) hi = lo;
+            for (long t = 0; t < lo; t++) act[t] = 0.0f;
+            if (hi > lo) snake_row(xc + start + lo, act + lo, (size_t)(hi - lo), w->alpha1[c], w->inv_beta1[c]);
+            for (long t = hi; t < (long)segment; t++) act[t] = 0.0f;
+            deinterleave(act, segment, q, q_len, rows + w->kernel_rows - 1, m, d, 0);
+            winograd_in_channel(q, q_len, w->bt, alpha, m, d, tiles, v + c * NB, C * NB);
+            for (size_t a = 0; a < alpha; a++)
+                for (size_t j = tiles; j < NB; j++) v[(a * C + c) * NB + j] = 0.0f;
+        }
+        /* The products and the output transform, six output channels at a time: h[c][t] = snake2(conv1 + bias1). */
+        size_t cols = round16(tiles);
+        for (size_t a = 0; a < alpha; a++)
+            product_panels(w->u_packed + a * blocks6 * C * 6, blocks6, v + a * C * NB, NB, C, cols,
+                           mt + a * blocks6 * 6 * NB, NB);
+        for (size_t b6 = 0; b6 < blocks6; b6++) {
+            for (size_t i = 0; i < 6 && b6 * 6 + i < C; i++) {
+                size_t c = b6 * 6 + i;
+                winograd_out_chunk(mt + c * NB, blocks6 * 6 * NB, w->at, alpha, m, tiles, w->bias1[c], obuf, NB);
+                float *hc = h + c * LH;
+                /* Tile k = rr*d + ph holds outputs (rr*m + j)*d + ph. */
+                if (d == 1) {
+                    for (size_t rr = 0; rr < rows; rr++)
+                        for (size_t j = 0; j < m; j++) hc[rr * m + j] = obuf[j * NB + rr];
+                } else {
+                    for (size_t rr = 0; rr < rows; rr++)
+                        for (size_t j = 0; j < m; j++)
+                            for (size_t ph = 0; ph < d; ph++) hc[(rr * m + j) * d + ph] = obuf[j * NB + rr * d + ph];
+                }
+                snake_row(hc, hc, outputs, w->alpha2[c], w->inv_beta2[c]);
+                for (size_t t = outputs; t < LH; t++) hc[t] = 0.0f;
+            }
+        }
+        /* The 1 x 1 convolution, six output channels at a time, + bias2 + the unit's input: straight into y where
+         * six whole rows and 16 whole columns are inside the signal, through z for the edges. */
+        size_t t0 = r0 * m * d, valid = w->length - t0 < outputs ? w->length - t0 : outputs, whole = valid / 16 * 16;
+        const float *x0 = xi + t0;
+        float *y0 = w->y + item * C * w->length + t0;
+        size_t full6 = C / 6;
+        if (whole > 0) residual_panels(w->w2_packed, full6, h, LH, C, whole, x0, w->bias2, y0, w->length);
+        for (size_t b6 = 0; b6 < blocks6; b6++) {
+            const float *ap = w->w2_packed + b6 * C * 6;
+            size_t first_z = b6 < full6 ? whole : 0;
+            if (first_z == valid) continue;
+            product_strip(ap, h + first_z, LH, C, round16(valid - first_z), z, LH);
+            for (size_t i = 0; i < 6 && b6 * 6 + i < C; i++) {
+                size_t c = b6 * 6 + i;
+                const float *xc = x0 + c * w->length;
+                float *yc = y0 + c * w->length, b2 = w->bias2[c];
+                for (size_t t = first_z; t < valid; t++) yc[t] = xc[t] + z[i * LH + t - first_z] + b2;
+            }
+        }
+    }
+    free(act);
+    free(q);
+    free(v);
+    free(mt);
+    free(obuf);
+    free(h);
+    free(z);
+    return failed;
 }
 
 /* ---------- the kernel ---------- */
@@ -748,6 +974,70 @@ static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *contex
     return parallel_rows(winograd_out_rows, &work, rows, np) ? fail(api, "WinogradOut: out of memory") : NULL;
 }
 
+/*
+ * ResidualUnit(x [B, C, T], bt [a, a], alpha1, inv_beta1, u [a, 1, C, C], at [m, a], bias1, alpha2, inv_beta2,
+ * w2 [C, C, 1], bias2; tile m, dilation d) -> y = x + conv2(snake2(conv1(snake1(x)) + bias1)) + bias2 with conv1 the
+ * 7-tap "same" convolution at dilation d by Winograd (u its transformed kernel) and conv2 1 x 1: a VAE residual unit.
+ */
+static OrtStatus *residual_compute_v2(void *kernel, OrtKernelContext *context) {
+    WinogradKernel *k = (WinogradKernel *)kernel;
+    const OrtApi *api = k->api;
+    const OrtValue *in[11];
+    OrtStatus *s = inputs_of(api, context, 11, in,
+                             "ResidualUnit: needs 11 inputs (x, bt, alpha1, inv_beta1, u, at, bias1, alpha2, inv_beta2, w2, bias2)");
+    if (s) return s;
+    int64_t xd[8], bd[8], ud[8], ad[8], wd[8], dims[8];
+    size_t nx = 0, nb = 0, nu = 0, na = 0, nw = 0, count = 0;
+    if (shape_of(api, in[0], xd, &nx) != 3) return fail(api, "ResidualUnit: x must be [batch, channels, time]");
+    if (shape_of(api, in[1], bd, &nb) != 2 || bd[0] != bd[1] || bd[0] > MAX_POINTS || bd[0] < k->tile
+        || (bd[0] - k->tile) % 2 != 0)
+        return fail(api, "ResidualUnit: bt must be [a, a] with a - tile even, a <= 16");
+    size_t C = (size_t)xd[1], alpha = (size_t)bd[0], m = (size_t)k->tile, d = (size_t)k->dilation;
+    if (shape_of(api, in[4], ud, &nu) < 0 || nu != alpha * C * C)
+        return fail(api, "ResidualUnit: u must be [a, 1, channels, channels]");
+    if (shape_of(api, in[5], ad, &na) != 2 || (size_t)ad[0] != m || (size_t)ad[1] != alpha)
+        return fail(api, "ResidualUnit: at must be [tile, a]");
+    if (shape_of(api, in[9], wd, &nw) < 0 || nw != C * C) return fail(api, "ResidualUnit: w2 must be [channels, channels, 1]");
+    const size_t per_channel[] = {2, 3, 6, 7, 8, 10};
+    for (size_t i = 0; i < sizeof per_channel / sizeof per_channel[0]; i++)
+        if (shape_of(api, in[per_channel[i]], dims, &count) < 0 || count != C)
+            return fail(api, "ResidualUnit: the Snakes' parameters and the biases must hold one value per channel");
+    OrtValue *yv = NULL;
+    if (!ok(api, ((GetOutputFn)API_FN(api, SLOT_KernelContext_GetOutput))(context, 0, xd, 3, &yv)) || !yv)
+        return fail(api, "ResidualUnit: could not allocate the output");
+    size_t length = (size_t)xd[2], batch = (size_t)xd[0];
+    if (batch == 0 || C == 0 || length == 0) return NULL;
+    float *p[11], *y = NULL;
+    for (size_t i = 0; i < 11; i++)
+        if (!data_of(api, in[i], &p[i])) return fail(api, "ResidualUnit: could not reach the tensors' data");
+    if (!data_of(api, yv, &y)) return fail(api, "ResidualUnit: could not reach the tensors' data");
+    size_t rows_out = (length + m * d - 1) / (m * d), block_rows = residual_block_rows(C, d, rows_out);
+    size_t blocks6 = (C + 5) / 6;
+    float *u_packed = (float *)malloc(sizeof(float) * alpha * blocks6 * 6 * C);
+    float *w2_packed = (float *)malloc(sizeof(float) * blocks6 * 6 * C);
+    if (!u_packed || !w2_packed) {
+        free(u_packed);
+        free(w2_packed);
+        return fail(api, "ResidualUnit: out of memory");
+    }
+    for (size_t a = 0; a < alpha; a++) pack_rows_of_six(p[4] + a * C * C, C, C, u_packed + a * blocks6 * 6 * C);
+    pack_rows_of_six(p[9], C, C, w2_packed);
+    size_t blocks_per_item = (rows_out + block_rows - 1) / block_rows;
+    ResidualWork work = {p[0], p[1], p[5], p[6], p[10], p[2], p[3], p[7], p[8], u_packed, w2_packed,
+                         batch, C, length, alpha, m, d, (alpha - m) / 2 * d, (alpha + m - 1) / m, rows_out, block_rows,
+                         blocks_per_item, y};
+    int failed = parallel_rows(residual_blocks, &work, batch * blocks_per_item, nx);
+    free(u_packed);
+    free(w2_packed);
+    return failed ? fail(api, "ResidualUnit: out of memory") : NULL;
+}
+
+static void residual_compute(void *kernel, OrtKernelContext *context) {
+    if (!kernel) return;
+    OrtStatus *s = residual_compute_v2(kernel, context);
+    if (s) ((ReleaseStatusFn)API_FN(((WinogradKernel *)kernel)->api, SLOT_ReleaseStatus))(s);
+}
+
 static void winograd_in_compute(void *kernel, OrtKernelContext *context) {
     if (!kernel) return;
     OrtStatus *s = winograd_in_compute_v2(kernel, context);
@@ -794,6 +1084,8 @@ static const char *winograd_out_snake_name(const OrtCustomOp *op) { (void)op; re
 static size_t six(const OrtCustomOp *op) { (void)op; return 6; }
 static size_t two(const OrtCustomOp *op) { (void)op; return 2; }
 static size_t four(const OrtCustomOp *op) { (void)op; return 4; }
+static size_t eleven(const OrtCustomOp *op) { (void)op; return 11; }
+static const char *residual_name(const OrtCustomOp *op) { (void)op; return "ResidualUnit"; }
 
 /* A Winograd operator's table: its name, input count and kernel entry points; the rest as the Snake's. */
 #define WINOGRAD_OP(name, inputs, create, create_v2, compute, compute_v2)                                          \
@@ -811,6 +1103,10 @@ static const OrtCustomOp WINOGRAD_OUT_SNAKE = WINOGRAD_OP(winograd_out_snake_nam
                                                           winograd_out_create_v2, winograd_out_compute,
                                                           winograd_out_compute_v2);
 
+/* ResidualUnit takes WinogradIn's attributes (tile, dilation); its Snakes are inputs, not a variant. */
+static const OrtCustomOp RESIDUAL_UNIT = WINOGRAD_OP(residual_name, eleven, winograd_in_create, winograd_in_create_v2,
+                                                     residual_compute, residual_compute_v2);
+
 /* Entry point ONNX Runtime looks up after loading the library. */
 __attribute__((visibility("default")))
 OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base) {
@@ -823,7 +1119,8 @@ OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base)
     OrtCustomOpDomain *domain = NULL;
     OrtStatus *s = ((CreateCustomOpDomainFn)API_FN(api, SLOT_CreateCustomOpDomain))("org.aceforge", &domain);
     if (s) return s;
-    const OrtCustomOp *ops[] = {&SNAKE, &WINOGRAD_IN, &WINOGRAD_OUT, &SNAKE_WINOGRAD_IN, &WINOGRAD_OUT_SNAKE};
+    const OrtCustomOp *ops[] = {&SNAKE, &WINOGRAD_IN, &WINOGRAD_OUT, &SNAKE_WINOGRAD_IN, &WINOGRAD_OUT_SNAKE,
+                                &RESIDUAL_UNIT};
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         s = ((CustomOpDomainAddFn)API_FN(api, SLOT_CustomOpDomain_Add))(domain, ops[i]);
         if (s) return s;

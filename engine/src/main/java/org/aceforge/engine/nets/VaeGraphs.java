@@ -82,7 +82,15 @@ public final class VaeGraphs {
 
     private static V residualUnit(OnnxGraph g, WeightSource w, V x, int dilation, VaeForm form) {
         long channels = w.get("conv1.weight_v").shape()[1];
-        if (form.conv() == ConvForm.WINOGRAD_FUSED && form.snake() == SnakeForm.FUSED && form.conv().winograd(channels)) {
+        boolean fused = form.conv() == ConvForm.WINOGRAD_FUSED && form.snake() == SnakeForm.FUSED;
+        if (fused && form.conv().residualUnit(channels) && w.get("conv1.weight_v").shape()[0] == channels) {
+            // The whole unit in one operator, block by block in cache.
+            V bias = w.has("conv1.bias") ? g.weight(w.get("conv1.bias")) : null;
+            V bias2 = w.has("conv2.bias") ? g.weight(w.get("conv2.bias")) : null;
+            return WINOGRAD.applyResidualUnit(g, x, weightNorm(g, w, "conv1"), bias, channels, dilation,
+                    snakeParameters(g, w, "snake1"), snakeParameters(g, w, "snake2"), weightNorm(g, w, "conv2"), bias2);
+        }
+        if (fused && form.conv().winograd(channels)) {
             // Both Snakes inside the Winograd operators: snake1's output feeds only conv1, snake2's only conv2.
             long[] shape = w.get("conv1.weight_v").shape();
             V bias = w.has("conv1.bias") ? g.weight(w.get("conv1.bias")) : null;

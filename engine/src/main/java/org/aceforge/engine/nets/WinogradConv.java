@@ -98,6 +98,25 @@ public final class WinogradConv {
         return fused(g, x, weight, bias, cout, dilation, snakeBefore, snakeAfter);
     }
 
+    /**
+     * A VAE residual unit in one AceForge operator ({@code ResidualUnit}): x + conv2(snake2(conv1(snake1(x)))) with
+     * conv1 this convolution at {@code dilation} (weight [C, C, r], bias or null) and conv2 a 1 × 1 convolution
+     * ({@code weight2} [C, C, 1], {@code bias2} or null). Time is cut into blocks of about 32 tiles; each block goes
+     * from the input to the output with everything between in per-thread buffers that stay in cache, where the
+     * operator-per-step form writes and reads five tensors the size of the signal (or twice it) per unit.
+     */
+    public V applyResidualUnit(OnnxGraph g, V x, V weight, V bias, long channels, int dilation, V[] snake1, V[] snake2,
+                               V weight2, V bias2) {
+        if (r % 2 == 0) throw new IllegalArgumentException("same padding needs an odd kernel, not " + r);
+        float[] b = new float[alpha * alpha], a = new float[m * alpha];
+        for (int i = 0; i < alpha; i++) for (int j = 0; j < alpha; j++) b[i * alpha + j] = (float) bt[i][j];
+        for (int j = 0; j < m; j++) for (int i = 0; i < alpha; i++) a[j * alpha + i] = (float) at[j][i];
+        V zeros = g.constant(new float[Math.toIntExact(channels)], channels);
+        return g.aceforgeOp("ResidualUnit", new Attr[]{Attr.i("tile", m), Attr.i("dilation", dilation)},
+                x, g.constant(b, alpha, alpha), snake1[0], snake1[1], kernelTransform(g, weight), g.constant(a, m, alpha),
+                bias != null ? bias : zeros, snake2[0], snake2[1], weight2, bias2 != null ? bias2 : zeros);
+    }
+
     /** The same computation with the transforms as AceForge operators: [α, B, cin, n] → MatMul → [B, cout, T]. */
     private V fused(OnnxGraph g, V x, V weight, V bias, long cout, int dilation, V[] snakeBefore, V[] snakeAfter) {
         float[] b = new float[alpha * alpha], a = new float[m * alpha];

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  */
 public final class GraphCache {
     /** Bump when any graph builder changes its output. */
-    public static final int BUILDER_VERSION = 11;
+    public static final int BUILDER_VERSION = 12;
     private static final Logger LOG = LoggerFactory.getLogger(GraphCache.class);
     private final Path dir;
 
