@@ -126,6 +126,7 @@ public final class SongBench {
                     long privateMb;
                     try (PrivateMemoryPeak peak = new PrivateMemoryPeak()) {
                         for (int i = 0; i < renders; i++) {   // the same request each time; the last one's latents are compared
+                            service.forgetConditions();   // each timed render pays for its condition, as a new request does
                             RenderResult warm = render(service, pack, seconds, q, 42, work.resolve(precision + ".wav"), work.resolve(precision));
                             timed.add(Figures.of(seconds, precision, warm, cold.seconds()));
                             fitted.addAll(sidecarMemoryChanges(work.resolve(precision + ".json")));

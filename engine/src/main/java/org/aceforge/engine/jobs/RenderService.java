@@ -83,6 +83,14 @@ public final class RenderService implements RenderBackend, AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes the next render with the loaded models compute everything a new request computes (see
+     * {@link org.aceforge.engine.pipeline.DitModel#forgetCondition}): for benchmarks. Any thread, between jobs.
+     */
+    public synchronized void forgetConditions() {
+        if (loaded != null) loaded.dit().forgetCondition();
+    }
+
     /** The models a render left loaded (tests). */
     public synchronized int openSessions() {
         return (loaded == null ? 0 : loaded.openSessions()) + (lm != null && lm.sessionOpen() ? 1 : 0);

@@ -240,7 +240,7 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
      * computed at the first step and reused — 8 steps pay for them once (at 10 s with a song's lyrics, about a fifth
      * of a step's work).
      */
-    private synchronized Map<String, TensorData> crossKeysAndValues(Tensor3 enc) throws Exception {
+    synchronized Map<String, TensorData> crossKeysAndValues(Tensor3 enc) throws Exception {
         boolean same = lastCondition == enc || lastCondition != null && lastCondition.batch() == enc.batch()
                 && lastCondition.frames() == enc.frames() && Arrays.equals(lastCondition.data(), enc.data());
         if (!same) {
@@ -248,6 +248,17 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
             lastCondition = enc;
         }
         return lastCrossKv;
+    }
+
+    /**
+     * Forgets the last condition's cross-attention keys and values, so the next render computes them as a new request
+     * does: a render of the same caption and lyrics (a new seed, say) reuses them, which the song bench must not count
+     * as a whole render's figure. The silence reference's timbre rows stay: they are a constant of the model. Any
+     * thread, between renders.
+     */
+    public synchronized void forgetCondition() {
+        lastCondition = null;
+        lastCrossKv = null;
     }
 
     /** 25 Hz latents [B, T, C] → 5 Hz codes [B][ceil(T/5)] (padded with silence frames as the reference does). */

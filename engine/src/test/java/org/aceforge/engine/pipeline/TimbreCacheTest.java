@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-/** The timbre rows of a reference seen last (the silence of every render without one) are not encoded again. */
+/**
+ * The timbre rows of a reference seen last (the silence of every render without one) are not encoded again; the
+ * last condition's cross-attention keys and values are reused until the DiT is told to forget them (the song bench).
+ */
 class TimbreCacheTest {
     @TempDir
     Path tmp;
@@ -31,6 +34,24 @@ class TimbreCacheTest {
             try (DitModel fresh = new DitModel(DemoPackFixture.pack().dit(ModelPack.Variant.TURBO), new GraphCache(tmp))) {
                 assertArrayEquals(first.data(), fresh.timbre(silence).data(), "a cached row is what encoding gives");
             }
+        }
+    }
+
+    @Test
+    void crossKeysAndValuesAreReusedUntilForgotten() throws Exception {
+        try (DitModel dit = new DitModel(DemoPackFixture.pack().dit(ModelPack.Variant.TURBO), new GraphCache(tmp))) {
+            Tensor3 refs = dit.silence(dit.config().timbreFixFrame());
+            int hidden = dit.config().textHiddenDim();
+            Tensor3 text = new Tensor3(new float[3 * hidden], 1, 3, hidden), lyrics = new Tensor3(new float[2 * hidden], 1, 2, hidden);
+            for (int i = 0; i < text.data().length; i++) text.data()[i] = (float) Math.sin(i);
+            Tensor3 enc = dit.encodeCondition(text, lyrics, refs);
+            var first = dit.crossKeysAndValues(enc);
+            assertSame(first, dit.crossKeysAndValues(new Tensor3(enc.data().clone(), enc.batch(), enc.frames(), enc.channels())));
+            dit.forgetCondition();
+            var again = dit.crossKeysAndValues(enc);
+            assertNotSame(first, again);
+            for (String name : first.keySet())
+                assertArrayEquals(first.get(name).toFloats(), again.get(name).toFloats(), name + " computed again is the same");
         }
     }
 }
