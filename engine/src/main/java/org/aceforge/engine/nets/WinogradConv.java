@@ -108,9 +108,7 @@ public final class WinogradConv {
     public V applyResidualUnit(OnnxGraph g, V x, V weight, V bias, long channels, int dilation, V[] snake1, V[] snake2,
                                V weight2, V bias2) {
         if (r % 2 == 0) throw new IllegalArgumentException("same padding needs an odd kernel, not " + r);
-        float[] b = new float[alpha * alpha], a = new float[m * alpha];
-        for (int i = 0; i < alpha; i++) for (int j = 0; j < alpha; j++) b[i * alpha + j] = (float) bt[i][j];
-        for (int j = 0; j < m; j++) for (int i = 0; i < alpha; i++) a[j * alpha + i] = (float) at[j][i];
+        float[] b = inputMatrix(), a = outputMatrix();
         V zeros = g.constant(new float[Math.toIntExact(channels)], channels);
         return g.aceforgeOp("ResidualUnit", new Attr[]{Attr.i("tile", m), Attr.i("dilation", dilation)},
                 x, g.constant(b, alpha, alpha), snake1[0], snake1[1], kernelTransform(g, weight), g.constant(a, m, alpha),
@@ -119,9 +117,7 @@ public final class WinogradConv {
 
     /** The same computation with the transforms as AceForge operators: [α, B, cin, n] → MatMul → [B, cout, T]. */
     private V fused(OnnxGraph g, V x, V weight, V bias, long cout, int dilation, V[] snakeBefore, V[] snakeAfter) {
-        float[] b = new float[alpha * alpha], a = new float[m * alpha];
-        for (int i = 0; i < alpha; i++) for (int j = 0; j < alpha; j++) b[i * alpha + j] = (float) bt[i][j];
-        for (int j = 0; j < m; j++) for (int i = 0; i < alpha; i++) a[j * alpha + i] = (float) at[j][i];
+        float[] b = inputMatrix(), a = outputMatrix();
         Attr[] in = {Attr.i("tile", m), Attr.i("dilation", dilation)};
         V v = snakeBefore == null ? g.aceforgeOp("WinogradIn", in, x, g.constant(b, alpha, alpha))
                 : g.aceforgeOp("SnakeWinogradIn", in, x, g.constant(b, alpha, alpha), snakeBefore[0], snakeBefore[1]);
@@ -144,9 +140,7 @@ public final class WinogradConv {
     public V applyUpsampling(OnnxGraph g, V x, V weight, V bias, long cin, long cout, int stride, V[] snakeBefore) {
         if (r != 3) throw new IllegalArgumentException("upsampling needs F(m, 3), not F(" + m + ", " + r + ")");
         if (stride < 2 || stride % 2 != 0) throw new IllegalArgumentException("upsampling by Winograd needs an even stride, not " + stride);
-        float[] b = new float[alpha * alpha], a = new float[m * alpha];
-        for (int i = 0; i < alpha; i++) for (int j = 0; j < alpha; j++) b[i * alpha + j] = (float) bt[i][j];
-        for (int j = 0; j < m; j++) for (int i = 0; i < alpha; i++) a[j * alpha + i] = (float) at[j][i];
+        float[] b = inputMatrix(), a = outputMatrix();
         Attr[] in = {Attr.i("tile", m), Attr.i("dilation", 1)};
         V v = snakeBefore == null ? g.aceforgeOp("WinogradIn", in, x, g.constant(b, alpha, alpha))
                 : g.aceforgeOp("SnakeWinogradIn", in, x, g.constant(b, alpha, alpha), snakeBefore[0], snakeBefore[1]);
@@ -168,6 +162,20 @@ public final class WinogradConv {
         V padded = g.op("Pad", g.transpose(weight, 1, 0, 2), g.longs(0, 0, 0, 0, 0, 1));  // [cout, cin, 2s + 1]
         V taps = g.reshape(g.gather(padded, g.longs(index), 2), cout, cin, stride, 3);
         return g.reshape(g.transpose(taps, 0, 2, 1, 3), cout * stride, cin, 3);
+    }
+
+    /** Bᵀ [α × α] in float, row-major: the transform operators' {@code bt} input. */
+    private float[] inputMatrix() {
+        float[] b = new float[alpha * alpha];
+        for (int i = 0; i < alpha; i++) for (int j = 0; j < alpha; j++) b[i * alpha + j] = (float) bt[i][j];
+        return b;
+    }
+
+    /** Aᵀ [m × α] in float, row-major: the transform operators' {@code at} input. */
+    private float[] outputMatrix() {
+        float[] a = new float[m * alpha];
+        for (int j = 0; j < m; j++) for (int i = 0; i < alpha; i++) a[j * alpha + i] = (float) at[j][i];
+        return a;
     }
 
     /** U = G·w per channel pair, as [α, 1, cout, cin] (ONNX Runtime folds it at load: w is a weight). */
