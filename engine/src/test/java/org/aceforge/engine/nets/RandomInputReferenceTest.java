@@ -126,6 +126,9 @@ class RandomInputReferenceTest {
             assertTrue(conv == ConvForm.DIRECT || !java.util.Arrays.equals(VaeGraphs.encoder(c, w, form).toModelBytes(),
                     VaeGraphs.encoder(c, w, new VaeForm(snake, ConvForm.DIRECT)).toModelBytes()), "the encoder uses Winograd");
             agree("VAE encode (" + form + ")", enc.get("moments").toFloats(), refMoments);
+            if (conv == ConvForm.WINOGRAD_FUSED && snake == SnakeForm.FUSED)   // ... each one as one ResidualUnit operator
+                assertTrue(new String(VaeGraphs.encoder(c, w, form).toModelBytes(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                        .contains("ResidualUnit"), "the encoder's 128-channel units in one operator");
         }
     }
 
