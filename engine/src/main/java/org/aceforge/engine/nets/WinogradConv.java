@@ -165,14 +165,14 @@ public final class WinogradConv {
     }
 
     /** Bᵀ [α × α] in float, row-major: the transform operators' {@code bt} input. */
-    private float[] inputMatrix() {
+    float[] inputMatrix() {
         float[] b = new float[alpha * alpha];
         for (int i = 0; i < alpha; i++) for (int j = 0; j < alpha; j++) b[i * alpha + j] = (float) bt[i][j];
         return b;
     }
 
     /** Aᵀ [m × α] in float, row-major: the transform operators' {@code at} input. */
-    private float[] outputMatrix() {
+    float[] outputMatrix() {
         float[] a = new float[m * alpha];
         for (int j = 0; j < m; j++) for (int i = 0; i < alpha; i++) a[j * alpha + i] = (float) at[j][i];
         return a;

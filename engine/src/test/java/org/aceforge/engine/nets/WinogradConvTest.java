@@ -119,6 +119,63 @@ class WinogradConvTest {
     }
 
     /**
+     * The transform operators alone against their definition in double: with WinogradConv's matrices, whose points
+     * pair up (p, -p) and take the operators' paired form, and with random matrices, which take the dense form.
+     */
+    @Test
+    void transformOperatorsComputeTheirMatricesPairedOrNot() throws Exception {
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        Random rnd = new Random(33);
+        for (int taps : new int[]{7, 3}) {
+            WinogradConv f = WinogradConv.of(WinogradConv.TILE, taps);
+            int alpha = WinogradConv.TILE + taps - 1, m = WinogradConv.TILE, pad = (alpha - m) / 2, ch = 3, t = 100;
+            int n = (t + m - 1) / m;
+            for (boolean paired : new boolean[]{true, false}) {
+                float[] bt = paired ? f.inputMatrix() : floats(rnd, alpha * alpha), at = paired ? f.outputMatrix() : floats(rnd, m * alpha);
+                float[] x = floats(rnd, ch * t), bias = floats(rnd, ch);
+                OnnxGraph g = new OnnxGraph("transforms");
+                V in = g.input("x", DType.F32, 1L, (long) ch, (long) t);
+                V v = g.aceforgeOp("WinogradIn", new Attr[]{Attr.i("tile", m), Attr.i("dilation", 1)}, in, g.constant(bt, alpha, alpha));
+                V y = g.aceforgeOp("WinogradOut", new Attr[]{Attr.i("dilation", 1)}, v, g.constant(at, m, alpha), g.constant(bias, ch), in);
+                g.output(v, "v", DType.F32, (long) alpha, 1L, (long) ch, (long) n);
+                g.output(y, "y", DType.F32, 1L, (long) ch, (long) t);
+                var out = GraphRunner.run(g, Map.of("x", TensorData.ofFloats("x", x, 1, ch, t)));
+                float[] gotV = out.get("v").toFloats(), gotY = out.get("y").toFloats();
+                double[] wantV = new double[alpha * ch * n];
+                for (int a = 0; a < alpha; a++)
+                    for (int c = 0; c < ch; c++)
+                        for (int j = 0; j < n; j++) {
+                            double acc = 0;
+                            for (int i = 0; i < alpha; i++) {
+                                int at0 = j * m + i - pad;
+                                if (at0 >= 0 && at0 < t) acc += bt[a * alpha + i] * (double) x[c * t + at0];
+                            }
+                            wantV[(a * ch + c) * n + j] = acc;
+                        }
+                double[] wantY = new double[ch * t];
+                for (int c = 0; c < ch; c++)
+                    for (int i = 0; i < t; i++) {
+                        double acc = bias[c];
+                        for (int a = 0; a < alpha; a++) acc += at[(i % m) * alpha + a] * (double) gotV[(a * ch + c) * n + i / m];
+                        wantY[c * t + i] = acc;
+                    }
+                String what = "F(6, " + taps + ") " + (paired ? "paired" : "dense");
+                assertTrue(relative(gotV, wantV) < 1e-6, what + " input transform: " + relative(gotV, wantV));
+                assertTrue(relative(gotY, wantY) < 1e-6, what + " output transform: " + relative(gotY, wantY));
+            }
+        }
+    }
+
+    private static double relative(float[] got, double[] want) {
+        double num = 0, den = 0;
+        for (int i = 0; i < want.length; i++) {
+            num += (got[i] - want[i]) * (got[i] - want[i]);
+            den += want[i] * want[i];
+        }
+        return Math.sqrt(num / den);
+    }
+
+    /**
      * A whole VAE residual unit in one operator, x + conv2(snake2(conv1(snake1(x)) + b1)) + b2, against the same in
      * double: channel counts that are and are not multiples of the kernel's six rows, every dilation, lengths shorter
      * than a tile and not a multiple of a block, batches, a tensor split over threads, and units without biases.
