@@ -84,11 +84,14 @@ public final class RenderService implements RenderBackend, AutoCloseable {
     }
 
     /**
-     * Makes the next render with the loaded models compute everything a new request computes (see
+     * Makes the next render with the loaded models compute everything a new request computes — the caption's hidden
+     * state, the condition, its cross-attention keys and values (see
      * {@link org.aceforge.engine.pipeline.DitModel#forgetCondition}): for benchmarks. Any thread, between jobs.
      */
     public synchronized void forgetConditions() {
-        if (loaded != null) loaded.dit().forgetCondition();
+        if (loaded == null) return;
+        loaded.dit().forgetCondition();
+        loaded.text().forget();
     }
 
     /** The models a render left loaded (tests). */

@@ -192,13 +192,36 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
         return new Tensor3(out, latents.batch(), padded, C);
     }
 
-    /** Packed condition: text [B, Lt, Dt], lyrics [B, Ll, Dt], references [B·R, Tr, C] → [B, L, H]. */
-    public Tensor3 encodeCondition(Tensor3 text, Tensor3 lyrics, Tensor3 refs) throws Exception {
+    private Tensor3[] lastConditionInputs;
+    private Tensor3 lastEncoded;
+
+    /**
+     * Packed condition: text [B, Lt, Dt], lyrics [B, Ll, Dt], references [B·R, Tr, C] → [B, L, H]. The last one is
+     * kept: a re-roll (the same caption, lyrics and references, a new seed) encodes it once. Callers must not change
+     * the tensor returned. Any thread.
+     */
+    public synchronized Tensor3 encodeCondition(Tensor3 text, Tensor3 lyrics, Tensor3 refs) throws Exception {
+        Tensor3[] inputs = {text, lyrics, refs};
+        if (lastConditionInputs != null && sameTensors(lastConditionInputs, inputs)) return lastEncoded;
         Map<String, TensorData> in = new LinkedHashMap<>();
         in.put("text_hidden_states", text.toTensorData("text"));
         in.put("lyric_hidden_states", lyrics.toTensorData("lyrics"));
         in.put("timbre_states", timbre(refs).toTensorData("timbre"));
-        return Tensor3.of(encoder.get().run(in).get("encoder_hidden_states"));
+        Tensor3 encoded = Tensor3.of(encoder.get().run(in).get("encoder_hidden_states"));
+        lastConditionInputs = new Tensor3[]{copy(text), copy(lyrics), copy(refs)};
+        lastEncoded = encoded;
+        return encoded;
+    }
+
+    private static boolean sameTensors(Tensor3[] a, Tensor3[] b) {
+        for (int i = 0; i < a.length; i++)
+            if (a[i].batch() != b[i].batch() || a[i].frames() != b[i].frames() || a[i].channels() != b[i].channels()
+                    || !Arrays.equals(a[i].data(), b[i].data())) return false;
+        return true;
+    }
+
+    private static Tensor3 copy(Tensor3 t) {
+        return new Tensor3(t.data().clone(), t.batch(), t.frames(), t.channels());
     }
 
     private Tensor3 lastRefs, lastTimbre;
@@ -251,12 +274,14 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
     }
 
     /**
-     * Forgets the last condition's cross-attention keys and values, so the next render computes them as a new request
-     * does: a render of the same caption and lyrics (a new seed, say) reuses them, which the song bench must not count
-     * as a whole render's figure. The silence reference's timbre rows stay: they are a constant of the model. Any
-     * thread, between renders.
+     * Forgets the last condition (its encoding and its cross-attention keys and values), so the next render computes
+     * them as a new request does: a render of the same caption and lyrics (a new seed, say) reuses them, which the
+     * song bench must not count as a whole render's figure. The silence reference's timbre rows stay: they are a
+     * constant of the model. Any thread, between renders.
      */
     public synchronized void forgetCondition() {
+        lastConditionInputs = null;
+        lastEncoded = null;
         lastCondition = null;
         lastCrossKv = null;
     }
