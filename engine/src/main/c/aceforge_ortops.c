@@ -515,6 +515,25 @@ static void winograd_out_chunk(const float *p, size_t plane, const float *at, si
         }
 }
 
+/*
+ * The output transform's results back in time order: out[j][rr*d + ph] (rows `stride` apart) is output (rr*m + j)*d
+ * + ph of dst, for rows tile rows. Short copies stay loops: GCC would otherwise make a memcpy call of d floats each.
+ */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static void tiles_to_time(const float *out, size_t stride, float *dst, size_t rows, size_t m, size_t d) {
+    if (d == 1) {
+        for (size_t rr = 0; rr < rows; rr++)
+            for (size_t j = 0; j < m; j++) dst[rr * m + j] = out[j * stride + rr];
+    } else if (d < 16) {
+        for (size_t rr = 0; rr < rows; rr++)
+            for (size_t j = 0; j < m; j++)
+                for (size_t ph = 0; ph < d; ph++) dst[(rr * m + j) * d + ph] = out[j * stride + rr * d + ph];
+    } else {
+        for (size_t rr = 0; rr < rows; rr++)
+            for (size_t j = 0; j < m; j++) memcpy(dst + (rr * m + j) * d, out + j * stride + rr * d, d * sizeof(float));
+    }
+}
+
 typedef struct {
     const float *p, *at, *bias;
     float *y;
@@ -541,14 +560,7 @@ static int winograd_out_rows(void *context, size_t first, size_t end) {
             size_t r0 = n0 / d, rows_here = len / d;
             float *dst = y + r0 * m * d;
             if ((r0 + rows_here) * m * d <= w->length) { /* every output of the chunk is inside the signal */
-                if (d == 1) {
-                    for (size_t rr = 0; rr < rows_here; rr++)
-                        for (size_t j = 0; j < m; j++) dst[rr * m + j] = out[j * chunk + rr];
-                } else {
-                    for (size_t rr = 0; rr < rows_here; rr++)
-                        for (size_t j = 0; j < m; j++)
-                            memcpy(dst + (rr * m + j) * d, out + j * chunk + rr * d, d * sizeof(float));
-                }
+                tiles_to_time(out, chunk, dst, rows_here, m, d);
                 if (w->snake_alpha) /* the chunk's outputs are one stretch of the row, still in cache */
                     snake_row(dst, dst, rows_here * m * d, w->snake_alpha[row % w->channels], w->snake_inv_beta[row % w->channels]);
                 continue;
@@ -788,15 +800,7 @@ static int residual_blocks(void *context, size_t first, size_t end) {
                 winograd_out_chunk(mt + c * NB, blocks6 * 6 * NB, w->at, alpha, m, tiles, w->bias1[c], obuf, NB,
                                    w->paired_out);
                 float *hc = h + c * LH;
-                /* Tile k = rr*d + ph holds outputs (rr*m + j)*d + ph. */
-                if (d == 1) {
-                    for (size_t rr = 0; rr < rows; rr++)
-                        for (size_t j = 0; j < m; j++) hc[rr * m + j] = obuf[j * NB + rr];
-                } else {
-                    for (size_t rr = 0; rr < rows; rr++)
-                        for (size_t j = 0; j < m; j++)
-                            for (size_t ph = 0; ph < d; ph++) hc[(rr * m + j) * d + ph] = obuf[j * NB + rr * d + ph];
-                }
+                tiles_to_time(obuf, NB, hc, rows, m, d);
                 snake_row(hc, hc, outputs, w->alpha2[c], w->inv_beta2[c]);
                 for (size_t t = outputs; t < LH; t++) hc[t] = 0.0f;
             }
