@@ -96,6 +96,7 @@ enum {
     SLOT_KernelContext_GetOutput = 91,
     SLOT_ReleaseStatus = 93,
     SLOT_ReleaseTensorTypeAndShapeInfo = 99,
+    SLOT_KernelContext_ParallelFor = 274,
 };
 #define API_FN(api, slot) (((void *const *)(const void *)(api))[slot])
 
@@ -113,6 +114,8 @@ typedef OrtStatus *(*GetOutputFn)(OrtKernelContext *context, size_t index, const
 typedef OrtStatus *(*GetAttributeIntFn)(const OrtKernelInfo *info, const char *name, int64_t *out);
 typedef void (*ReleaseStatusFn)(OrtStatus *status);
 typedef void (*ReleaseShapeInfoFn)(OrtShapeInfo *info);
+typedef OrtStatus *(*ParallelForFn)(const OrtKernelContext *context, void (*fn)(void *, size_t), size_t total,
+                                    size_t num_batch, void *usr_data);
 
 enum { ORT_FAIL = 1, ORT_INVALID_ARGUMENT = 2, ONNX_FLOAT = 1 };
 
@@ -1210,6 +1213,334 @@ static const OrtCustomOp WINOGRAD_OUT_SNAKE = WINOGRAD_OP(winograd_out_snake_nam
 static const OrtCustomOp RESIDUAL_UNIT = WINOGRAD_OP(residual_name, eleven, winograd_in_create, winograd_in_create_v2,
                                                      residual_compute, residual_compute_v2);
 
+/* ---------- the transformers' small operators ---------- */
+
+/*
+ * RmsNorm(x [..., N], weight [D], eps [1]) -> x / sqrt(mean(x^2) + eps) * weight over each group of D of the last
+ * axis (D = N: a layer's norm; D = head size: Qwen3's per-head q/k norm).
+ * RmsNormRope(x [B, S, heads * D], weight [D], eps [1], cos [>= S, D/2], sin [>= S, D/2]) -> the same, then the
+ * rotate-half RoPE of position s (the row's index in the sequence) on every head.
+ * AdaRmsNorm(x [B, S, H], weight [H], eps [1], shift, scale) -> RmsNorm(x) * (1 + scale) + shift, with shift and scale
+ * [B, 1, H] (or [H]): the DiT's AdaLN modulation.
+ * GatedAdd(x [B, S, H], gate [B, 1, H] (or [H]), y [B, S, H]) -> x + gate * y: the DiT's gated residual.
+ * SwiGlu(gu [..., 2I]) -> silu(gu[..., :I]) * gu[..., I:], and SiluMul(g, u) -> silu(g) * u: the MLP's gate.
+ * They run on ONNX Runtime's intra-op threads (pool_rows), not threads of their own: in the DiT they sit between its
+ * multi-threaded products, whose workers spin-wait from one product to the next; threads of ours would compete with
+ * them, and turning their spinning off (as for the VAE's operators) cost the DiT step ~25 %, while one thread alone was
+ * held to one core's memory bandwidth (docs/benchmarks.md, 2026-12-02 eleventh).
+ * Why by hand: in a 10 s song's DiT step (125 tokens) ONNX Runtime spent ~100 ms on these as 15 standard operators per
+ * layer (its RMSNormalization alone 0.2-0.36 ms a call for 1 MB, the gate's Split, QuickGelu and Mul 1.2 ms), each a
+ * pass over memory with its own dispatch (docs/benchmarks.md, 2026-12-02 eleventh). ONNX Runtime has no fused
+ * AdaLN, gated residual or SwiGLU for CPU.
+ */
+
+/* The sum of squares of n floats in 16 partial sums (so it vectorizes without reassociating by -ffast-math). */
+static inline __attribute__((always_inline)) float sum_of_squares(const float *x, size_t n) {
+    float acc[16] = {0};
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (size_t j = 0; j < 16; j++) acc[j] += x[i + j] * x[i + j];
+    float s = 0;
+    for (; i < n; i++) s += x[i] * x[i];
+    for (size_t j = 0; j < 16; j++) s += acc[j];
+    return s;
+}
+
+typedef struct {
+    const float *x, *weight, *shift, *scale, *cos, *sin;
+    float *y;
+    size_t width, group, seq, mod_stride;
+    float eps;
+} NormWork;
+
+/* One head of RmsNormRope: a = x * inv * weight, then the rotate-half RoPE with this position's cos and sin. */
+static inline __attribute__((always_inline)) void norm_rope_head(const float *restrict x, float *restrict y,
+                                                                 const float *restrict weight, const float *restrict c,
+                                                                 const float *restrict sn, float inv, size_t half) {
+    for (size_t i = 0; i < half; i++) {
+        float a = x[i] * inv * weight[i], b = x[half + i] * inv * weight[half + i];
+        y[i] = a * c[i] - b * sn[i];
+        y[half + i] = b * c[i] + a * sn[i];
+    }
+}
+
+/* Rows [first, end) of a norm: each row one token's width floats, in groups of `group`. */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static int norm_rows(void *context, size_t first, size_t end) {
+    NormWork *w = (NormWork *)context;
+    const size_t D = w->group, half = D / 2, width = w->width;
+    const float *restrict weight = w->weight;
+    const float eps = w->eps;
+    for (size_t r = first; r < end; r++) {
+        const float *restrict x = w->x + r * width;
+        float *restrict y = w->y + r * width;
+        for (size_t g = 0; g < width; g += D) {
+            const float inv = 1.0f / sqrtf(sum_of_squares(x + g, D) / (float)D + eps);
+            if (w->cos) {
+                const float *restrict c = w->cos + r % w->seq * half, *restrict sn = w->sin + r % w->seq * half;
+                norm_rope_head(x + g, y + g, weight, c, sn, inv, half);
+            } else {
+                for (size_t i = 0; i < D; i++) y[g + i] = x[g + i] * inv * weight[i];
+            }
+        }
+        if (w->shift) {
+            const float *restrict shift = w->shift + r / w->seq * w->mod_stride;
+            const float *restrict scale = w->scale + r / w->seq * w->mod_stride;
+            for (size_t i = 0; i < width; i++) y[i] = y[i] * (1.0f + scale[i]) + shift[i];
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    const float *x, *gate, *v;
+    float *y;
+    size_t width, seq, gate_stride;
+} GatedAddWork;
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static int gated_add_rows(void *context, size_t first, size_t end) {
+    GatedAddWork *w = (GatedAddWork *)context;
+    for (size_t r = first; r < end; r++) {
+        const float *restrict x = w->x + r * w->width, *restrict v = w->v + r * w->width;
+        const float *restrict gate = w->gate + r / w->seq * w->gate_stride;
+        float *restrict y = w->y + r * w->width;
+        for (size_t i = 0; i < w->width; i++) y[i] = x[i] + gate[i] * v[i];
+    }
+    return 0;
+}
+
+/*
+ * e^z in single precision, vectorizable: z = k ln2 + r with |r| <= ln2/2 (ln2 in two parts), e^r by its Taylor
+ * polynomial to r^7 (error ~6e-9 relative), 2^k from the exponent bits. z is clamped to [-87, 88], where 2^k stays a
+ * normal float; silu only needs e^-z saturated there.
+ */
+static inline __attribute__((always_inline)) float exp_float(float z) {
+    z = z < -87.0f ? -87.0f : z;
+    z = z > 88.0f ? 88.0f : z;
+    float k = __builtin_rintf(z * 1.44269504088896341f);
+    float r = z - k * 0.693145751953125f;
+    r = r - k * 1.42860682030941723e-6f;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    int32_t bits = ((int32_t)k + 127) << 23;
+    float two_k;
+    memcpy(&two_k, &bits, sizeof two_k);
+    return p * two_k;
+}
+
+typedef struct {
+    const float *g, *u;
+    float *y;
+    size_t width, g_stride; /* width I of the output row; a row of g (and u) starts every g_stride floats */
+} SiluMulWork;
+
+/* Without trapping math the clamp is a vector select (a float comparison may otherwise trap, so GCC kept a branch). */
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), optimize("no-trapping-math")))
+static int silu_mul_rows(void *context, size_t first, size_t end) {
+    SiluMulWork *w = (SiluMulWork *)context;
+    for (size_t r = first; r < end; r++) {
+        const float *restrict g = w->g + r * w->g_stride, *restrict u = w->u + r * w->g_stride;
+        float *restrict y = w->y + r * w->width;
+        for (size_t i = 0; i < w->width; i++) y[i] = g[i] / (1.0f + exp_float(-g[i])) * u[i];
+    }
+    return 0;
+}
+
+/*
+ * Rows [0, rows) on ONNX Runtime's own intra-op threads (KernelContext_ParallelFor), in up to 8 chunks; small tensors
+ * on the calling thread. Between the DiT's multi-threaded products those threads spin-wait for the next node: work
+ * given to them starts at once, where a thread of ours would compete with them for the two cores. Returns 0 when
+ * every row was done.
+ */
+typedef struct {
+    RowsFn fn;
+    void *context;
+    size_t rows, chunks;
+    int failed;
+} PoolWork;
+
+static void pool_chunk(void *arg, size_t i) {
+    PoolWork *w = (PoolWork *)arg;
+    if (w->fn(w->context, w->rows * i / w->chunks, w->rows * (i + 1) / w->chunks))
+        __atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
+}
+
+static int pool_rows(const OrtApi *api, OrtKernelContext *context, RowsFn fn, void *work, size_t rows, size_t elements) {
+    size_t chunks = elements < ((size_t)1 << 16) ? 1 : rows < 8 ? rows : 8;
+    if (chunks <= 1) return fn(work, 0, rows);
+    PoolWork pool = {fn, work, rows, chunks, 0};
+    OrtStatus *s = ((ParallelForFn)API_FN(api, SLOT_KernelContext_ParallelFor))(context, pool_chunk, chunks, 0, &pool);
+    if (s) { /* no pool: every row on this thread (rows are pure functions of the inputs, so redoing any is safe) */
+        ((ReleaseStatusFn)API_FN(api, SLOT_ReleaseStatus))(s);
+        return fn(work, 0, rows);
+    }
+    return pool.failed;
+}
+
+/* The kernels' common start: `count` inputs, each a float tensor; shapes into dims[i] (rank in ranks[i]). */
+static OrtStatus *small_inputs(const OrtApi *api, OrtKernelContext *context, size_t count, const OrtValue **in,
+                               int64_t dims[][8], int *ranks, size_t *counts, float **data, const char *message) {
+    OrtStatus *s = inputs_of(api, context, count, in, message);
+    if (s) return s;
+    for (size_t i = 0; i < count; i++) {
+        ranks[i] = shape_of(api, in[i], dims[i], &counts[i]);
+        if (ranks[i] < 0 || (counts[i] > 0 && !data_of(api, in[i], &data[i]))) return fail(api, message);
+        if (counts[i] == 0) data[i] = NULL;
+    }
+    return NULL;
+}
+
+/* The output, shaped as dims; *y is NULL when it has no elements. */
+static OrtStatus *small_output(const OrtApi *api, OrtKernelContext *context, const int64_t *dims, size_t rank,
+                               size_t count, float **y, const char *name) {
+    OrtValue *yv = NULL;
+    *y = NULL;
+    if (!ok(api, ((GetOutputFn)API_FN(api, SLOT_KernelContext_GetOutput))(context, 0, dims, rank, &yv)) || !yv
+        || (count > 0 && !data_of(api, yv, y)))
+        return fail(api, name);
+    return NULL;
+}
+
+/* RmsNorm (3 inputs), RmsNormRope (5: cos, sin) and AdaRmsNorm (5: shift, scale), told apart by name. */
+static OrtStatus *norm_compute_v2(void *kernel, OrtKernelContext *context, int kind) {
+    const OrtApi *api = ((SnakeKernel *)kernel)->api;
+    static const char *const usage[] = {
+        "RmsNorm: needs x [..., N], weight [D] with D dividing N, eps [1]",
+        "RmsNormRope: needs x [B, S, heads * D], weight [D] with D even, eps [1], cos and sin [>= S, D / 2]",
+        "AdaRmsNorm: needs x [B, S, H], weight [H], eps [1], shift and scale [B, 1, H] or [H]"};
+    size_t count = kind == 0 ? 3 : 5;
+    const OrtValue *in[5];
+    int64_t dims[5][8];
+    int ranks[5];
+    size_t counts[5];
+    float *data[5] = {0};
+    OrtStatus *s = small_inputs(api, context, count, in, dims, ranks, counts, data, usage[kind]);
+    if (s) return s;
+    size_t n = counts[0], D = counts[1];
+    if (ranks[0] < 1 || counts[2] != 1 || D == 0) return fail(api, usage[kind]);
+    size_t width = (size_t)dims[0][ranks[0] - 1];
+    if (width % D != 0 || (kind == 2 && width != D)) return fail(api, usage[kind]);
+    size_t seq = 1, batch_count = 1;
+    if (kind > 0) {
+        if (ranks[0] != 3) return fail(api, usage[kind]);
+        seq = (size_t)dims[0][1];
+        batch_count = (size_t)dims[0][0];
+    }
+    NormWork work = {data[0], data[1], NULL, NULL, NULL, NULL, NULL, width, D, seq > 0 ? seq : 1, 0, data[2] ? *data[2] : 0};
+    if (kind == 1) {
+        if (D % 2 != 0 || counts[3] != counts[4] || counts[3] < seq * (D / 2)) return fail(api, usage[kind]);
+        work.cos = data[3];
+        work.sin = data[4];
+    } else if (kind == 2) {
+        if (counts[3] != counts[4] || (counts[3] != width && counts[3] != width * batch_count)) return fail(api, usage[kind]);
+        work.shift = data[3];
+        work.scale = data[4];
+        work.mod_stride = counts[3] == width ? 0 : width;
+    }
+    float *y = NULL;
+    s = small_output(api, context, dims[0], (size_t)ranks[0], n, &y, "RmsNorm: could not allocate the output");
+    if (s || n == 0) return s;
+    work.y = y;
+    return pool_rows(api, context, norm_rows, &work, n / width, n) ? fail(api, "RmsNorm: failed") : NULL;
+}
+
+static OrtStatus *rms_norm_compute_v2(void *kernel, OrtKernelContext *context) { return norm_compute_v2(kernel, context, 0); }
+static OrtStatus *rms_norm_rope_compute_v2(void *kernel, OrtKernelContext *context) { return norm_compute_v2(kernel, context, 1); }
+static OrtStatus *ada_rms_norm_compute_v2(void *kernel, OrtKernelContext *context) { return norm_compute_v2(kernel, context, 2); }
+
+static OrtStatus *gated_add_compute_v2(void *kernel, OrtKernelContext *context) {
+    const OrtApi *api = ((SnakeKernel *)kernel)->api;
+    const char *usage = "GatedAdd: needs x [B, S, H], gate [B, 1, H] or [H], y shaped as x";
+    const OrtValue *in[3];
+    int64_t dims[3][8];
+    int ranks[3];
+    size_t counts[3];
+    float *data[3] = {0};
+    OrtStatus *s = small_inputs(api, context, 3, in, dims, ranks, counts, data, usage);
+    if (s) return s;
+    if (ranks[0] != 3 || ranks[2] != 3 || memcmp(dims[0], dims[2], 3 * sizeof(int64_t)) != 0) return fail(api, usage);
+    size_t width = (size_t)dims[0][2], seq = (size_t)dims[0][1], n = counts[0];
+    if (counts[1] != width && counts[1] != width * (size_t)dims[0][0]) return fail(api, usage);
+    float *y = NULL;
+    s = small_output(api, context, dims[0], 3, n, &y, "GatedAdd: could not allocate the output");
+    if (s || n == 0) return s;
+    GatedAddWork work = {data[0], data[1], data[2], y, width, seq, counts[1] == width ? 0 : width};
+    return pool_rows(api, context, gated_add_rows, &work, n / width, n) ? fail(api, "GatedAdd: failed") : NULL;
+}
+
+/* SwiGlu (1 input: gate and up side by side) and SiluMul (2 inputs), told apart by their input count. */
+static OrtStatus *silu_mul_compute_v2(void *kernel, OrtKernelContext *context, int joined) {
+    const OrtApi *api = ((SnakeKernel *)kernel)->api;
+    const char *usage = joined ? "SwiGlu: needs gu [..., 2I]" : "SiluMul: needs g and u of one shape";
+    const OrtValue *in[2];
+    int64_t dims[2][8];
+    int ranks[2];
+    size_t counts[2];
+    float *data[2] = {0};
+    OrtStatus *s = small_inputs(api, context, joined ? 1 : 2, in, dims, ranks, counts, data, usage);
+    if (s) return s;
+    if (ranks[0] < 1) return fail(api, usage);
+    int64_t out[8];
+    memcpy(out, dims[0], sizeof out);
+    size_t last = (size_t)ranks[0] - 1, width = (size_t)dims[0][last], n = counts[0];
+    if (joined) {
+        if (width % 2 != 0) return fail(api, usage);
+        width /= 2;
+        out[last] = (int64_t)width;
+        n /= 2;
+    } else if (ranks[1] != ranks[0] || memcmp(dims[0], dims[1], (size_t)ranks[0] * sizeof(int64_t)) != 0) {
+        return fail(api, usage);
+    }
+    float *y = NULL;
+    s = small_output(api, context, out, (size_t)ranks[0], n, &y, "SiluMul: could not allocate the output");
+    if (s || n == 0) return s;
+    SiluMulWork work = {data[0], joined ? data[0] + width : data[1], y, width, joined ? 2 * width : width};
+    return pool_rows(api, context, silu_mul_rows, &work, n / width, n) ? fail(api, "SiluMul: failed") : NULL;
+}
+
+static OrtStatus *swiglu_compute_v2(void *kernel, OrtKernelContext *context) { return silu_mul_compute_v2(kernel, context, 1); }
+static OrtStatus *silu_mul_two_compute_v2(void *kernel, OrtKernelContext *context) { return silu_mul_compute_v2(kernel, context, 0); }
+
+/* Version-1 entries (errors dropped, as snake_compute's). */
+#define V1_ENTRY(name, v2)                                                          \
+    static void name(void *kernel, OrtKernelContext *context) {                       \
+        if (!kernel) return;                                                          \
+        OrtStatus *s = v2(kernel, context);                                           \
+        if (s) ((ReleaseStatusFn)API_FN(((SnakeKernel *)kernel)->api, SLOT_ReleaseStatus))(s); \
+    }
+V1_ENTRY(rms_norm_compute, rms_norm_compute_v2)
+V1_ENTRY(rms_norm_rope_compute, rms_norm_rope_compute_v2)
+V1_ENTRY(ada_rms_norm_compute, ada_rms_norm_compute_v2)
+V1_ENTRY(gated_add_compute, gated_add_compute_v2)
+V1_ENTRY(swiglu_compute, swiglu_compute_v2)
+V1_ENTRY(silu_mul_two_compute, silu_mul_two_compute_v2)
+
+static const char *rms_norm_name(const OrtCustomOp *op) { (void)op; return "RmsNorm"; }
+static const char *rms_norm_rope_name(const OrtCustomOp *op) { (void)op; return "RmsNormRope"; }
+static const char *ada_rms_norm_name(const OrtCustomOp *op) { (void)op; return "AdaRmsNorm"; }
+static const char *gated_add_name(const OrtCustomOp *op) { (void)op; return "GatedAdd"; }
+static const char *swiglu_name(const OrtCustomOp *op) { (void)op; return "SwiGlu"; }
+static const char *silu_mul_name(const OrtCustomOp *op) { (void)op; return "SiluMul"; }
+static size_t five(const OrtCustomOp *op) { (void)op; return 5; }
+
+/* These take no attributes: their kernel is the Snake's (the API table only). */
+#define SMALL_OP(name, inputs, compute, compute_v2) \
+    WINOGRAD_OP(name, inputs, snake_create, snake_create_v2, compute, compute_v2)
+
+static const OrtCustomOp RMS_NORM = SMALL_OP(rms_norm_name, three, rms_norm_compute, rms_norm_compute_v2);
+static const OrtCustomOp RMS_NORM_ROPE = SMALL_OP(rms_norm_rope_name, five, rms_norm_rope_compute, rms_norm_rope_compute_v2);
+static const OrtCustomOp ADA_RMS_NORM = SMALL_OP(ada_rms_norm_name, five, ada_rms_norm_compute, ada_rms_norm_compute_v2);
+static const OrtCustomOp GATED_ADD = SMALL_OP(gated_add_name, three, gated_add_compute, gated_add_compute_v2);
+static const OrtCustomOp SWIGLU = SMALL_OP(swiglu_name, one, swiglu_compute, swiglu_compute_v2);
+static const OrtCustomOp SILU_MUL = SMALL_OP(silu_mul_name, two, silu_mul_two_compute, silu_mul_two_compute_v2);
+
 /* Entry point ONNX Runtime looks up after loading the library. */
 __attribute__((visibility("default")))
 OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base) {
@@ -1223,7 +1554,7 @@ OrtStatus *RegisterCustomOps(OrtSessionOptions *options, const OrtApiBase *base)
     OrtStatus *s = ((CreateCustomOpDomainFn)API_FN(api, SLOT_CreateCustomOpDomain))("org.aceforge", &domain);
     if (s) return s;
     const OrtCustomOp *ops[] = {&SNAKE, &WINOGRAD_IN, &WINOGRAD_OUT, &SNAKE_WINOGRAD_IN, &WINOGRAD_OUT_SNAKE,
-                                &RESIDUAL_UNIT};
+                                &RESIDUAL_UNIT, &RMS_NORM, &RMS_NORM_ROPE, &ADA_RMS_NORM, &GATED_ADD, &SWIGLU, &SILU_MUL};
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         s = ((CustomOpDomainAddFn)API_FN(api, SLOT_CustomOpDomain_Add))(domain, ops[i]);
         if (s) return s;

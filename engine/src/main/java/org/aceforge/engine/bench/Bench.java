@@ -190,7 +190,9 @@ public final class Bench {
         org.aceforge.engine.graph.Int8Kernel kernel = chosen != null ? chosen : org.aceforge.engine.graph.Int8Kernel.MATMUL_NBITS;
         for (boolean q : int8 ? new boolean[]{false, true} : new boolean[]{false}) {
             org.aceforge.engine.graph.Int8Weights iw = q ? new org.aceforge.engine.graph.Int8Weights(w, kernel) : null;
-            OnnxGraph g = DitGraph.build(c, w, iw);
+            // The layers in the form renders use on this device (AceForge's fused small operators on CPU).
+            OnnxGraph g = DitGraph.build(org.aceforge.engine.nets.LayerForm.forDevice(OrtRuntime.device()).graph(DitGraph.NAME),
+                    c, w, iw, null, 0, null, false, true);
             try (NetSession s = new NetSession("dit-full", g.toModelBytes(), g.externalWeights())) {
                 ditStep(q ? "DiT int8 " + kernel.id() : "full-size DiT", c, (x, t, cond) -> {
                     Map<String, TensorData> in = new LinkedHashMap<>();

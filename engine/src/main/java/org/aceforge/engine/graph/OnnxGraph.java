@@ -436,19 +436,45 @@ public final class OnnxGraph {
      * weights), one layer at a time.
      */
     public V[] linears(V x, TensorData... ws) {
-        // -Daceforge.int8.join=false keeps the layers separate (for measuring; use another aceforge.cache, as cached
-        // graphs are keyed without it).
-        boolean fuse = ws.length > 1 && int8 != null && int8.kernel().perColumn() && !"false".equals(System.getProperty("aceforge.int8.join"));
-        for (TensorData w : ws)
-            fuse &= Int8Weights.eligible(w) && w.shape()[1] == ws[0].shape()[1] && (lora == null || lora.pair(w.name()) == null);
+        V joined = joinedLinear(x, ws);
         V[] out = new V[ws.length];
-        if (!fuse) {
+        if (joined == null) {
             for (int i = 0; i < ws.length; i++) out[i] = linear(x, ws[i], null);
             return out;
         }
         long[] widths = new long[ws.length];
         for (int i = 0; i < ws.length; i++) widths[i] = ws[i].shape()[0];
-        return split(columnsLinear(x, int8.joinedColumns(ws), int8.joinedColumnScales(ws)), -1, widths);
+        return split(joined, -1, widths);
+    }
+
+    /**
+     * The layers of {@link #linears} as one product, their outputs side by side on the last axis, where the INT8
+     * kernel joins them; null where it would not (then each is its own linear).
+     */
+    public V joinedLinear(V x, TensorData... ws) {
+        // -Daceforge.int8.join=false keeps the layers separate (for measuring; use another aceforge.cache, as cached
+        // graphs are keyed without it).
+        boolean fuse = ws.length > 1 && int8 != null && int8.kernel().perColumn() && !"false".equals(System.getProperty("aceforge.int8.join"));
+        for (TensorData w : ws)
+            fuse &= Int8Weights.eligible(w) && w.shape()[1] == ws[0].shape()[1] && (lora == null || lora.pair(w.name()) == null);
+        return fuse ? columnsLinear(x, int8.joinedColumns(ws), int8.joinedColumnScales(ws)) : null;
+    }
+
+    private boolean fusedLayers;
+
+    /**
+     * From now on, transformer layers use AceForge's fused small operators (RmsNorm, RmsNormRope, AdaRmsNorm, GatedAdd,
+     * SwiGlu, SiluMul: runtime.CustomOps) instead of chains of standard ones. Only for inference graphs on sessions
+     * where the library is available: training differentiates standard operators only.
+     */
+    public OnnxGraph fusedLayers(boolean on) {
+        this.fusedLayers = on;
+        return this;
+    }
+
+    /** Whether transformer layers use the fused operators (see {@link #fusedLayers(boolean)}). */
+    public boolean fusedLayers() {
+        return fusedLayers;
     }
 
     /** x·W through the per-column INT8 kernel: W as int8 [in, out] with one scale per output. */

@@ -36,7 +36,13 @@ public final class ConditionEncoderGraph {
 
     /** As {@link #timbreEncoder(AceStepConfig, WeightSource)}, its Linear layers on INT8 weights when {@code int8} is given. */
     public static OnnxGraph timbreEncoder(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8) {
-        OnnxGraph g = new OnnxGraph(NAME + "-timbre").int8(int8);
+        return timbreEncoder(c, all, int8, LayerForm.STANDARD);
+    }
+
+    /** As above, its layers' small operators in the given form. */
+    public static OnnxGraph timbreEncoder(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
+                                          LayerForm form) {
+        OnnxGraph g = form.graph(NAME + "-timbre").int8(int8);
         V refs = g.input("refer_latents", DType.F32, "refs", "ref_frames", (long) c.timbreHiddenDim());
         g.output(timbre(g, c, all, refs), "timbre_states", DType.F32, "refs", 1L, (long) c.hiddenSize());
         return g;
@@ -49,7 +55,13 @@ public final class ConditionEncoderGraph {
 
     /** As {@link #givenTimbre(AceStepConfig, WeightSource)}, its Linear layers on INT8 weights when {@code int8} is given. */
     public static OnnxGraph givenTimbre(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8) {
-        OnnxGraph g = new OnnxGraph(NAME + "-given-timbre").int8(int8);
+        return givenTimbre(c, all, int8, LayerForm.STANDARD);
+    }
+
+    /** As above, its layers' small operators in the given form. */
+    public static OnnxGraph givenTimbre(AceStepConfig c, WeightSource all, org.aceforge.engine.graph.Int8Weights int8,
+                                        LayerForm form) {
+        OnnxGraph g = form.graph(NAME + "-given-timbre").int8(int8);
         V timbre = g.input("timbre_states", DType.F32, "refs", 1L, (long) c.hiddenSize());
         return packed(g, c, all, timbre);
     }

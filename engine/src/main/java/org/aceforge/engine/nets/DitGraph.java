@@ -173,8 +173,7 @@ public final class DitGraph {
         // Final AdaLN: (table + temb) split into shift, scale.
         V table = g.add(g.weight(w.get("scale_shift_table")), g.unsqueeze(temb, 1));    // [B, 2, H]
         V[] ss = g.split(table, 1, 1, 1);
-        V normed = Transformer.rmsNorm(g, w, "norm_out", x, a.eps());
-        x = g.add(g.mul(normed, g.add(g.scalar(1), ss[1])), ss[0]);
+        x = Transformer.modulatedNorm(g, w, "norm_out", x, ss[0], ss[1], a.eps());
 
         // ConvTranspose1d(k = stride = P): weight [H, C, P] → [H, P·C], each token becomes P frames.
         TensorData outW = w.get("proj_out.1.weight");
@@ -194,19 +193,16 @@ public final class DitGraph {
         V mod = g.add(g.weight(w.get("scale_shift_table")), proj);                      // [B, 6, H]
         V[] m = g.split(mod, 1, 1, 1, 1, 1, 1, 1);
         // m: shift_msa, scale_msa, gate_msa, c_shift, c_scale, c_gate, each [B, 1, H]
-        V one = g.scalar(1);
-        V n = Transformer.rmsNorm(g, w, "self_attn_norm", x, a.eps());
-        n = g.add(g.mul(n, g.add(one, m[1])), m[0]);
-        V h = g.add(x, g.mul(m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, window, false, chunkSelfAttention)));
+        V n = Transformer.modulatedNorm(g, w, "self_attn_norm", x, m[0], m[1], a.eps());
+        V h = Transformer.gatedResidual(g, x, m[2], Transformer.attention(g, w.sub("self_attn."), n, n, a, rope, mask, window, false, chunkSelfAttention));
         V cn = Transformer.rmsNorm(g, w, "cross_attn_norm", h, a.eps());
         if (alignHeads != null)
             g.output(crossScores(g, w.sub("cross_attn."), cn, cond, a, alignHeads), crossScores(layer), DType.F32,
                     "batch", (long) alignHeads.length, "tokens", "cond_len");
         h = g.add(h, crossKv != null ? Transformer.attentionGivenKv(g, w.sub("cross_attn."), cn, crossKv[0], crossKv[1], a)
                 : Transformer.attention(g, w.sub("cross_attn."), cn, cond, a, null, null, false));
-        V mn = Transformer.rmsNorm(g, w, "mlp_norm", h, a.eps());
-        mn = g.add(g.mul(mn, g.add(one, m[4])), m[3]);
-        return g.add(h, g.mul(m[5], Transformer.mlp(g, w.sub("mlp."), mn)));
+        V mn = Transformer.modulatedNorm(g, w, "mlp_norm", h, m[3], m[4], a.eps());
+        return Transformer.gatedResidual(g, h, m[5], Transformer.mlp(g, w.sub("mlp."), mn));
     }
 
     /** Raw scores q·kᵀ/√d [B, heads, T, L] of chosen heads of a cross-attention (GQA: head h reads kv head h / group). */

@@ -24,8 +24,13 @@ public final class TextEncoderGraph {
 
     /** As above, the Linear layers on INT8 weights ({@code int8} over the prefixless weights; null: fp32). */
     public static OnnxGraph build(Qwen3Config c, WeightSource weights, org.aceforge.engine.graph.Int8Weights int8) {
+        return build(c, weights, int8, LayerForm.STANDARD);
+    }
+
+    /** As above, the layers' small operators in the given form. */
+    public static OnnxGraph build(Qwen3Config c, WeightSource weights, org.aceforge.engine.graph.Int8Weights int8, LayerForm form) {
         WeightSource w = int8 != null ? int8 : prefixless(weights);
-        OnnxGraph g = new OnnxGraph(NAME).int8(int8);
+        OnnxGraph g = form.graph(NAME).int8(int8);
         V ids = g.input("input_ids", DType.I64, "batch", "tokens");
         V h = g.gather(g.weight(w.get("embed_tokens.weight")), ids, 0);
         // The lyrics path: rows of the embedding table only (no transformer).

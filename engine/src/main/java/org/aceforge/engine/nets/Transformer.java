@@ -5,6 +5,7 @@ import org.aceforge.engine.graph.OnnxGraph.V;
 import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AttentionShape;
 import org.aceforge.engine.tensors.DType;
+import org.aceforge.engine.tensors.TensorData;
 import org.aceforge.engine.tensors.WeightSource;
 
 /**
@@ -40,6 +41,39 @@ public final class Transformer {
         return g.op("RotaryEmbedding", new Attr[]{Attr.i("num_heads", heads), Attr.i("interleaved", 0)}, x, r.cos(), r.sin(), r.positions());
     }
 
+    /**
+     * Per-head RMSNorm (Qwen3's q_norm / k_norm) of a projection [B, S, heads·D], then RoPE where {@code rope} is given,
+     * as [B, S, heads·D]: one fused operator (RmsNorm / RmsNormRope) in graphs with {@link OnnxGraph#fusedLayers()}.
+     */
+    public static V normedHeads(OnnxGraph g, WeightSource w, String norm, V x, int heads, AttentionShape a, Rope rope) {
+        if (g.fusedLayers()) {
+            V weight = g.weight(w.get(norm + ".weight")), eps = epsilon(g, a.eps());
+            return rope == null ? g.aceforgeOp("RmsNorm", x, weight, eps) : g.aceforgeOp("RmsNormRope", x, weight, eps, rope.cos(), rope.sin());
+        }
+        V normed = g.reshape(headNorm(g, w, norm, x, heads, a), 0, 0, (long) heads * a.headDim());
+        return rope == null ? normed : applyRope(g, normed, rope, heads);
+    }
+
+    /** The fused norms' epsilon, a float [1] input (AceForge's operators take no float attributes). */
+    private static V epsilon(OnnxGraph g, double eps) {
+        return g.constant(new float[]{(float) eps}, 1);
+    }
+
+    /**
+     * AdaLN: RMSNorm(x)·(1 + scale) + shift, with shift and scale [B, 1, H] (one fused AdaRmsNorm in graphs with
+     * {@link OnnxGraph#fusedLayers()}).
+     */
+    public static V modulatedNorm(OnnxGraph g, WeightSource w, String name, V x, V shift, V scale, double eps) {
+        if (g.fusedLayers())
+            return g.aceforgeOp("AdaRmsNorm", x, g.weight(w.get(name + ".weight")), epsilon(g, eps), shift, scale);
+        return g.add(g.mul(rmsNorm(g, w, name, x, eps), g.add(g.scalar(1), scale)), shift);
+    }
+
+    /** x + gate·y with gate [B, 1, H] (one fused GatedAdd in graphs with {@link OnnxGraph#fusedLayers()}). */
+    public static V gatedResidual(OnnxGraph g, V x, V gate, V y) {
+        return g.fusedLayers() ? g.aceforgeOp("GatedAdd", x, gate, y) : g.add(x, g.mul(gate, y));
+    }
+
     /** Per-head RMSNorm (Qwen3's q_norm / k_norm) of a projection [B, S, heads·D] → [B, S, heads, D]. */
     public static V headNorm(OnnxGraph g, WeightSource w, String norm, V x, int heads, AttentionShape a) {
         return g.rmsNorm(g.reshape(x, 0, 0, heads, a.headDim()), g.weight(w.get(norm + ".weight")), a.eps());
@@ -62,13 +96,13 @@ public final class Transformer {
 
     /** The keys and values of an attention for {@code kv} [B, L, in]: k_proj + k_norm (no RoPE) and v_proj, [B, L, kvWidth]. */
     public static V[] keysAndValues(OnnxGraph g, WeightSource w, V kv, AttentionShape a) {
-        V k = headNorm(g, w, "k_norm", g.linear(kv, w.get("k_proj.weight"), null), a.kvHeads(), a);
-        return new V[]{g.reshape(k, 0, 0, a.kvWidth()), g.linear(kv, w.get("v_proj.weight"), null)};
+        V k = normedHeads(g, w, "k_norm", g.linear(kv, w.get("k_proj.weight"), null), a.kvHeads(), a, null);
+        return new V[]{k, g.linear(kv, w.get("v_proj.weight"), null)};
     }
 
     /** A cross-attention (no RoPE, no mask) given its keys and values from {@link #keysAndValues}. */
     public static V attentionGivenKv(OnnxGraph g, WeightSource w, V x, V k, V v, AttentionShape a) {
-        V q = g.reshape(headNorm(g, w, "q_norm", g.linear(x, w.get("q_proj.weight"), null), a.heads(), a), 0, 0, a.qWidth());
+        V q = normedHeads(g, w, "q_norm", g.linear(x, w.get("q_proj.weight"), null), a.heads(), a, null);
         Attr[] attrs = {Attr.i("q_num_heads", a.heads()), Attr.i("kv_num_heads", a.kvHeads()),
                 Attr.f("scale", 1.0 / Math.sqrt(a.headDim())), Attr.i("is_causal", 0)};
         return g.linear(g.op("Attention", attrs, q, k, v), w.get("o_proj.weight"), null);
@@ -98,12 +132,8 @@ public final class Transformer {
             k = g.linear(kv, w.get("k_proj.weight"), null);
             v = g.linear(kv, w.get("v_proj.weight"), null);
         }
-        q = g.reshape(headNorm(g, w, "q_norm", q, a.heads(), a), 0, 0, a.qWidth());
-        k = g.reshape(headNorm(g, w, "k_norm", k, a.kvHeads(), a), 0, 0, a.kvWidth());
-        if (rope != null) {
-            q = applyRope(g, q, rope, a.heads());
-            k = applyRope(g, k, rope, a.kvHeads());
-        }
+        q = normedHeads(g, w, "q_norm", q, a.heads(), a, rope);
+        k = normedHeads(g, w, "k_norm", k, a.kvHeads(), a, rope);
         Attr[] attrs = {Attr.i("q_num_heads", a.heads()), Attr.i("kv_num_heads", a.kvHeads()),
                 Attr.f("scale", 1.0 / Math.sqrt(a.headDim())), Attr.i("is_causal", causal ? 1 : 0)};
         V out = chunkQueries && kv == x ? (mask != null && window > 0 ? windowedAttention(g, attrs, q, k, v, mask, window)
@@ -189,12 +219,21 @@ public final class Transformer {
 
     /** down(silu(gate(x))·up(x)). */
     public static V mlp(OnnxGraph g, WeightSource w, V x) {
-        V[] gateUp = g.linears(x, w.get("gate_proj.weight"), w.get("up_proj.weight"));
-        return g.linear(g.mul(g.silu(gateUp[0]), gateUp[1]), w.get("down_proj.weight"), null);
+        TensorData gate = w.get("gate_proj.weight"), up = w.get("up_proj.weight");
+        V act;
+        if (g.fusedLayers()) {   // SwiGlu reads the INT8 kernel's joined product in place of a Split
+            V joined = g.joinedLinear(x, gate, up);
+            act = joined != null ? g.aceforgeOp("SwiGlu", joined) : g.aceforgeOp("SiluMul", g.linear(x, gate, null), g.linear(x, up, null));
+        } else {
+            V[] gateUp = g.linears(x, gate, up);
+            act = g.mul(g.silu(gateUp[0]), gateUp[1]);
+        }
+        return g.linear(act, w.get("down_proj.weight"), null);
     }
 
     public static V rmsNorm(OnnxGraph g, WeightSource w, String name, V x, double eps) {
-        return g.rmsNorm(x, g.weight(w.get(name + ".weight")), eps);
+        V weight = g.weight(w.get(name + ".weight"));
+        return g.fusedLayers() ? g.aceforgeOp("RmsNorm", x, weight, epsilon(g, eps)) : g.rmsNorm(x, weight, eps);
     }
 
     /** Pre-norm layer: h = x + attn(norm(x)); out = h + mlp(norm(h)). */

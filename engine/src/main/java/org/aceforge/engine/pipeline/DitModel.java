@@ -76,25 +76,27 @@ public final class DitModel implements AutoCloseable, org.aceforge.engine.tasks.
                 lora == null ? stored : null) : null;
         // The graph cache key holds everything the graph depends on: int8 and its kernel, the adapter's tensors, and
         // the LoRA scale.
-        String name = DitGraph.NAME + (int8 ? "-int8-" + int8Kernel.id() : "") + (lora == null ? "" : "-lora");
+        // On CPU the layers' small operators are AceForge's fused ones where the library loaded (LayerForm).
+        org.aceforge.engine.nets.LayerForm form = org.aceforge.engine.nets.LayerForm.forDevice(org.aceforge.engine.runtime.OrtRuntime.device());
+        String name = DitGraph.NAME + (int8 ? "-int8-" + int8Kernel.id() : "") + (lora == null ? "" : "-lora") + form.graphSuffix();
         String key = lora == null ? cfg : cfg + "\nlora_scale=" + options.loraScale() + "\nlora_module_scales=" + lora.scalesKey();
         dit = new LazySession(name + "-given-kv", key, int8 ? q : ditWeights, cache,
-                () -> DitGraph.build(config, weights, q, lora, options.loraScale(), null, true));
+                () -> DitGraph.build(form.graph(DitGraph.NAME), config, weights, q, lora, options.loraScale(), null, true, true));
         crossKv = new LazySession(name + "-cross-kv", key, int8 ? q : ditWeights, cache,
                 () -> DitGraph.crossKeysAndValues(config, weights, q, lora, options.loraScale()));
         Map<Integer, int[]> heads = alignHeads(config);
         align = new LazySession(name + "-align", key + "\nalign=" + headsText(heads), int8 ? q : ditWeights, cache,
-                () -> DitGraph.build(config, weights, q, lora, options.loraScale(), heads));
+                () -> DitGraph.build(form.graph(DitGraph.NAME), config, weights, q, lora, options.loraScale(), heads, false, true));
         // The condition encoder on INT8 with the DiT, always through MatMulNBits (per-block weight scales, activations
         // per row), the precise kernel, as for the text encoder: it runs once per render on a few hundred rows — and
         // on fp32 where MatMulNBits is not faster than fp32 (AVX2 without VNNI).
         boolean encoderInt8 = encoderKernel != null;
         org.aceforge.engine.graph.Int8Weights cq = encoderInt8 ? new org.aceforge.engine.graph.Int8Weights(weights, encoderKernel, stored) : null;
-        String encoderName = ConditionEncoderGraph.NAME + (encoderInt8 ? "-int8" : "");
+        String encoderName = ConditionEncoderGraph.NAME + (encoderInt8 ? "-int8" : "") + form.graphSuffix();
         encoder = new LazySession(encoderName + "-given-timbre", cfg, encoderInt8 ? cq : weights, cache,
-                () -> ConditionEncoderGraph.givenTimbre(config, weights, cq));
+                () -> ConditionEncoderGraph.givenTimbre(config, weights, cq, form));
         timbre = new LazySession(encoderName + "-timbre", cfg, encoderInt8 ? cq : weights, cache,
-                () -> ConditionEncoderGraph.timbreEncoder(config, weights, cq));
+                () -> ConditionEncoderGraph.timbreEncoder(config, weights, cq, form));
         tokenizer = new LazySession(AudioTokenizerGraph.NAME, cfg, weights, cache, () -> AudioTokenizerGraph.build(config, weights));
         detokenizer = new LazySession(AudioDetokenizerGraph.NAME, cfg, weights, cache, () -> AudioDetokenizerGraph.build(config, weights));
     }

@@ -44,8 +44,10 @@ public final class TextEncoderModel implements AutoCloseable {
                 org.aceforge.engine.runtime.QuantizedCache.forCheckpoint(folder, "model"));
         weights = q != null ? q : plain;
         tokenizer = new TextTokenizer(folder.resolve("tokenizer.json"));
-        session = new LazySession(TextEncoderGraph.NAME + (q == null ? "" : "-int8-" + int8.id()), Checkpoint.configText(folder), weights, cache,
-                () -> TextEncoderGraph.build(config, plain, q));
+        // On CPU the layers' small operators are AceForge's fused ones where the library loaded (LayerForm).
+        org.aceforge.engine.nets.LayerForm form = org.aceforge.engine.nets.LayerForm.forDevice(org.aceforge.engine.runtime.OrtRuntime.device());
+        session = new LazySession(TextEncoderGraph.NAME + (q == null ? "" : "-int8-" + int8.id()) + form.graphSuffix(),
+                Checkpoint.configText(folder), weights, cache, () -> TextEncoderGraph.build(config, plain, q, form));
     }
 
     public Qwen3Config config() { return config; }

@@ -37,14 +37,22 @@ public final class CustomOps {
     }
 
     /**
-     * Whether a model runs any of these operators (imports their domain). Such a session's ONNX Runtime threads must
-     * not spin-wait between nodes: the operators run threads of their own, and ONNX Runtime's spinning workers took
-     * the two cores from them (see {@link NetSession}).
+     * The operators that split their work over threads of their own (the VAE's); the transformer's small ones (RmsNorm,
+     * AdaRmsNorm, SwiGlu, ...) run on ONNX Runtime's own intra-op threads.
+     */
+    static final java.util.Set<String> THREADED = java.util.Set.of("Snake", "WinogradIn", "WinogradOut", "SnakeWinogradIn",
+            "WinogradOutSnake", "ResidualUnit");
+
+    /**
+     * Whether a model runs any of the operators that start threads of their own ({@link #THREADED}). Such a session's
+     * ONNX Runtime threads must not spin-wait between nodes: its spinning workers took the two cores from them (see
+     * {@link NetSession}). A model with only the single-threaded ones keeps spinning, which its many small products
+     * between them need.
      */
     public static boolean usedBy(byte[] model) {
         try {
-            for (var opset : ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model).getOpsetImportList())
-                if (opset.getDomain().equals(DOMAIN)) return true;
+            for (var node : ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model).getGraph().getNodeList())
+                if (node.getDomain().equals(DOMAIN) && THREADED.contains(node.getOpType())) return true;
             return false;
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             return false;   // not a model; ONNX Runtime will say so when the session is made

@@ -1,6 +1,7 @@
 package org.aceforge.engine.nets;
 
 import org.aceforge.engine.DemoPackFixture;
+import org.aceforge.engine.graph.OnnxGraph;
 import org.aceforge.engine.model.AceStepConfig;
 import org.aceforge.engine.model.Checkpoint;
 import org.aceforge.engine.model.ModelPack;
@@ -74,10 +75,36 @@ class RandomInputReferenceTest {
         double[][] x = rounded(random(T, 64, 1)), ctx = rounded(random(T, 128, 1)), enc = rounded(random(L, 128, 1));
         double t = 0.61;
         double[][] ref = RefDit.forward(cfg, dit, x, ctx, enc, (float) t);
-        var out = GraphRunner.run(DitGraph.build(cfg, dit), Map.of("hidden_states", tensor("x", x),
-                "context_latents", tensor("c", ctx), "encoder_hidden_states", tensor("e", enc),
-                "timestep", TensorData.ofFloats("t", new float[]{(float) t}, 1)));
-        agree("DiT", out.get("velocity").toFloats(), ref);
+        Map<String, TensorData> in = Map.of("hidden_states", tensor("x", x), "context_latents", tensor("c", ctx),
+                "encoder_hidden_states", tensor("e", enc), "timestep", TensorData.ofFloats("t", new float[]{(float) t}, 1));
+        agree("DiT", GraphRunner.run(DitGraph.build(cfg, dit), in).get("velocity").toFloats(), ref);
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        // The form CPU renders use: AceForge's fused norms, RoPE, gated residuals and SwiGLU.
+        OnnxGraph fused = DitGraph.build(LayerForm.FUSED.graph(DitGraph.NAME), cfg, dit, null, null, 0, null, false, true);
+        String model = new String(fused.toModelBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String op : new String[]{"AdaRmsNorm", "RmsNormRope", "GatedAdd", "SiluMul"})
+            assertTrue(model.contains(op), "the fused DiT uses " + op);
+        agree("DiT, fused layers", GraphRunner.run(fused, in).get("velocity").toFloats(), ref);
+    }
+
+    /**
+     * On the INT8 kernel that joins q/k/v and gate/up into one product, the fused form reads the joined gate/up in
+     * place (SwiGlu): the same DiT as the standard form on the same INT8 weights.
+     */
+    @Test
+    void fusedLayersOnJoinedInt8Products() throws Exception {
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        int T = 29, L = 17;
+        double[][] x = rounded(random(T, 64, 1)), ctx = rounded(random(T, 128, 1)), enc = rounded(random(L, 128, 1));
+        Map<String, TensorData> in = Map.of("hidden_states", tensor("x", x), "context_latents", tensor("c", ctx),
+                "encoder_hidden_states", tensor("e", enc), "timestep", TensorData.ofFloats("t", new float[]{0.4f}, 1));
+        var q = new org.aceforge.engine.graph.Int8Weights(dit, org.aceforge.engine.graph.Int8Kernel.DYNAMIC_QUANTIZE_MATMUL);
+        float[] standard = GraphRunner.run(DitGraph.build(cfg, dit, q), in).get("velocity").toFloats();
+        OnnxGraph fused = DitGraph.build(LayerForm.FUSED.graph(DitGraph.NAME), cfg, dit, q, null, 0, null, false, true);
+        assertTrue(new String(fused.toModelBytes(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("SwiGlu"), "SwiGlu on the joined product");
+        double err = Ref.relErr(GraphRunner.run(fused, in).get("velocity").toFloats(), standard);
+        // Rounding differences may move an activation across a quantization step of the per-tensor INT8 kernel.
+        assertTrue(err < 2e-3, "fused vs standard on INT8 weights: relative error " + err);
     }
 
     @Test
@@ -87,6 +114,14 @@ class RandomInputReferenceTest {
         var out = GraphRunner.run(ConditionEncoderGraph.build(cfg, dit), Map.of("text_hidden_states", tensor("t", text),
                 "lyric_hidden_states", tensor("l", lyr), "refer_latents", tensor("r", refs)));
         agree("condition encoder", out.get("encoder_hidden_states").toFloats(), ref);
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        // The form renders use on CPU: the timbre encoder and the rest as two graphs, layers fused.
+        var timbre = GraphRunner.run(ConditionEncoderGraph.timbreEncoder(cfg, dit, null, LayerForm.FUSED),
+                Map.of("refer_latents", tensor("r", refs)));
+        var fused = GraphRunner.run(ConditionEncoderGraph.givenTimbre(cfg, dit, null, LayerForm.FUSED), Map.of(
+                "text_hidden_states", tensor("t", text), "lyric_hidden_states", tensor("l", lyr),
+                "timbre_states", timbre.get("timbre_states")));
+        agree("condition encoder, fused layers", fused.get("encoder_hidden_states").toFloats(), ref);
     }
 
     @Test
@@ -213,6 +248,11 @@ class RandomInputReferenceTest {
         long[] ids = new long[21];
         for (int i = 0; i < ids.length; i++) ids[i] = RNG.nextInt(257);
         var out = GraphRunner.run(TextEncoderGraph.build(c, w), Map.of("input_ids", TensorData.ofLongs("ids", ids, 1, ids.length)));
-        agree("text encoder", out.get("last_hidden_state").toFloats(), RefEncoders.qwen3(c, w, ids));
+        double[][] ref = RefEncoders.qwen3(c, w, ids);
+        agree("text encoder", out.get("last_hidden_state").toFloats(), ref);
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        var fused = GraphRunner.run(TextEncoderGraph.build(c, w, null, LayerForm.FUSED),
+                Map.of("input_ids", TensorData.ofLongs("ids", ids, 1, ids.length)));
+        agree("text encoder, fused layers", fused.get("last_hidden_state").toFloats(), ref);
     }
 }

@@ -35,7 +35,10 @@ class CustomOpsTest {
         assertFalse(CustomOps.available(OrtRuntime.Device.CPU));
     }
 
-    /** Sessions of graphs with AceForge's operators (and only those) are told apart, to turn ONNX Runtime's spinning off. */
+    /**
+     * Sessions of graphs with AceForge's threaded operators (and only those) are told apart, to turn ONNX Runtime's
+     * spinning off; the transformer's single-threaded ones keep it.
+     */
     @Test
     void tellsGraphsThatUseTheOperators() {
         org.aceforge.engine.graph.OnnxGraph plain = new org.aceforge.engine.graph.OnnxGraph("plain");
@@ -48,5 +51,9 @@ class CustomOpsTest {
                 org.aceforge.engine.tensors.DType.F32, 1L, 2L, 4L);
         org.junit.jupiter.api.Assertions.assertTrue(CustomOps.usedBy(own.toModelBytes()));
         assertFalse(CustomOps.usedBy(new byte[]{1, 2, 3}), "not a model");
+        org.aceforge.engine.graph.OnnxGraph layers = new org.aceforge.engine.graph.OnnxGraph("layers");
+        var gu = layers.input("gu", org.aceforge.engine.tensors.DType.F32, 1L, 2L, 4L);
+        layers.output(layers.aceforgeOp("SwiGlu", gu), "y", org.aceforge.engine.tensors.DType.F32, 1L, 2L, 2L);
+        assertFalse(CustomOps.usedBy(layers.toModelBytes()), "SwiGlu runs on ONNX Runtime's thread");
     }
 }
