@@ -23,12 +23,10 @@
  * makes registration fail with a message, and the engine falls back to standard ONNX operators for all of them.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define ORT_CHECKED_VERSION "1.29.0"
 
@@ -227,48 +225,10 @@ static void snake_row(const float *x, float *y, size_t n, float alpha, float inv
 }
 
 /*
- * Rows [first, end) of a tensor, done by one thread; returns 0, or nonzero when it could not (out of memory).
- * Every operator here splits its work by rows (one channel of one batch item each) over up to AF_ORTOPS_THREADS
- * (default: the online cores, at most 8) threads when the tensor is large.
+ * Rows [first, end) of a tensor, done by one thread; returns 0, or nonzero when it could not (out of memory). Every
+ * operator here splits its work by rows (pool_rows).
  */
 typedef int (*RowsFn)(void *context, size_t first, size_t end);
-
-typedef struct {
-    RowsFn fn;
-    void *context;
-    size_t first, end;
-    int failed;
-} RowsWork;
-
-static void *run_rows(void *arg) {
-    RowsWork *w = (RowsWork *)arg;
-    w->failed = w->fn(w->context, w->first, w->end);
-    return NULL;
-}
-
-/* Returns 0 when every row was done. */
-static int parallel_rows(RowsFn fn, void *context, size_t rows, size_t elements) {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *env = getenv("AF_ORTOPS_THREADS");
-    if (env && *env) cores = atol(env);
-    size_t threads = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores;
-    if (elements < ((size_t)1 << 20) || rows < threads) threads = 1;
-    RowsWork work[8];
-    pthread_t ids[8];
-    int started[8] = {0};
-    for (size_t i = 0; i < threads; i++) {
-        work[i] = (RowsWork){fn, context, rows * i / threads, rows * (i + 1) / threads, 0};
-        if (i > 0) started[i] = pthread_create(&ids[i], NULL, run_rows, &work[i]) == 0;
-    }
-    run_rows(&work[0]);
-    int failed = work[0].failed;
-    for (size_t i = 1; i < threads; i++) {
-        if (started[i]) pthread_join(ids[i], NULL);
-        else run_rows(&work[i]); /* a thread that could not start: do its rows here */
-        failed |= work[i].failed;
-    }
-    return failed;
-}
 
 typedef struct {
     const float *x, *alpha, *inv_beta;
@@ -866,6 +826,39 @@ static OrtStatus *fail(const OrtApi *api, const char *message) {
     return ((CreateStatusFn)API_FN(api, SLOT_CreateStatus))(ORT_INVALID_ARGUMENT, message);
 }
 
+/*
+ * Rows [0, rows) on ONNX Runtime's own intra-op threads (KernelContext_ParallelFor), in up to 8 chunks; small tensors
+ * on the calling thread. Returns 0 when every row was done. No operator here starts threads of its own: between the
+ * DiT's multi-threaded products ONNX Runtime's workers spin-wait for the next node, so work given to them starts at
+ * once, where a thread of ours would compete with them for the cores (and threads started per node cost their start).
+ * The VAE's operators ran on threads of their own until 2026-12-02; on the pool its 10 s decode took 4.57-5.21 s
+ * against 4.84-5.51 s (docs/benchmarks.md, eleventh).
+ */
+typedef struct {
+    RowsFn fn;
+    void *context;
+    size_t rows, chunks;
+    int failed;
+} PoolWork;
+
+static void pool_chunk(void *arg, size_t i) {
+    PoolWork *w = (PoolWork *)arg;
+    if (w->fn(w->context, w->rows * i / w->chunks, w->rows * (i + 1) / w->chunks))
+        __atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
+}
+
+static int pool_rows(const OrtApi *api, OrtKernelContext *context, RowsFn fn, void *work, size_t rows, size_t elements) {
+    size_t chunks = elements < ((size_t)1 << 16) ? 1 : rows < 8 ? rows : 8;
+    if (chunks <= 1) return fn(work, 0, rows);
+    PoolWork pool = {fn, work, rows, chunks, 0};
+    OrtStatus *s = ((ParallelForFn)API_FN(api, SLOT_KernelContext_ParallelFor))(context, pool_chunk, chunks, 0, &pool);
+    if (s) { /* no pool: every row on this thread (rows are pure functions of the inputs, so redoing any is safe) */
+        ((ReleaseStatusFn)API_FN(api, SLOT_ReleaseStatus))(s);
+        return fn(work, 0, rows);
+    }
+    return pool.failed;
+}
+
 /* y = snake(x); every malformed call (which the engine's graphs never make) is an error status, never a crash. */
 static OrtStatus *snake_compute_v2(void *kernel, OrtKernelContext *context) {
     const OrtApi *api = ((SnakeKernel *)kernel)->api;
@@ -892,7 +885,7 @@ static OrtStatus *snake_compute_v2(void *kernel, OrtKernelContext *context) {
         || !x || !y || !alpha || !inv_beta)
         return fail(api, "Snake: could not reach the tensors' data");
     SnakeWork work = {x, alpha, inv_beta, y, channels, (size_t)dims[2]};
-    parallel_rows(snake_rows, &work, (size_t)dims[0] * channels, n);
+    pool_rows(api, context, snake_rows, &work, (size_t)dims[0] * channels, n);
     return NULL;
 }
 
@@ -1038,7 +1031,7 @@ static OrtStatus *winograd_in_compute_v2(void *kernel, OrtKernelContext *context
     if (k->snake && (s = snake_inputs(api, context, 2, (size_t)xd[1], &work.snake_alpha, &work.snake_inv_beta,
                                       "SnakeWinogradIn: alpha and inv_beta must hold one value per channel")))
         return s;
-    return parallel_rows(winograd_in_rows, &work, rows, nx) ? fail(api, "WinogradIn: out of memory") : NULL;
+    return pool_rows(api, context, winograd_in_rows, &work, rows, nx) ? fail(api, "WinogradIn: out of memory") : NULL;
 }
 
 /* y = output transform of p (+ bias), cut to the length of `like` (then the Snake, for WinogradOutSnake): [B, C, T]. */
@@ -1073,11 +1066,11 @@ static OrtStatus *winograd_out_compute_v2(void *kernel, OrtKernelContext *contex
     WinogradOutWork work = {p, at, bias, y, rows, channels, (size_t)pd[0], m, d, n, length, NULL, NULL, phases,
                             paired_columns(at, m, (size_t)pd[0])};
     if (phases > 1)
-        return parallel_rows(winograd_out_phase_rows, &work, rows / phases, np) ? fail(api, "WinogradOut: out of memory") : NULL;
+        return pool_rows(k->api, context, winograd_out_phase_rows, &work, rows / phases, np) ? fail(api, "WinogradOut: out of memory") : NULL;
     if (k->snake && (s = snake_inputs(api, context, 4, (size_t)pd[2], &work.snake_alpha, &work.snake_inv_beta,
                                       "WinogradOutSnake: alpha and inv_beta must hold one value per channel")))
         return s;
-    return parallel_rows(winograd_out_rows, &work, rows, np) ? fail(api, "WinogradOut: out of memory") : NULL;
+    return pool_rows(k->api, context, winograd_out_rows, &work, rows, np) ? fail(api, "WinogradOut: out of memory") : NULL;
 }
 
 /*
@@ -1132,7 +1125,7 @@ static OrtStatus *residual_compute_v2(void *kernel, OrtKernelContext *context) {
     ResidualWork work = {p[0], p[1], p[5], p[6], p[10], p[2], p[3], p[7], p[8], u_packed, w2_packed,
                          batch, C, length, alpha, m, d, (alpha - m) / 2 * d, (alpha + m - 1) / m, rows_out, block_rows,
                          blocks_per_item, y, paired_rows(p[1], alpha), paired_columns(p[5], m, alpha)};
-    int failed = parallel_rows(residual_blocks, &work, batch * blocks_per_item, nx);
+    int failed = pool_rows(api, context, residual_blocks, &work, batch * blocks_per_item, nx);
     free(u_packed);
     free(w2_packed);
     return failed ? fail(api, "ResidualUnit: out of memory") : NULL;
@@ -1351,37 +1344,6 @@ static int silu_mul_rows(void *context, size_t first, size_t end) {
         for (size_t i = 0; i < w->width; i++) y[i] = g[i] / (1.0f + exp_float(-g[i])) * u[i];
     }
     return 0;
-}
-
-/*
- * Rows [0, rows) on ONNX Runtime's own intra-op threads (KernelContext_ParallelFor), in up to 8 chunks; small tensors
- * on the calling thread. Between the DiT's multi-threaded products those threads spin-wait for the next node: work
- * given to them starts at once, where a thread of ours would compete with them for the two cores. Returns 0 when
- * every row was done.
- */
-typedef struct {
-    RowsFn fn;
-    void *context;
-    size_t rows, chunks;
-    int failed;
-} PoolWork;
-
-static void pool_chunk(void *arg, size_t i) {
-    PoolWork *w = (PoolWork *)arg;
-    if (w->fn(w->context, w->rows * i / w->chunks, w->rows * (i + 1) / w->chunks))
-        __atomic_store_n(&w->failed, 1, __ATOMIC_RELAXED);
-}
-
-static int pool_rows(const OrtApi *api, OrtKernelContext *context, RowsFn fn, void *work, size_t rows, size_t elements) {
-    size_t chunks = elements < ((size_t)1 << 16) ? 1 : rows < 8 ? rows : 8;
-    if (chunks <= 1) return fn(work, 0, rows);
-    PoolWork pool = {fn, work, rows, chunks, 0};
-    OrtStatus *s = ((ParallelForFn)API_FN(api, SLOT_KernelContext_ParallelFor))(context, pool_chunk, chunks, 0, &pool);
-    if (s) { /* no pool: every row on this thread (rows are pure functions of the inputs, so redoing any is safe) */
-        ((ReleaseStatusFn)API_FN(api, SLOT_ReleaseStatus))(s);
-        return fn(work, 0, rows);
-    }
-    return pool.failed;
 }
 
 /* The kernels' common start: `count` inputs, each a float tensor; shapes into dims[i] (rank in ranks[i]). */

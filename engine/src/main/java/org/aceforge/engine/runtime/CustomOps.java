@@ -37,22 +37,22 @@ public final class CustomOps {
     }
 
     /**
-     * The operators that split their work over threads of their own (the VAE's); the transformer's small ones (RmsNorm,
-     * AdaRmsNorm, SwiGlu, ...) run on ONNX Runtime's own intra-op threads.
+     * The VAE's operators. Every AceForge operator runs on ONNX Runtime's intra-op threads (KernelContext_ParallelFor);
+     * sessions that run these long ones keep ONNX Runtime's spin-waiting off between nodes, as measured best for the
+     * decoder (see {@link NetSession}); the transformer's short ones (RmsNorm, AdaRmsNorm, SwiGlu, ...) sit between
+     * many small products, which need the spinning.
      */
-    static final java.util.Set<String> THREADED = java.util.Set.of("Snake", "WinogradIn", "WinogradOut", "SnakeWinogradIn",
+    static final java.util.Set<String> VAE_OPS = java.util.Set.of("Snake", "WinogradIn", "WinogradOut", "SnakeWinogradIn",
             "WinogradOutSnake", "ResidualUnit");
 
     /**
-     * Whether a model runs any of the operators that start threads of their own ({@link #THREADED}). Such a session's
-     * ONNX Runtime threads must not spin-wait between nodes: its spinning workers took the two cores from them (see
-     * {@link NetSession}). A model with only the single-threaded ones keeps spinning, which its many small products
-     * between them need.
+     * Whether a model runs any of the VAE's operators ({@link #VAE_OPS}); its session then has ONNX Runtime's
+     * spin-waiting off (see {@link NetSession}). A model with only the transformer's keeps spinning.
      */
     public static boolean usedBy(byte[] model) {
         try {
             for (var node : ai.onnx.proto.OnnxMl.ModelProto.parseFrom(model).getGraph().getNodeList())
-                if (node.getDomain().equals(DOMAIN) && THREADED.contains(node.getOpType())) return true;
+                if (node.getDomain().equals(DOMAIN) && VAE_OPS.contains(node.getOpType())) return true;
             return false;
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             return false;   // not a model; ONNX Runtime will say so when the session is made

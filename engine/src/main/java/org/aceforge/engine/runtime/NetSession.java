@@ -69,10 +69,11 @@ public final class NetSession implements AutoCloseable {
                 fedTensors.put(e.getKey(), t);
             }
             if (training) opts.addConfigEntry("session.disable_prepacking", "1");
-            // AceForge's operators (the VAE's Snake and Winograd transforms) split their work over threads of their
-            // own; ONNX Runtime's workers spin-waiting between nodes took the cores from them: the full-size VAE
-            // decode is ~8 % faster with spinning off (docs/benchmarks.md, 2026-12-01 sixth). The DiT, without them,
-            // keeps spinning (no gain measured there).
+            // Sessions running the VAE's operators (CustomOps.usedBy) have ONNX Runtime's spin-waiting between nodes
+            // off: when those operators had threads of their own, the spinning workers took the cores from them (the
+            // decode ~8 % slower, docs/benchmarks.md, 2026-12-01 sixth); on ONNX Runtime's own threads (2026-12-02
+            // eleventh) the decode measured 4.57-5.21 s with it off, 4.83-5.40 s on. The DiT keeps spinning: turning it
+            // off cost its step ~25 % (its many small products wait on each other's workers).
             if (CustomOps.usedBy(model)) opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             // ONNX Runtime copies external initializers into the session (C API AddExternalInitializers: "the data
             // will be copied into the graph ... the user provided buffers can then be deallocated";
