@@ -40,13 +40,9 @@ public final class Int8Choice {
     public static final double ERROR_BUDGET = 2e-2;
     /** INT8 must be at least this much faster than fp32 (time ratio) to be used. */
     public static final double MIN_GAIN = 1.1;
-    /**
-     * MatMulNBits must beat fp32 by this much for the text and condition encoders to use it. Measured at a render's
-     * start on an AVX2-only CPU it came out 1.13× fp32 (memory busy with the opening models), yet in the render both
-     * encoders ran slower on it than on fp32 (text 2.25 vs 2.00 s, condition 1.72 vs 1.34 s); on VNNI it is 2×.
-     */
-    public static final double ENCODER_MIN_GAIN = 1.5;
     static final int M = 250, K = 2048, N = 6144;
+    /** The choosing rule's version, kept with a remembered choice: a choice made by an older rule is made again. 2: encoders on fp32. */
+    static final int RULE = 2;
 
     /** One kernel's figures: null kernel = fp32. */
     public record Measurement(Int8Kernel kernel, double seconds, double relativeError) {
@@ -56,13 +52,17 @@ public final class Int8Choice {
     }
 
     /**
-     * The DiT's kernel (null: fp32, INT8 not used), the text and condition encoders' ({@code MatMulNBits}, the precise
-     * one, where INT8 is used and it beats fp32 here; else null: fp32) and why, in words.
+     * The DiT's kernel (null: fp32, INT8 not used), the text and condition encoders' (null: fp32, the default; INT8
+     * only when forced by {@code AF_INT8_ENCODERS}) and why, in words.
      */
     public record Choice(Int8Kernel kernel, Int8Kernel encoders, String why) {
-        /** A choice whose encoders follow the DiT: MatMulNBits with an INT8 DiT, fp32 without (a forced kernel). */
+        /**
+         * A choice whose encoders stay on fp32. They run a few hundred rows once per render (~0.2 s of INT8 gain at 10 s
+         * on a 2-core VNNI CPU) and steer every step: on MatMulNBits they took the whole render from 0.0084 to 0.0199 of
+         * fp32 (the budget is 0.02) and over it at 30 s (docs/benchmarks.md, 2026-12-02 twelfth).
+         */
         public Choice(Int8Kernel kernel, String why) {
-            this(kernel, kernel == null ? null : Int8Kernel.MATMUL_NBITS, why);
+            this(kernel, null, why);
         }
     }
 
@@ -81,13 +81,8 @@ public final class Int8Choice {
         if (best == null) return new Choice(null, "no INT8 kernel within the error budget on this CPU: fp32 (" + figures + ")");
         if (fp32.seconds() / best.seconds() < MIN_GAIN)
             return new Choice(null, "INT8 is not faster than fp32 on this CPU: fp32 (" + figures + ")");
-        // The encoders run a few hundred rows once per render and steer every step: the precise kernel or none. On AVX2
-        // without VNNI MatMulNBits was 1.4× slower than fp32 while the 7-bit kernels were 2× faster (docs/benchmarks.md).
-        Measurement nbits = ms.stream().filter(m -> m.kernel() == Int8Kernel.MATMUL_NBITS).findFirst().orElse(null);
-        boolean preciseFaster = nbits != null && nbits.relativeError() <= ERROR_BUDGET && fp32.seconds() / nbits.seconds() >= ENCODER_MIN_GAIN;
-        return new Choice(best.kernel(), preciseFaster ? Int8Kernel.MATMUL_NBITS : null,
-                String.format(Locale.ROOT, "INT8 through %s, %.1f× fp32; text and condition encoders on %s (%s)", best.name(),
-                        fp32.seconds() / best.seconds(), preciseFaster ? "nbits" : "fp32", figures));
+        return new Choice(best.kernel(), String.format(Locale.ROOT, "INT8 through %s, %.1f× fp32; text and condition encoders on fp32 (%s)",
+                best.name(), fp32.seconds() / best.seconds(), figures));
     }
 
     /**
@@ -120,8 +115,23 @@ public final class Int8Choice {
                 remember(current);
             }
         }
+        current = withEncoders(current, System.getProperty("aceforge.int8.encoders", System.getenv("AF_INT8_ENCODERS")));
         LOG.info("int8 kernel: {}", current.why());
         return current;
+    }
+
+    /**
+     * The choice with the text and condition encoders' kernel forced ({@code nbits} or {@code fp32}; null or blank: as
+     * chosen). The encoders steer every step, so their precision is the first thing to try when a render must stay
+     * closer to fp32 (measured on the full-size pack: docs/benchmarks.md).
+     */
+    static Choice withEncoders(Choice c, String forced) {
+        if (forced == null || forced.isBlank()) return c;
+        Int8Kernel e = forced.equalsIgnoreCase("fp32") ? null : Int8Kernel.find(forced);
+        if (e == null && !forced.equalsIgnoreCase("fp32"))
+            throw new IllegalArgumentException("AF_INT8_ENCODERS " + forced + " is unknown: use nbits, dqmm, integer, dqmm7, integer7 or fp32");
+        return new Choice(c.kernel(), c.kernel() == null ? null : e,
+                c.why() + "; encoders forced by AF_INT8_ENCODERS / aceforge.int8.encoders: " + forced.toLowerCase(Locale.ROOT));
     }
 
     /** Forgets this process's choice (tests). */
@@ -153,7 +163,8 @@ public final class Int8Choice {
     private static Choice remembered() {
         try {
             JsonNode n = JSON.readTree(file().toFile());
-            if (!machine().equals(n.path("machine").asText()) || !kernelsMeasured().equals(n.path("kernels").asText())) return null;
+            if (!machine().equals(n.path("machine").asText()) || !kernelsMeasured().equals(n.path("kernels").asText())
+                    || n.path("rule").asInt() != RULE) return null;
             String k = n.path("kernel").asText(), e = n.path("encoders").asText("fp32");
             return new Choice(k.equals("fp32") ? null : Int8Kernel.find(k), e.equals("fp32") ? null : Int8Kernel.find(e),
                     n.path("why").asText() + " (remembered)");
@@ -164,7 +175,7 @@ public final class Int8Choice {
 
     private static void remember(Choice c) {
         try {
-            ObjectNode n = JSON.createObjectNode().put("machine", machine()).put("kernels", kernelsMeasured())
+            ObjectNode n = JSON.createObjectNode().put("machine", machine()).put("kernels", kernelsMeasured()).put("rule", RULE)
                     .put("kernel", c.kernel() == null ? "fp32" : c.kernel().id())
                     .put("encoders", c.encoders() == null ? "fp32" : c.encoders().id()).put("why", c.why());
             Files.createDirectories(file().getParent());

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,7 +85,7 @@ class Int8ChoiceTest {
     /**
      * The figures of a 2-core AVX2 EPYC without VNNI (docs/benchmarks.md): the 8-bit per-tensor kernels saturate, the
      * 7-bit ones are 2× fp32 within budget, MatMulNBits is slower than fp32 — so the DiT takes integer7 and the
-     * encoders stay fp32. On a VNNI CPU, where MatMulNBits beats fp32, the encoders take it.
+     * encoders stay fp32. On a VNNI CPU too: INT8 encoders took a whole render to the edge of the quality budget.
      */
     @Test
     void anAvx2CpuTakesSevenBitWeightsAndKeepsTheEncodersOnFp32() {
@@ -99,14 +100,30 @@ class Int8ChoiceTest {
                 m(Int8Kernel.DYNAMIC_QUANTIZE_MATMUL, 12.2, 1.1e-2), m(Int8Kernel.MATMUL_INTEGER, 10.0, 1.1e-2),
                 m(Int8Kernel.DYNAMIC_QUANTIZE_MATMUL_7, 12.1, 1.3e-2), m(Int8Kernel.MATMUL_INTEGER_7, 9.8, 1.3e-2)));
         assertEquals(Int8Kernel.MATMUL_INTEGER, vnni.kernel());
-        assertEquals(Int8Kernel.MATMUL_NBITS, vnni.encoders());
-        // MatMulNBits a little faster than fp32 (as measured while the models open) is not enough for the encoders.
+        assertNull(vnni.encoders());
+        assertTrue(vnni.why().startsWith("INT8 through integer, 3.4× fp32; text and condition encoders on fp32"), vnni.why());
         Int8Choice.Choice close = Int8Choice.choose(List.of(m(null, 70.1, 0), m(Int8Kernel.MATMUL_NBITS, 61.8, 7.5e-3),
                 m(Int8Kernel.DYNAMIC_QUANTIZE_MATMUL_7, 39.8, 1.3e-2)));
         assertEquals(Int8Kernel.DYNAMIC_QUANTIZE_MATMUL_7, close.kernel());
         assertNull(close.encoders());
-        assertEquals(Int8Kernel.MATMUL_NBITS, new Int8Choice.Choice(Int8Kernel.MATMUL_INTEGER, "forced").encoders());
+        assertNull(new Int8Choice.Choice(Int8Kernel.MATMUL_INTEGER, "forced").encoders());
         assertNull(new Int8Choice.Choice(null, "forced").encoders());
+    }
+
+    @Test
+    void theEncodersCanBeForcedOntoInt8OrFp32AndABadValueIsRefused() {
+        Int8Choice.Choice dit = new Int8Choice.Choice(Int8Kernel.DYNAMIC_QUANTIZE_MATMUL, "measured");
+        assertSame(dit, Int8Choice.withEncoders(dit, null));
+        assertSame(dit, Int8Choice.withEncoders(dit, " "));
+        Int8Choice.Choice nbits = Int8Choice.withEncoders(dit, "NBITS");
+        assertEquals(Int8Kernel.DYNAMIC_QUANTIZE_MATMUL, nbits.kernel());
+        assertEquals(Int8Kernel.MATMUL_NBITS, nbits.encoders());
+        assertTrue(nbits.why().endsWith("encoders forced by AF_INT8_ENCODERS / aceforge.int8.encoders: nbits"), nbits.why());
+        assertNull(Int8Choice.withEncoders(nbits, "fp32").encoders());
+        // Without an INT8 DiT the encoders stay fp32: the flag is about a render on --int8.
+        assertNull(Int8Choice.withEncoders(new Int8Choice.Choice(null, "fp32"), "nbits").encoders());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Int8Choice.withEncoders(dit, "int4"));
+        assertEquals("AF_INT8_ENCODERS int4 is unknown: use nbits, dqmm, integer, dqmm7, integer7 or fp32", e.getMessage());
     }
 
     @Test
@@ -141,6 +158,10 @@ class Int8ChoiceTest {
         Int8Choice.reset();
         assertTrue(!Int8Choice.current().why().endsWith("(remembered)"), "re-measured when new kernels exist");
         assertTrue(again.why().endsWith("(remembered)"), again.why());
+        // So is one made by an older rule (the first rule put the encoders on MatMulNBits on VNNI CPUs).
+        Files.writeString(tmp.resolve("int8-kernel.json"), file.replace("\"rule\" : " + Int8Choice.RULE, "\"rule\" : 1"));
+        Int8Choice.reset();
+        assertTrue(!Int8Choice.current().why().endsWith("(remembered)"), "re-measured after a rule change");
     }
 
     /** Where INT8 is not used (here forced, as on a CPU where it is slower), --int8 renders fp32 and says so. */
