@@ -112,7 +112,10 @@ public final class Int8Choice {
             current = remembered();
             if (current == null) {
                 current = choose(measure(5));
-                remember(current);
+                // ONNX Runtime's per-node profiling slows some kernels more than others (measured: DynamicQuantizeMatMul
+                // 9.5 → 15.2 ms, MatMulNBits unchanged): a choice made under it is for this process only.
+                if (System.getProperty("aceforge.ort.profile") == null) remember(current);
+                else LOG.info("int8 kernel measured while profiling: not remembered");
             }
         }
         current = withEncoders(current, System.getProperty("aceforge.int8.encoders", System.getenv("AF_INT8_ENCODERS")));
@@ -160,11 +163,16 @@ public final class Int8Choice {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The file keeps one choice per machine key (CPU model, ONNX Runtime version, threads), so a process with another
+     * thread count (a bench with {@code -Daceforge.threads=1}, say) does not make the next render measure again:
+     * {@code {"rule", "kernels", "choices": {machine: {kernel, encoders, why}}}}. A file of another rule or kernel set
+     * is measured again and replaced.
+     */
     private static Choice remembered() {
         try {
-            JsonNode n = JSON.readTree(file().toFile());
-            if (!machine().equals(n.path("machine").asText()) || !kernelsMeasured().equals(n.path("kernels").asText())
-                    || n.path("rule").asInt() != RULE) return null;
+            JsonNode n = rememberedFile().path("choices").path(machine());
+            if (n.isMissingNode()) return null;
             String k = n.path("kernel").asText(), e = n.path("encoders").asText("fp32");
             return new Choice(k.equals("fp32") ? null : Int8Kernel.find(k), e.equals("fp32") ? null : Int8Kernel.find(e),
                     n.path("why").asText() + " (remembered)");
@@ -173,10 +181,26 @@ public final class Int8Choice {
         }
     }
 
-    private static void remember(Choice c) {
+    /** The file's contents when they were written by this rule for these kernels, else an empty object. */
+    private static ObjectNode rememberedFile() throws IOException {
+        if (!Files.exists(file())) return JSON.createObjectNode();
+        JsonNode n = JSON.readTree(file().toFile());
+        if (n instanceof ObjectNode o && kernelsMeasured().equals(o.path("kernels").asText()) && o.path("rule").asInt() == RULE
+                && o.path("choices").isObject()) return o;
+        return JSON.createObjectNode();
+    }
+
+    private static synchronized void remember(Choice c) {
         try {
-            ObjectNode n = JSON.createObjectNode().put("machine", machine()).put("kernels", kernelsMeasured()).put("rule", RULE)
-                    .put("kernel", c.kernel() == null ? "fp32" : c.kernel().id())
+            ObjectNode n;
+            try {
+                n = rememberedFile();
+            } catch (IOException | RuntimeException unreadable) {
+                n = JSON.createObjectNode();
+            }
+            n.put("rule", RULE).put("kernels", kernelsMeasured());
+            ObjectNode choices = n.path("choices") instanceof ObjectNode o ? o : n.putObject("choices");
+            choices.putObject(machine()).put("kernel", c.kernel() == null ? "fp32" : c.kernel().id())
                     .put("encoders", c.encoders() == null ? "fp32" : c.encoders().id()).put("why", c.why());
             Files.createDirectories(file().getParent());
             Path tmp = Files.createTempFile(file().getParent(), "int8-kernel", ".part");

@@ -162,6 +162,35 @@ class Int8ChoiceTest {
         Files.writeString(tmp.resolve("int8-kernel.json"), file.replace("\"rule\" : " + Int8Choice.RULE, "\"rule\" : 1"));
         Int8Choice.reset();
         assertTrue(!Int8Choice.current().why().endsWith("(remembered)"), "re-measured after a rule change");
+        // Another machine key's choice (another thread count, say) is kept beside this one's, not overwritten.
+        String other = "Some CPU (VNNI), ONNX Runtime 1.29.0, 1 threads";
+        com.fasterxml.jackson.databind.node.ObjectNode two = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(file);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) two.get("choices")).remove(Int8Choice.machine());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) two.get("choices")).putObject(other).put("kernel", "integer")
+                .put("encoders", "fp32").put("why", "measured there");
+        Files.writeString(tmp.resolve("int8-kernel.json"), two.toString());
+        Int8Choice.reset();
+        assertTrue(!Int8Choice.current().why().endsWith("(remembered)"), "this machine has no entry yet: measured");
+        String both = Files.readString(tmp.resolve("int8-kernel.json"));
+        assertTrue(both.contains(other) && both.contains("measured there"), both);
+        Int8Choice.reset();
+        assertTrue(Int8Choice.current().why().endsWith("(remembered)"), "and this machine's entry is remembered now");
+    }
+
+    /** A choice measured under ONNX Runtime's profiling (which slows kernels unevenly) is not remembered. */
+    @Test
+    void aChoiceMeasuredWhileProfilingIsNotRemembered() throws Exception {
+        System.clearProperty("aceforge.int8.kernel");
+        System.setProperty("aceforge.cache", tmp.toString());
+        System.setProperty("aceforge.ort.profile", tmp.resolve("profile").toString());
+        try {
+            Int8Choice.reset();
+            Int8Choice.current();
+            assertTrue(!Files.exists(tmp.resolve("int8-kernel.json")), "not remembered");
+        } finally {
+            System.clearProperty("aceforge.ort.profile");
+        }
     }
 
     /** Where INT8 is not used (here forced, as on a CPU where it is slower), --int8 renders fp32 and says so. */
