@@ -8,6 +8,7 @@ import org.aceforge.engine.tensors.DType;
 import org.aceforge.engine.tensors.TensorData;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 
@@ -219,6 +220,41 @@ class WinogradConvTest {
             // Float rounding: the Winograd convolution alone is held to 1e-5; here its output goes through a 1 × 1
             // convolution of up to 128 terms too (measured 1.1e-5 at 128 channels).
             assertTrue(Math.sqrt(num / den) < 3e-5, java.util.Arrays.toString(c) + ": relative error " + Math.sqrt(num / den));
+        }
+    }
+
+    /**
+     * The same on the residual unit's AVX2 blocks where the CPU has AVX-512 (the operator picks its 6 × 32 AVX-512 blocks
+     * there; AF_ORTOPS_AVX512=0, read once per process, keeps the 6 × 16 ones): a child JVM runs the test above with it.
+     */
+    @Test
+    void residualUnitMatchesThePlainComputationOnTheAvx2BlocksToo() throws Exception {
+        if (!FusedSnakeTest.fusedExpectedHere()) return;
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path")));
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("aceforge."))
+                .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        cmd.add(Avx2Blocks.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("AF_ORTOPS_AVX512", "0");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "child finished");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("residual unit on the AVX2 blocks: ok"), out);
+    }
+
+    /** The child of the test above. */
+    static final class Avx2Blocks {
+        public static void main(String[] args) {
+            try {
+                new WinogradConvTest().residualUnitMatchesThePlainComputation();
+                System.out.println("residual unit on the AVX2 blocks: ok");
+                System.exit(0);
+            } catch (Throwable e) {
+                e.printStackTrace(System.out);
+                System.exit(1);
+            }
         }
     }
 
