@@ -579,60 +579,52 @@ static int winograd_out_phase_rows(void *context, size_t first, size_t end) {
 /* ---------- the residual unit in one pass ---------- */
 
 /*
- * c[6][ldc] (16 columns) = sum_k ap[k][6] * b[k][0..15] (b's rows ldb apart): a 6 x 16 block of a matrix product,
- * twelve vector accumulators in registers (the usual shape for 16 vector registers; one AVX2 FMA each per k and
- * row pair). ap is the left matrix's six rows packed k-major so the broadcasts read one contiguous stream.
+ * The register blocks of the products, for a vector type VT of W floats (two vectors a row):
+ * - NAME_product: c[6][ldc] (2W columns) = sum_k ap[k][6] * b[k][0..2W-1] (b's rows ldb apart), twelve vector
+ *   accumulators in registers (the usual shape for 16 vector registers: one FMA each per k and row pair). ap is the
+ *   left matrix's six rows packed k-major so the broadcasts read one contiguous stream.
+ * - NAME_residual: y[i][0..2W-1] = x[i][..] + bias[i] + the same product: the residual unit's last step, written
+ *   straight into the output (rows ld apart) without a pass of its own.
+ * One macro, so the AVX2 blocks (v8, 6 x 16) and the AVX-512 ones (v16, 6 x 32) cannot drift apart. BLOCK_ACCUMULATE
+ * is a block's k loop (c0/c1[i] += ap[k][i] * b[k][0..2W-1]), BLOCK_STORE its store into DST (rows LD apart).
  */
-static inline __attribute__((always_inline)) void product_6x16(const float *ap, const float *b, size_t ldb, size_t K,
-                                                               float *c, size_t ldc) {
-    v8 c00 = {0}, c01 = {0}, c10 = {0}, c11 = {0}, c20 = {0}, c21 = {0};
-    v8 c30 = {0}, c31 = {0}, c40 = {0}, c41 = {0}, c50 = {0}, c51 = {0};
-    for (size_t k = 0; k < K; k++) {
-        v8 b0 = *(const v8 *)(b + k * ldb), b1 = *(const v8 *)(b + k * ldb + 8);
-        const float *a = ap + k * 6;
-        c00 += a[0] * b0; c01 += a[0] * b1;
-        c10 += a[1] * b0; c11 += a[1] * b1;
-        c20 += a[2] * b0; c21 += a[2] * b1;
-        c30 += a[3] * b0; c31 += a[3] * b1;
-        c40 += a[4] * b0; c41 += a[4] * b1;
-        c50 += a[5] * b0; c51 += a[5] * b1;
+#define BLOCK_ACCUMULATE(VT, W)                                                                                       \
+    for (size_t k = 0; k < K; k++) {                                                                                  \
+        VT b0 = *(const VT *)(b + k * ldb), b1 = *(const VT *)(b + k * ldb + W);                                      \
+        const float *a = ap + k * 6;                                                                                  \
+        _Pragma("GCC unroll 6") for (size_t i = 0; i < 6; i++) {                                                      \
+            c0[i] += a[i] * b0;                                                                                       \
+            c1[i] += a[i] * b1;                                                                                       \
+        }                                                                                                             \
     }
-    *(v8 *)(c) = c00; *(v8 *)(c + 8) = c01;
-    *(v8 *)(c + ldc) = c10; *(v8 *)(c + ldc + 8) = c11;
-    *(v8 *)(c + 2 * ldc) = c20; *(v8 *)(c + 2 * ldc + 8) = c21;
-    *(v8 *)(c + 3 * ldc) = c30; *(v8 *)(c + 3 * ldc + 8) = c31;
-    *(v8 *)(c + 4 * ldc) = c40; *(v8 *)(c + 4 * ldc + 8) = c41;
-    *(v8 *)(c + 5 * ldc) = c50; *(v8 *)(c + 5 * ldc + 8) = c51;
-}
+#define BLOCK_STORE(VT, W, DST, LD)                                                                                   \
+    _Pragma("GCC unroll 6") for (size_t i = 0; i < 6; i++) {                                                          \
+        *(VT *)(DST + i * LD) = c0[i];                                                                                \
+        *(VT *)(DST + i * LD + W) = c1[i];                                                                            \
+    }
 
-/*
- * As product_6x16, but y[i][0..15] = x[i][0..15] + bias[i] + the product: the residual unit's last step, written
- * straight into the output (rows ldy apart) without a pass of its own.
- */
-static inline __attribute__((always_inline)) void residual_6x16(const float *ap, const float *b, size_t ldb, size_t K,
-                                                                const float *x, const float *bias, float *y,
-                                                                size_t ld) {
-    v8 c0[6], c1[6];
-#pragma GCC unroll 6
-    for (size_t i = 0; i < 6; i++) {
-        c0[i] = *(const v8 *)(x + i * ld) + bias[i];
-        c1[i] = *(const v8 *)(x + i * ld + 8) + bias[i];
+#define PRODUCT_BLOCKS(NAME, VT, W, ATTR)                                                                             \
+    static inline __attribute__((always_inline)) ATTR void NAME##_product(const float *ap, const float *b,           \
+                                                                          size_t ldb, size_t K, float *c, size_t ldc) { \
+        VT c0[6], c1[6];                                                                                              \
+        _Pragma("GCC unroll 6") for (size_t i = 0; i < 6; i++) c0[i] = c1[i] = (VT){0};                               \
+        BLOCK_ACCUMULATE(VT, W)                                                                                       \
+        BLOCK_STORE(VT, W, c, ldc)                                                                                    \
+    }                                                                                                                 \
+    static inline __attribute__((always_inline)) ATTR void NAME##_residual(                                           \
+        const float *ap, const float *b, size_t ldb, size_t K, const float *x, const float *bias, float *y, size_t ld) { \
+        VT c0[6], c1[6];                                                                                              \
+        _Pragma("GCC unroll 6") for (size_t i = 0; i < 6; i++) {                                                      \
+            c0[i] = *(const VT *)(x + i * ld) + bias[i];                                                              \
+            c1[i] = *(const VT *)(x + i * ld + W) + bias[i];                                                          \
+        }                                                                                                             \
+        BLOCK_ACCUMULATE(VT, W)                                                                                       \
+        BLOCK_STORE(VT, W, y, ld)                                                                                     \
     }
-    for (size_t k = 0; k < K; k++) {
-        v8 b0 = *(const v8 *)(b + k * ldb), b1 = *(const v8 *)(b + k * ldb + 8);
-        const float *a = ap + k * 6;
-#pragma GCC unroll 6
-        for (size_t i = 0; i < 6; i++) {
-            c0[i] += a[i] * b0;
-            c1[i] += a[i] * b1;
-        }
-    }
-#pragma GCC unroll 6
-    for (size_t i = 0; i < 6; i++) {
-        *(v8 *)(y + i * ld) = c0[i];
-        *(v8 *)(y + i * ld + 8) = c1[i];
-    }
-}
+
+PRODUCT_BLOCKS(block16, v8, 8, )
+#define product_6x16 block16_product
+#define residual_6x16 block16_residual
 
 /*
  * c[rows6 * 6][columns] = ap (rows6 packed blocks of six rows, K each) * b[K][columns], columns a multiple of 16; by
@@ -675,49 +667,9 @@ typedef float v16 __attribute__((vector_size(64), aligned(4)));
 
 #define AVX512 __attribute__((target("arch=x86-64-v4")))
 
-static inline __attribute__((always_inline)) AVX512 void product_6x32(const float *ap, const float *b, size_t ldb,
-                                                                      size_t K, float *c, size_t ldc) {
-    v16 c0[6] = {{0}}, c1[6] = {{0}};
-    for (size_t k = 0; k < K; k++) {
-        v16 b0 = *(const v16 *)(b + k * ldb), b1 = *(const v16 *)(b + k * ldb + 16);
-        const float *a = ap + k * 6;
-#pragma GCC unroll 6
-        for (size_t i = 0; i < 6; i++) {
-            c0[i] += a[i] * b0;
-            c1[i] += a[i] * b1;
-        }
-    }
-#pragma GCC unroll 6
-    for (size_t i = 0; i < 6; i++) {
-        *(v16 *)(c + i * ldc) = c0[i];
-        *(v16 *)(c + i * ldc + 16) = c1[i];
-    }
-}
-
-static inline __attribute__((always_inline)) AVX512 void residual_6x32(const float *ap, const float *b, size_t ldb,
-                                                                       size_t K, const float *x, const float *bias,
-                                                                       float *y, size_t ld) {
-    v16 c0[6], c1[6];
-#pragma GCC unroll 6
-    for (size_t i = 0; i < 6; i++) {
-        c0[i] = *(const v16 *)(x + i * ld) + bias[i];
-        c1[i] = *(const v16 *)(x + i * ld + 16) + bias[i];
-    }
-    for (size_t k = 0; k < K; k++) {
-        v16 b0 = *(const v16 *)(b + k * ldb), b1 = *(const v16 *)(b + k * ldb + 16);
-        const float *a = ap + k * 6;
-#pragma GCC unroll 6
-        for (size_t i = 0; i < 6; i++) {
-            c0[i] += a[i] * b0;
-            c1[i] += a[i] * b1;
-        }
-    }
-#pragma GCC unroll 6
-    for (size_t i = 0; i < 6; i++) {
-        *(v16 *)(y + i * ld) = c0[i];
-        *(v16 *)(y + i * ld + 16) = c1[i];
-    }
-}
+PRODUCT_BLOCKS(block32, v16, 16, AVX512)
+#define product_6x32 block32_product
+#define residual_6x32 block32_residual
 
 AVX512 static void product_panels_avx512(const float *ap, size_t rows6, const float *b, size_t ldb, size_t K,
                                          size_t columns, float *c, size_t ldc) {
